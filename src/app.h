@@ -1,0 +1,68 @@
+/*
+ * app.h - the long-lived application object and the per-request (or per-command) context.
+ *
+ * struct app is built once at start (app_init) and released once (app_release); it is shared
+ * read-only by every worker thread. struct ctx is what reaches every service call: the arena
+ * that owns the request's memory, the store connection (taken on first use and returned when the
+ * arena is freed), the caller, and the error being reported. There is no other mutable state.
+ */
+#ifndef EGOV_APP_H
+#define EGOV_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+
+struct arena;
+struct db;
+struct db_conn;
+struct metrics;
+
+struct app {
+    struct config cfg;
+    struct db *db;
+    struct metrics *metrics;
+    int64_t started_ms;
+};
+
+/* Who is calling: filled by auth from the session, or the CLI operator. person_id 0 = anonymous. */
+struct caller {
+    int64_t person_id;
+    int64_t institution_id;
+    const char *login;
+    const char *name;
+    const char *inst_kind; /* "management" | "provider" | "evaluator" | "user" */
+    const char *inst_level;
+    bool is_admin;
+    bool is_system;   /* the CLI operator acting on the store directly */
+    bool via_cookie;  /* authenticated by the console cookie: unsafe methods need the CSRF header */
+    const char *session_hash;
+    const char *grants; /* comma-separated permissions granted by the caller's posts */
+    int64_t session_expires_at;
+};
+
+struct ctx {
+    struct app *app;
+    struct arena *arena;
+    struct db_conn *conn;
+    struct caller caller;
+    struct err err;
+    char request_id[40];
+    char client_ip[64];
+};
+
+int app_init(struct app *app, const struct config *cfg, struct err *e);
+void app_release(struct app *app);
+
+/* A context for one request/command; arena-owned, released with the arena. */
+struct ctx *ctx_new(struct app *app, struct arena *arena);
+/* The store connection for this context, acquired on first use; NULL with ctx->err set. */
+struct db_conn *ctx_db(struct ctx *ctx);
+/* One transaction per request: begin, and commit or roll back. */
+int ctx_tx_begin(struct ctx *ctx);
+int ctx_tx_commit(struct ctx *ctx);
+void ctx_tx_rollback(struct ctx *ctx);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * config.c - the key table and its three readers. Values are validated here (ranges, formats)
+ * so that the rest of egov can trust struct config.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "err.h"
+#include "banned.h"
+
+enum key_type { K_STR, K_INT };
+
+static const struct key {
+    const char *name;
+    enum key_type type;
+    size_t off;
+    size_t cap;
+    long min, max;
+    const char *def;
+    const char *help;
+} keys[] = {
+    {"db", K_STR, offsetof(struct config, db), sizeof(((struct config *)0)->db), 0, 0,
+     "sqlite:data/egov.db", "store URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB"},
+    {"listen", K_STR, offsetof(struct config, listen), sizeof(((struct config *)0)->listen), 0, 0,
+     "127.0.0.1:8080", "address and port the HTTP server listens on"},
+    {"threads", K_INT, offsetof(struct config, threads), 0, 1, 256, "4",
+     "HTTP worker threads; each holds one store connection"},
+    {"body_max", K_INT, offsetof(struct config, body_max), 0, 1024, 64 << 20, "1048576",
+     "largest accepted request body in bytes (413 beyond)"},
+    {"session_ttl_min", K_INT, offsetof(struct config, session_ttl_min), 0, 1, 7 * 24 * 60, "480",
+     "minutes a login session stays valid"},
+    {"login_slow_after", K_INT, offsetof(struct config, login_slow_after), 0, 1, 100, "3",
+     "consecutive failed logins after which each further attempt must wait 2^(n-k) seconds"},
+    {"login_lock_after", K_INT, offsetof(struct config, login_lock_after), 0, 2, 1000, "10",
+     "consecutive failed logins after which the account is locked"},
+    {"login_lock_min", K_INT, offsetof(struct config, login_lock_min), 0, 1, 24 * 60, "15",
+     "minutes an account stays locked"},
+    {"rate_limit", K_INT, offsetof(struct config, rate_limit), 0, 0, 1000000, "0",
+     "requests per second allowed per client address (0 = unlimited)"},
+    {"log_level", K_STR, offsetof(struct config, log_level),
+     sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
+    {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),
+     0, 0, "", "folder of the built web console served at / (empty: not served)"},
+    {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
+     0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct key *find(const char *name)
+{
+    char norm[64];
+    size_t i;
+    for (i = 0; name[i] && i < sizeof(norm) - 1; i++)
+        norm[i] = name[i] == '-' ? '_' : (char)tolower((unsigned char)name[i]);
+    norm[i] = 0;
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (!strcmp(keys[k].name, norm))
+            return &keys[k];
+    return NULL;
+}
+
+int config_is_key(const char *name)
+{
+    return find(name) != NULL;
+}
+
+static int set_key(struct config *c, const struct key *k, const char *value, struct err *e)
+{
+    char *base = (char *)c;
+    if (k->type == K_STR) {
+        size_t n = strlen(value);
+        if (n >= k->cap)
+            return err_field(e, k->name, "max_length", "value longer than %zu bytes", k->cap - 1);
+        memcpy(base + k->off, value, n + 1);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < k->min || v > k->max)
+        return err_field(e, k->name, "range", "expected an integer from %ld to %ld, got '%s'",
+                         k->min, k->max, value);
+    *(int *)(void *)(base + k->off) = (int)v;
+    return 0;
+}
+
+void config_defaults(struct config *c)
+{
+    struct err e;
+    memset(c, 0, sizeof(*c));
+    err_clear(&e);
+    for (size_t k = 0; k < N_KEYS; k++)
+        set_key(c, &keys[k], keys[k].def, &e);
+}
+
+int config_set(struct config *c, const char *key, const char *value, struct err *e)
+{
+    const struct key *k = find(key);
+    if (!k)
+        return err_field(e, key, "unknown_key", "unknown configuration key '%s'", key);
+    return set_key(c, k, value, e);
+}
+
+struct ini_state {
+    struct config *c;
+    struct err *e;
+    int failed;
+};
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_state *st = user;
+    if (strcmp(section, "egov") != 0) {
+        err_field(st->e, name, "section", "keys belong in the [egov] section, not [%s]", section);
+        st->failed = 1;
+        return 0;
+    }
+    if (config_set(st->c, name, value, st->e) < 0) {
+        st->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int config_load_file(struct config *c, const char *path, struct err *e)
+{
+    struct ini_state st = {c, e, 0};
+    int line = ini_parse(path, on_ini, &st);
+    if (line == -1)
+        return err_set(e, ERR_INVALID, "cannot open configuration file %s", path);
+    if (st.failed)
+        return -1;
+    if (line > 0)
+        return err_set(e, ERR_INVALID, "%s:%d: syntax error", path, line);
+    return 0;
+}
+
+int config_load_env(struct config *c, struct err *e)
+{
+    for (size_t k = 0; k < N_KEYS; k++) {
+        char var[80];
+        size_t i, n = strlen(keys[k].name);
+        memcpy(var, "EGOV_", 5);
+        for (i = 0; i < n; i++)
+            var[5 + i] = (char)toupper((unsigned char)keys[k].name[i]);
+        var[5 + n] = 0;
+        const char *v = getenv(var);
+        if (v && set_key(c, &keys[k], v, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void config_print_help(FILE *out)
+{
+    fprintf(out, "Settings (flag > environment > [egov] section of --config FILE > default):\n");
+    for (size_t k = 0; k < N_KEYS; k++) {
+        char flag[64], var[64];
+        size_t i, n = strlen(keys[k].name);
+        for (i = 0; i < n; i++) {
+            flag[i] = keys[k].name[i] == '_' ? '-' : keys[k].name[i];
+            var[i] = (char)toupper((unsigned char)keys[k].name[i]);
+        }
+        flag[n] = var[n] = 0;
+        fprintf(out, "  --%-18s EGOV_%-18s default: %s\n      %s\n", flag, var,
+                keys[k].def[0] ? keys[k].def : "(empty)", keys[k].help);
+    }
+}

@@ -1,0 +1,106 @@
+/*
+ * err.c - filling struct err and the one table that maps an error kind to HTTP and CLI answers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "banned.h"
+
+static const struct {
+    int status;
+    int exit_code;
+    const char *slug;
+    const char *title;
+} kinds[ERR_KIND_MAX] = {
+    [ERR_NONE] = {200, 0, "none", "OK"},
+    [ERR_INVALID] = {422, 2, "validation", "The request breaks a validation rule"},
+    [ERR_BAD_REQUEST] = {400, 2, "bad-request", "The request is malformed"},
+    [ERR_UNAUTHORIZED] = {401, 3, "unauthorized", "Authentication is required"},
+    [ERR_FORBIDDEN] = {403, 3, "forbidden", "Not allowed"},
+    [ERR_NOT_FOUND] = {404, 4, "not-found", "Not found"},
+    [ERR_METHOD] = {405, 2, "method-not-allowed", "Method not allowed"},
+    [ERR_CONFLICT] = {409, 5, "conflict", "The request conflicts with a rule or the current state"},
+    [ERR_PRECONDITION] = {412, 5, "stale-version", "The record was changed by someone else"},
+    [ERR_TOO_LARGE] = {413, 2, "too-large", "The request body is too large"},
+    [ERR_UNSUPPORTED] = {415, 2, "unsupported-media-type", "Unsupported media type"},
+    [ERR_RATE_LIMITED] = {429, 6, "rate-limited", "Too many attempts"},
+    [ERR_UNAVAILABLE] = {503, 7, "unavailable", "The service is temporarily unavailable"},
+    [ERR_INTERNAL] = {500, 1, "internal", "Internal error"},
+};
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    e->kind = kind;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int err_field(struct err *e, const char *field, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[192];
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (e->kind == ERR_NONE)
+        e->kind = ERR_INVALID;
+    if (!e->field[0]) {
+        copy(e->field, sizeof(e->field), field);
+        copy(e->rule, sizeof(e->rule), rule);
+        copy(e->message, sizeof(e->message), msg);
+    }
+    if (e->n_fields < ERR_MAX_FIELDS) {
+        struct err_field *f = &e->fields[e->n_fields++];
+        copy(f->field, sizeof(f->field), field);
+        copy(f->rule, sizeof(f->rule), rule);
+        copy(f->message, sizeof(f->message), msg);
+    }
+    return -1;
+}
+
+int err_field_as(struct err *e, enum err_kind kind, const char *field, const char *rule,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    char msg[192];
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    err_field(e, field, rule, "%s", msg);
+    e->kind = kind;
+    return -1;
+}
+
+void err_clear(struct err *e)
+{
+    memset(e, 0, sizeof(*e));
+}
+
+int err_http_status(enum err_kind kind)
+{
+    return kind < ERR_KIND_MAX ? kinds[kind].status : 500;
+}
+
+int err_exit_code(enum err_kind kind)
+{
+    return kind < ERR_KIND_MAX ? kinds[kind].exit_code : 1;
+}
+
+const char *err_slug(enum err_kind kind)
+{
+    return kind < ERR_KIND_MAX ? kinds[kind].slug : "internal";
+}
+
+const char *err_title(enum err_kind kind)
+{
+    return kind < ERR_KIND_MAX ? kinds[kind].title : "Internal error";
+}

@@ -1,0 +1,146 @@
+/*
+ * timeutil.c - clocks, RFC 3339 text, calendar dates and ID generation.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "timeutil.h"
+#include "banned.h"
+
+static _Atomic int64_t offset_ms;
+
+int64_t time_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + offset_ms;
+}
+
+void time_set_offset_ms(int64_t off)
+{
+    offset_ms = off;
+}
+
+int64_t time_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void time_format(int64_t ms, char *buf, size_t cap)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    int frac = (int)(ms % 1000);
+    if (frac < 0) {
+        frac += 1000;
+        s -= 1;
+    }
+    gmtime_r(&s, &tm);
+    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+void time_format_date(int64_t ms, int offset_minutes, char *buf, size_t cap)
+{
+    time_t s = (time_t)(ms / 1000 + (int64_t)offset_minutes * 60);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    snprintf(buf, cap, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+bool date_is_valid(const char *s)
+{
+    int y, m, d;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+        return false;
+    return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int time_parse(const char *s, int64_t *out)
+{
+    char date[11];
+    int y, mo, d, hh, mi, ss, ms = 0, off = 0;
+    size_t n = s ? strlen(s) : 0, i = 19;
+    struct tm tm;
+
+    if (n < 20 || n > 35)
+        return -1;
+    memcpy(date, s, 10);
+    date[10] = 0;
+    if (!date_is_valid(date) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+        return -1;
+    if (s[13] != ':' || s[16] != ':' || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mi) ||
+        digits(s + 17, 2, &ss) || hh > 23 || mi > 59 || ss > 60)
+        return -1;
+    if (s[i] == '.') {
+        int scale = 100;
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            ms += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    if (i == n - 1 && (s[i] == 'Z' || s[i] == 'z')) {
+        off = 0;
+    } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int oh, om;
+        if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+            return -1;
+        off = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+    } else {
+        return -1;
+    }
+    digits(s, 4, &y);
+    digits(s + 5, 2, &mo);
+    digits(s + 8, 2, &d);
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = hh;
+    tm.tm_min = mi;
+    tm.tm_sec = ss;
+    *out = ((int64_t)timegm(&tm) - (int64_t)off * 60) * 1000 + ms;
+    return 0;
+}
+
+/* 2024-01-01T00:00:00Z: IDs count milliseconds from here. */
+#define ID_EPOCH_MS 1704067200000LL
+
+static _Atomic uint32_t id_counter;
+static atomic_flag id_seeded = ATOMIC_FLAG_INIT;
+
+int64_t id_new(void)
+{
+    if (!atomic_flag_test_and_set(&id_seeded))
+        id_counter = randombytes_uniform(4096);
+    uint32_t c = atomic_fetch_add(&id_counter, 1) & 0xfff;
+    int64_t ms = time_now_ms() - ID_EPOCH_MS;
+    return (ms << 12) | (int64_t)c;
+}

@@ -1,0 +1,86 @@
+/*
+ * auth_http.c - POST/GET/DELETE /api/v1/session. The token goes to API clients in the body and
+ * to the console as an HttpOnly, SameSite=Strict cookie; the console echoes csrf_token in
+ * X-CSRF-Token on writes.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "auth.h"
+#include "auth_http.h"
+#include "app.h"
+#include "core/arena.h"
+#include "domain/org/org_http.h"
+#include "http/handler_util.h"
+#include "core/banned.h"
+
+struct login_body {
+    const char *login;
+    const char *password;
+};
+
+const struct field_spec login_spec[] = {
+    {"login", JV_STRING, JV_REQUIRED, offsetof(struct login_body, login), 0, 1, 64, NULL, NULL},
+    {"password", JV_STRING, JV_REQUIRED | JV_SECRET, offsetof(struct login_body, password), 0, 2,
+     1024, NULL, NULL},
+    JV_END,
+};
+
+static json_t *institution_brief(const struct institution *i)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)i->id, "name", i->name,
+                     "kind", i->kind, "level", i->level, "uscc", i->uscc, "timezone",
+                     i->timezone);
+}
+
+int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct login_body b;
+    struct session_grant g;
+    unsigned has;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, login_spec, &b, &has) < 0 || auth_login(ctx, b.login, b.password, &g) < 0)
+        return -1;
+    json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o}", "token", g.token, "csrf_token", g.csrf_token,
+                          "expires_at", j_time(g.expires_at), "person", person_to_json(&g.person),
+                          "institution", institution_brief(&g.institution));
+    resp_header(ctx, rs, "Set-Cookie",
+                arena_printf(ctx->arena,
+                             "egov_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
+                             g.token, ctx->app->cfg.session_ttl_min * 60));
+    resp_header(ctx, rs, "Cache-Control", "no-store");
+    return resp_json(ctx, rs, 201, o);
+}
+
+int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct person p;
+    struct institution i;
+    (void)rq;
+    if (person_get(ctx, ctx->caller.person_id, &p) < 0 ||
+        institution_get(ctx, ctx->caller.institution_id, &i) < 0)
+        return -1;
+    json_t *perms = json_array();
+    static const char *const all[] = {
+        "institution.read",  "institution.write", "qualification.write", "relation.write",
+        "post.write",        "person.read",       "person.write",        "certificate.write",
+        "audit.read",        "audit.verify",      NULL};
+    for (int k = 0; all[k]; k++)
+        if (org_may(ctx, all[k]))
+            json_array_append_new(perms, json_string(all[k]));
+    json_t *o = json_pack("{s:o,s:o,s:o,s:o}", "person", person_to_json(&p), "institution",
+                          institution_brief(&i), "permissions", perms, "expires_at",
+                          j_time(ctx->caller.session_expires_at));
+    return resp_json(ctx, rs, 200, o);
+}
+
+int auth_http_logout(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    (void)rq;
+    if (auth_logout(ctx) < 0)
+        return -1;
+    resp_header(ctx, rs, "Set-Cookie",
+                "egov_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    rs->status = 204;
+    return 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * jurisdiction.c - who may do what, and over which institutions. This is the one written-down
+ * policy of egov (docs/permissions.md is its prose): every route names one permission, and the
+ * dispatcher's guard (http/access.c) asks org_may and org_access_institution, nothing else.
+ *
+ * Default deny: a permission missing from the table is allowed to nobody.
+ */
+#include <string.h>
+
+#include "org.h"
+#include "org_store.h"
+#include "app.h"
+#include "core/banned.h"
+
+enum kind_bit { K_M = 1, K_P = 2, K_E = 4, K_U = 8, K_ALL = 15 };
+enum who { ANY_MEMBER, ADMIN_OR_POST };
+
+static const struct policy {
+    const char *perm;
+    unsigned kinds;
+    enum who who;
+} policies[] = {
+    {"institution.read", K_ALL, ANY_MEMBER},
+    {"institution.write", K_M, ADMIN_OR_POST},
+    {"qualification.write", K_M, ADMIN_OR_POST},
+    {"relation.write", K_ALL, ADMIN_OR_POST},
+    {"post.write", K_ALL, ADMIN_OR_POST},
+    {"person.read", K_ALL, ANY_MEMBER},
+    {"person.write", K_ALL, ADMIN_OR_POST},
+    {"certificate.write", K_ALL, ADMIN_OR_POST},
+    {"audit.read", K_M, ADMIN_OR_POST},
+    {"audit.verify", K_M, ADMIN_OR_POST},
+};
+
+/* Permissions a post may carry: exactly those a non-admin can be given. */
+const char *const org_grantable[] = {
+    "institution.write", "qualification.write", "relation.write", "post.write", "person.write",
+    "certificate.write", "audit.read", "audit.verify", NULL,
+};
+
+static unsigned kind_bit(const char *kind)
+{
+    if (!kind)
+        return 0;
+    if (!strcmp(kind, "management"))
+        return K_M;
+    if (!strcmp(kind, "provider"))
+        return K_P;
+    if (!strcmp(kind, "evaluator"))
+        return K_E;
+    if (!strcmp(kind, "user"))
+        return K_U;
+    return 0;
+}
+
+bool org_caller_granted(const struct ctx *ctx, const char *perm)
+{
+    const char *g = ctx->caller.grants;
+    size_t n = strlen(perm);
+    while (g && *g) {
+        const char *end = strchr(g, ',');
+        size_t len = end ? (size_t)(end - g) : strlen(g);
+        if (len == n && !strncmp(g, perm, n))
+            return true;
+        g = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+bool org_may(const struct ctx *ctx, const char *perm)
+{
+    if (ctx->caller.is_system)
+        return true;
+    if (!ctx->caller.person_id)
+        return false;
+    for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+        const struct policy *p = &policies[i];
+        if (strcmp(p->perm, perm) != 0)
+            continue;
+        if (!(p->kinds & kind_bit(ctx->caller.inst_kind)))
+            return false;
+        return p->who == ANY_MEMBER || ctx->caller.is_admin || org_caller_granted(ctx, perm);
+    }
+    return false;
+}
+
+void org_scope(const struct ctx *ctx, int64_t *root, int *max_depth)
+{
+    if (ctx->caller.is_system) {
+        *root = 0;
+        *max_depth = 0;
+        return;
+    }
+    *root = ctx->caller.institution_id;
+    /* A management institution's jurisdiction is its whole subtree (T4-4.1 tiered
+     * implementation); every other institution sees itself only. */
+    *max_depth = kind_bit(ctx->caller.inst_kind) == K_M ? 1000 : 0;
+}
+
+int org_access_institution(struct ctx *ctx, int64_t inst_id, enum org_access mode)
+{
+    int64_t root;
+    int depth;
+    (void)mode;
+    if (inst_id <= 0)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+    org_scope(ctx, &root, &depth);
+    if (root == 0) {
+        struct institution tmp;
+        int rc = org_store_inst_get(ctx, inst_id, &tmp);
+        if (rc < 0)
+            return -1;
+        return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+    }
+    int rc = org_store_in_subtree(ctx, root, inst_id, depth);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+    return 0;
+}
+
+int org_institution_of_person(struct ctx *ctx, int64_t person_id, int64_t *inst_id)
+{
+    struct person p;
+    int rc = org_store_person_get(ctx, person_id, &p, NULL);
+    if (rc < 0)
+        return -1;
+    *inst_id = rc ? p.institution_id : 0;
+    return 0;
+}
+
+int org_has_interest_relation(struct ctx *ctx, int64_t a, int64_t b, bool *related,
+                              const char **kind)
+{
+    int rc = org_store_rel_between(ctx, a, b, kind);
+    if (rc < 0)
+        return -1;
+    *related = rc == 1;
+    return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * validate.h - field rules shared by every domain module. Each check adds a field error to
+ * ctx->err (naming the field and the rule) and returns -1, or returns 0. Lengths count
+ * characters (UTF-8 code points), not bytes, because names are Chinese.
+ */
+#ifndef EGOV_VALIDATE_H
+#define EGOV_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ctx;
+
+/* Required text of min..max characters without control characters. */
+int check_text(struct ctx *ctx, const char *field, const char *v, size_t min, size_t max);
+/* Optional text: NULL or "" passes; otherwise at most max characters. */
+int check_opt_text(struct ctx *ctx, const char *field, const char *v, size_t max);
+int check_enum(struct ctx *ctx, const char *field, const char *v, const char *const *allowed);
+int check_date(struct ctx *ctx, const char *field, const char *v);
+int check_email(struct ctx *ctx, const char *field, const char *v);
+int check_phone(struct ctx *ctx, const char *field, const char *v);
+/* GB/T 2260 administrative division code: six digits, province part 11..82. */
+int check_region(struct ctx *ctx, const char *field, const char *v);
+/* IANA zone name such as Asia/Shanghai. */
+int check_timezone(struct ctx *ctx, const char *field, const char *v);
+/* Lower-case slug: [a-z0-9][a-z0-9._-]{min-1,max-1}. */
+int check_slug(struct ctx *ctx, const char *field, const char *v, size_t min, size_t max);
+/* Number of UTF-8 code points; (size_t)-1 for invalid UTF-8. */
+size_t utf8_length(const char *s);
+/* Today's date (YYYY-MM-DD) in China Standard Time, the platform's legal calendar. */
+const char *today(struct ctx *ctx);
+
+#endif

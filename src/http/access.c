@@ -1,0 +1,110 @@
+/*
+ * access.c - the one enforcement point of the policy in domain/org/jurisdiction.c. For every
+ * route the dispatcher calls, in order: authenticate (401), jurisdiction of the object the path
+ * names (404: a caller never learns that something outside it exists), permission (403,
+ * audited as a denial). Default deny: a route without a permission is refused unless public.
+ */
+#include <string.h>
+
+#include "access.h"
+#include "http.h"
+#include "app.h"
+#include "core/arena.h"
+#include "domain/audit/audit.h"
+#include "domain/auth/auth.h"
+#include "domain/org/org.h"
+#include "core/banned.h"
+
+#define COOKIE_NAME "egov_session"
+
+static const char *cookie_token(struct ctx *ctx, const struct req *rq)
+{
+    const char *c = req_header(rq, "Cookie");
+    size_t n = strlen(COOKIE_NAME);
+    while (c && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        const char *end = strchr(c, ';');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len > n + 1 && !strncmp(c, COOKIE_NAME, n) && c[n] == '=')
+            return arena_strndup(ctx->arena, c + n + 1, len - n - 1);
+        c = end;
+    }
+    return NULL;
+}
+
+static bool is_safe(const char *method)
+{
+    return !strcmp(method, "GET") || !strcmp(method, "HEAD");
+}
+
+int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
+{
+    const char *h = req_header(rq, "Authorization");
+    const char *token = NULL;
+    bool cookie = false;
+    if (h && !strncasecmp(h, "Bearer ", 7))
+        token = h + 7;
+    else if ((token = cookie_token(ctx, rq)) != NULL)
+        cookie = true;
+    if (!token) {
+        if (r->flags & RF_PUBLIC)
+            return 0;
+        return err_set(&ctx->err, ERR_UNAUTHORIZED, "log in first: this needs a session");
+    }
+    if (auth_resolve(ctx, token) < 0) {
+        if ((r->flags & RF_PUBLIC) && ctx->err.kind == ERR_UNAUTHORIZED) {
+            err_clear(&ctx->err); /* a stale cookie must not break public pages */
+            return 0;
+        }
+        return -1;
+    }
+    ctx->caller.via_cookie = cookie;
+    /* The console's cookie is sent by the browser on its own; a write must also prove it
+     * comes from our page, which alone can read the CSRF token. */
+    if (cookie && !is_safe(rq->method)) {
+        const char *sent = req_header(rq, "X-CSRF-Token");
+        if (!sent || strcmp(sent, auth_csrf_of(ctx, token)) != 0)
+            return err_set(&ctx->err, ERR_FORBIDDEN,
+                           "missing or wrong X-CSRF-Token header for a cookie session");
+    }
+    return 0;
+}
+
+static void audit_denial(struct ctx *ctx, const struct route *r, int64_t scope)
+{
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "route", arena_printf(ctx->arena, "%s %s", r->method, r->pattern));
+    audit_note(ch, "permission", r->perm);
+    audit_append_alone(ctx, "access.denied", "route", 0, scope, ch);
+}
+
+int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
+{
+    int64_t inst = 0;
+    if (r->flags & RF_PUBLIC)
+        return 0;
+    if (!r->perm)
+        return err_set(&ctx->err, ERR_FORBIDDEN, "not allowed");
+    if (r->scope == SCOPE_INST_PATH) {
+        inst = rq->params[0];
+    } else if (r->scope == SCOPE_PERSON_PATH) {
+        if (org_institution_of_person(ctx, rq->params[0], &inst) < 0)
+            return -1;
+        if (!inst)
+            return err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
+    }
+    if (inst && org_access_institution(ctx, inst, ORG_SEE) < 0) {
+        if (ctx->err.kind == ERR_NOT_FOUND && r->scope == SCOPE_PERSON_PATH)
+            snprintf(ctx->err.message, sizeof(ctx->err.message), "person not found");
+        return -1;
+    }
+    if (!strcmp(r->perm, "session"))
+        return 0; /* any person with a session */
+    if (!org_may(ctx, r->perm)) {
+        audit_denial(ctx, r, inst ? inst : ctx->caller.institution_id);
+        return err_set(&ctx->err, ERR_FORBIDDEN,
+                       "your institution kind or post does not allow %s", r->perm);
+    }
+    return 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * handler_util.c - query parsing and JSON building shared by the handlers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler_util.h"
+#include "jv.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "domain/validate.h"
+#include "core/banned.h"
+
+static int parse_int(const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    if (!s || !*s || strlen(s) > 20)
+        return -1;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int q_page(struct ctx *ctx, const struct req *rq, struct page_req *p)
+{
+    long long v;
+    const char *s;
+    memset(p, 0, sizeof(*p));
+    if ((s = req_query(rq, "limit")) != NULL) {
+        if (parse_int(s, 1, PAGE_MAX, &v) < 0)
+            return err_field(&ctx->err, "limit", "range", "limit must be 1 to %d", PAGE_MAX);
+        p->limit = (int)v;
+    }
+    if ((s = req_query(rq, "cursor")) != NULL) {
+        if (parse_int(s, 0, 9007199254740991LL, &v) < 0)
+            return err_field(&ctx->err, "cursor", "cursor",
+                             "cursor must be the next_cursor of a previous page");
+        p->after_id = v;
+    }
+    int total;
+    if (q_bool(ctx, rq, "total", &total) < 0)
+        return -1;
+    p->want_total = total == 1;
+    return 0;
+}
+
+int q_id(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out)
+{
+    long long v;
+    const char *s = req_query(rq, name);
+    *out = 0;
+    if (!s)
+        return 0;
+    if (parse_int(s, 1, 9007199254740991LL, &v) < 0)
+        return err_field(&ctx->err, name, "id", "%s must be a positive integer id", name);
+    *out = v;
+    return 0;
+}
+
+int q_text(struct ctx *ctx, const struct req *rq, const char *name, int max, const char **out)
+{
+    const char *s = req_query(rq, name);
+    *out = NULL;
+    if (!s || !*s)
+        return 0;
+    if (check_text(ctx, name, s, 1, (size_t)max) < 0)
+        return -1;
+    *out = s;
+    return 0;
+}
+
+int q_bool(struct ctx *ctx, const struct req *rq, const char *name, int *out)
+{
+    const char *s = req_query(rq, name);
+    *out = -1;
+    if (!s)
+        return 0;
+    if (!strcmp(s, "true") || !strcmp(s, "1"))
+        *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "0"))
+        *out = 0;
+    else
+        return err_field(&ctx->err, name, "boolean", "%s must be true or false", name);
+    return 0;
+}
+
+int q_only(struct ctx *ctx, const struct req *rq, const char *const *allowed)
+{
+    for (int i = 0; i < rq->n_query; i++) {
+        int k;
+        for (k = 0; allowed[k]; k++)
+            if (!strcmp(allowed[k], rq->query[i].key))
+                break;
+        if (!allowed[k])
+            err_field(&ctx->err, arena_strndup(ctx->arena, rq->query[i].key, 60),
+                      "unknown_parameter", "unknown query parameter");
+    }
+    return ctx->err.kind ? -1 : 0;
+}
+
+json_t *j_str(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *j_time(int64_t ms)
+{
+    char buf[40];
+    if (!ms)
+        return json_null();
+    time_format(ms, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+json_t *j_id(int64_t id)
+{
+    return id ? json_integer(id) : json_null();
+}
+
+json_t *j_page(json_t *items, const struct page_info *info)
+{
+    char cur[24];
+    /* The cursor is opaque to clients: a string they hand back as ?cursor=. */
+    snprintf(cur, sizeof(cur), "%lld", (long long)info->next_cursor);
+    json_t *o = json_pack("{s:o,s:o}", "items", items, "next_cursor",
+                          info->next_cursor ? json_string(cur) : json_null());
+    if (info->total >= 0)
+        json_object_set_new(o, "total", json_integer(info->total));
+    return o;
+}
+
+int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,
+                unsigned *has)
+{
+    return jv_decode(ctx, rq->json, spec, target, has);
+}

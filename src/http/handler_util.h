@@ -1,0 +1,38 @@
+/*
+ * handler_util.h - what every *_http.c needs to read query parameters and write JSON, so that
+ * no handler repeats paging, id parsing or time formatting.
+ */
+#ifndef EGOV_HANDLER_UTIL_H
+#define EGOV_HANDLER_UTIL_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/page.h"
+#include "http.h"
+
+struct ctx;
+
+/* limit, cursor, total=true from the query string; -1 with a field error when malformed. */
+int q_page(struct ctx *ctx, const struct req *rq, struct page_req *p);
+/* Optional positive id parameter (0 when absent). */
+int q_id(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out);
+/* Optional text parameter of at most max characters (NULL when absent). */
+int q_text(struct ctx *ctx, const struct req *rq, const char *name, int max, const char **out);
+/* Optional boolean parameter: -1 absent, 0 false, 1 true. */
+int q_bool(struct ctx *ctx, const struct req *rq, const char *name, int *out);
+/* Rejects query parameters not in the NULL-terminated list. */
+int q_only(struct ctx *ctx, const struct req *rq, const char *const *allowed);
+
+json_t *j_str(const char *s);
+json_t *j_time(int64_t ms);
+json_t *j_id(int64_t id); /* null for 0 */
+/* {"items": items, "next_cursor": …, "total"?: …}; steals items. */
+json_t *j_page(json_t *items, const struct page_info *info);
+
+/* Decodes rq->json with a spec; wraps jv_decode. */
+int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,
+                unsigned *has);
+
+#endif

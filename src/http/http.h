@@ -1,0 +1,106 @@
+/*
+ * http.h - the request, the response and the route, as the dispatcher and every *_http.c see
+ * them. Nothing here knows libmicrohttpd: server.c fills a struct req from a socket and the
+ * tests fill one by hand, and both call router_dispatch.
+ */
+#ifndef EGOV_HTTP_H
+#define EGOV_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct ctx;
+struct app;
+struct arena;
+
+struct kv {
+    const char *key;
+    const char *value;
+};
+
+#define REQ_MAX_KV     64
+#define REQ_MAX_PARAMS 4
+
+struct req {
+    const char *method;
+    const char *path;   /* without the query string, percent-decoded */
+    struct kv query[REQ_MAX_KV];
+    int n_query;
+    struct kv headers[REQ_MAX_KV];
+    int n_headers;
+    const char *body;
+    size_t body_len;
+    bool body_too_large;
+    const char *client_ip;
+    /* filled by the router */
+    int64_t params[REQ_MAX_PARAMS];
+    int n_params;
+    json_t *json; /* decoded body (arena-released) */
+};
+
+struct resp {
+    int status;
+    const char *content_type;
+    char *body; /* arena-owned */
+    size_t len;
+    struct kv headers[8];
+    int n_headers;
+};
+
+typedef int (*handler_fn)(struct ctx *ctx, struct req *rq, struct resp *rs);
+
+/* How the dispatcher finds the institution a path names, for the jurisdiction check. */
+enum scope_rule {
+    SCOPE_NONE,       /* lists and creations: the service scopes by the caller */
+    SCOPE_INST_PATH,  /* params[0] is an institution */
+    SCOPE_PERSON_PATH /* params[0] is a person */
+};
+
+enum route_flag {
+    RF_PUBLIC = 1u << 0,   /* no session needed */
+    RF_BODY = 1u << 1,     /* a JSON object body is required */
+    RF_NO_AUDIT_DENY = 1u << 2,
+};
+
+struct field_spec;
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/institutions/{id}" */
+    handler_fn handler;
+    const char *perm;    /* permission checked by access.c; NULL for RF_PUBLIC routes */
+    enum scope_rule scope;
+    unsigned flags;
+    const char *tag;
+    const char *summary;
+    const struct field_spec *body_spec; /* request schema (NULL: none) */
+    const char *body_schema;            /* component name of the request body */
+    const char *resp_schema;            /* component name of the 2xx answer */
+    int ok_status;
+};
+
+extern const struct route routes[];
+extern const int n_routes;
+
+/* Runs the whole pipeline for one request; always fills rs (a problem on failure). */
+void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struct resp *rs);
+/* Index of the matching route (params filled), -1 no path, -2 path but not method. */
+int router_match(const char *method, const char *path, struct req *rq);
+
+/* Request accessors. */
+const char *req_header(const struct req *rq, const char *name);
+const char *req_query(const struct req *rq, const char *name);
+
+/* Response helpers: the body is serialised compactly; ETag set when version > 0. */
+int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body);
+void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v);
+void resp_etag(struct ctx *ctx, struct resp *rs, int64_t id, int version);
+void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance);
+
+/* If-Match → expected version: -1 when absent; ERR_BAD_REQUEST when malformed. */
+int req_if_match(struct ctx *ctx, const struct req *rq, int *version);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * jv.c - strict decoding of request bodies against field_spec tables. jansson has already
+ * rejected malformed JSON, invalid UTF-8 and duplicate keys; this file enforces the shape.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "jv.h"
+#include "app.h"
+#include "core/arena.h"
+#include "domain/validate.h"
+#include "core/banned.h"
+
+#define DEFAULT_MAX 1000
+
+static const char *type_name(enum jv_type t)
+{
+    switch (t) {
+    case JV_STRING:
+        return "a string";
+    case JV_ID:
+        return "a positive integer id";
+    case JV_INT:
+        return "an integer";
+    case JV_BOOL:
+        return "true or false";
+    case JV_ID_ARRAY:
+        return "an array of ids";
+    case JV_STR_LIST:
+        return "an array of strings";
+    }
+    return "?";
+}
+
+static int wrong_type(struct ctx *ctx, const struct field_spec *f)
+{
+    return err_field(&ctx->err, f->name, "type", "%s must be %s", f->name, type_name(f->type));
+}
+
+/* JavaScript reads integers exactly only up to 2^53. */
+#define MAX_SAFE_ID 9007199254740991LL
+
+static int decode_string(struct ctx *ctx, const struct field_spec *f, json_t *v, char *base)
+{
+    int max = f->max ? f->max : DEFAULT_MAX;
+    if (!json_is_string(v))
+        return wrong_type(ctx, f);
+    const char *s = json_string_value(v);
+    if (strlen(s) != json_string_length(v))
+        return err_field(&ctx->err, f->name, "nul", "%s must not contain NUL characters",
+                         f->name);
+    if (utf8_length(s) > (size_t)max)
+        return err_field(&ctx->err, f->name, "max_length", "%s allows at most %d characters",
+                         f->name, max);
+    *(char **)(void *)(base + f->off) = arena_strdup(ctx->arena, s);
+    return 0;
+}
+
+static int decode_id(struct ctx *ctx, const struct field_spec *f, json_t *v, int64_t *out)
+{
+    if (!json_is_integer(v))
+        return err_field(&ctx->err, f->name, "type", "%s must be %s", f->name,
+                         type_name(JV_ID));
+    json_int_t i = json_integer_value(v);
+    if (i <= 0 || i > MAX_SAFE_ID)
+        return err_field(&ctx->err, f->name, "id", "%s is not a valid id", f->name);
+    *out = (int64_t)i;
+    return 0;
+}
+
+static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, char *base)
+{
+    int max = f->max ? f->max : DEFAULT_MAX;
+    if (json_is_null(v)) {
+        if (!(f->flags & JV_NULLABLE))
+            return err_field(&ctx->err, f->name, "not_null", "%s cannot be null", f->name);
+        return 0; /* the struct is zeroed: NULL / 0 */
+    }
+    switch (f->type) {
+    case JV_STRING:
+        return decode_string(ctx, f, v, base);
+    case JV_ID:
+        return decode_id(ctx, f, v, (int64_t *)(void *)(base + f->off));
+    case JV_INT:
+        if (!json_is_integer(v))
+            return wrong_type(ctx, f);
+        *(int64_t *)(void *)(base + f->off) = json_integer_value(v);
+        return 0;
+    case JV_BOOL:
+        if (!json_is_boolean(v))
+            return wrong_type(ctx, f);
+        *(bool *)(base + f->off) = json_is_true(v);
+        return 0;
+    case JV_ID_ARRAY: {
+        size_t i, n;
+        json_t *item;
+        if (!json_is_array(v))
+            return wrong_type(ctx, f);
+        n = json_array_size(v);
+        if (n > (size_t)max)
+            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items",
+                             f->name, max);
+        int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (n ? n : 1));
+        json_array_foreach(v, i, item)
+        {
+            if (decode_id(ctx, f, item, &ids[i]) < 0)
+                return -1;
+        }
+        *(int64_t **)(void *)(base + f->off) = ids;
+        *(int *)(void *)(base + f->off2) = (int)n;
+        return 0;
+    }
+    case JV_STR_LIST: {
+        size_t i, n, total = 1;
+        json_t *item;
+        if (!json_is_array(v))
+            return wrong_type(ctx, f);
+        n = json_array_size(v);
+        if (n > (size_t)max)
+            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items",
+                             f->name, max);
+        json_array_foreach(v, i, item)
+        {
+            if (!json_is_string(item) || json_string_length(item) == 0 ||
+                json_string_length(item) > 64 || strchr(json_string_value(item), ','))
+                return err_field(&ctx->err, f->name, "item",
+                                 "%s items must be non-empty names without commas", f->name);
+            total += json_string_length(item) + 1;
+        }
+        char *joined = arena_alloc(ctx->arena, total);
+        json_array_foreach(v, i, item)
+        {
+            if (i)
+                memcpy(joined + strlen(joined), ",", 2);
+            memcpy(joined + strlen(joined), json_string_value(item),
+                   json_string_length(item) + 1);
+        }
+        *(char **)(void *)(base + f->off) = joined;
+        return 0;
+    }
+    }
+    return wrong_type(ctx, f);
+}
+
+int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+              unsigned *has)
+{
+    const char *key;
+    json_t *v;
+    char *base = target;
+    *has = 0;
+    if (!json_is_object(obj))
+        return err_field(&ctx->err, "", "type", "the body must be a JSON object");
+    json_object_foreach(obj, key, v)
+    {
+        const struct field_spec *f = spec;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            /* Names are echoed back: cut them so an attacker cannot inflate the answer. */
+            const char *cut = arena_strndup(ctx->arena, key, 60);
+            err_field(&ctx->err, cut, "unknown_field", "unknown field '%s'", cut);
+            continue;
+        }
+        if (decode_one(ctx, f, v, base) == 0)
+            *has |= f->bit;
+    }
+    for (const struct field_spec *f = spec; f->name; f++)
+        if ((f->flags & JV_REQUIRED) && !json_object_get(obj, f->name))
+            err_field(&ctx->err, f->name, "required", "%s is required", f->name);
+    return ctx->err.kind ? -1 : 0;
+}
+
+json_t *jv_schema(const struct field_spec *spec)
+{
+    json_t *props = json_object(), *required = json_array();
+    for (const struct field_spec *f = spec; f->name; f++) {
+        json_t *p;
+        int max = f->max ? f->max : DEFAULT_MAX;
+        switch (f->type) {
+        case JV_STRING:
+            p = json_pack("{s:s,s:i}", "type", "string", "maxLength", max);
+            if (f->enums) {
+                json_t *e = json_array();
+                for (int i = 0; f->enums[i]; i++)
+                    json_array_append_new(e, json_string(f->enums[i]));
+                json_object_set_new(p, "enum", e);
+            }
+            break;
+        case JV_ID:
+            p = json_pack("{s:s,s:i,s:I}", "type", "integer", "minimum", 1, "maximum",
+                          (json_int_t)MAX_SAFE_ID);
+            break;
+        case JV_INT:
+            p = json_pack("{s:s}", "type", "integer");
+            break;
+        case JV_BOOL:
+            p = json_pack("{s:s}", "type", "boolean");
+            break;
+        case JV_ID_ARRAY:
+            p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "integer",
+                          "minimum", 1, "maxItems", max);
+            break;
+        default:
+            p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "string",
+                          "maxLength", 64, "maxItems", max);
+        }
+        if (f->flags & JV_NULLABLE) {
+            json_t *t = json_object_get(p, "type");
+            json_object_set_new(p, "type", json_pack("[O,s]", t, "null"));
+        }
+        if (f->flags & JV_SECRET)
+            json_object_set_new(p, "writeOnly", json_true());
+        if (f->description)
+            json_object_set_new(p, "description", json_string(f->description));
+        json_object_set_new(props, f->name, p);
+        if (f->flags & JV_REQUIRED)
+            json_array_append_new(required, json_string(f->name));
+    }
+    json_t *s = json_pack("{s:s,s:o,s:b}", "type", "object", "properties", props,
+                          "additionalProperties", 0);
+    if (json_array_size(required))
+        json_object_set_new(s, "required", required);
+    else
+        json_decref(required);
+    return s;
+}

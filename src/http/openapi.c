@@ -1,0 +1,278 @@
+/*
+ * openapi.c - the OpenAPI 3.1 document, generated from the route table (paths, methods,
+ * permissions, request schemas from the field_spec tables) plus the response schemas below.
+ * Nothing here is maintained by hand per route, so the document cannot drift from the server.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "system.h"
+#include "jv.h"
+#include "core/log.h"
+#include "core/banned.h"
+
+#define TS "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
+#define ID "{\"type\":\"integer\",\"minimum\":1}"
+#define OPT_ID "{\"type\":[\"integer\",\"null\"]}"
+#define STR "{\"type\":\"string\"}"
+#define OPT_STR "{\"type\":[\"string\",\"null\"]}"
+#define INT "{\"type\":\"integer\"}"
+#define BOOL "{\"type\":\"boolean\"}"
+#define PAGE(item)                                                                             \
+    "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"  \
+    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"            \
+    "\"next_cursor\":{\"type\":[\"string\",\"null\"],\"description\":\"pass as ?cursor= for "  \
+    "the next page; null on the last\"},\"total\":{\"type\":\"integer\"}}}"
+
+static const struct {
+    const char *name;
+    const char *json;
+} schemas[] = {
+    {"Problem",
+     "{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
+     "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
+     ",\"request_id\":" STR ",\"rule\":" STR ",\"errors\":{\"type\":\"array\",\"items\":{"
+     "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
+     "}}}}}"},
+    {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
+               ",\"store\":" STR "}}"},
+    {"Institution",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"uscc\":" STR ",\"uscc_exception\":" OPT_STR
+     ",\"name\":" STR ",\"kind\":{\"enum\":[\"management\",\"provider\",\"evaluator\",\"user\"]},"
+     "\"level\":{\"enum\":[\"central\",\"provincial\",\"municipal\",\"county\"]},\"parent_id\":" OPT_ID
+     ",\"region\":" STR ",\"contact_name\":" STR ",\"contact_phone\":" STR ",\"contact_email\":" STR
+     ",\"address\":" STR ",\"timezone\":" STR ",\"status\":{\"enum\":[\"active\",\"suspended\","
+     "\"revoked\"]},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"InstitutionPage", PAGE("Institution")},
+    {"Qualification",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"kind\":" STR
+     ",\"grade\":" STR ",\"certificate_no\":" STR ",\"issuer\":" STR ",\"valid_from\":" STR
+     ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
+    {"QualificationPage", PAGE("Qualification")},
+    {"InterestRelation",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"related_id\":" ID
+     ",\"related_name\":" STR ",\"related_uscc\":" STR ",\"kind\":" STR ",\"since\":" STR
+     ",\"note\":" STR ",\"declared_by\":" OPT_ID ",\"created_at\":" TS ",\"version\":" INT "}}"},
+    {"RelationPage", PAGE("InterestRelation")},
+    {"Post", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID
+             ",\"name\":" STR ",\"duties\":" STR ",\"required_certificate\":" STR
+             ",\"grants\":{\"type\":\"array\",\"items\":" STR "},\"holders\":" INT
+             ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"PostPage", PAGE("Post")},
+    {"Person",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"login\":" STR
+     ",\"name\":" STR ",\"team\":{\"enum\":[\"administrative\",\"technical\"]},\"email\":" STR
+     ",\"phone\":" STR ",\"is_admin\":" BOOL ",\"enabled\":" BOOL ",\"locked_until\":" TS
+     ",\"posts\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":" ID
+     ",\"name\":" STR "}}},\"generated_password\":{\"type\":\"string\",\"description\":\"only in "
+     "the answer to a creation without a password\"},\"created_at\":" TS ",\"updated_at\":" TS
+     ",\"version\":" INT "}}"},
+    {"PersonPage", PAGE("Person")},
+    {"Certificate",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"person_id\":" ID ",\"person_name\":" STR
+     ",\"institution_id\":" ID ",\"kind\":" STR ",\"number\":" STR ",\"issuer\":" STR
+     ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
+    {"CertificatePage", PAGE("Certificate")},
+    {"InstitutionBrief", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR
+                         ",\"kind\":" STR ",\"level\":" STR ",\"uscc\":" STR ",\"timezone\":" STR
+                         "}}"},
+    {"Session", "{\"type\":\"object\",\"properties\":{\"token\":" STR ",\"csrf_token\":" STR
+                ",\"expires_at\":" TS ",\"person\":{\"$ref\":\"#/components/schemas/Person\"},"
+                "\"institution\":{\"$ref\":\"#/components/schemas/InstitutionBrief\"}}}"},
+    {"WhoAmI", "{\"type\":\"object\",\"properties\":{\"person\":{\"$ref\":\"#/components/"
+               "schemas/Person\"},\"institution\":{\"$ref\":\"#/components/schemas/"
+               "InstitutionBrief\"},\"permissions\":{\"type\":\"array\",\"items\":" STR
+               "},\"expires_at\":" TS "}}"},
+    {"AuditRecord",
+     "{\"type\":\"object\",\"properties\":{\"seq\":" ID ",\"at\":" TS ",\"actor_id\":" OPT_ID
+     ",\"actor_login\":" STR ",\"actor_institution_id\":" OPT_ID ",\"scope_institution_id\":" OPT_ID
+     ",\"action\":" STR ",\"object_type\":" STR ",\"object_id\":" OPT_ID
+     ",\"changes\":{\"type\":\"object\"},\"client_ip\":" STR ",\"request_id\":" STR ",\"hash\":" STR
+     "}}"},
+    {"AuditPage", PAGE("AuditRecord")},
+    {"AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
+                     ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
+};
+
+/* Query parameters of the list routes besides limit/cursor/total. */
+static const struct {
+    const char *pattern;
+    const char *params;
+} list_params[] = {
+    {"/api/v1/institutions", "kind,level,status,region,q,parent_id,within"},
+    {"/api/v1/qualifications", "institution_id,kind,expiring_before"},
+    {"/api/v1/institutions/{id}/qualifications", "kind,expiring_before"},
+    {"/api/v1/people", "institution_id,team,q,enabled"},
+    {"/api/v1/certificates", "person_id,kind,expiring_before"},
+    {"/api/v1/people/{id}/certificates", "kind,expiring_before"},
+    {"/api/v1/audit", "actor_id,object_type,object_id,action,from,to"},
+};
+
+static const char *const tags[][2] = {
+    {"system", "Health, metrics and this document"},
+    {"session", "Logging in and out"},
+    {"institutions", "The four kinds of institution in their jurisdiction tree"},
+    {"qualifications", "Qualifications of institutions (T5-11.2a)"},
+    {"interest-relations", "Declared interest relations (T5-8.2f)"},
+    {"posts", "Posts with their duties (T5-5.3a)"},
+    {"people", "People in the two teams (T5-5.2b)"},
+    {"certificates", "Certificates of people (T5-9.2b)"},
+    {"audit", "The hash-chained audit trail"},
+};
+
+static json_t *ref(const char *schema)
+{
+    return json_pack("{s:o}", "$ref", json_sprintf("#/components/schemas/%s", schema));
+}
+
+static json_t *content(const char *media_type, json_t *schema)
+{
+    return json_pack("{s:{s:o}}", media_type, "schema", schema);
+}
+
+static json_t *problem_response(const char *desc)
+{
+    return json_pack("{s:s,s:o}", "description", desc, "content",
+                     content("application/problem+json", ref("Problem")));
+}
+
+static json_t *operation(const struct route *r)
+{
+    char opid[160];
+    size_t o = 0;
+    for (const char *p = r->method; *p && o < sizeof(opid) - 1; p++)
+        opid[o++] = (char)tolower((unsigned char)*p);
+    for (const char *p = r->pattern; *p && o < sizeof(opid) - 1; p++)
+        opid[o++] = isalnum((unsigned char)*p) ? *p : '_';
+    opid[o] = 0;
+
+    json_t *op = json_pack("{s:s,s:s,s:[s]}", "operationId", opid, "summary", r->summary, "tags",
+                           r->tag);
+    if (r->perm)
+        json_object_set_new(op, "description",
+                            json_sprintf("Permission: `%s` (see docs/permissions.md).", r->perm));
+    json_t *params = json_array();
+    for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s,s:i}}", "name", p + 1,
+                                                (size_t)(end - p - 1), "in", "path", "required",
+                                                1, "schema", "type", "integer", "minimum", 1));
+    }
+    if (!strcmp(r->method, "GET") && r->resp_schema && strstr(r->resp_schema, "Page")) {
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s,s:i,s:i}}", "name", "limit",
+                                                "in", "query", "schema", "type", "integer",
+                                                "minimum", 1, "maximum", 500));
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "cursor", "in",
+                                                "query", "schema", "type", "string"));
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in",
+                                                "query", "schema", "type", "boolean"));
+        for (size_t i = 0; i < sizeof(list_params) / sizeof(list_params[0]); i++) {
+            if (strcmp(list_params[i].pattern, r->pattern) != 0)
+                continue;
+            const char *s = list_params[i].params;
+            while (*s) {
+                const char *c = strchr(s, ',');
+                size_t len = c ? (size_t)(c - s) : strlen(s);
+                json_array_append_new(params, json_pack("{s:s%,s:s,s:{s:s}}", "name", s, len,
+                                                        "in", "query", "schema", "type",
+                                                        "string"));
+                s += len + (c ? 1 : 0);
+            }
+        }
+    }
+    if (!strcmp(r->method, "PATCH") ||
+        (!strcmp(r->method, "DELETE") && !strcmp(r->pattern, "/api/v1/institutions/{id}")))
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
+                                                "header", "description",
+                                                "the ETag you read; a stale one gets 412",
+                                                "schema", "type", "string"));
+    if (json_array_size(params))
+        json_object_set_new(op, "parameters", params);
+    else
+        json_decref(params);
+    if (r->body_schema)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:o}", "required", 1, "content",
+                                      content("application/json", ref(r->body_schema))));
+    json_t *resps = json_object();
+    char code[8];
+    json_t *ok;
+    snprintf(code, sizeof(code), "%d", r->ok_status);
+    if (r->resp_schema)
+        ok = json_pack("{s:s,s:o}", "description", "Success", "content",
+                       content("application/json", ref(r->resp_schema)));
+    else if (!strcmp(r->pattern, "/metrics"))
+        ok = json_pack("{s:s,s:o}", "description", "Prometheus text format", "content",
+                       content("text/plain", json_pack("{s:s}", "type", "string")));
+    else if (!strcmp(r->pattern, "/api/v1/openapi.json"))
+        ok = json_pack("{s:s,s:o}", "description", "OpenAPI document", "content",
+                       content("application/json", json_pack("{s:s}", "type", "object")));
+    else
+        ok = json_pack("{s:s}", "description", "Done");
+    json_object_set_new(resps, code, ok);
+    json_object_set_new(resps, "400", problem_response("Malformed request"));
+    if (!(r->flags & RF_PUBLIC)) {
+        json_object_set_new(resps, "401", problem_response("No valid session"));
+        json_object_set_new(resps, "403", problem_response("Not allowed"));
+    }
+    if (r->scope != SCOPE_NONE)
+        json_object_set_new(resps, "404", problem_response("Absent or outside your jurisdiction"));
+    if (r->flags & RF_BODY) {
+        json_object_set_new(resps, "409", problem_response("Conflicts with a rule or the state"));
+        json_object_set_new(resps, "413", problem_response("Body too large"));
+        json_object_set_new(resps, "415", problem_response("Not application/json"));
+        json_object_set_new(resps, "422", problem_response("Breaks a validation rule"));
+    }
+    if (!strcmp(r->method, "PATCH"))
+        json_object_set_new(resps, "412", problem_response("Stale If-Match"));
+    if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST"))
+        json_object_set_new(resps, "429", problem_response("Slowed down or locked"));
+    json_object_set_new(op, "responses", resps);
+    if (r->flags & RF_PUBLIC)
+        json_object_set_new(op, "security", json_array());
+    return op;
+}
+
+json_t *openapi_document(void)
+{
+    json_t *paths = json_object(), *comps = json_object(), *tag_list = json_array();
+    for (int i = 0; i < n_routes; i++) {
+        json_t *item = json_object_get(paths, routes[i].pattern);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, routes[i].pattern, item);
+        }
+        char m[8];
+        size_t k;
+        for (k = 0; routes[i].method[k] && k < sizeof(m) - 1; k++)
+            m[k] = (char)tolower((unsigned char)routes[i].method[k]);
+        m[k] = 0;
+        json_object_set_new(item, m, operation(&routes[i]));
+        if (routes[i].body_spec && routes[i].body_schema)
+            json_object_set_new(comps, routes[i].body_schema, jv_schema(routes[i].body_spec));
+    }
+    for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
+        json_error_t e;
+        json_t *s = json_loads(schemas[i].json, 0, &e);
+        if (!s)
+            die("openapi schema %s: %s at %d", schemas[i].name, e.text, e.column);
+        json_object_set_new(comps, schemas[i].name, s);
+    }
+    for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+        json_array_append_new(tag_list,
+                              json_pack("{s:s,s:s}", "name", tags[i][0], "description", tags[i][1]));
+    return json_pack(
+        "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s,s:s}],s:o,s:o,s:{s:o,s:{s:{s:s,s:s,s:s},s:{s:"
+        "s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
+        "openapi", "3.1.0", "info", "title", "egov service-management platform API", "version",
+        "1.0.0", "description",
+        "API of egov, the service-management platform of a cloud-based e-government common "
+        "platform (GB/T 34077.5-2020, GB/T 34077.4-2021). Errors are application/problem+json "
+        "(RFC 9457).",
+        "license", "name", "Proprietary", "identifier", "LicenseRef-egov", "servers", "url", "/",
+        "description", "this egov server", "tags", tag_list, "paths", paths, "components",
+        "schemas", comps, "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
+        "description", "token from POST /api/v1/session", "cookie", "type", "apiKey", "in",
+        "cookie", "name", "egov_session", "security", "bearer", "cookie");
+}

@@ -1,0 +1,121 @@
+/*
+ * response.c - the one renderer of answers: JSON bodies with their ETag, and the one
+ * application/problem+json renderer (RFC 9457) for every error of egov.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/banned.h"
+
+#define PROBLEM_BASE "https://egov.example/problems/"
+
+const char *req_header(const struct req *rq, const char *name)
+{
+    for (int i = 0; i < rq->n_headers; i++)
+        if (!strcasecmp(rq->headers[i].key, name))
+            return rq->headers[i].value;
+    return NULL;
+}
+
+const char *req_query(const struct req *rq, const char *name)
+{
+    for (int i = 0; i < rq->n_query; i++)
+        if (!strcmp(rq->query[i].key, name))
+            return rq->query[i].value;
+    return NULL;
+}
+
+void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v)
+{
+    (void)ctx;
+    if (rs->n_headers < (int)(sizeof(rs->headers) / sizeof(rs->headers[0]))) {
+        rs->headers[rs->n_headers].key = k;
+        rs->headers[rs->n_headers].value = v;
+        rs->n_headers++;
+    }
+}
+
+void resp_etag(struct ctx *ctx, struct resp *rs, int64_t id, int version)
+{
+    resp_header(ctx, rs, "ETag", arena_printf(ctx->arena, "\"%lld-%d\"", (long long)id, version));
+}
+
+int req_if_match(struct ctx *ctx, const struct req *rq, int *version)
+{
+    const char *h = req_header(rq, "If-Match");
+    long long id;
+    int v, used = 0;
+    *version = -1;
+    if (!h)
+        return 0;
+    /* Our ETags are "ID-VERSION"; the id must match the target too, checked by the version's
+     * owner. A weak prefix W/ is tolerated. */
+    if (!strncmp(h, "W/", 2))
+        h += 2;
+    if (sscanf(h, "\"%lld-%d\"%n", &id, &v, &used) != 2 || (size_t)used != strlen(h) ||
+        v < 1 || id < 1 || (rq->n_params && rq->params[rq->n_params - 1] != id))
+        return err_field_as(&ctx->err, ERR_PRECONDITION, "If-Match", "etag",
+                            "If-Match must repeat the ETag of the record you read, e.g. "
+                            "\"%lld-3\"",
+                            (long long)(rq->n_params ? rq->params[rq->n_params - 1] : 1));
+    *version = v;
+    return 0;
+}
+
+int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
+{
+    char *txt = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!txt)
+        return err_set(&ctx->err, ERR_INTERNAL, "cannot encode the answer");
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    rs->len = strlen(txt);
+    rs->body = arena_memdup(ctx->arena, txt, rs->len);
+    free(txt);
+    return 0;
+}
+
+void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
+{
+    struct err *e = &ctx->err;
+    int status = err_http_status(e->kind);
+    json_t *p;
+
+    if (e->kind == ERR_INTERNAL || e->kind == ERR_NONE) {
+        /* The driver's or the bug's text stays in the log, with the request id to find it. */
+        log_error("request %s failed: %s", ctx->request_id, e->message);
+        snprintf(e->message, sizeof(e->message),
+                 "an internal error occurred; quote request id %s to the operators",
+                 ctx->request_id);
+        status = 500;
+        e->kind = ERR_INTERNAL;
+    }
+    p = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "type",
+                  arena_printf(ctx->arena, PROBLEM_BASE "%s", err_slug(e->kind)), "title",
+                  err_title(e->kind), "status", status, "detail", e->message, "instance",
+                  instance ? instance : "", "request_id", ctx->request_id);
+    if (e->n_fields) {
+        json_t *arr = json_array();
+        for (int i = 0; i < e->n_fields; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "field", e->fields[i].field,
+                                                 "rule", e->fields[i].rule, "message",
+                                                 e->fields[i].message));
+        json_object_set_new(p, "errors", arr);
+    } else if (e->rule[0]) {
+        json_object_set_new(p, "rule", json_string(e->rule));
+    }
+    if (e->kind == ERR_RATE_LIMITED && e->retry_after > 0)
+        resp_header(ctx, rs, "Retry-After", arena_printf(ctx->arena, "%d", e->retry_after));
+    if (!p) {
+        /* json_pack fails only on invalid UTF-8 in a message: answer without the detail. */
+        p = json_pack("{s:s,s:i}", "title", err_title(e->kind), "status", status);
+    }
+    resp_json(ctx, rs, status, p);
+    rs->content_type = "application/problem+json";
+}

@@ -1,0 +1,163 @@
+/*
+ * router.c - matching a method and path against the route table, and the dispatcher that runs
+ * a request through its guards and handler. The order is fixed here and nowhere else:
+ * size limit → route → authentication → jurisdiction and permission → content type and body →
+ * handler → problem rendering → metrics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "access.h"
+#include "metrics.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "core/banned.h"
+
+#define MAX_SAFE_ID 9007199254740991LL
+
+/* Compares one pattern with the path: 1 match, 0 no match, -1 matches but an id is malformed. */
+static int match_one(const char *pat, const char *path, struct req *rq)
+{
+    int n = 0, bad = 0;
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *end = strchr(pat, '}');
+            const char *seg = path;
+            while (*path && *path != '/')
+                path++;
+            size_t len = (size_t)(path - seg);
+            if (len == 0)
+                return 0;
+            int64_t v = 0;
+            bool ok = len <= 16;
+            for (size_t i = 0; ok && i < len; i++) {
+                if (seg[i] < '0' || seg[i] > '9')
+                    ok = false;
+                else
+                    v = v * 10 + (seg[i] - '0');
+            }
+            if (!ok || v <= 0 || v > MAX_SAFE_ID)
+                bad = 1;
+            if (n < REQ_MAX_PARAMS)
+                rq->params[n++] = v;
+            pat = end + 1;
+            continue;
+        }
+        if (*pat != *path)
+            return 0;
+        pat++;
+        path++;
+    }
+    if (*pat || *path)
+        return 0;
+    rq->n_params = n;
+    return bad ? -1 : 1;
+}
+
+int router_match(const char *method, const char *path, struct req *rq)
+{
+    int path_found = 0;
+    for (int i = 0; i < n_routes; i++) {
+        int m = match_one(routes[i].pattern, path, rq);
+        if (m == 0)
+            continue;
+        if (strcmp(routes[i].method, method) != 0 &&
+            !(strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+            path_found = path_found ? path_found : (m < 0 ? -3 : -2);
+            continue;
+        }
+        return m < 0 ? -3 : i;
+    }
+    return path_found ? path_found : -1;
+}
+
+static const char *allowed_methods(struct ctx *ctx, const char *path)
+{
+    struct req tmp;
+    char *out = arena_alloc(ctx->arena, 64);
+    size_t o = 0;
+    for (int i = 0; i < n_routes; i++) {
+        memset(&tmp, 0, sizeof(tmp));
+        if (match_one(routes[i].pattern, path, &tmp) != 0 && o + 8 < 64)
+            o += (size_t)snprintf(out + o, 64 - o, "%s%s", o ? ", " : "", routes[i].method);
+    }
+    return out;
+}
+
+static void decref(void *p)
+{
+    json_decref(p);
+}
+
+static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
+{
+    const char *ct = req_header(rq, "Content-Type");
+    json_error_t jerr;
+    if (!(r->flags & RF_BODY))
+        return 0;
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] && ct[16] != ';' && ct[16] != ' '))
+        return err_set(&ctx->err, ERR_UNSUPPORTED, "send the body as application/json");
+    if (!rq->body_len)
+        return err_set(&ctx->err, ERR_BAD_REQUEST, "a JSON body is required");
+    rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!rq->json)
+        return err_set(&ctx->err, ERR_BAD_REQUEST, "malformed JSON at line %d, column %d: %s",
+                       jerr.line, jerr.column, jerr.text);
+    arena_defer(ctx->arena, decref, rq->json);
+    if (!json_is_object(rq->json))
+        return err_set(&ctx->err, ERR_BAD_REQUEST, "the body must be a JSON object");
+    return 0;
+}
+
+void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struct resp *rs)
+{
+    int64_t t0 = time_mono_ns();
+    struct ctx *ctx = ctx_new(app, arena);
+    int idx;
+    const struct route *r = NULL;
+
+    memset(rs, 0, sizeof(*rs));
+    snprintf(ctx->client_ip, sizeof(ctx->client_ip), "%s", rq->client_ip ? rq->client_ip : "");
+    if (rq->body_too_large) {
+        err_set(&ctx->err, ERR_TOO_LARGE, "the body is larger than %d bytes", app->cfg.body_max);
+        idx = -1;
+        goto out;
+    }
+    idx = router_match(rq->method, rq->path, rq);
+    if (idx == -1) {
+        err_set(&ctx->err, ERR_NOT_FOUND, "no such resource");
+        goto out;
+    }
+    if (idx == -2) {
+        resp_header(ctx, rs, "Allow", allowed_methods(ctx, rq->path));
+        err_set(&ctx->err, ERR_METHOD, "this resource does not accept that method");
+        goto out;
+    }
+    if (idx == -3) {
+        err_field_as(&ctx->err, ERR_BAD_REQUEST, "id", "id",
+                     "an id in the path must be a positive integer below 2^53");
+        goto out;
+    }
+    r = &routes[idx];
+    if (access_authenticate(ctx, r, rq) < 0 || access_authorize(ctx, r, rq) < 0 ||
+        parse_body(ctx, r, rq) < 0)
+        goto out;
+    r->handler(ctx, rq, rs);
+out:
+    if (ctx->err.kind != ERR_NONE) {
+        resp_problem(ctx, rs, rq->path);
+    } else if (!rs->status) {
+        err_set(&ctx->err, ERR_INTERNAL, "handler %s %s gave no answer", r ? r->method : "?",
+                rq->path);
+        resp_problem(ctx, rs, rq->path);
+    }
+    if (ctx->err.kind == ERR_UNAUTHORIZED)
+        resp_header(ctx, rs, "WWW-Authenticate", "Bearer realm=\"egov\"");
+    resp_header(ctx, rs, "X-Request-Id", ctx->request_id);
+    if (app->metrics)
+        metrics_observe(app->metrics, idx, rs->status, time_mono_ns() - t0);
+}

@@ -1,0 +1,1 @@
+#define EGOV_VERSION "0.1.0"
