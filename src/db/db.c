@@ -3,6 +3,7 @@
  * single-row helpers. It must not contain SQL of any domain module.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ struct db {
     struct db_conn *conns;
     int n_conns;
     struct histogram latency;
+    _Atomic int fail_countdown;
 };
 
 struct db_rows {
@@ -141,9 +143,27 @@ void db_release(struct db_conn *c)
     pthread_mutex_unlock(&db->lock);
 }
 
+void db_fail_nth(struct db *db, int n)
+{
+    atomic_store(&db->fail_countdown, n);
+}
+
+/* True when fault injection says this statement fails. */
+static bool injected(struct db *db, struct err *e)
+{
+    if (atomic_load_explicit(&db->fail_countdown, memory_order_relaxed) <= 0)
+        return false;
+    if (atomic_fetch_sub(&db->fail_countdown, 1) != 1)
+        return false;
+    err_set(e, ERR_INTERNAL, "injected store failure");
+    return true;
+}
+
 int db_exec(struct db_conn *c, const char *sql, const struct db_val *params, int n,
             int64_t *changes, struct err *e)
 {
+    if (injected(c->db, e))
+        return -1;
     int64_t t0 = time_mono_ns(), dummy;
     int rc = c->db->ops->exec(c->impl, sql, params, n, changes ? changes : &dummy, e);
     hist_observe(&c->db->latency, time_mono_ns() - t0);
@@ -184,8 +204,10 @@ void db_tx_rollback(struct db_conn *c)
     err_clear(&e);
     if (!c->in_tx)
         return;
+    int64_t changes;
     c->in_tx = false;
-    if (db_exec(c, "ROLLBACK", NULL, 0, NULL, &e) < 0)
+    /* Straight to the driver: a rollback is never the victim of fault injection. */
+    if (c->db->ops->exec(c->impl, "ROLLBACK", NULL, 0, &changes, &e) < 0)
         log_warn("rollback failed: %s", e.message);
 }
 
@@ -199,6 +221,8 @@ int db_query(struct db_conn *c, const char *sql, const struct db_val *params, in
 {
     void *impl = NULL;
     int64_t t0 = time_mono_ns();
+    if (injected(c->db, e))
+        return -1;
     int rc = c->db->ops->query(c->impl, sql, params, n, &impl, e);
     hist_observe(&c->db->latency, time_mono_ns() - t0);
     if (rc < 0)

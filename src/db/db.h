@@ -85,6 +85,10 @@ int db_query_row(struct db_conn *c, const char *sql, const struct db_val *params
 int db_query_int(struct db_conn *c, const char *sql, const struct db_val *params, int n,
                  int64_t *out, struct err *e);
 
+/* Fault injection for tests: the n-th statement from now (counting BEGIN and COMMIT) fails as
+ * a driver failure would; 0 switches it off. */
+void db_fail_nth(struct db *db, int n);
+
 /* Applies sql/migrations that are not yet applied, each in its own transaction. */
 int db_migrate(struct db *db, int *n_applied, struct err *e);
 /* Highest applied migration version (0 for an empty store). */

@@ -1,0 +1,265 @@
+/*
+ * test_matrix.c - the route × caller permission matrix. The expected answers are read from
+ * docs/permissions.md ("The matrix"), so the documentation is what is tested; every route of
+ * routes.c must have a row there, and every row must name a route.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "core/arena.h"
+#include "domain/org/org.h"
+#include "http/http.h"
+
+#ifndef EGOV_SOURCE_DIR
+#error "EGOV_SOURCE_DIR must name the repository"
+#endif
+
+#define MAX_ROWS 128
+
+struct row {
+    char route[128]; /* "GET /api/v1/institutions/{id}" */
+    char expect[W_COUNT][8];
+};
+
+static struct row rows[MAX_ROWS];
+static int n_rows;
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '`')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '`' || s[n - 1] == '\n'))
+        s[--n] = 0;
+    return s;
+}
+
+static void load_matrix(void)
+{
+    char line[1024];
+    FILE *f = fopen(EGOV_SOURCE_DIR "/docs/permissions.md", "r");
+    assert_non_null(f);
+    n_rows = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "| `", 3) != 0 || !strstr(line, " /"))
+            continue;
+        char *cells[16];
+        int n = 0;
+        char *p = line + 1;
+        while (n < 16) {
+            char *bar = strchr(p, '|');
+            if (!bar)
+                break;
+            *bar = 0;
+            cells[n++] = trim(p);
+            p = bar + 1;
+        }
+        if (n != 2 + W_COUNT)
+            fail_msg("matrix row has %d cells, expected %d: %s", n, 2 + W_COUNT, cells[0]);
+        struct row *r = &rows[n_rows++];
+        snprintf(r->route, sizeof(r->route), "%s", cells[0]);
+        for (int i = 0; i < W_COUNT; i++)
+            snprintf(r->expect[i], sizeof(r->expect[i]), "%s", cells[2 + i]);
+    }
+    fclose(f);
+}
+
+static struct row *find_row(const char *route)
+{
+    for (int i = 0; i < n_rows; i++)
+        if (!strcmp(rows[i].route, route))
+            return &rows[i];
+    return NULL;
+}
+
+static void test_every_route_is_documented(void **state)
+{
+    char key[160];
+    (void)state;
+    load_matrix();
+    assert_true(n_rows > 0);
+    for (int i = 0; i < n_routes; i++) {
+        snprintf(key, sizeof(key), "%s %s", routes[i].method, routes[i].pattern);
+        if (!find_row(key))
+            fail_msg("route %s has no row in docs/permissions.md", key);
+    }
+    for (int i = 0; i < n_rows; i++) {
+        int found = 0;
+        for (int k = 0; k < n_routes && !found; k++) {
+            snprintf(key, sizeof(key), "%s %s", routes[k].method, routes[k].pattern);
+            found = !strcmp(key, rows[i].route);
+        }
+        if (!found)
+            fail_msg("docs/permissions.md documents %s, which is not a route", rows[i].route);
+    }
+}
+
+static int64_t target_person;
+
+static int64_t fresh_post(void)
+{
+    struct post_input in;
+    struct post out;
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.v.name = arena_printf(c->arena, "临时岗位%d", ++T->serial);
+    in.v.duties = "矩阵测试";
+    if (post_create(c, T->u1, &in, &out) < 0)
+        fail_msg("post: %s", c->err.message);
+    return out.id;
+}
+
+static int64_t fresh_qualification(void)
+{
+    struct qualification in, out;
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.kind = "itss";
+    in.certificate_no = arena_printf(c->arena, "MQ-%d", ++T->serial);
+    in.issuer = "测试发证机关";
+    in.valid_from = "2025-01-01";
+    in.valid_to = "2028-01-01";
+    if (qualification_create(c, T->u1, &in, &out) < 0)
+        fail_msg("qualification: %s", c->err.message);
+    return out.id;
+}
+
+static int64_t fresh_relation(void)
+{
+    struct interest_relation in, out;
+    int64_t other = th_institution(T->m2, "user", "municipal");
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.related_id = other;
+    in.kind = "contract";
+    in.since = "2024-01-01";
+    if (relation_create(c, T->u1, &in, &out) < 0)
+        fail_msg("relation: %s", c->err.message);
+    return out.id;
+}
+
+static int64_t fresh_certificate(void)
+{
+    struct certificate in, out;
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.kind = "cisp";
+    in.number = arena_printf(c->arena, "MC-%d", ++T->serial);
+    in.issuer = "测试发证机关";
+    in.valid_to = "2030-01-01";
+    if (certificate_create(c, target_person, &in, &out) < 0)
+        fail_msg("certificate: %s", c->err.message);
+    return out.id;
+}
+
+/* Builds the request of one matrix cell; the objects it names exist before the call. */
+static struct th_resp *run_cell(const char *route, int caller)
+{
+    static char path[256], body[512];
+    struct who w = T->who[caller];
+    const char *method = route, *pattern = strchr(route, ' ') + 1;
+    char m[8];
+    snprintf(m, sizeof(m), "%.*s", (int)(pattern - 1 - method), method);
+    const char *b = NULL;
+    snprintf(path, sizeof(path), "%s", pattern);
+
+#define IS(x) (!strcmp(route, x))
+#define PATH(...) snprintf(path, sizeof(path), __VA_ARGS__)
+#define BODY(...) (snprintf(body, sizeof(body), __VA_ARGS__), b = body)
+    if (IS("POST /api/v1/session")) {
+        BODY("{\"login\":\"%s\",\"password\":\"%s\"}", T->who[W_U1_MEMBER].login, TEST_PASSWORD);
+    } else if (IS("DELETE /api/v1/session")) {
+        if (caller != W_ANON)
+            th_session(&w, T->who[caller].person_id); /* end a session of its own */
+    } else if (IS("POST /api/v1/institutions")) {
+        BODY("{\"uscc\":\"%s\",\"name\":\"矩阵测试单位\",\"kind\":\"user\",\"level\":\"municipal\","
+             "\"region\":\"520100\",\"parent_id\":%lld}",
+             th_uscc(), (long long)T->m1);
+    } else if (IS("PATCH /api/v1/institutions/{id}")) {
+        PATH("/api/v1/institutions/%lld", (long long)T->u1);
+        BODY("{\"contact_name\":\"张三\"}");
+    } else if (IS("DELETE /api/v1/institutions/{id}")) {
+        PATH("/api/v1/institutions/%lld",
+             (long long)th_institution(T->m1, "user", "municipal"));
+    } else if (strstr(route, "/institutions/{id}")) {
+        PATH("/api/v1/institutions/%lld%s", (long long)T->u1,
+             strstr(pattern, "{id}") + 4);
+        char *sub = strchr(path + strlen("/api/v1/institutions/"), '{');
+        if (sub) {
+            int64_t id = strstr(route, "{qid}")   ? fresh_qualification()
+                         : strstr(route, "{rid}") ? fresh_relation()
+                                                  : fresh_post();
+            snprintf(sub, sizeof(path) - (size_t)(sub - path), "%lld", (long long)id);
+        }
+        if (IS("POST /api/v1/institutions/{id}/qualifications"))
+            BODY("{\"kind\":\"itss\",\"certificate_no\":\"MX-%d\",\"issuer\":\"某发证机关\","
+                 "\"valid_from\":\"2025-01-01\",\"valid_to\":\"2027-01-01\"}",
+                 ++T->serial);
+        else if (IS("POST /api/v1/institutions/{id}/interest-relations"))
+            BODY("{\"related_id\":%lld,\"kind\":\"contract\",\"since\":\"2024-01-01\"}",
+                 (long long)th_institution(T->m2, "user", "municipal"));
+        else if (IS("POST /api/v1/institutions/{id}/posts"))
+            BODY("{\"name\":\"岗位%d\",\"duties\":\"负责测试\"}", ++T->serial);
+        else if (IS("PATCH /api/v1/institutions/{id}/posts/{pid}"))
+            BODY("{\"duties\":\"新的职责\"}");
+    } else if (IS("POST /api/v1/people")) {
+        BODY("{\"institution_id\":%lld,\"login\":\"%s\",\"name\":\"新人\",\"team\":"
+             "\"technical\",\"password\":\"Long-Password-9\"}",
+             (long long)T->u1, th_login());
+    } else if (strstr(route, "/people/{id}")) {
+        bool reads = !strncmp(route, "GET", 3);
+        int64_t pid = reads ? T->who[W_U1_MEMBER].person_id : target_person;
+        PATH("/api/v1/people/%lld%s", (long long)pid, strstr(pattern, "{id}") + 4);
+        char *sub = strstr(path, "{cid}");
+        if (sub)
+            snprintf(sub, sizeof(path) - (size_t)(sub - path), "%lld",
+                     (long long)fresh_certificate());
+        if (IS("PATCH /api/v1/people/{id}"))
+            BODY("{\"phone\":\"0851-1234567\"}");
+        else if (IS("POST /api/v1/people/{id}/password"))
+            BODY("{\"new_password\":\"Another-Pass-77\"}");
+        else if (IS("POST /api/v1/people/{id}/certificates"))
+            BODY("{\"kind\":\"cisp\",\"number\":\"MN-%d\",\"issuer\":\"中国信息安全测评中心\","
+                 "\"valid_to\":\"2030-01-01\"}",
+                 ++T->serial);
+    }
+#undef IS
+#undef PATH
+#undef BODY
+    return th_call(m, path, caller == W_ANON ? NULL : &w, b);
+}
+
+static void test_route_by_caller(void **state)
+{
+    int bad = 0, cells = 0;
+    (void)state;
+    load_matrix();
+    target_person = th_person(T->u1, false, "technical");
+    for (int i = 0; i < n_rows; i++) {
+        for (int c = 0; c < W_COUNT; c++) {
+            const char *want = rows[i].expect[c];
+            struct th_resp *r = run_cell(rows[i].route, c);
+            int ok = !strcmp(want, "ok") ? r->status >= 200 && r->status < 300
+                                         : r->status == atoi(want);
+            cells++;
+            if (!ok) {
+                bad++;
+                print_error("%-55s %-9s expected %-3s got %d: %.200s\n", rows[i].route,
+                            T->who[c].name, want, r->status, r->body);
+            }
+        }
+    }
+    print_message("%d cells checked, %d differ from docs/permissions.md\n", cells, bad);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_route_is_documented),
+        cmocka_unit_test(test_route_by_caller),
+    };
+    return cmocka_run_group_tests_name("permission matrix", tests, th_setup, th_teardown);
+}
