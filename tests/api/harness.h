@@ -8,6 +8,7 @@
 #define EGOV_TEST_HARNESS_H
 
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,11 +83,13 @@ struct ctx *th_ctx(void);
 int th_sql(const char *sql);
 int64_t th_sql_int(const char *sql);
 
+/* Evaluates r once: it is usually the call itself. */
 #define assert_status(r, s)                                                                    \
     do {                                                                                       \
-        if ((r)->status != (s))                                                                \
-            print_error("status %d, expected %d: %s\n", (r)->status, (s), (r)->body);          \
-        assert_int_equal((r)->status, (s));                                                    \
+        struct th_resp *r_ = (r);                                                              \
+        if (r_->status != (s))                                                                 \
+            fprintf(stderr, "status %d, expected %d: %s\n", r_->status, (s), r_->body);       \
+        assert_int_equal(r_->status, (s));                                                     \
     } while (0)
 
 #endif

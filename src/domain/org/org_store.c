@@ -96,10 +96,13 @@ static const char SQL_QUAL_HOLDS[] =
 #define REL_COLS                                                                               \
     "r.id, r.institution_id, r.related_id, r.kind, r.since, r.note, r.declared_by, "          \
     "r.created_at, r.version"
-/* Both directions: a relation binds the two institutions whoever declared it. The name shown
- * is the other party's. */
+/* Both directions: a relation binds the two institutions whoever declared it. Rows are shown
+ * from the viewer's side: institution_id is the viewer, related_id and the name the other
+ * party's. */
 static const char SQL_REL_LIST[] =
-    "SELECT " REL_COLS ", o.name, o.uscc FROM interest_relations r JOIN institutions o ON "
+    "SELECT r.id, CAST($1 AS BIGINT), CASE WHEN r.institution_id = $1 THEN r.related_id ELSE "
+    "r.institution_id END, r.kind, r.since, r.note, r.declared_by, r.created_at, r.version, "
+    "o.name, o.uscc FROM interest_relations r JOIN institutions o ON "
     "o.id = CASE WHEN r.institution_id = $1 THEN r.related_id ELSE r.institution_id END "
     "WHERE r.institution_id = $1 OR r.related_id = $1 ORDER BY r.id LIMIT 1000";
 static const char SQL_REL_GET[] =
