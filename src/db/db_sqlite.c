@@ -122,15 +122,19 @@ static int sq_ensure(void *p, struct err *e)
     return 0;
 }
 
-/* $12 → ?12; nothing else in our SQL uses '$'. The caller frees the result. */
+/* $12 → ?12, outside string literals only. The caller frees the result. */
 static char *rewrite(const char *sql)
 {
     size_t n = strlen(sql);
+    bool quoted = false;
     char *out = malloc(n + 1);
     if (!out)
         die("out of memory");
-    for (size_t i = 0; i <= n; i++)
-        out[i] = sql[i] == '$' ? '?' : sql[i];
+    for (size_t i = 0; i <= n; i++) {
+        if (sql[i] == '\'')
+            quoted = !quoted; /* '' inside a literal toggles twice: still inside */
+        out[i] = !quoted && sql[i] == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9' ? '?' : sql[i];
+    }
     return out;
 }
 
