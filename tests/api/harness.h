@@ -46,7 +46,7 @@ struct th_resp {
     char set_cookie[256];
     char allow[64];
     char content_type[64];
-    char body[8192];
+    char body[65536];
 };
 
 extern struct th *T;
