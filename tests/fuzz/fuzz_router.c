@@ -1,0 +1,234 @@
+/*
+ * fuzz_router.c - route matching (http/router.c), the answers for unmatched requests, and the
+ * query-string and If-Match helpers (http/handler_util.c, http/response.c).
+ *
+ * Input: "METHOD\nPATH\n" then any number of lines, each either "Name: value" (a header) or
+ * "key=value" (a query parameter), as server.c would have decoded them.
+ * Contract checked:
+ * - router_match returns a route index or -1/-2/-3, and a matched route has the method, as many
+ *   params as its pattern has placeholders, each a valid id; the canonical path built from the
+ *   pattern and those params matches the same route with the same params;
+ * - -1 means no method reaches the path, -2 means another method does;
+ * - an unmatched request dispatches (without a store) to a 404, 405 with Allow, or 400
+ *   problem+json that is valid JSON;
+ * - the helpers fail with a field error or return values within their documented ranges.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "fuzz_common.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/page.h"
+#include "http/handler_util.h"
+#include "domain/validate.h"
+#include "http/http.h"
+#include "core/banned.h"
+
+#define MAX_SAFE_ID 9007199254740991LL
+
+/* Built once, read-only afterwards, as in the server: no store, no metrics. */
+static struct app server_app;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    if (sodium_init() < 0)
+        abort();
+    config_defaults(&server_app.cfg);
+    return 0;
+}
+
+/* Splits the input in place (s is the driver's own copy) into method, path, headers, query. */
+static void split(char *s, struct req *rq)
+{
+    char *line = s, *next;
+    int n = 0;
+    rq->method = "";
+    rq->path = "";
+    for (; line; line = next, n++) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        if (n == 0) {
+            rq->method = line;
+        } else if (n == 1) {
+            rq->path = line;
+        } else {
+            char *colon = strstr(line, ": "), *eq = strchr(line, '=');
+            if (colon && rq->n_headers < REQ_MAX_KV) {
+                *colon = 0;
+                rq->headers[rq->n_headers].key = line;
+                rq->headers[rq->n_headers++].value = colon + 2;
+            } else if (eq && rq->n_query < REQ_MAX_KV) {
+                *eq = 0;
+                rq->query[rq->n_query].key = line;
+                rq->query[rq->n_query++].value = eq + 1;
+            }
+        }
+    }
+}
+
+static int placeholders(const char *pattern)
+{
+    int n = 0;
+    for (; *pattern; pattern++)
+        n += *pattern == '{';
+    return n < REQ_MAX_PARAMS ? n : REQ_MAX_PARAMS;
+}
+
+/* The pattern with its placeholders replaced by the params, in their shortest decimal form. */
+static void canonical(const char *pattern, const struct req *rq, char *out, size_t cap)
+{
+    size_t o = 0;
+    int k = 0;
+    while (*pattern && o + 1 < cap) {
+        if (*pattern == '{') {
+            int w = snprintf(out + o, cap - o, "%lld", (long long)rq->params[k++]);
+            o = w > 0 && (size_t)w < cap - o ? o + (size_t)w : cap - 1;
+            pattern = strchr(pattern, '}') + 1;
+        } else {
+            out[o++] = *pattern++;
+        }
+    }
+    out[o] = 0;
+}
+
+static void check_match(const char *method, const char *path)
+{
+    struct req rq, again;
+    char canon[512];
+    memset(&rq, 0, sizeof(rq));
+    int idx = router_match(method, path, &rq);
+    fuzz_check(idx >= -3 && idx < n_routes);
+    if (idx >= 0) {
+        const struct route *r = &routes[idx];
+        fuzz_check(!strcmp(r->method, method) ||
+                   (!strcmp(method, "HEAD") && !strcmp(r->method, "GET")));
+        fuzz_check(rq.n_params == placeholders(r->pattern));
+        for (int i = 0; i < rq.n_params; i++)
+            fuzz_check(rq.params[i] >= 1 && rq.params[i] <= MAX_SAFE_ID);
+        canonical(r->pattern, &rq, canon, sizeof(canon));
+        fuzz_check(strlen(canon) <= strlen(path));
+        memset(&again, 0, sizeof(again));
+        fuzz_check(router_match(method, canon, &again) == idx);
+        fuzz_check(again.n_params == rq.n_params &&
+                   !memcmp(again.params, rq.params, sizeof(rq.params[0]) * (size_t)rq.n_params));
+    } else if (idx == -1 || idx == -2) {
+        /* Whether any method reaches this path must agree with -1 versus -2. */
+        bool reachable = false;
+        for (int i = 0; i < n_routes && !reachable; i++) {
+            memset(&again, 0, sizeof(again));
+            if (strcmp(routes[i].method, method) != 0)
+                reachable = router_match(routes[i].method, path, &again) >= 0;
+        }
+        fuzz_check(reachable == (idx == -2));
+    }
+}
+
+static const char *header_of(const struct resp *rs, const char *name)
+{
+    for (int i = 0; i < rs->n_headers; i++)
+        if (!strcmp(rs->headers[i].key, name))
+            return rs->headers[i].value;
+    return NULL;
+}
+
+/* Only requests that never reach a handler: the store is absent. */
+static void check_dispatch(struct app *app, struct req *rq)
+{
+    struct req probe;
+    struct resp rs;
+    json_error_t jerr;
+    memset(&probe, 0, sizeof(probe));
+    int idx = router_match(rq->method, rq->path, &probe);
+    if (idx >= 0)
+        return;
+    struct arena *arena = arena_new();
+    router_dispatch(app, arena, rq, &rs);
+    fuzz_check(rs.status == (idx == -1 ? 404 : idx == -2 ? 405 : 400));
+    fuzz_check(rs.body != NULL && rs.content_type != NULL);
+    json_t *doc = json_loadb(rs.body, rs.len, 0, &jerr);
+    fuzz_check(doc != NULL);
+    fuzz_check(json_integer_value(json_object_get(doc, "status")) == rs.status);
+    json_decref(doc);
+    if (idx == -2)
+        fuzz_check(header_of(&rs, "Allow") && *header_of(&rs, "Allow"));
+    fuzz_check(header_of(&rs, "X-Request-Id") != NULL);
+    arena_free(arena);
+}
+
+static void check_helpers(struct app *app, struct req *rq)
+{
+    static const char *const allowed[] = {"limit", "cursor", "total", "q", "id", NULL};
+    struct arena *arena = arena_new();
+    struct ctx *ctx = ctx_new(app, arena);
+    struct page_req page;
+    int64_t id;
+    const char *text;
+    int version, flag;
+
+    memset(&rq->params, 0, sizeof(rq->params));
+    rq->n_params = 0;
+    (void)router_match(rq->method, rq->path, rq);
+
+    err_clear(&ctx->err);
+    if (req_if_match(ctx, rq, &version) == 0) {
+        fuzz_check(ctx->err.kind == ERR_NONE);
+        fuzz_check(version == -1 ? req_header(rq, "If-Match") == NULL : version >= 1);
+    } else {
+        fuzz_check(ctx->err.kind == ERR_PRECONDITION && ctx->err.n_fields == 1);
+    }
+
+    err_clear(&ctx->err);
+    if (q_page(ctx, rq, &page) == 0) {
+        fuzz_check(page.limit >= 0 && page.limit <= PAGE_MAX);
+        fuzz_check(page.after_id >= 0 && page.after_id <= MAX_SAFE_ID);
+        fuzz_check(page_fetch_limit(&page) >= 2 && page_fetch_limit(&page) <= PAGE_MAX + 1);
+    } else {
+        fuzz_check(ctx->err.kind == ERR_INVALID && ctx->err.n_fields >= 1);
+    }
+
+    err_clear(&ctx->err);
+    if (q_id(ctx, rq, "id", &id) == 0)
+        fuzz_check(id == 0 ? req_query(rq, "id") == NULL : id >= 1 && id <= MAX_SAFE_ID);
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+
+    err_clear(&ctx->err);
+    if (q_text(ctx, rq, "q", 50, &text) == 0)
+        fuzz_check(!text || (strlen(text) >= 1 && utf8_length(text) <= 50));
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+
+    err_clear(&ctx->err);
+    if (q_bool(ctx, rq, "total", &flag) == 0)
+        fuzz_check(flag >= -1 && flag <= 1);
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+
+    err_clear(&ctx->err);
+    if (q_only(ctx, rq, allowed) < 0)
+        fuzz_check(ctx->err.n_fields >= 1);
+    arena_free(arena);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct req rq;
+    char *s = fuzz_cstr(data, size);
+
+    memset(&rq, 0, sizeof(rq));
+    split(s, &rq);
+    check_match(rq.method, rq.path);
+    check_dispatch(&server_app, &rq);
+    check_helpers(&server_app, &rq);
+    free(s);
+    return 0;
+}
