@@ -1,0 +1,218 @@
+/*
+ * test_core.c - unit tests of src/core: credit codes (GB 32100 / GB 11714), time and dates,
+ * the capped buffer, the arena and its defer hooks, the configuration precedence.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "core/uscc.h"
+
+static void test_uscc_accepts_published_codes(void **state)
+{
+    (void)state;
+    /* Codes printed on public registrations. */
+    assert_int_equal(uscc_check("91350100M000100Y43"), USCC_OK);
+    assert_int_equal(uscc_check("91110000600037341L"), USCC_OK);
+    assert_int_equal(uscc_check("12100000400000624D"), USCC_OK);
+}
+
+static void test_uscc_names_each_failure(void **state)
+{
+    (void)state;
+    assert_int_equal(uscc_check("91350100M000100Y4"), USCC_BAD_LENGTH);
+    assert_int_equal(uscc_check(""), USCC_BAD_LENGTH);
+    assert_int_equal(uscc_check(NULL), USCC_BAD_LENGTH);
+    /* I, O, S, V, Z and lower case are outside the 31-character set. */
+    assert_int_equal(uscc_check("91350100M00O100Y43"), USCC_BAD_CHARACTER);
+    assert_int_equal(uscc_check("91350100m000100Y43"), USCC_BAD_CHARACTER);
+    assert_int_equal(uscc_check("91350100M000100Y44"), USCC_BAD_CHECK);
+    assert_int_equal(uscc_check("91350100M000101Y43"), USCC_BAD_ORG_CHECK);
+    assert_string_equal(uscc_rule(USCC_BAD_ORG_CHECK), "org_check");
+}
+
+static void test_uscc_complete_round_trips(void **state)
+{
+    char out[19];
+    (void)state;
+    assert_int_equal(uscc_complete("91350100M000100Y", out), 0);
+    assert_string_equal(out, "91350100M000100Y43");
+    for (int i = 0; i < 2000; i++) {
+        char prefix[17];
+        snprintf(prefix, sizeof(prefix), "1152%04dMA%06d", i % 10000, i * 37 % 1000000);
+        assert_int_equal(uscc_complete(prefix, out), 0);
+        assert_int_equal(uscc_check(out), USCC_OK);
+    }
+    assert_int_equal(uscc_complete("9135010OM000100Y", out), -1);
+}
+
+static void test_time_parse_and_format(void **state)
+{
+    int64_t ms;
+    char buf[40];
+    (void)state;
+    assert_int_equal(time_parse("2026-11-26T08:00:00Z", &ms), 0);
+    assert_int_equal(ms, 1795680000000LL);
+    assert_int_equal(time_parse("2026-11-26T16:00:00.250+08:00", &ms), 0);
+    assert_int_equal(ms, 1795680000250LL);
+    time_format(ms, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-26T08:00:00.250Z");
+    assert_int_equal(time_parse("2026-02-30T00:00:00Z", &ms), -1);
+    assert_int_equal(time_parse("2026-11-26", &ms), -1);
+    assert_int_equal(time_parse("2026-11-26T25:00:00Z", &ms), -1);
+    assert_int_equal(time_parse("2026-11-26T08:00:00+8", &ms), -1);
+    /* China Standard Time: 20:00 UTC is already the next day. */
+    time_format_date(1795723200000LL, 480, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-27");
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    assert_true(date_is_valid("2024-02-29"));
+    assert_false(date_is_valid("2023-02-29"));
+    assert_false(date_is_valid("1900-02-29"));
+    assert_true(date_is_valid("2000-02-29"));
+    assert_false(date_is_valid("2024-13-01"));
+    assert_false(date_is_valid("2024-1-01"));
+    assert_false(date_is_valid(NULL));
+}
+
+static void test_ids_are_unique_ordered_and_js_safe(void **state)
+{
+    (void)state;
+    int64_t prev = 0;
+    for (int i = 0; i < 3000; i++) {
+        int64_t id = id_new();
+        assert_true(id > 0 && id < (1LL << 53));
+        assert_true(id != prev);
+        prev = id;
+    }
+}
+
+static void test_strbuf_enforces_its_cap(void **state)
+{
+    struct strbuf sb;
+    (void)state;
+    sb_init(&sb, 10);
+    assert_int_equal(sb_adds(&sb, "12345"), 0);
+    assert_int_equal(sb_addf(&sb, "%d", 6789), 0);
+    assert_int_equal(sb_adds(&sb, "xx"), -1);
+    assert_string_equal(sb.buf, "123456789");
+    assert_int_equal(sb_adds(&sb, "0"), 0);
+    assert_int_equal(sb.len, 10);
+    sb_release(&sb);
+}
+
+static int order[3], n_order;
+static void record(void *p)
+{
+    order[n_order++] = *(int *)p;
+}
+
+static void test_arena_runs_defers_in_reverse(void **state)
+{
+    static int one = 1, two = 2;
+    (void)state;
+    struct arena *a = arena_new();
+    n_order = 0;
+    arena_defer(a, record, &one);
+    arena_defer(a, record, &two);
+    char *big = arena_alloc(a, 100000);
+    big[99999] = 1;
+    assert_string_equal(arena_printf(a, "%s-%d", "x", 7), "x-7");
+    assert_true(((uintptr_t)arena_alloc(a, 3) % 16) == 0);
+    arena_free(a);
+    assert_int_equal(n_order, 2);
+    assert_int_equal(order[0], 2);
+    assert_int_equal(order[1], 1);
+}
+
+static void test_config_precedence(void **state)
+{
+    struct config c;
+    struct err e;
+    char path[] = "/tmp/egov-cfg-XXXXXX";
+    (void)state;
+    int fd = mkstemp(path);
+    const char ini[] = "[egov]\nlisten = 127.0.0.1:9000\nthreads = 8\nbody_max = 4096\n";
+    assert_int_equal(write(fd, ini, sizeof(ini) - 1), (ssize_t)sizeof(ini) - 1);
+    close(fd);
+    err_clear(&e);
+    config_defaults(&c);
+    assert_string_equal(c.db, "sqlite:data/egov.db");
+    assert_int_equal(config_load_file(&c, path, &e), 0);
+    assert_int_equal(c.threads, 8);
+    setenv("EGOV_THREADS", "6", 1);
+    assert_int_equal(config_load_env(&c, &e), 0);
+    unsetenv("EGOV_THREADS");
+    assert_int_equal(c.threads, 6);
+    assert_int_equal(config_set(&c, "threads", "2", &e), 0);
+    assert_int_equal(c.threads, 2);
+    assert_string_equal(c.listen, "127.0.0.1:9000");
+    assert_int_equal(c.body_max, 4096);
+    assert_int_equal(config_set(&c, "threads", "0", &e), -1);
+    assert_string_equal(e.fields[0].rule, "range");
+    err_clear(&e);
+    assert_int_equal(config_set(&c, "body-max", "12x", &e), -1);
+    err_clear(&e);
+    assert_int_equal(config_set(&c, "colour", "red", &e), -1);
+    assert_string_equal(e.fields[0].rule, "unknown_key");
+    /* A key outside [egov] or a syntax error names the place. */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    const char bad[] = "[server]\nthreads = 3\n";
+    assert_int_equal(write(fd, bad, sizeof(bad) - 1), (ssize_t)sizeof(bad) - 1);
+    close(fd);
+    err_clear(&e);
+    assert_int_equal(config_load_file(&c, path, &e), -1);
+    err_clear(&e);
+    assert_int_equal(config_load_file(&c, "/nonexistent/egov.ini", &e), -1);
+    unlink(path);
+}
+
+static void test_error_kinds_map_to_http_and_exit_codes(void **state)
+{
+    struct err e;
+    (void)state;
+    err_clear(&e);
+    assert_int_equal(err_set(&e, ERR_CONFLICT, "x %d", 1), -1);
+    assert_int_equal(err_http_status(e.kind), 409);
+    assert_int_equal(err_exit_code(ERR_INVALID), 2);
+    assert_int_equal(err_http_status(ERR_PRECONDITION), 412);
+    assert_int_equal(err_http_status(ERR_METHOD), 405);
+    err_clear(&e);
+    for (int i = 0; i < 20; i++)
+        err_field(&e, "f", "r", "m%d", i);
+    assert_int_equal(e.n_fields, ERR_MAX_FIELDS);
+    assert_int_equal(e.kind, ERR_INVALID);
+    assert_string_equal(e.message, "m0");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uscc_accepts_published_codes),
+        cmocka_unit_test(test_uscc_names_each_failure),
+        cmocka_unit_test(test_uscc_complete_round_trips),
+        cmocka_unit_test(test_time_parse_and_format),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_ids_are_unique_ordered_and_js_safe),
+        cmocka_unit_test(test_strbuf_enforces_its_cap),
+        cmocka_unit_test(test_arena_runs_defers_in_reverse),
+        cmocka_unit_test(test_config_precedence),
+        cmocka_unit_test(test_error_kinds_map_to_http_and_exit_codes),
+    };
+    return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

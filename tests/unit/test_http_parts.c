@@ -1,0 +1,175 @@
+/*
+ * test_http_parts.c - unit tests of the router's matching, the declarative body validator and
+ * the field rules, without a store.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "domain/validate.h"
+#include "http/http.h"
+#include "http/jv.h"
+
+static void test_router_matches_patterns_and_params(void **state)
+{
+    struct req rq;
+    (void)state;
+    memset(&rq, 0, sizeof(rq));
+    int i = router_match("GET", "/api/v1/institutions/42/posts", &rq);
+    assert_true(i >= 0);
+    assert_string_equal(routes[i].pattern, "/api/v1/institutions/{id}/posts");
+    assert_int_equal(rq.n_params, 1);
+    assert_int_equal(rq.params[0], 42);
+    i = router_match("DELETE", "/api/v1/institutions/7/posts/9", &rq);
+    assert_true(i >= 0);
+    assert_int_equal(rq.params[1], 9);
+    assert_int_equal(router_match("GET", "/api/v1/institution", &rq), -1);
+    assert_int_equal(router_match("GET", "/api/v1/institutions/1/", &rq), -1);
+    assert_int_equal(router_match("PUT", "/api/v1/institutions/1", &rq), -2);
+    assert_int_equal(router_match("GET", "/api/v1/institutions/x1", &rq), -3);
+    assert_int_equal(router_match("GET", "/api/v1/institutions/-1", &rq), -3);
+    assert_int_equal(router_match("GET", "/api/v1/institutions/00000000000000001", &rq), -3);
+    /* HEAD is answered by GET routes. */
+    assert_true(router_match("HEAD", "/healthz", &rq) >= 0);
+}
+
+static void test_every_route_is_guarded(void **state)
+{
+    (void)state;
+    for (int i = 0; i < n_routes; i++) {
+        const struct route *r = &routes[i];
+        /* Default deny: a route is public on purpose or names its permission. */
+        assert_true((r->flags & RF_PUBLIC) ? r->perm == NULL : r->perm != NULL);
+        if (r->flags & RF_BODY)
+            assert_non_null(r->body_spec);
+        if (strstr(r->pattern, "{id}") && strncmp(r->pattern, "/api/v1/institutions", 20) == 0)
+            assert_int_equal(r->scope, SCOPE_INST_PATH);
+        if (strstr(r->pattern, "{id}") && strncmp(r->pattern, "/api/v1/people", 14) == 0)
+            assert_int_equal(r->scope, SCOPE_PERSON_PATH);
+    }
+}
+
+struct sample {
+    const char *name;
+    int64_t id;
+    bool flag;
+    int64_t *ids;
+    int n_ids;
+    const char *tags;
+};
+
+static const struct field_spec sample_spec[] = {
+    {"name", JV_STRING, JV_REQUIRED, offsetof(struct sample, name), 0, 1, 5, NULL, NULL},
+    {"id", JV_ID, 0, offsetof(struct sample, id), 0, 2, 0, NULL, NULL},
+    {"flag", JV_BOOL, 0, offsetof(struct sample, flag), 0, 4, 0, NULL, NULL},
+    {"ids", JV_ID_ARRAY, 0, offsetof(struct sample, ids), offsetof(struct sample, n_ids), 8, 3,
+     NULL, NULL},
+    {"tags", JV_STR_LIST, JV_NULLABLE, offsetof(struct sample, tags), 0, 16, 3, NULL, NULL},
+    JV_END,
+};
+
+static struct arena *a;
+
+static int decode(const char *text, struct sample *s, unsigned *has, struct ctx **out)
+{
+    arena_free(a);
+    a = arena_new();
+    struct ctx *ctx = ctx_new(NULL, a);
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    memset(s, 0, sizeof(*s));
+    int rc = jv_decode(ctx, j, sample_spec, s, has);
+    json_decref(j);
+    *out = ctx;
+    return rc;
+}
+
+static bool has_rule(struct ctx *c, const char *field, const char *rule)
+{
+    for (int i = 0; i < c->err.n_fields; i++)
+        if (!strcmp(c->err.fields[i].field, field) && !strcmp(c->err.fields[i].rule, rule))
+            return true;
+    return false;
+}
+
+static void test_body_validator(void **state)
+{
+    struct sample s;
+    unsigned has;
+    struct ctx *c;
+    (void)state;
+    assert_int_equal(decode("{\"name\":\"政务云\",\"id\":3,\"flag\":true,\"ids\":[1,2],"
+                            "\"tags\":[\"a\",\"b\"]}",
+                            &s, &has, &c),
+                     0);
+    assert_string_equal(s.name, "政务云");
+    assert_int_equal(s.id, 3);
+    assert_true(s.flag);
+    assert_int_equal(s.n_ids, 2);
+    assert_int_equal(s.ids[1], 2);
+    assert_string_equal(s.tags, "a,b");
+    assert_int_equal(has, 31);
+    assert_int_equal(decode("{\"id\":0,\"flag\":1,\"ids\":[1,2,3,4],\"x\":1,"
+                            "\"tags\":[\"a,b\"]}",
+                            &s, &has, &c),
+                     -1);
+    assert_true(has_rule(c, "name", "required"));
+    assert_true(has_rule(c, "id", "id"));
+    assert_true(has_rule(c, "flag", "type"));
+    assert_true(has_rule(c, "ids", "max_items"));
+    assert_true(has_rule(c, "x", "unknown_field"));
+    assert_true(has_rule(c, "tags", "item"));
+    assert_int_equal(decode("{\"name\":\"一二三四五六\"}", &s, &has, &c), -1);
+    assert_true(has_rule(c, "name", "max_length"));
+    assert_int_equal(decode("{\"name\":\"ok\",\"tags\":null}", &s, &has, &c), 0);
+    assert_null(s.tags);
+    assert_int_equal(decode("{\"name\":null}", &s, &has, &c), -1);
+    assert_true(has_rule(c, "name", "not_null"));
+    json_t *schema = jv_schema(sample_spec);
+    assert_true(json_is_false(json_object_get(schema, "additionalProperties")));
+    json_decref(schema);
+    arena_free(a);
+    a = NULL;
+}
+
+static void test_field_rules(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    struct ctx *c = ctx_new(NULL, a);
+    assert_int_equal(utf8_length("政务云a"), 4);
+    assert_int_equal(utf8_length("\xc0\xaf"), (size_t)-1); /* overlong '/' */
+    assert_int_equal(utf8_length("\xe6\x94"), (size_t)-1);  /* cut short */
+    assert_int_equal(check_region(c, "region", "520100"), 0);
+    assert_int_equal(check_region(c, "region", "990000"), -1);
+    assert_int_equal(check_region(c, "region", "52010"), -1);
+    assert_int_equal(check_email(c, "email", "a@b.cn"), 0);
+    assert_int_equal(check_email(c, "email", "a@b"), -1);
+    assert_int_equal(check_phone(c, "phone", "+86 (851) 8680-0000"), 0);
+    assert_int_equal(check_phone(c, "phone", "call me"), -1);
+    assert_int_equal(check_timezone(c, "tz", "Asia/Shanghai"), 0);
+    assert_int_equal(check_timezone(c, "tz", "../../etc/passwd"), -1);
+    assert_int_equal(check_slug(c, "login", "gz.admin", 3, 64), 0);
+    assert_int_equal(check_slug(c, "login", ".hidden", 3, 64), -1);
+    assert_int_equal(check_text(c, "name", "a\nb", 1, 10), -1);
+    assert_int_equal(check_date(c, "d", "2026-02-29"), -1);
+    assert_true(c->err.n_fields >= 8);
+    arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_router_matches_patterns_and_params),
+        cmocka_unit_test(test_every_route_is_guarded),
+        cmocka_unit_test(test_body_validator),
+        cmocka_unit_test(test_field_rules),
+    };
+    return cmocka_run_group_tests_name("http parts", tests, NULL, NULL);
+}
