@@ -103,6 +103,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
+    n = strnlen(s, n); /* never read past the end of a shorter string */
     char *q = arena_alloc(a, n + 1);
     memcpy(q, s, n);
     q[n] = 0;

@@ -20,7 +20,7 @@ void arena_free(struct arena *a);
 
 /* Zeroed memory owned by the arena, aligned for any type. */
 void *arena_alloc(struct arena *a, size_t n);
-/* Arena-owned copies. A NULL source gives NULL. */
+/* Arena-owned copies. A NULL source gives NULL; strndup copies at most n bytes. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);

@@ -97,7 +97,7 @@ void th_session(struct who *w, int64_t person_id)
         fail_msg("fixture session: %s", c->err.message);
     w->person_id = person_id;
     w->inst_id = g.person.institution_id;
-    w->login = strdup(g.person.login);
+    snprintf(w->login, sizeof(w->login), "%s", g.person.login);
     snprintf(w->token, sizeof(w->token), "%s", g.token);
     snprintf(w->csrf, sizeof(w->csrf), "%s", g.csrf_token);
 }
@@ -210,8 +210,6 @@ int th_teardown(void **state)
             db_close(admin);
         }
     }
-    for (int i = 0; i < W_COUNT; i++)
-        free((char *)T->who[i].login);
     free(T);
     T = NULL;
     return 0;

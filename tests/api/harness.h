@@ -22,7 +22,7 @@ struct who {
     const char *name;
     int64_t person_id;
     int64_t inst_id;
-    const char *login;
+    char login[64];
     char token[128];
     char csrf[64];
 };

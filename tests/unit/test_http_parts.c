@@ -74,13 +74,13 @@ static const struct field_spec sample_spec[] = {
     JV_END,
 };
 
-static struct arena *a;
+static struct arena *dec_arena;
 
 static int decode(const char *text, struct sample *s, unsigned *has, struct ctx **out)
 {
-    arena_free(a);
-    a = arena_new();
-    struct ctx *ctx = ctx_new(NULL, a);
+    arena_free(dec_arena);
+    dec_arena = arena_new();
+    struct ctx *ctx = ctx_new(NULL, dec_arena);
     json_t *j = json_loads(text, 0, NULL);
     assert_non_null(j);
     memset(s, 0, sizeof(*s));
@@ -134,8 +134,8 @@ static void test_body_validator(void **state)
     json_t *schema = jv_schema(sample_spec);
     assert_true(json_is_false(json_object_get(schema, "additionalProperties")));
     json_decref(schema);
-    arena_free(a);
-    a = NULL;
+    arena_free(dec_arena);
+    dec_arena = NULL;
 }
 
 static void test_field_rules(void **state)

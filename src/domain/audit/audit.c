@@ -204,6 +204,7 @@ int audit_list(struct ctx *ctx, const struct audit_filter *f, struct audit_recor
 
 struct walk {
     struct ctx *ctx;
+    struct arena *arena; /* the caller's: the store swaps ctx->arena per record */
     struct audit_verdict *v;
     int64_t expect_seq;
     char prev[HASH_HEX];
@@ -218,7 +219,7 @@ static int walk_one(void *arg, const struct audit_row *a)
     w->v->n_records++;
     if (a->seq != w->expect_seq) {
         w->v->first_bad_seq = a->seq;
-        w->v->reason = arena_printf(w->ctx->arena,
+        w->v->reason = arena_printf(w->arena,
                                     "record %" PRId64 " follows %" PRId64
                                     ": a record was deleted, inserted or renumbered",
                                     a->seq, w->expect_seq - 1);
@@ -226,7 +227,7 @@ static int walk_one(void *arg, const struct audit_row *a)
     }
     if (strcmp(a->prev_hash, w->prev) != 0) {
         w->v->first_bad_seq = a->seq;
-        w->v->reason = arena_printf(w->ctx->arena,
+        w->v->reason = arena_printf(w->arena,
                                     "record %" PRId64 " does not link to the record before it",
                                     a->seq);
         return 1;
@@ -235,7 +236,7 @@ static int walk_one(void *arg, const struct audit_row *a)
     chain_hash(&copy, hash);
     if (strcmp(hash, a->hash) != 0) {
         w->v->first_bad_seq = a->seq;
-        w->v->reason = arena_printf(w->ctx->arena,
+        w->v->reason = arena_printf(w->arena,
                                     "record %" PRId64 " was altered: its hash does not match "
                                     "its content",
                                     a->seq);
@@ -255,6 +256,7 @@ int audit_verify(struct ctx *ctx, struct audit_verdict *v)
     memset(v, 0, sizeof(*v));
     memset(&w, 0, sizeof(w));
     w.ctx = ctx;
+    w.arena = ctx->arena;
     w.v = v;
     w.expect_seq = 1;
     memset(w.prev, '0', 64);
