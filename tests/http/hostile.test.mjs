@@ -413,8 +413,9 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
   test('pipelined requests on one connection are all answered', { timeout: 10000 }, async () => {
     const r = await rawExchange(srv.port,
       'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n'
-      + 'GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 5000 });
-    const statuses = [...r.data.toString('latin1').matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+      + 'GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 5000, untilClose: true });
+    assert.equal(r.how, 'closed', 'the server closes after Connection: close');
+    const statuses = [...r.data.toString('latin1').matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
     assert.deepEqual(statuses, [200, 404, 200]);
   });
 

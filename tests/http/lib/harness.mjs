@@ -181,8 +181,9 @@ export function request(server, method, urlPath, { headers = {}, body, timeoutMs
  * closes, the answer is complete (Content-Length reached) or timeoutMs passes. pieces: one
  * Buffer/string or an array written one by one, delayMs apart, with Nagle off so that each
  * piece is its own TCP segment. Write errors (the server closed early) are recorded, not thrown.
+ * untilClose: keep reading past the first answer (pipelining) until the server closes.
  */
-export function rawExchange(port, pieces, { delayMs = 0, timeoutMs = 10000, halfClose = false } = {}) {
+export function rawExchange(port, pieces, { delayMs = 0, timeoutMs = 10000, halfClose = false, untilClose = false } = {}) {
   const list = Array.isArray(pieces) ? pieces : [pieces];
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
@@ -202,7 +203,7 @@ export function rawExchange(port, pieces, { delayMs = 0, timeoutMs = 10000, half
     sock.on('data', (d) => {
       got.push(d);
       const r = parseResponse(Buffer.concat(got));
-      if (r.complete) finish('answered');
+      if (r.complete && !untilClose) finish('answered');
     });
     sock.on('end', () => finish('closed'));
     sock.on('close', () => finish('closed'));
