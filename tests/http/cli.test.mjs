@@ -1,0 +1,229 @@
+// cli.test.mjs - the egov command line as an operator uses it: exit codes of init, audit verify
+// (with the SQLite file tampered through the sqlite3 CLI), user add / passwd / disable against a
+// running server (a disabled person's token stops working at once), and unknown commands.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  assertProblem, demoStore, login, request, runCli, startServer, tmpDir,
+} from './lib/harness.mjs';
+
+const ADMIN_PW = 'Init-Admin-Pass-2026';
+
+function sql(file, statement) {
+  return execFileSync('sqlite3', ['-batch', '-bail', file, statement], { encoding: 'utf8', timeout: 20000 }).trim();
+}
+
+describe('egov init and unknown commands', () => {
+  let dir;
+  before(() => { dir = tmpDir('cli-init'); });
+
+  test('init without --admin exits 2 and creates nothing', () => {
+    const file = path.join(dir, 'noadmin.db');
+    const r = runCli(['init', '--db', `sqlite:${file}`], { env: { EGOV_ADMIN_PASSWORD: ADMIN_PW } });
+    assert.equal(r.status, 2, `exit ${r.status}: ${r.stderr}`);
+    assert.match(r.stderr, /--admin/, 'the message names the missing option');
+    assert.ok(!fs.existsSync(file), 'no store file was created');
+  });
+
+  test('init without a password and without a terminal exits 2; a later init still works', () => {
+    const file = path.join(dir, 'nopw.db');
+    const r = runCli(['init', '--db', `sqlite:${file}`, '--admin', 'root.admin']);
+    assert.equal(r.status, 2, `exit ${r.status}: ${r.stderr}`);
+    assert.match(r.stderr, /EGOV_ADMIN_PASSWORD/);
+    const ok = runCli(['init', '--db', `sqlite:${file}`, '--admin', 'root.admin'], { env: { EGOV_ADMIN_PASSWORD: ADMIN_PW } });
+    assert.equal(ok.status, 0, `second init: ${ok.stderr}`);
+  });
+
+  test('init exits 0, a second init exits non-zero and changes nothing', () => {
+    const file = path.join(dir, 'twice.db');
+    const db = `sqlite:${file}`;
+    const r = runCli(['init', '--db', db, '--admin', 'root.admin'], { env: { EGOV_ADMIN_PASSWORD: ADMIN_PW } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /initialised/);
+    const before = sql(file, 'SELECT count(*) FROM institutions; SELECT count(*) FROM people; SELECT count(*) FROM audit_log;');
+    const again = runCli(['init', '--db', db, '--admin', 'other.admin'], { env: { EGOV_ADMIN_PASSWORD: ADMIN_PW } });
+    assert.notEqual(again.status, 0, 'init twice must fail');
+    assert.ok(again.stderr.length > 0, 'and say why');
+    assert.equal(sql(file, 'SELECT count(*) FROM institutions; SELECT count(*) FROM people; SELECT count(*) FROM audit_log;'), before);
+    const v = runCli(['audit', 'verify', '--db', db]);
+    assert.equal(v.status, 0, `audit verify after init: ${v.stdout}${v.stderr}`);
+  });
+
+  test('unknown commands and options exit 2; help and version exit 0', () => {
+    for (const argv of [['frobnicate'], ['--frobnicate'], ['audit'], ['audit', 'frob'], ['user', 'frob', '--login', 'x'],
+      ['init', '--no-such-option', 'x'], ['serve', '--no-such-option']]) {
+      const r = runCli(argv);
+      assert.equal(r.status, 2, `egov ${argv.join(' ')}: exit ${r.status} ${r.stderr}`);
+      assert.ok(r.stderr.length > 0, `egov ${argv.join(' ')} says what is wrong on stderr`);
+    }
+    const none = runCli([]);
+    assert.equal(none.status, 2, 'egov without a command');
+    for (const argv of [['help'], ['version'], ['serve', '--help']]) {
+      const r = runCli(argv);
+      assert.equal(r.status, 0, `egov ${argv.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stdout.length > 0);
+    }
+  });
+});
+
+describe('egov audit verify on a tampered SQLite file', () => {
+  let dir;
+  let template;
+  let n;
+  before(() => {
+    dir = tmpDir('cli-audit');
+    template = demoStore(dir, 'template.db');
+    n = Number(sql(template, 'SELECT count(*) FROM audit_log'));
+    assert.ok(n >= 20, `the demo has an audit trail (${n} records)`);
+  });
+
+  function copy(name) {
+    const file = path.join(dir, name);
+    fs.copyFileSync(template, file);
+    return file;
+  }
+  const verify = (file) => runCli(['audit', 'verify', '--db', `sqlite:${file}`]);
+  const middle = () => Number(sql(template, `SELECT seq FROM audit_log ORDER BY seq LIMIT 1 OFFSET ${Math.floor(n / 2)}`));
+
+  test('an intact chain verifies with exit 0', () => {
+    const r = verify(copy('intact.db'));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`\\b${n}\\b`), 'the verdict counts the records');
+  });
+
+  test("one record's changes edited: non-zero, and stdout names that record", () => {
+    const file = copy('edited.db');
+    const s = middle();
+    sql(file, `UPDATE audit_log SET changes = '{"name":{"from":"a","to":"b"}}' WHERE seq = ${s}`);
+    const r = verify(file);
+    assert.notEqual(r.status, 0, 'an edited record must fail verification');
+    assert.match(r.stdout, new RegExp(`\\b${s}\\b`), `stdout names seq ${s}: ${r.stdout}`);
+  });
+
+  test('a middle record deleted: non-zero', () => {
+    const file = copy('deleted.db');
+    const s = middle();
+    sql(file, `DELETE FROM audit_log WHERE seq = ${s}`);
+    const r = verify(file);
+    assert.notEqual(r.status, 0, 'a deleted record must fail verification');
+    const next = Number(sql(file, `SELECT min(seq) FROM audit_log WHERE seq > ${s}`));
+    assert.match(r.stdout, new RegExp(`\\b(${s}|${next})\\b`), `stdout names the gap: ${r.stdout}`);
+  });
+
+  test('the newest record deleted: non-zero', () => {
+    const file = copy('tail.db');
+    sql(file, 'DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)');
+    assert.notEqual(verify(file).status, 0, 'truncating the tail must fail verification');
+  });
+
+  test('two records swapped: non-zero', () => {
+    const file = copy('swapped.db');
+    const s = middle();
+    sql(file, `UPDATE audit_log SET seq = -1 WHERE seq = ${s};
+               UPDATE audit_log SET seq = ${s} WHERE seq = ${s + 1};
+               UPDATE audit_log SET seq = ${s + 1} WHERE seq = -1;`);
+    assert.notEqual(verify(file).status, 0, 'reordering must fail verification');
+  });
+
+  test('a forged record appended with the head moved to it: non-zero', () => {
+    const file = copy('forged.db');
+    sql(file, `INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_institution_id, scope_institution_id,
+                 action, object_type, object_id, changes, client_ip, request_id, prev_hash, hash)
+               SELECT seq + 1, at + 1, actor_id, actor_login, actor_institution_id, scope_institution_id,
+                 'person.delete', object_type, object_id, '{}', client_ip, request_id, hash, hash
+               FROM audit_log ORDER BY seq DESC LIMIT 1;
+               UPDATE audit_head SET seq = seq + 1, hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1);`);
+    assert.notEqual(verify(file).status, 0, 'a forged record must fail verification');
+  });
+});
+
+describe('egov user add / passwd / disable against a running server', () => {
+  let dir;
+  let file;
+  let db;
+  let srv;
+  let instId;
+  before(async () => {
+    dir = tmpDir('cli-user');
+    file = path.join(dir, 'users.db');
+    db = `sqlite:${file}`;
+    const r = runCli(['init', '--db', db, '--admin', 'root.admin'], { env: { EGOV_ADMIN_PASSWORD: ADMIN_PW } });
+    assert.equal(r.status, 0, r.stderr);
+    instId = /institution (\d+)/.exec(r.stdout)?.[1];
+    assert.ok(instId, `init names the institution id: ${r.stdout}`);
+    srv = await startServer({ dbFile: file });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+
+  test('user add: 0 with a password, a generated one without, non-zero for bad input', async () => {
+    const add = runCli(['user', 'add', '--db', db, '--login', 'cli.alice', '--name', '李爱丽', '--institution', instId],
+      { env: { EGOV_USER_PASSWORD: 'Alice-Pass-2026-a' } });
+    assert.equal(add.status, 0, add.stderr);
+    await login(srv, 'cli.alice', 'Alice-Pass-2026-a');
+
+    const gen = runCli(['user', 'add', '--db', db, '--login', 'cli.bob', '--name', 'Bob Chen', '--institution', instId, '--team', 'administrative']);
+    assert.equal(gen.status, 0, gen.stderr);
+    const pw = /generated password: (\S+)/.exec(gen.stdout)?.[1];
+    assert.ok(pw, `a generated password is printed once: ${gen.stdout}`);
+    const bob = await login(srv, 'cli.bob', pw);
+    assert.equal(bob.person.team, 'administrative');
+
+    const dup = runCli(['user', 'add', '--db', db, '--login', 'cli.alice', '--name', 'Again', '--institution', instId],
+      { env: { EGOV_USER_PASSWORD: 'Alice-Pass-2026-b' } });
+    assert.notEqual(dup.status, 0, 'a taken login is refused');
+    await login(srv, 'cli.alice', 'Alice-Pass-2026-a'); // the first Alice is untouched
+
+    const noLogin = runCli(['user', 'add', '--db', db, '--name', 'X', '--institution', instId]);
+    assert.equal(noLogin.status, 2, `missing --login: ${noLogin.status}`);
+    const badInst = runCli(['user', 'add', '--db', db, '--login', 'cli.nobody', '--name', 'No Body', '--institution', '999'],
+      { env: { EGOV_USER_PASSWORD: 'Nobody-Pass-2026' } });
+    assert.notEqual(badInst.status, 0, 'an unknown institution is refused');
+    const badLogin = runCli(['user', 'add', '--db', db, '--login', 'Bad Login!', '--name', 'Bad', '--institution', instId],
+      { env: { EGOV_USER_PASSWORD: 'Nobody-Pass-2026' } });
+    assert.notEqual(badLogin.status, 0, 'an invalid login is refused');
+    assert.equal(sql(file, "SELECT count(*) FROM people WHERE login IN ('cli.nobody', 'Bad Login!')"), '0');
+  });
+
+  test('user passwd: 0; the old password and the old session stop working, the new one works', async () => {
+    const before = await login(srv, 'cli.alice', 'Alice-Pass-2026-a');
+    const r = runCli(['user', 'passwd', '--db', db, '--login', 'cli.alice'], { env: { EGOV_USER_PASSWORD: 'Alice-Pass-2026-new' } });
+    assert.equal(r.status, 0, r.stderr);
+    assertProblem(await request(srv, 'GET', '/api/v1/session', { headers: before.bearer }), 401, { what: 'old session' });
+    assertProblem(await request(srv, 'POST', '/api/v1/session', { body: { login: 'cli.alice', password: 'Alice-Pass-2026-a' } }),
+      401, { what: 'old password' });
+    await login(srv, 'cli.alice', 'Alice-Pass-2026-new');
+    const noPw = runCli(['user', 'passwd', '--db', db, '--login', 'cli.alice']);
+    assert.equal(noPw.status, 2, 'no password and no terminal');
+    const nobody = runCli(['user', 'passwd', '--db', db, '--login', 'no.such'], { env: { EGOV_USER_PASSWORD: 'Whatever-2026-x' } });
+    assert.notEqual(nobody.status, 0, 'an unknown login');
+  });
+
+  test('user disable: 0; the person\'s live token stops working at once', async () => {
+    const alice = await login(srv, 'cli.alice', 'Alice-Pass-2026-new');
+    const ok = await request(srv, 'GET', '/api/v1/session', { headers: alice.bearer });
+    assert.equal(ok.status, 200);
+    const r = runCli(['user', 'disable', '--db', db, '--login', 'cli.alice']);
+    assert.equal(r.status, 0, r.stderr);
+    assertProblem(await request(srv, 'GET', '/api/v1/session', { headers: alice.bearer }), 401, { what: 'token after disable' });
+    assertProblem(await request(srv, 'GET', `/api/v1/institutions/${instId}`, { headers: alice.bearer }), 401, { what: 'read after disable' });
+    assertProblem(await request(srv, 'POST', '/api/v1/session', { body: { login: 'cli.alice', password: 'Alice-Pass-2026-new' } }),
+      401, { what: 'login after disable' });
+    const root = await login(srv, 'root.admin', ADMIN_PW);
+    const people = await request(srv, 'GET', '/api/v1/people?q=cli.alice', { headers: root.bearer });
+    const a = people.json.items.find((p) => p.login === 'cli.alice');
+    assert.equal(a.enabled, false, 'the API shows the person disabled');
+    const trail = await request(srv, 'GET', `/api/v1/audit?object_type=person&object_id=${a.id}`, { headers: root.bearer });
+    assert.equal(trail.status, 200, trail.text);
+    assert.ok(trail.json.items.length >= 2, 'the CLI\'s changes are in the audit trail');
+    const nobody = runCli(['user', 'disable', '--db', db, '--login', 'no.such']);
+    assert.notEqual(nobody.status, 0, 'an unknown login');
+    const v = runCli(['audit', 'verify', '--db', db]);
+    assert.equal(v.status, 0, `the chain holds after CLI and API writes: ${v.stdout}`);
+  });
+});
