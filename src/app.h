@@ -36,8 +36,8 @@ struct caller {
     const char *inst_kind; /* "management" | "provider" | "evaluator" | "user" */
     const char *inst_level;
     bool is_admin;
-    bool is_system;   /* the CLI operator acting on the store directly */
-    bool via_cookie;  /* authenticated by the console cookie: unsafe methods need the CSRF header */
+    bool is_system;  /* the CLI operator acting on the store directly */
+    bool via_cookie; /* authenticated by the console cookie: unsafe methods need the CSRF header */
     const char *session_hash;
     const char *grants; /* comma-separated permissions granted by the caller's posts */
     int64_t session_expires_at;

@@ -14,7 +14,7 @@ struct arena;
 
 /* Options a subcommand accepts besides the config keys; value NULL for flags. */
 struct cli_opt {
-    const char *name;  /* without dashes */
+    const char *name; /* without dashes */
     bool takes_value;
     const char *value; /* filled; "" for a present flag, NULL when absent */
     const char *help;

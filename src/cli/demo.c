@@ -54,12 +54,12 @@ static int64_t inst(struct demo *d, int64_t parent, const char *kind, const char
     in.v.level = level;
     in.v.region = region;
     in.v.name = name;
-    in.v.uscc = make_uscc(d, !strcmp(kind, "provider") || !strcmp(kind, "evaluator") ? "91" : "11",
-                          region);
+    in.v.uscc =
+        make_uscc(d, !strcmp(kind, "provider") || !strcmp(kind, "evaluator") ? "91" : "11", region);
     in.v.contact_name = contact;
     in.v.contact_phone = "0851-86800000";
-    int rc = parent ? institution_create(d->ctx, &in, &out)
-                    : institution_create_root(d->ctx, &in, &out);
+    int rc =
+        parent ? institution_create(d->ctx, &in, &out) : institution_create_root(d->ctx, &in, &out);
     return rc < 0 ? -1 : out.id;
 }
 
@@ -97,8 +97,7 @@ static int64_t person(struct demo *d, int64_t inst_id, const char *login, const 
     return out.id;
 }
 
-static int cert(struct demo *d, int64_t person_id, const char *kind, const char *issuer,
-                int days)
+static int cert(struct demo *d, int64_t person_id, const char *kind, const char *issuer, int days)
 {
     struct certificate in, out;
     memset(&in, 0, sizeof(in));
@@ -140,15 +139,15 @@ static const char *next_name(struct demo *d)
     static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
                                            "周", "吴", "徐", "孙", "胡", "朱", "高", "林"};
     static const char *const given[] = {"建国", "晓燕", "志强", "丽娟", "海涛", "雪梅",
-                                        "明辉", "静", "伟", "芳", "磊", "婷"};
+                                        "明辉", "静",   "伟",   "芳",   "磊",   "婷"};
     int k = d->n_people;
     return arena_printf(d->ctx->arena, "%s%s", surnames[k % 16], given[(k * 7 + 3) % 12]);
 }
 
-#define TRY(x)                                                                                 \
-    do {                                                                                       \
-        if ((x) < 0)                                                                           \
-            return -1;                                                                         \
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        if ((x) < 0)                                                                               \
+            return -1;                                                                             \
     } while (0)
 
 static int build(struct demo *d)
@@ -173,20 +172,30 @@ static int build(struct demo *d)
     int64_t m[3], p[3], e[2];
 #define NAME() next_name(d)
 
-    TRY(m[0] = inst(d, 0, "management", "provincial", "520000", "贵州省大数据发展管理局", "王建国"));
-    TRY(m[1] = inst(d, m[0], "management", "municipal", "520100", "贵阳市大数据发展管理局", "李晓燕"));
-    TRY(m[2] = inst(d, m[0], "management", "municipal", "520300", "遵义市大数据发展管理局", "张志强"));
+    TRY(m[0] =
+            inst(d, 0, "management", "provincial", "520000", "贵州省大数据发展管理局", "王建国"));
+    TRY(m[1] =
+            inst(d, m[0], "management", "municipal", "520100", "贵阳市大数据发展管理局", "李晓燕"));
+    TRY(m[2] =
+            inst(d, m[0], "management", "municipal", "520300", "遵义市大数据发展管理局", "张志强"));
     TRY(p[0] = inst(d, m[0], "provider", "provincial", "520000", "黔云数据科技有限公司", "刘海涛"));
-    TRY(p[1] = inst(d, m[0], "provider", "provincial", "520000", "筑城云计算服务有限公司", "陈雪梅"));
-    TRY(p[2] = inst(d, m[2], "provider", "municipal", "520300", "遵义智算信息技术有限公司", "杨明辉"));
-    TRY(e[0] = inst(d, m[0], "evaluator", "provincial", "520000", "黔安信息安全测评中心有限公司", "赵静"));
-    TRY(e[1] = inst(d, m[0], "evaluator", "provincial", "520000", "贵州数字政府工程监理有限公司", "黄伟"));
+    TRY(p[1] =
+            inst(d, m[0], "provider", "provincial", "520000", "筑城云计算服务有限公司", "陈雪梅"));
+    TRY(p[2] =
+            inst(d, m[2], "provider", "municipal", "520300", "遵义智算信息技术有限公司", "杨明辉"));
+    TRY(e[0] = inst(d, m[0], "evaluator", "provincial", "520000", "黔安信息安全测评中心有限公司",
+                    "赵静"));
+    TRY(e[1] = inst(d, m[0], "evaluator", "provincial", "520000", "贵州数字政府工程监理有限公司",
+                    "黄伟"));
 
     /* Management: posts with duties (T5-5.3a), an auditor post that grants audit reading. */
     int64_t ops_post, sec_post, audit_post;
-    TRY(ops_post = post(d, m[0], "政务云运营管理岗", "组织政务云服务运营，监督服务提供机构履约，组织服务质量考核", "", ""));
-    TRY(sec_post = post(d, m[0], "安全协调岗", "协调政务云安全管理，组织应急演练，掌握安全态势", "cisp", "audit.read"));
-    TRY(audit_post = post(d, m[0], "审计监督岗", "审阅审计日志，核验日志链完整性", "", "audit.read,audit.verify"));
+    TRY(ops_post = post(d, m[0], "政务云运营管理岗",
+                        "组织政务云服务运营，监督服务提供机构履约，组织服务质量考核", "", ""));
+    TRY(sec_post = post(d, m[0], "安全协调岗", "协调政务云安全管理，组织应急演练，掌握安全态势",
+                        "cisp", "audit.read"));
+    TRY(audit_post = post(d, m[0], "审计监督岗", "审阅审计日志，核验日志链完整性", "",
+                          "audit.read,audit.verify"));
     TRY(person(d, m[0], "gz.admin", "王建国", "administrative", true));
     int64_t off, sec, aud;
     TRY(off = person(d, m[0], "gz.official", "周丽娟", "administrative", false));
@@ -204,13 +213,18 @@ static int build(struct demo *d)
     static const char *const plogin[] = {"qy", "zc", "zs"};
     for (int i = 0; i < 3; i++) {
         int64_t om, se, eng1, eng2;
-        TRY(om = post(d, p[i], "运维工程师岗", "负责云资源的配置、调整、扩容和释放，处理故障工单", "itss-engineer", ""));
-        TRY(se = post(d, p[i], "安全工程师岗", "负责安全巡检、安全事件处置和应急预案执行", "cisp", ""));
-        TRY(person(d, p[i], arena_printf(d->ctx->arena, "%s.admin", plogin[i]), NAME(), "technical", true));
-        TRY(eng1 = person(d, p[i], arena_printf(d->ctx->arena, "%s.ops", plogin[i]), NAME(), "technical", false));
+        TRY(om = post(d, p[i], "运维工程师岗", "负责云资源的配置、调整、扩容和释放，处理故障工单",
+                      "itss-engineer", ""));
+        TRY(se = post(d, p[i], "安全工程师岗", "负责安全巡检、安全事件处置和应急预案执行", "cisp",
+                      ""));
+        TRY(person(d, p[i], arena_printf(d->ctx->arena, "%s.admin", plogin[i]), NAME(), "technical",
+                   true));
+        TRY(eng1 = person(d, p[i], arena_printf(d->ctx->arena, "%s.ops", plogin[i]), NAME(),
+                          "technical", false));
         TRY(cert(d, eng1, "itss-engineer", "中国电子工业标准化技术协会", i == 0 ? 25 : 500));
         TRY(give_posts(d, eng1, om));
-        TRY(eng2 = person(d, p[i], arena_printf(d->ctx->arena, "%s.sec", plogin[i]), NAME(), "technical", false));
+        TRY(eng2 = person(d, p[i], arena_printf(d->ctx->arena, "%s.sec", plogin[i]), NAME(),
+                          "technical", false));
         TRY(cert(d, eng2, "cisp", "中国信息安全测评中心", i == 1 ? 60 : 700));
         TRY(give_posts(d, eng2, se));
     }
@@ -223,10 +237,16 @@ static int build(struct demo *d)
     static const char *const elogin[] = {"qa", "jl"};
     for (int i = 0; i < 2; i++) {
         int64_t ep, ev;
-        TRY(ep = post(d, e[i], i ? "监理工程师岗" : "测评师岗", i ? "对政务云项目实施监理，记录监理意见" : "对服务资源和服务产品开展符合性测试与评测", i ? "supervisor" : "evaluator", ""));
-        TRY(person(d, e[i], arena_printf(d->ctx->arena, "%s.admin", elogin[i]), NAME(), "technical", true));
-        TRY(ev = person(d, e[i], arena_printf(d->ctx->arena, "%s.tester", elogin[i]), NAME(), "technical", false));
-        TRY(cert(d, ev, i ? "supervisor" : "evaluator", i ? "工业和信息化部" : "公安部信息安全等级保护评估中心", i ? 30 : 365));
+        TRY(ep = post(d, e[i], i ? "监理工程师岗" : "测评师岗",
+                      i ? "对政务云项目实施监理，记录监理意见"
+                        : "对服务资源和服务产品开展符合性测试与评测",
+                      i ? "supervisor" : "evaluator", ""));
+        TRY(person(d, e[i], arena_printf(d->ctx->arena, "%s.admin", elogin[i]), NAME(), "technical",
+                   true));
+        TRY(ev = person(d, e[i], arena_printf(d->ctx->arena, "%s.tester", elogin[i]), NAME(),
+                        "technical", false));
+        TRY(cert(d, ev, i ? "supervisor" : "evaluator",
+                 i ? "工业和信息化部" : "公安部信息安全等级保护评估中心", i ? 30 : 365));
         TRY(give_posts(d, ev, ep));
     }
     TRY(qual(d, e[0], "classified_protection", "", "公安部网络安全等级保护评估中心", 700));
@@ -248,8 +268,8 @@ static int build(struct demo *d)
                      users[i].region, users[i].name, NULL));
         TRY(person(d, u, arena_printf(d->ctx->arena, "%s.admin", users[i].login), NAME(),
                    "administrative", true));
-        TRY(person(d, u, arena_printf(d->ctx->arena, "%s.it", users[i].login), NAME(),
-                   "technical", false));
+        TRY(person(d, u, arena_printf(d->ctx->arena, "%s.it", users[i].login), NAME(), "technical",
+                   false));
     }
 #undef NAME
     return 0;
@@ -264,8 +284,8 @@ int cmd_demo(int argc, char **argv)
     struct demo d;
     struct person existing;
     int n;
-    int rc = cli_parse(argc, argv, "usage: egov demo [--db URL]   (on an empty store)", &cfg,
-                       NULL, 0);
+    int rc =
+        cli_parse(argc, argv, "usage: egov demo [--db URL]   (on an empty store)", &cfg, NULL, 0);
     if (rc)
         return rc > 0 ? 0 : 2;
     if (cli_open(&app, &cfg, &ctx, &arena))
@@ -273,15 +293,15 @@ int cmd_demo(int argc, char **argv)
     memset(&d, 0, sizeof(d));
     d.ctx = ctx;
     rc = 0;
-    if (db_migrate(app.db, &n, &ctx->err) < 0) {
-        rc = cli_fail(&ctx->err);
-    } else if (org_store_person_by_login(ctx, "gz.admin", &existing, NULL) == 1) {
+    int found = db_migrate(app.db, &n, &ctx->err) < 0
+                    ? -1
+                    : org_store_person_by_login(ctx, "gz.admin", &existing, NULL);
+    if (found == 1)
         printf("the demo province is already in this store\n");
-    } else if (build(&d) < 0) {
+    else if (found < 0 || build(&d) < 0)
         rc = cli_fail(&ctx->err);
-    } else {
+    else
         printf("demo province created: %d people.\n", d.n_people);
-    }
     if (!rc)
         printf("Demo logins (password %s):\n"
                "  gz.admin     provincial management administrator (贵州省大数据发展管理局)\n"

@@ -57,7 +57,7 @@ static const struct key *find(const char *name)
 {
     char norm[64];
     size_t i;
-    for (i = 0; name[i] && i < sizeof(norm) - 1; i++)
+    for (i = 0; i < sizeof(norm) - 1 && name[i]; i++)
         norm[i] = name[i] == '-' ? '_' : (char)tolower((unsigned char)name[i]);
     norm[i] = 0;
     for (size_t k = 0; k < N_KEYS; k++)

@@ -11,18 +11,18 @@
 struct err;
 
 struct config {
-    char db[512];            /* sqlite:PATH or postgresql://… */
-    char listen[128];        /* HOST:PORT */
-    int threads;             /* HTTP worker threads = store connections */
-    int body_max;            /* bytes */
-    int session_ttl_min;     /* minutes a session lives without use */
-    int login_slow_after;    /* failures before each attempt is delayed */
-    int login_lock_after;    /* failures before the account is locked */
-    int login_lock_min;      /* minutes of lock */
-    int rate_limit;          /* requests per second per client address; 0 = off */
+    char db[512];         /* sqlite:PATH or postgresql://… */
+    char listen[128];     /* HOST:PORT */
+    int threads;          /* HTTP worker threads = store connections */
+    int body_max;         /* bytes */
+    int session_ttl_min;  /* minutes a session lives without use */
+    int login_slow_after; /* failures before each attempt is delayed */
+    int login_lock_after; /* failures before the account is locked */
+    int login_lock_min;   /* minutes of lock */
+    int rate_limit;       /* requests per second per client address; 0 = off */
     char log_level[16];
-    char web_root[512];      /* built console; "" = none */
-    char timezone[64];       /* default display zone for new institutions */
+    char web_root[512]; /* built console; "" = none */
+    char timezone[64];  /* default display zone for new institutions */
     char config_file[512];
 };
 

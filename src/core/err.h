@@ -38,8 +38,8 @@ struct err_field {
 
 struct err {
     enum err_kind kind;
-    char field[64];   /* the offending field, "" when none */
-    char rule[32];    /* machine-readable rule name, "" when none */
+    char field[64]; /* the offending field, "" when none */
+    char rule[32];  /* machine-readable rule name, "" when none */
     char message[256];
     int n_fields;
     struct err_field fields[ERR_MAX_FIELDS];

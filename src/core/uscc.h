@@ -10,10 +10,10 @@
 
 enum uscc_result {
     USCC_OK = 0,
-    USCC_BAD_LENGTH,     /* not exactly 18 characters */
-    USCC_BAD_CHARACTER,  /* a character outside the 31-character set */
-    USCC_BAD_ORG_CHECK,  /* the GB 11714 check character at position 17 is wrong */
-    USCC_BAD_CHECK,      /* the GB 32100 check character at position 18 is wrong */
+    USCC_BAD_LENGTH,    /* not exactly 18 characters */
+    USCC_BAD_CHARACTER, /* a character outside the 31-character set */
+    USCC_BAD_ORG_CHECK, /* the GB 11714 check character at position 17 is wrong */
+    USCC_BAD_CHECK,     /* the GB 32100 check character at position 18 is wrong */
 };
 
 /* Validates an upper-case code. */

@@ -38,8 +38,8 @@ struct db_val {
 #define DB_INT(x)  ((struct db_val){DBV_INT, (int64_t)(x), NULL})
 #define DB_TEXT(x) ((struct db_val){(x) ? DBV_TEXT : DBV_NULL, 0, (x)})
 #define DB_NULL    ((struct db_val){DBV_NULL, 0, NULL})
-#define DB_ARGS(...)                                                                           \
-    (const struct db_val[]){__VA_ARGS__},                                                      \
+#define DB_ARGS(...)                                                                               \
+    (const struct db_val[]){__VA_ARGS__},                                                          \
         (int)(sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val))
 
 /* Opens a pool of n connections to url ("sqlite:PATH" or "postgresql://…"). Caller closes. */

@@ -45,8 +45,7 @@ static int fail_result(struct pg_conn *c, PGresult *res, struct err *e)
         snprintf(e->rule, sizeof(e->rule), "foreign_key");
         return err_set(e, ERR_CONFLICT, "the record is referenced by, or refers to, another");
     }
-    if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
-                  !strcmp(state, "55P03")))
+    if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")))
         return err_set(e, ERR_UNAVAILABLE, "the store is busy, try again");
     if (PQstatus(c->h) != CONNECTION_OK)
         return err_set(e, ERR_UNAVAILABLE, "the store is unreachable");
@@ -170,8 +169,8 @@ static PGresult *run(struct pg_conn *c, const char *sql, const struct db_val *p,
     return PQexecPrepared(c->h, s->name, n, vals, NULL, NULL, 0);
 }
 
-static int pg_exec(void *p, const char *sql, const struct db_val *params, int n,
-                   int64_t *changes, struct err *e)
+static int pg_exec(void *p, const char *sql, const struct db_val *params, int n, int64_t *changes,
+                   struct err *e)
 {
     struct pg_conn *c = p;
     PGresult *r = run(c, sql, params, n, e);

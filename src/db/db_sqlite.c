@@ -74,9 +74,8 @@ static int sq_connect(const char *path, void **out, struct err *e)
         die("out of memory");
     if (strcmp(path, ":memory:") != 0)
         ensure_parent_dir(path);
-    int rc = sqlite3_open_v2(path, &c->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(e, ERR_UNAVAILABLE, "cannot open SQLite store %s: %s", path,
                 c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
@@ -182,8 +181,7 @@ static void done(struct sq_conn *c, sqlite3_stmt *stmt, struct slot *slot)
     }
 }
 
-static int bind(struct sq_conn *c, sqlite3_stmt *stmt, const struct db_val *p, int n,
-                struct err *e)
+static int bind(struct sq_conn *c, sqlite3_stmt *stmt, const struct db_val *p, int n, struct err *e)
 {
     for (int i = 0; i < n; i++) {
         int rc;
@@ -203,12 +201,12 @@ static int bind(struct sq_conn *c, sqlite3_stmt *stmt, const struct db_val *p, i
     return 0;
 }
 
-static int sq_exec(void *p, const char *sql, const struct db_val *params, int n,
-                   int64_t *changes, struct err *e)
+static int sq_exec(void *p, const char *sql, const struct db_val *params, int n, int64_t *changes,
+                   struct err *e)
 {
     struct sq_conn *c = p;
-    sqlite3_stmt *stmt;
-    struct slot *slot;
+    sqlite3_stmt *stmt = NULL;
+    struct slot *slot = NULL;
     if (prepare(c, sql, &stmt, &slot, e) < 0)
         return -1;
     int rc = bind(c, stmt, params, n, e);
@@ -242,8 +240,8 @@ static int sq_query(void *p, const char *sql, const struct db_val *params, int n
                     struct err *e)
 {
     struct sq_conn *c = p;
-    sqlite3_stmt *stmt;
-    struct slot *slot;
+    sqlite3_stmt *stmt = NULL;
+    struct slot *slot = NULL;
     if (prepare(c, sql, &stmt, &slot, e) < 0)
         return -1;
     if (bind(c, stmt, params, n, e) < 0) {

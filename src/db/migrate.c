@@ -68,9 +68,9 @@ int db_migrate(struct db *db, int *n_applied, struct err *e)
         }
         log_info("applying migration %04d_%s", m->version, m->name);
         if (db_exec_script(c, m->sql, e) < 0 ||
-            db_exec(c, SQL_RECORD, DB_ARGS(DB_INT(m->version), DB_TEXT(m->name),
-                                           DB_INT(time_now_ms())),
-                    NULL, e) < 0 ||
+            db_exec(c, SQL_RECORD,
+                    DB_ARGS(DB_INT(m->version), DB_TEXT(m->name), DB_INT(time_now_ms())), NULL,
+                    e) < 0 ||
             db_tx_commit(c, e) < 0)
             goto out;
         (*n_applied)++;

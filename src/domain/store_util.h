@@ -17,43 +17,47 @@ struct ctx;
 #define OR_EMPTY(s) ((s) ? (s) : "")
 
 /* Reads one row through fn into *out: returns 1 found, 0 none, -1 error. */
-#define GET_ONE(sql, args, fn, out)                                                            \
-    do {                                                                                       \
-        struct db_rows *r;                                                                     \
-        struct db_conn *c_ = ctx_db(ctx);                                                      \
-        if (!c_)                                                                               \
-            return -1;                                                                         \
-        int rc_ = db_query_row(c_, sql, args, &r, &ctx->err);                                  \
-        if (rc_ == 1) {                                                                        \
-            fn(ctx, r, out);                                                                   \
-            db_rows_free(r);                                                                   \
-        }                                                                                      \
-        return rc_;                                                                            \
+#define GET_ONE(sql, args, fn, out)                                                                \
+    do {                                                                                           \
+        struct db_rows *r;                                                                         \
+        struct db_conn *c_ = ctx_db(ctx);                                                          \
+        if (!c_)                                                                                   \
+            return -1;                                                                             \
+        int rc_ = db_query_row(c_, sql, args, &r, &ctx->err);                                      \
+        if (rc_ == 1) {                                                                            \
+            fn(ctx, r, out);                                                                       \
+            db_rows_free(r);                                                                       \
+        }                                                                                          \
+        return rc_;                                                                                \
     } while (0)
 
-/* Reads every row through fn into an arena array. */
-#define LIST_ALL(sql, args, type, fn, items, n)                                                \
-    do {                                                                                       \
-        struct db_rows *r;                                                                     \
-        struct db_conn *c_ = ctx_db(ctx);                                                      \
-        int cap_ = 16, step_;                                                                  \
-        if (!c_ || db_query(c_, sql, args, &r, &ctx->err) < 0)                                 \
-            return -1;                                                                         \
-        type *arr_ = arena_alloc(ctx->arena, sizeof(type) * (size_t)cap_);                     \
-        *(n) = 0;                                                                              \
-        while ((step_ = db_rows_next(r, &ctx->err)) == 1) {                                    \
-            if (*(n) == cap_) {                                                                \
-                type *grown_ = arena_alloc(ctx->arena, sizeof(type) * (size_t)cap_ * 2);       \
-                memcpy(grown_, arr_, sizeof(type) * (size_t)cap_);                             \
-                arr_ = grown_;                                                                 \
-                cap_ *= 2;                                                                     \
-            }                                                                                  \
-            fn(ctx, r, &arr_[(*(n))++]);                                                       \
-        }                                                                                      \
-        db_rows_free(r);                                                                       \
-        *(items) = arr_;                                                                       \
-        return step_ < 0 ? -1 : 0;                                                             \
+/* Reads every row through fn into an arena array. `type` is a type name, which cannot be put
+ * in parentheses. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
+#define LIST_ALL(sql, args, type, fn, items, n)                                                    \
+    do {                                                                                           \
+        struct db_rows *r;                                                                         \
+        struct db_conn *c_ = ctx_db(ctx);                                                          \
+        int cap_ = 16, step_;                                                                      \
+        if (!c_ || db_query(c_, sql, args, &r, &ctx->err) < 0)                                     \
+            return -1;                                                                             \
+        type *arr_ = arena_alloc(ctx->arena, sizeof(type) * (size_t)cap_);                         \
+        *(n) = 0;                                                                                  \
+        while ((step_ = db_rows_next(r, &ctx->err)) == 1) {                                        \
+            if (*(n) == cap_) {                                                                    \
+                type *grown_ = arena_alloc(ctx->arena, sizeof(type) * (size_t)cap_ * 2);           \
+                memcpy(grown_, arr_, sizeof(type) * (size_t)cap_);                                 \
+                arr_ = grown_;                                                                     \
+                cap_ *= 2;                                                                         \
+            }                                                                                      \
+            fn(ctx, r, &arr_[(*(n))++]);                                                           \
+        }                                                                                          \
+        db_rows_free(r);                                                                           \
+        *(items) = arr_;                                                                           \
+        return step_ < 0 ? -1 : 0;                                                                 \
     } while (0)
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* "%q%" for LIKE with the wildcards of q escaped; "" when q is empty. Arena-owned. */
 const char *store_like_pattern(struct ctx *ctx, const char *q);

@@ -54,8 +54,8 @@ int check_text(struct ctx *ctx, const char *field, const char *v, size_t min, si
         return err_field(&ctx->err, field, "control_characters",
                          "%s must not contain control characters", field);
     if (n < min)
-        return err_field(&ctx->err, field, "min_length", "%s needs at least %zu characters",
-                         field, min);
+        return err_field(&ctx->err, field, "min_length", "%s needs at least %zu characters", field,
+                         min);
     if (n > max)
         return err_field(&ctx->err, field, "max_length", "%s allows at most %zu characters", field,
                          max);
@@ -137,10 +137,11 @@ int check_timezone(struct ctx *ctx, const char *field, const char *v)
     if (!v || !*v)
         return err_field(&ctx->err, field, "required", "%s is required", field);
     size_t n = strlen(v);
-    if (n > 40 || !strchr(v, '/') || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/+-0123456789") != n ||
+    if (n > 40 || !strchr(v, '/') ||
+        strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/+-0123456789") != n ||
         v[0] == '/' || strstr(v, ".."))
-        return err_field(&ctx->err, field, "timezone", "%s must be an IANA zone such as Asia/Shanghai",
-                         field);
+        return err_field(&ctx->err, field, "timezone",
+                         "%s must be an IANA zone such as Asia/Shanghai", field);
     return 0;
 }
 
@@ -152,7 +153,8 @@ int check_slug(struct ctx *ctx, const char *field, const char *v, size_t min, si
     if (n < min || n > max)
         return err_field(&ctx->err, field, "length", "%s must have %zu to %zu characters", field,
                          min, max);
-    if (strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", v[0]))
+    if (strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n ||
+        !strchr("abcdefghijklmnopqrstuvwxyz0123456789", v[0]))
         return err_field(&ctx->err, field, "pattern",
                          "%s may hold lower-case letters, digits, '.', '_' and '-', starting "
                          "with a letter or digit",

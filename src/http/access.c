@@ -103,8 +103,8 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
         return 0; /* any person with a session */
     if (!org_may(ctx, r->perm)) {
         audit_denial(ctx, r, inst ? inst : ctx->caller.institution_id);
-        return err_set(&ctx->err, ERR_FORBIDDEN,
-                       "your institution kind or post does not allow %s", r->perm);
+        return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
+                       r->perm);
     }
     return 0;
 }

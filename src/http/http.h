@@ -26,7 +26,7 @@ struct kv {
 
 struct req {
     const char *method;
-    const char *path;   /* without the query string, percent-decoded */
+    const char *path; /* without the query string, percent-decoded */
     struct kv query[REQ_MAX_KV];
     int n_query;
     struct kv headers[REQ_MAX_KV];
@@ -60,8 +60,8 @@ enum scope_rule {
 };
 
 enum route_flag {
-    RF_PUBLIC = 1u << 0,   /* no session needed */
-    RF_BODY = 1u << 1,     /* a JSON object body is required */
+    RF_PUBLIC = 1u << 0, /* no session needed */
+    RF_BODY = 1u << 1,   /* a JSON object body is required */
     RF_NO_AUDIT_DENY = 1u << 2,
 };
 
@@ -71,7 +71,7 @@ struct route {
     const char *method;
     const char *pattern; /* "/api/v1/institutions/{id}" */
     handler_fn handler;
-    const char *perm;    /* permission checked by access.c; NULL for RF_PUBLIC routes */
+    const char *perm; /* permission checked by access.c; NULL for RF_PUBLIC routes */
     enum scope_rule scope;
     unsigned flags;
     const char *tag;

@@ -48,8 +48,7 @@ static int decode_string(struct ctx *ctx, const struct field_spec *f, json_t *v,
         return wrong_type(ctx, f);
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v))
-        return err_field(&ctx->err, f->name, "nul", "%s must not contain NUL characters",
-                         f->name);
+        return err_field(&ctx->err, f->name, "nul", "%s must not contain NUL characters", f->name);
     if (utf8_length(s) > (size_t)max)
         return err_field(&ctx->err, f->name, "max_length", "%s allows at most %d characters",
                          f->name, max);
@@ -60,8 +59,7 @@ static int decode_string(struct ctx *ctx, const struct field_spec *f, json_t *v,
 static int decode_id(struct ctx *ctx, const struct field_spec *f, json_t *v, int64_t *out)
 {
     if (!json_is_integer(v))
-        return err_field(&ctx->err, f->name, "type", "%s must be %s", f->name,
-                         type_name(JV_ID));
+        return err_field(&ctx->err, f->name, "type", "%s must be %s", f->name, type_name(JV_ID));
     json_int_t i = json_integer_value(v);
     if (i <= 0 || i > MAX_SAFE_ID)
         return err_field(&ctx->err, f->name, "id", "%s is not a valid id", f->name);
@@ -99,8 +97,8 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
             return wrong_type(ctx, f);
         n = json_array_size(v);
         if (n > (size_t)max)
-            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items",
-                             f->name, max);
+            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items", f->name,
+                             max);
         int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (n ? n : 1));
         json_array_foreach(v, i, item)
         {
@@ -118,8 +116,8 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
             return wrong_type(ctx, f);
         n = json_array_size(v);
         if (n > (size_t)max)
-            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items",
-                             f->name, max);
+            return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items", f->name,
+                             max);
         json_array_foreach(v, i, item)
         {
             if (!json_is_string(item) || json_string_length(item) == 0 ||
@@ -133,8 +131,7 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
         {
             if (i)
                 memcpy(joined + strlen(joined), ",", 2);
-            memcpy(joined + strlen(joined), json_string_value(item),
-                   json_string_length(item) + 1);
+            memcpy(joined + strlen(joined), json_string_value(item), json_string_length(item) + 1);
         }
         *(char **)(void *)(base + f->off) = joined;
         return 0;

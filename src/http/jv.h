@@ -17,12 +17,12 @@
 struct ctx;
 
 enum jv_type {
-    JV_STRING,    /* char * */
-    JV_ID,        /* int64_t, positive */
-    JV_INT,       /* int64_t */
-    JV_BOOL,      /* bool */
-    JV_ID_ARRAY,  /* int64_t * + int count at off2 */
-    JV_STR_LIST,  /* array of strings → comma-joined char * */
+    JV_STRING,   /* char * */
+    JV_ID,       /* int64_t, positive */
+    JV_INT,      /* int64_t */
+    JV_BOOL,     /* bool */
+    JV_ID_ARRAY, /* int64_t * + int count at off2 */
+    JV_STR_LIST, /* array of strings → comma-joined char * */
 };
 
 enum jv_flag {
@@ -35,15 +35,18 @@ struct field_spec {
     const char *name;
     enum jv_type type;
     unsigned flags;
-    size_t off;     /* offset of the value in the target struct */
-    size_t off2;    /* JV_ID_ARRAY: offset of the int count */
-    unsigned bit;   /* set in the target's `has` mask when present */
-    int max;        /* strings: max characters; arrays: max items; 0 = 1000 */
+    size_t off;               /* offset of the value in the target struct */
+    size_t off2;              /* JV_ID_ARRAY: offset of the int count */
+    unsigned bit;             /* set in the target's `has` mask when present */
+    int max;                  /* strings: max characters; arrays: max items; 0 = 1000 */
     const char *const *enums; /* allowed strings, NULL-terminated, or NULL */
     const char *description;
 };
 
-#define JV_END {NULL, 0, 0, 0, 0, 0, 0, NULL, NULL}
+#define JV_END                                                                                     \
+    {                                                                                              \
+        NULL, 0, 0, 0, 0, 0, 0, NULL, NULL                                                         \
+    }
 
 /* Decodes obj into target; *has receives the bits of the fields present. -1 with field errors. */
 int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,

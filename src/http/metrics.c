@@ -70,8 +70,7 @@ static void labels(int i, int n, char *buf, size_t cap)
         snprintf(buf, cap, "method=\"%s\",route=\"%s\"", routes[i].method, routes[i].pattern);
 }
 
-static void render_hist(struct strbuf *out, const char *name, const char *lbl,
-                        struct histogram *h)
+static void render_hist(struct strbuf *out, const char *name, const char *lbl, struct histogram *h)
 {
     uint64_t cum = 0;
     const char *sep = lbl[0] ? "," : "";
@@ -103,8 +102,8 @@ void metrics_render(struct metrics *m, struct db *db, int64_t started_ms, struct
             if (!c)
                 continue;
             if (s < N_STATUS)
-                sb_addf(out, "egov_http_requests_total{%s,status=\"%d\"} %llu\n", lbl,
-                        statuses[s], (unsigned long long)c);
+                sb_addf(out, "egov_http_requests_total{%s,status=\"%d\"} %llu\n", lbl, statuses[s],
+                        (unsigned long long)c);
             else
                 sb_addf(out, "egov_http_requests_total{%s,status=\"other\"} %llu\n", lbl,
                         (unsigned long long)c);

@@ -12,17 +12,17 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-#define TS "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
-#define ID "{\"type\":\"integer\",\"minimum\":1}"
-#define OPT_ID "{\"type\":[\"integer\",\"null\"]}"
-#define STR "{\"type\":\"string\"}"
+#define TS      "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
+#define ID      "{\"type\":\"integer\",\"minimum\":1}"
+#define OPT_ID  "{\"type\":[\"integer\",\"null\"]}"
+#define STR     "{\"type\":\"string\"}"
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
-#define INT "{\"type\":\"integer\"}"
-#define BOOL "{\"type\":\"boolean\"}"
-#define PAGE(item)                                                                             \
-    "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"  \
-    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"            \
-    "\"next_cursor\":{\"type\":[\"string\",\"null\"],\"description\":\"pass as ?cursor= for "  \
+#define INT     "{\"type\":\"integer\"}"
+#define BOOL    "{\"type\":\"boolean\"}"
+#define PAGE(item)                                                                                 \
+    "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
+    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"                 \
+    "\"next_cursor\":{\"type\":[\"string\",\"null\"],\"description\":\"pass as ?cursor= for "      \
     "the next page; null on the last\"},\"total\":{\"type\":\"integer\"}}}"
 
 static const struct {
@@ -38,11 +38,13 @@ static const struct {
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
                ",\"store\":" STR "}}"},
     {"Institution",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"uscc\":" STR ",\"uscc_exception\":" OPT_STR
-     ",\"name\":" STR ",\"kind\":{\"enum\":[\"management\",\"provider\",\"evaluator\",\"user\"]},"
-     "\"level\":{\"enum\":[\"central\",\"provincial\",\"municipal\",\"county\"]},\"parent_id\":" OPT_ID
-     ",\"region\":" STR ",\"contact_name\":" STR ",\"contact_phone\":" STR ",\"contact_email\":" STR
-     ",\"address\":" STR ",\"timezone\":" STR ",\"status\":{\"enum\":[\"active\",\"suspended\","
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"uscc\":" STR
+     ",\"uscc_exception\":" OPT_STR ",\"name\":" STR
+     ",\"kind\":{\"enum\":[\"management\",\"provider\",\"evaluator\",\"user\"]},"
+     "\"level\":{\"enum\":[\"central\",\"provincial\",\"municipal\",\"county\"]},\"parent_"
+     "id\":" OPT_ID ",\"region\":" STR ",\"contact_name\":" STR ",\"contact_phone\":" STR
+     ",\"contact_email\":" STR ",\"address\":" STR ",\"timezone\":" STR
+     ",\"status\":{\"enum\":[\"active\",\"suspended\","
      "\"revoked\"]},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"InstitutionPage", PAGE("Institution")},
     {"Qualification",
@@ -50,10 +52,10 @@ static const struct {
      ",\"grade\":" STR ",\"certificate_no\":" STR ",\"issuer\":" STR ",\"valid_from\":" STR
      ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"QualificationPage", PAGE("Qualification")},
-    {"InterestRelation",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"related_id\":" ID
-     ",\"related_name\":" STR ",\"related_uscc\":" STR ",\"kind\":" STR ",\"since\":" STR
-     ",\"note\":" STR ",\"declared_by\":" OPT_ID ",\"created_at\":" TS ",\"version\":" INT "}}"},
+    {"InterestRelation", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID
+                         ",\"related_id\":" ID ",\"related_name\":" STR ",\"related_uscc\":" STR
+                         ",\"kind\":" STR ",\"since\":" STR ",\"note\":" STR
+                         ",\"declared_by\":" OPT_ID ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"RelationPage", PAGE("InterestRelation")},
     {"Post", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID
              ",\"name\":" STR ",\"duties\":" STR ",\"required_certificate\":" STR
@@ -74,9 +76,9 @@ static const struct {
      ",\"institution_id\":" ID ",\"kind\":" STR ",\"number\":" STR ",\"issuer\":" STR
      ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"CertificatePage", PAGE("Certificate")},
-    {"InstitutionBrief", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR
-                         ",\"kind\":" STR ",\"level\":" STR ",\"uscc\":" STR ",\"timezone\":" STR
-                         "}}"},
+    {"InstitutionBrief",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"kind\":" STR
+     ",\"level\":" STR ",\"uscc\":" STR ",\"timezone\":" STR "}}"},
     {"Session", "{\"type\":\"object\",\"properties\":{\"token\":" STR ",\"csrf_token\":" STR
                 ",\"expires_at\":" TS ",\"person\":{\"$ref\":\"#/components/schemas/Person\"},"
                 "\"institution\":{\"$ref\":\"#/components/schemas/InstitutionBrief\"}}}"},
@@ -147,8 +149,8 @@ static json_t *operation(const struct route *r)
         opid[o++] = isalnum((unsigned char)*p) ? *p : '_';
     opid[o] = 0;
 
-    json_t *op = json_pack("{s:s,s:s,s:[s]}", "operationId", opid, "summary", r->summary, "tags",
-                           r->tag);
+    json_t *op =
+        json_pack("{s:s,s:s,s:[s]}", "operationId", opid, "summary", r->summary, "tags", r->tag);
     if (r->perm)
         json_object_set_new(op, "description",
                             json_sprintf("Permission: `%s` (see docs/permissions.md).", r->perm));
@@ -156,17 +158,17 @@ static json_t *operation(const struct route *r)
     for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
         const char *end = strchr(p, '}');
         json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s,s:i}}", "name", p + 1,
-                                                (size_t)(end - p - 1), "in", "path", "required",
-                                                1, "schema", "type", "integer", "minimum", 1));
+                                                (size_t)(end - p - 1), "in", "path", "required", 1,
+                                                "schema", "type", "integer", "minimum", 1));
     }
     if (!strcmp(r->method, "GET") && r->resp_schema && strstr(r->resp_schema, "Page")) {
-        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s,s:i,s:i}}", "name", "limit",
-                                                "in", "query", "schema", "type", "integer",
-                                                "minimum", 1, "maximum", 500));
+        json_array_append_new(params,
+                              json_pack("{s:s,s:s,s:{s:s,s:i,s:i}}", "name", "limit", "in", "query",
+                                        "schema", "type", "integer", "minimum", 1, "maximum", 500));
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "cursor", "in",
                                                 "query", "schema", "type", "string"));
-        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in",
-                                                "query", "schema", "type", "boolean"));
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in", "query",
+                                                "schema", "type", "boolean"));
         for (size_t i = 0; i < sizeof(list_params) / sizeof(list_params[0]); i++) {
             if (strcmp(list_params[i].pattern, r->pattern) != 0)
                 continue;
@@ -174,19 +176,18 @@ static json_t *operation(const struct route *r)
             while (*s) {
                 const char *c = strchr(s, ',');
                 size_t len = c ? (size_t)(c - s) : strlen(s);
-                json_array_append_new(params, json_pack("{s:s%,s:s,s:{s:s}}", "name", s, len,
-                                                        "in", "query", "schema", "type",
-                                                        "string"));
+                json_array_append_new(params, json_pack("{s:s%,s:s,s:{s:s}}", "name", s, len, "in",
+                                                        "query", "schema", "type", "string"));
                 s += len + (c ? 1 : 0);
             }
         }
     }
     if (!strcmp(r->method, "PATCH") ||
         (!strcmp(r->method, "DELETE") && !strcmp(r->pattern, "/api/v1/institutions/{id}")))
-        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
-                                                "header", "description",
-                                                "the ETag you read; a stale one gets 412",
-                                                "schema", "type", "string"));
+        json_array_append_new(params,
+                              json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in", "header",
+                                        "description", "the ETag you read; a stale one gets 412",
+                                        "schema", "type", "string"));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
@@ -245,7 +246,7 @@ json_t *openapi_document(void)
         }
         char m[8];
         size_t k;
-        for (k = 0; routes[i].method[k] && k < sizeof(m) - 1; k++)
+        for (k = 0; k < sizeof(m) - 1 && routes[i].method[k]; k++)
             m[k] = (char)tolower((unsigned char)routes[i].method[k]);
         m[k] = 0;
         json_object_set_new(item, m, operation(&routes[i]));
@@ -260,8 +261,8 @@ json_t *openapi_document(void)
         json_object_set_new(comps, schemas[i].name, s);
     }
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-        json_array_append_new(tag_list,
-                              json_pack("{s:s,s:s}", "name", tags[i][0], "description", tags[i][1]));
+        json_array_append_new(
+            tag_list, json_pack("{s:s,s:s}", "name", tags[i][0], "description", tags[i][1]));
     return json_pack(
         "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s,s:s}],s:o,s:o,s:{s:o,s:{s:{s:s,s:s,s:s},s:{s:"
         "s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",

@@ -57,8 +57,8 @@ int req_if_match(struct ctx *ctx, const struct req *rq, int *version)
      * owner. A weak prefix W/ is tolerated. */
     if (!strncmp(h, "W/", 2))
         h += 2;
-    if (sscanf(h, "\"%lld-%d\"%n", &id, &v, &used) != 2 || (size_t)used != strlen(h) ||
-        v < 1 || id < 1 || (rq->n_params && rq->params[rq->n_params - 1] != id))
+    if (sscanf(h, "\"%lld-%d\"%n", &id, &v, &used) != 2 || (size_t)used != strlen(h) || v < 1 ||
+        id < 1 || (rq->n_params && rq->params[rq->n_params - 1] != id))
         return err_field_as(&ctx->err, ERR_PRECONDITION, "If-Match", "etag",
                             "If-Match must repeat the ETag of the record you read, e.g. "
                             "\"%lld-3\"",
@@ -103,9 +103,9 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
     if (e->n_fields) {
         json_t *arr = json_array();
         for (int i = 0; i < e->n_fields; i++)
-            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "field", e->fields[i].field,
-                                                 "rule", e->fields[i].rule, "message",
-                                                 e->fields[i].message));
+            json_array_append_new(arr,
+                                  json_pack("{s:s,s:s,s:s}", "field", e->fields[i].field, "rule",
+                                            e->fields[i].rule, "message", e->fields[i].message));
         json_object_set_new(p, "errors", arr);
     } else if (e->rule[0]) {
         json_object_set_new(p, "rule", json_string(e->rule));

@@ -14,7 +14,7 @@
 #include "domain/org/org_http.h"
 #include "core/banned.h"
 
-#define PUB RF_PUBLIC
+#define PUB  RF_PUBLIC
 #define BODY RF_BODY
 #define INST SCOPE_INST_PATH
 #define PERS SCOPE_PERSON_PATH

@@ -100,12 +100,18 @@ static bool rate_limited(struct server *srv, const char *ip)
 static const char *mime_of(const char *path)
 {
     static const char *const types[][2] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-        {".svg", "image/svg+xml"},             {".png", "image/png"},
-        {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-        {".woff", "font/woff"},                {".ttf", "font/ttf"},
-        {".map", "application/json"},          {".txt", "text/plain; charset=utf-8"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".ttf", "font/ttf"},
+        {".map", "application/json"},
+        {".txt", "text/plain; charset=utf-8"},
     };
     const char *dot = strrchr(path, '.');
     for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
@@ -144,8 +150,8 @@ static enum MHD_Result serve_static(struct server *srv, struct MHD_Connection *c
     if (stat(path, &stt) < 0 || !S_ISREG(stt.st_mode)) {
         const char *slash = strrchr(url, '/');
         if (slash && strchr(slash, '.')) {
-            struct MHD_Response *r = MHD_create_response_from_buffer(
-                9, (void *)"not found", MHD_RESPMEM_PERSISTENT);
+            struct MHD_Response *r =
+                MHD_create_response_from_buffer(9, (void *)"not found", MHD_RESPMEM_PERSISTENT);
             enum MHD_Result ret = MHD_queue_response(conn, 404, r);
             MHD_destroy_response(r);
             return ret;
@@ -175,9 +181,8 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 {
     struct resp rs;
     router_dispatch(srv->app, st->arena, &st->rq, &rs);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(rs.len, rs.body ? rs.body : (void *)"",
-                                        MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = MHD_create_response_from_buffer(rs.len, rs.body ? rs.body : (void *)"",
+                                                             MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     if (rs.content_type)
@@ -197,8 +202,8 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct server *srv = cls;
     struct conn_state *st = *con_cls;
@@ -220,8 +225,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl && strtoll(cl, NULL, 10) > srv->app->cfg.body_max)
             st->rq.body_too_large = true;
         if (rate_limited(srv, st->rq.client_ip)) {
-            struct MHD_Response *r = MHD_create_response_from_buffer(
-                0, (void *)"", MHD_RESPMEM_PERSISTENT);
+            struct MHD_Response *r =
+                MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
             MHD_add_response_header(r, "Retry-After", "1");
             enum MHD_Result ret = MHD_queue_response(conn, 429, r);
             MHD_destroy_response(r);
@@ -339,9 +344,8 @@ int server_run(struct app *app, struct err *e)
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, MHD_OPTION_END);
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
     if (!d) {
         free(srv);
         return err_set(e, ERR_UNAVAILABLE, "cannot listen on %s: %s", app->cfg.listen,

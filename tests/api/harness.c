@@ -35,9 +35,10 @@ struct ctx *th_ctx(void)
 const char *th_uscc(void)
 {
     static char codes[64][19];
-    char prefix[17];
+    char prefix[24];
     char *out = codes[T->serial % 64];
-    snprintf(prefix, sizeof(prefix), "91520000MA%06d", (100000 + ++T->serial * 13) % 1000000);
+    snprintf(prefix, sizeof(prefix), "91520000MA%06u",
+             (unsigned)(100000 + ++T->serial * 13) % 1000000u);
     if (uscc_complete(prefix, out) < 0)
         fail_msg("cannot make a credit code from %s", prefix);
     return out;
@@ -251,8 +252,7 @@ struct th_resp *th_callh(const char *method, const char *path, const struct who 
         add_kv(a, rq.headers, &rq.n_headers, "Content-Type", 12, "application/json");
     for (int i = 0; headers && headers[i]; i++) {
         const char *colon = strchr(headers[i], ':');
-        add_kv(a, rq.headers, &rq.n_headers, headers[i], (size_t)(colon - headers[i]),
-               colon + 2);
+        add_kv(a, rq.headers, &rq.n_headers, headers[i], (size_t)(colon - headers[i]), colon + 2);
     }
     rq.body = body;
     rq.body_len = body ? strlen(body) : 0;
@@ -281,8 +281,7 @@ struct th_resp *th_callh(const char *method, const char *path, const struct who 
     return &last;
 }
 
-struct th_resp *th_call(const char *method, const char *path, const struct who *w,
-                        const char *body)
+struct th_resp *th_call(const char *method, const char *path, const struct who *w, const char *body)
 {
     return th_callh(method, path, w, body, NULL);
 }

@@ -27,8 +27,20 @@ struct who {
     char csrf[64];
 };
 
-enum { W_ANON, W_M_ADMIN, W_M_MEMBER, W_M1_ADMIN, W_M2_ADMIN, W_P_ADMIN, W_P_MEMBER, W_E_ADMIN,
-       W_U1_ADMIN, W_U1_MEMBER, W_U2_ADMIN, W_COUNT };
+enum {
+    W_ANON,
+    W_M_ADMIN,
+    W_M_MEMBER,
+    W_M1_ADMIN,
+    W_M2_ADMIN,
+    W_P_ADMIN,
+    W_P_MEMBER,
+    W_E_ADMIN,
+    W_U1_ADMIN,
+    W_U1_MEMBER,
+    W_U2_ADMIN,
+    W_COUNT
+};
 
 struct th {
     struct app app;
@@ -84,12 +96,12 @@ int th_sql(const char *sql);
 int64_t th_sql_int(const char *sql);
 
 /* Evaluates r once: it is usually the call itself. */
-#define assert_status(r, s)                                                                    \
-    do {                                                                                       \
-        struct th_resp *r_ = (r);                                                              \
-        if (r_->status != (s))                                                                 \
-            fprintf(stderr, "status %d, expected %d: %s\n", r_->status, (s), r_->body);       \
-        assert_int_equal(r_->status, (s));                                                     \
+#define assert_status(r, s)                                                                        \
+    do {                                                                                           \
+        struct th_resp *r_ = (r);                                                                  \
+        if (r_->status != (s))                                                                     \
+            fprintf(stderr, "status %d, expected %d: %s\n", r_->status, (s), r_->body);            \
+        assert_int_equal(r_->status, (s));                                                         \
     } while (0)
 
 #endif

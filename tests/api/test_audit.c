@@ -158,24 +158,28 @@ static void test_tampering_is_detected(void **state)
     assert_int_equal(th_sql("INSERT INTO audit_log SELECT * FROM audit_backup WHERE seq = 7"), 0);
 
     /* Reordered: two records swap their contents (their objects differ). */
-    assert_true(th_sql_int("SELECT COUNT(DISTINCT object_id) FROM audit_log WHERE seq IN (9, 10)") == 2);
-    assert_int_equal(th_sql("UPDATE audit_log SET object_id = (SELECT object_id FROM audit_backup b "
-                            "WHERE b.seq = 19 - audit_log.seq) WHERE seq IN (9, 10)"),
-                     0);
+    assert_true(
+        th_sql_int("SELECT COUNT(DISTINCT object_id) FROM audit_log WHERE seq IN (9, 10)") == 2);
+    assert_int_equal(
+        th_sql("UPDATE audit_log SET object_id = (SELECT object_id FROM audit_backup b "
+               "WHERE b.seq = 19 - audit_log.seq) WHERE seq IN (9, 10)"),
+        0);
     json_t *v = verify_api();
     assert_false(json_is_true(json_object_get(v, "ok")));
     assert_int_equal(jint(v, "first_bad_seq"), 9);
-    assert_int_equal(th_sql("UPDATE audit_log SET object_id = (SELECT object_id FROM audit_backup b "
-                            "WHERE b.seq = audit_log.seq) WHERE seq IN (9, 10)"),
-                     0);
+    assert_int_equal(
+        th_sql("UPDATE audit_log SET object_id = (SELECT object_id FROM audit_backup b "
+               "WHERE b.seq = audit_log.seq) WHERE seq IN (9, 10)"),
+        0);
     assert_true(json_is_true(json_object_get(verify_api(), "ok")));
 
     /* Inserted: a forged record appended behind the head. */
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO audit_log SELECT seq + 1, at, actor_id, actor_login, "
-             "actor_institution_id, scope_institution_id, 'person.delete', object_type, "
-             "object_id, changes, client_ip, request_id, hash, hash FROM audit_log WHERE seq = %lld",
-             (long long)last);
+    snprintf(
+        sql, sizeof(sql),
+        "INSERT INTO audit_log SELECT seq + 1, at, actor_id, actor_login, "
+        "actor_institution_id, scope_institution_id, 'person.delete', object_type, "
+        "object_id, changes, client_ip, request_id, hash, hash FROM audit_log WHERE seq = %lld",
+        (long long)last);
     assert_int_equal(th_sql(sql), 0);
     expect_broken_at(last + 1, "altered");
     snprintf(sql, sizeof(sql), "DELETE FROM audit_log WHERE seq = %lld", (long long)last + 1);

@@ -34,8 +34,8 @@ static void torture(const char *method, const char *path, const char *(*make_bod
     assert_int_equal(th_sql_int(count_sql), rows + 1);
     struct th_resp *v = th_call("GET", "/api/v1/audit/verify", M_ADMIN, NULL);
     assert_true(json_is_true(json_object_get(v->json, "ok")));
-    print_message("%s %s: failed at each of %d statements, nothing was left behind\n", method,
-                  path, n - 1);
+    print_message("%s %s: failed at each of %d statements, nothing was left behind\n", method, path,
+                  n - 1);
 }
 
 static const char *institution_body(void)
@@ -59,8 +59,7 @@ static const char *person_body(void)
 static void test_institution_create_is_all_or_nothing(void **state)
 {
     (void)state;
-    torture("POST", "/api/v1/institutions", institution_body,
-            "SELECT COUNT(*) FROM institutions");
+    torture("POST", "/api/v1/institutions", institution_body, "SELECT COUNT(*) FROM institutions");
     /* The closure table too: one row per ancestor plus itself, for every institution. */
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM institutions i WHERE NOT EXISTS (SELECT 1 "
                                 "FROM institution_tree t WHERE t.descendant_id = i.id AND "

@@ -7,11 +7,11 @@
 
 #include "harness.h"
 
-#define M_ADMIN (&T->who[W_M_ADMIN])
-#define M1_ADMIN (&T->who[W_M1_ADMIN])
-#define M2_ADMIN (&T->who[W_M2_ADMIN])
-#define P_ADMIN (&T->who[W_P_ADMIN])
-#define U1_ADMIN (&T->who[W_U1_ADMIN])
+#define M_ADMIN   (&T->who[W_M_ADMIN])
+#define M1_ADMIN  (&T->who[W_M1_ADMIN])
+#define M2_ADMIN  (&T->who[W_M2_ADMIN])
+#define P_ADMIN   (&T->who[W_P_ADMIN])
+#define U1_ADMIN  (&T->who[W_U1_ADMIN])
 #define U1_MEMBER (&T->who[W_U1_MEMBER])
 
 static char body[1024];
@@ -73,10 +73,10 @@ static void test_uscc_check_character_named(void **state)
 static void test_uscc_exception_accepted_with_justification(void **state)
 {
     (void)state;
-    struct th_resp *r = th_call(
-        "POST", "/api/v1/institutions", M_ADMIN,
-        inst_body("91350100M000100Y44", "user", "municipal", T->m1,
-                  ",\"uscc_exception\":\"早期试点地区赋码，经市场监管部门书面确认有效\""));
+    struct th_resp *r =
+        th_call("POST", "/api/v1/institutions", M_ADMIN,
+                inst_body("91350100M000100Y44", "user", "municipal", T->m1,
+                          ",\"uscc_exception\":\"早期试点地区赋码，经市场监管部门书面确认有效\""));
     assert_status(r, 201);
     assert_non_null(jstr(r->json, "uscc_exception"));
     int64_t id = jint(r->json, "id");
@@ -178,7 +178,7 @@ static void test_lists_follow_jurisdiction(void **state)
 static void test_if_match_prevents_lost_update(void **state)
 {
     (void)state;
-    char path[128], tag[64];
+    char path[128], tag[96];
     int64_t id = th_institution(T->m1, "user", "municipal");
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld", (long long)id);
     struct th_resp *r = th_call("GET", path, M1_ADMIN, NULL);
@@ -291,8 +291,7 @@ static void test_qualifications(void **state)
     r = th_call("GET", "/api/v1/qualifications?expiring_before=2026-01-01", M_ADMIN, NULL);
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it)
-        assert_true(jint(it, "id") != qid);
+    json_array_foreach(json_object_get(r->json, "items"), i, it) assert_true(jint(it, "id") != qid);
     assert_status(th_call("GET", "/api/v1/qualifications?expiring_before=soon", M_ADMIN, NULL),
                   422);
 }
@@ -321,8 +320,8 @@ static void test_interest_relations(void **state)
     assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "related_id"),
                      T->p);
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);
-    snprintf(body, sizeof(body), "{\"related_id\":%lld,\"kind\":\"equity\",\"since\":\"2023-05-01\"}",
-             (long long)T->p);
+    snprintf(body, sizeof(body),
+             "{\"related_id\":%lld,\"kind\":\"equity\",\"since\":\"2023-05-01\"}", (long long)T->p);
     r = th_call("POST", path, P_ADMIN, body);
     assert_status(r, 422);
     assert_true(has_field_error(r->json, "related_id", "not_self"));
@@ -344,8 +343,7 @@ static void test_posts(void **state)
                                 "{\"name\":\"运维工程师岗\",\"duties\":\"资源配置与故障处理\","
                                 "\"required_certificate\":\"itss-engineer\"}");
     assert_status(r, 201);
-    assert_status(th_call("POST", path, P_ADMIN,
-                          "{\"name\":\"运维工程师岗\",\"duties\":\"重复\"}"),
+    assert_status(th_call("POST", path, P_ADMIN, "{\"name\":\"运维工程师岗\",\"duties\":\"重复\"}"),
                   409);
     /* A provider cannot hand out what only management holds. */
     r = th_call("POST", path, P_ADMIN,

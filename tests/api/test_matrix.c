@@ -165,7 +165,7 @@ static struct th_resp *run_cell(const char *route, int caller)
     const char *b = NULL;
     snprintf(path, sizeof(path), "%s", pattern);
 
-#define IS(x) (!strcmp(route, x))
+#define IS(x)     (!strcmp(route, x))
 #define PATH(...) snprintf(path, sizeof(path), __VA_ARGS__)
 #define BODY(...) (snprintf(body, sizeof(body), __VA_ARGS__), b = body)
     if (IS("POST /api/v1/session")) {
@@ -181,11 +181,9 @@ static struct th_resp *run_cell(const char *route, int caller)
         PATH("/api/v1/institutions/%lld", (long long)T->u1);
         BODY("{\"contact_name\":\"张三\"}");
     } else if (IS("DELETE /api/v1/institutions/{id}")) {
-        PATH("/api/v1/institutions/%lld",
-             (long long)th_institution(T->m1, "user", "municipal"));
+        PATH("/api/v1/institutions/%lld", (long long)th_institution(T->m1, "user", "municipal"));
     } else if (strstr(route, "/institutions/{id}")) {
-        PATH("/api/v1/institutions/%lld%s", (long long)T->u1,
-             strstr(pattern, "{id}") + 4);
+        PATH("/api/v1/institutions/%lld%s", (long long)T->u1, strstr(pattern, "{id}") + 4);
         char *sub = strchr(path + strlen("/api/v1/institutions/"), '{');
         if (sub) {
             int64_t id = strstr(route, "{qid}")   ? fresh_qualification()
@@ -241,8 +239,8 @@ static void test_route_by_caller(void **state)
         for (int c = 0; c < W_COUNT; c++) {
             const char *want = rows[i].expect[c];
             struct th_resp *r = run_cell(rows[i].route, c);
-            int ok = !strcmp(want, "ok") ? r->status >= 200 && r->status < 300
-                                         : r->status == atoi(want);
+            int ok =
+                !strcmp(want, "ok") ? r->status >= 200 && r->status < 300 : r->status == atoi(want);
             cells++;
             if (!ok) {
                 bad++;

@@ -8,10 +8,10 @@
 #include "harness.h"
 #include "core/timeutil.h"
 
-#define M_ADMIN (&T->who[W_M_ADMIN])
-#define M_MEMBER (&T->who[W_M_MEMBER])
-#define P_ADMIN (&T->who[W_P_ADMIN])
-#define U1_ADMIN (&T->who[W_U1_ADMIN])
+#define M_ADMIN   (&T->who[W_M_ADMIN])
+#define M_MEMBER  (&T->who[W_M_MEMBER])
+#define P_ADMIN   (&T->who[W_P_ADMIN])
+#define U1_ADMIN  (&T->who[W_U1_ADMIN])
 #define U1_MEMBER (&T->who[W_U1_MEMBER])
 
 static char body[1024], path[256];
@@ -51,7 +51,9 @@ static void test_generated_password_is_shown_once_and_works(void **state)
     assert_null(strstr(r->body, "password_hash"));
     assert_int_equal(login_status(login, pw), 201);
     /* The hash, not the password, is stored. */
-    snprintf(body, sizeof(body), "SELECT COUNT(*) FROM people WHERE password_hash LIKE '$argon2id$%%' AND login = '%s'", login);
+    snprintf(body, sizeof(body),
+             "SELECT COUNT(*) FROM people WHERE password_hash LIKE '$argon2id$%%' AND login = '%s'",
+             login);
     assert_int_equal(th_sql_int(body), 1);
 }
 
@@ -141,9 +143,10 @@ static void test_post_grants_permissions_while_certified(void **state)
     th_session(&w, person);
     assert_status(th_call("GET", "/api/v1/audit", &w, NULL), 403);
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld/posts", (long long)T->m);
-    struct th_resp *r = th_call("POST", path, M_ADMIN,
-                                "{\"name\":\"审计监督岗\",\"duties\":\"审阅审计日志\","
-                                "\"required_certificate\":\"auditor\",\"grants\":[\"audit.read\"]}");
+    struct th_resp *r =
+        th_call("POST", path, M_ADMIN,
+                "{\"name\":\"审计监督岗\",\"duties\":\"审阅审计日志\","
+                "\"required_certificate\":\"auditor\",\"grants\":[\"audit.read\"]}");
     assert_status(r, 201);
     int64_t post = jint(r->json, "id");
     snprintf(path, sizeof(path), "/api/v1/people/%lld/certificates", (long long)person);
@@ -202,8 +205,8 @@ static void test_password_change_and_reset(void **state)
     struct th_resp *r = th_call("POST", path, &w, "{\"new_password\":\"New-Password-22\"}");
     assert_status(r, 422);
     assert_true(has_field_error(r->json, "current_password", "mismatch"));
-    snprintf(body, sizeof(body), "{\"current_password\":\"%s\",\"new_password\":\"New-Password-22\"}",
-             TEST_PASSWORD);
+    snprintf(body, sizeof(body),
+             "{\"current_password\":\"%s\",\"new_password\":\"New-Password-22\"}", TEST_PASSWORD);
     assert_status(th_call("POST", path, &w, body), 204);
     /* The session that changed it lives on; the other one ends. */
     assert_status(th_call("GET", "/api/v1/session", &w, NULL), 200);
@@ -225,7 +228,8 @@ static void test_certificates_expiring_view(void **state)
     time_format_date(time_now_ms() + 90LL * 86400000, 480, later, sizeof(later));
     snprintf(path, sizeof(path), "/api/v1/people/%lld/certificates", (long long)person);
     snprintf(body, sizeof(body),
-             "{\"kind\":\"pmp\",\"number\":\"PMP-77\",\"issuer\":\"PMI\",\"valid_to\":\"%s\"}", soon);
+             "{\"kind\":\"pmp\",\"number\":\"PMP-77\",\"issuer\":\"PMI\",\"valid_to\":\"%s\"}",
+             soon);
     assert_status(th_call("POST", path, U1_ADMIN, body), 201);
     snprintf(path, sizeof(path), "/api/v1/certificates?expiring_before=%s&total=true", later);
     struct th_resp *r = th_call("GET", path, &T->who[W_M1_ADMIN], NULL);

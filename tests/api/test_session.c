@@ -55,8 +55,8 @@ static void test_wrong_password_and_unknown_login_look_alike(void **state)
                       "actor_login = 'nobody.here'") == 1);
     /* A success resets the failure count. */
     assert_status(login(T->who[W_U2_ADMIN].login, TEST_PASSWORD), 201);
-    snprintf(detail, sizeof(detail),
-             "SELECT failed_logins FROM people WHERE login = '%s'", T->who[W_U2_ADMIN].login);
+    snprintf(detail, sizeof(detail), "SELECT failed_logins FROM people WHERE login = '%s'",
+             T->who[W_U2_ADMIN].login);
     assert_int_equal(count(detail), 0);
 }
 
@@ -67,7 +67,8 @@ static const char *fresh_login(void)
     char path[128];
     int64_t pid = th_person(T->u2, false, "technical");
     snprintf(path, sizeof(path), "/api/v1/people/%lld", (long long)pid);
-    snprintf(l, sizeof(l), "%s", jstr(th_call("GET", path, &T->who[W_M_ADMIN], NULL)->json, "login"));
+    snprintf(l, sizeof(l), "%s",
+             jstr(th_call("GET", path, &T->who[W_M_ADMIN], NULL)->json, "login"));
     return l;
 }
 

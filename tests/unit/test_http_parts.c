@@ -145,7 +145,7 @@ static void test_field_rules(void **state)
     struct ctx *c = ctx_new(NULL, a);
     assert_int_equal(utf8_length("政务云a"), 4);
     assert_int_equal(utf8_length("\xc0\xaf"), (size_t)-1); /* overlong '/' */
-    assert_int_equal(utf8_length("\xe6\x94"), (size_t)-1);  /* cut short */
+    assert_int_equal(utf8_length("\xe6\x94"), (size_t)-1); /* cut short */
     assert_int_equal(check_region(c, "region", "520100"), 0);
     assert_int_equal(check_region(c, "region", "990000"), -1);
     assert_int_equal(check_region(c, "region", "52010"), -1);

@@ -50,9 +50,9 @@ void audit_change_str(struct audit_changes *c, const char *field, const char *be
 {
     if (!c || (before && after && !strcmp(before, after)) || (!before && !after))
         return;
-    json_object_set_new(c->obj, field,
-                        json_pack("{s:o,s:o}", "from", str_or_null(before), "to",
-                                  str_or_null(after)));
+    json_object_set_new(
+        c->obj, field,
+        json_pack("{s:o,s:o}", "from", str_or_null(before), "to", str_or_null(after)));
 }
 
 void audit_change_int(struct audit_changes *c, const char *field, int64_t before, int64_t after,
@@ -227,9 +227,8 @@ static int walk_one(void *arg, const struct audit_row *a)
     }
     if (strcmp(a->prev_hash, w->prev) != 0) {
         w->v->first_bad_seq = a->seq;
-        w->v->reason = arena_printf(w->arena,
-                                    "record %" PRId64 " does not link to the record before it",
-                                    a->seq);
+        w->v->reason = arena_printf(
+            w->arena, "record %" PRId64 " does not link to the record before it", a->seq);
         return 1;
     }
     copy.prev_hash = w->prev;
@@ -269,11 +268,11 @@ int audit_verify(struct ctx *ctx, struct audit_verdict *v)
             return -1;
         if (head_seq != w.expect_seq - 1 || strcmp(head_hash, w.prev) != 0) {
             v->first_bad_seq = w.expect_seq;
-            v->reason = arena_printf(ctx->arena,
-                                     "the chain ends at record %" PRId64
-                                     " but its head says %" PRId64
-                                     ": records were removed from the end",
-                                     w.expect_seq - 1, head_seq);
+            v->reason =
+                arena_printf(ctx->arena,
+                             "the chain ends at record %" PRId64 " but its head says %" PRId64
+                             ": records were removed from the end",
+                             w.expect_seq - 1, head_seq);
             return 0;
         }
         v->ok = true;

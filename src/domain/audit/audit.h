@@ -54,12 +54,12 @@ struct audit_record {
 };
 
 struct audit_filter {
-    int64_t actor_id;      /* 0 = any */
+    int64_t actor_id; /* 0 = any */
     const char *object_type;
-    int64_t object_id;     /* 0 = any */
+    int64_t object_id; /* 0 = any */
     const char *action;
     int64_t from_ms, to_ms; /* 0 = open */
-    int64_t before_seq;    /* cursor: records with seq < before_seq; 0 = from the newest */
+    int64_t before_seq;     /* cursor: records with seq < before_seq; 0 = from the newest */
     int limit;
 };
 

@@ -21,8 +21,8 @@ static int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64
 
 int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {"limit",  "cursor", "actor_id", "object_type",
-                                          "object_id", "action", "from",   "to", NULL};
+    static const char *const allowed[] = {
+        "limit", "cursor", "actor_id", "object_type", "object_id", "action", "from", "to", NULL};
     struct audit_filter f;
     struct page_req p;
     struct audit_record *items;
@@ -67,6 +67,5 @@ int audit_http_verify(struct ctx *ctx, struct req *rq, struct resp *rs)
         return -1;
     return resp_json(ctx, rs, 200,
                      json_pack("{s:b,s:I,s:o,s:o}", "ok", v.ok, "records", (json_int_t)v.n_records,
-                               "first_bad_seq", j_id(v.first_bad_seq), "reason",
-                               j_str(v.reason)));
+                               "first_bad_seq", j_id(v.first_bad_seq), "reason", j_str(v.reason)));
 }

@@ -29,7 +29,8 @@ static const char SQL_HEAD_READ[] = "SELECT seq, hash FROM audit_head WHERE id =
 static const char SQL_LIST[] =
     "SELECT seq, at, actor_id, actor_login, actor_institution_id, scope_institution_id, action, "
     "object_type, object_id, changes, client_ip, request_id, prev_hash, hash FROM audit_log "
-    "WHERE (CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM institution_tree "
+    "WHERE (CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM "
+    "institution_tree "
     "WHERE ancestor_id = $1) OR actor_institution_id IN (SELECT descendant_id FROM "
     "institution_tree WHERE ancestor_id = $1)) "
     "AND (CAST($2 AS BIGINT) = 0 OR actor_id = $2) AND ($3 = '' OR object_type = $3) "
@@ -147,8 +148,8 @@ int audit_store_list(struct ctx *ctx, int64_t root, const struct audit_filter *f
     if (db_query(c, SQL_LIST,
                  DB_ARGS(DB_INT(root), DB_INT(f->actor_id),
                          DB_TEXT(f->object_type ? f->object_type : ""), DB_INT(f->object_id),
-                         DB_TEXT(f->action ? f->action : ""), DB_INT(f->from_ms),
-                         DB_INT(f->to_ms), DB_INT(f->before_seq), DB_INT(f->limit)),
+                         DB_TEXT(f->action ? f->action : ""), DB_INT(f->from_ms), DB_INT(f->to_ms),
+                         DB_INT(f->before_seq), DB_INT(f->limit)),
                  &r, &ctx->err) < 0)
         return -1;
     *items = arena_alloc(ctx->arena, sizeof(struct audit_row) * (size_t)(cap > 0 ? cap : 1));

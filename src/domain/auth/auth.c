@@ -20,7 +20,7 @@
 #include "domain/validate.h"
 #include "core/banned.h"
 
-#define TOKEN_BYTES 32
+#define TOKEN_BYTES  32
 #define TOKEN_PREFIX "egv_"
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -30,8 +30,7 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
  * not reveal which logins exist. */
 static void make_dummy(void)
 {
-    if (crypto_pwhash_str(dummy_hash, "egov-dummy-password", 19,
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    if (crypto_pwhash_str(dummy_hash, "egov-dummy-password", 19, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         dummy_hash[0] = 0;
 }
@@ -96,8 +95,7 @@ static int audit_attempt(struct ctx *ctx, const char *action, const char *login,
         as_actor(ctx, p);
     else
         ctx->caller.login = login;
-    return audit_append_alone(ctx, action, "session", p ? p->id : 0, p ? p->institution_id : 0,
-                              ch);
+    return audit_append_alone(ctx, action, "session", p ? p->id : 0, p ? p->institution_id : 0, ch);
 }
 
 /* Waiting time after the n-th consecutive failure: none, then 1 s, 2 s, 4 s … (capped at the
@@ -114,20 +112,20 @@ static int64_t lock_for(const struct config *cfg, int n)
     return ms < cap ? ms : cap;
 }
 
-int auth_login(struct ctx *ctx, const char *login, const char *password,
-               struct session_grant *out)
+int auth_login(struct ctx *ctx, const char *login, const char *password, struct session_grant *out)
 {
     struct person p;
     struct person_secret secret;
     struct institution inst;
     int64_t now = time_now_ms();
 
-    if (!login || !*login)
-        err_field(&ctx->err, "login", "required", "login is required");
-    if (!password || !*password)
-        err_field(&ctx->err, "password", "required", "password is required");
-    if (ctx->err.kind)
+    if (!login || !*login || !password || !*password) {
+        if (!login || !*login)
+            err_field(&ctx->err, "login", "required", "login is required");
+        if (!password || !*password)
+            err_field(&ctx->err, "password", "required", "password is required");
         return -1;
+    }
     if (strlen(login) > 64 || strlen(password) > 1024)
         return err_set(&ctx->err, ERR_UNAUTHORIZED, "wrong login or password");
     pthread_once(&dummy_once, make_dummy);

@@ -26,8 +26,7 @@ struct session_grant {
 
 /* ERR_UNAUTHORIZED for a wrong login or password, ERR_RATE_LIMITED (retry_after set) while
  * slowed down or locked. Every attempt is audited. */
-int auth_login(struct ctx *ctx, const char *login, const char *password,
-               struct session_grant *out);
+int auth_login(struct ctx *ctx, const char *login, const char *password, struct session_grant *out);
 /* Fills ctx->caller from a token; ERR_UNAUTHORIZED when unknown, expired or revoked. */
 int auth_resolve(struct ctx *ctx, const char *token);
 /* Ends the caller's session. */

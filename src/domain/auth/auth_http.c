@@ -28,9 +28,8 @@ const struct field_spec login_spec[] = {
 
 static json_t *institution_brief(const struct institution *i)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)i->id, "name", i->name,
-                     "kind", i->kind, "level", i->level, "uscc", i->uscc, "timezone",
-                     i->timezone);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)i->id, "name", i->name, "kind",
+                     i->kind, "level", i->level, "uscc", i->uscc, "timezone", i->timezone);
 }
 
 int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -39,7 +38,8 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct session_grant g;
     unsigned has;
     memset(&b, 0, sizeof(b));
-    if (body_decode(ctx, rq, login_spec, &b, &has) < 0 || auth_login(ctx, b.login, b.password, &g) < 0)
+    if (body_decode(ctx, rq, login_spec, &b, &has) < 0 ||
+        auth_login(ctx, b.login, b.password, &g) < 0)
         return -1;
     json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o}", "token", g.token, "csrf_token", g.csrf_token,
                           "expires_at", j_time(g.expires_at), "person", person_to_json(&g.person),
@@ -61,10 +61,17 @@ int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
         institution_get(ctx, ctx->caller.institution_id, &i) < 0)
         return -1;
     json_t *perms = json_array();
-    static const char *const all[] = {
-        "institution.read",  "institution.write", "qualification.write", "relation.write",
-        "post.write",        "person.read",       "person.write",        "certificate.write",
-        "audit.read",        "audit.verify",      NULL};
+    static const char *const all[] = {"institution.read",
+                                      "institution.write",
+                                      "qualification.write",
+                                      "relation.write",
+                                      "post.write",
+                                      "person.read",
+                                      "person.write",
+                                      "certificate.write",
+                                      "audit.read",
+                                      "audit.verify",
+                                      NULL};
     for (int k = 0; all[k]; k++)
         if (org_may(ctx, all[k]))
             json_array_append_new(perms, json_string(all[k]));

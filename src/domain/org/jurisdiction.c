@@ -20,22 +20,17 @@ static const struct policy {
     unsigned kinds;
     enum who who;
 } policies[] = {
-    {"institution.read", K_ALL, ANY_MEMBER},
-    {"institution.write", K_M, ADMIN_OR_POST},
-    {"qualification.write", K_M, ADMIN_OR_POST},
-    {"relation.write", K_ALL, ADMIN_OR_POST},
-    {"post.write", K_ALL, ADMIN_OR_POST},
-    {"person.read", K_ALL, ANY_MEMBER},
-    {"person.write", K_ALL, ADMIN_OR_POST},
-    {"certificate.write", K_ALL, ADMIN_OR_POST},
-    {"audit.read", K_M, ADMIN_OR_POST},
-    {"audit.verify", K_M, ADMIN_OR_POST},
+    {"institution.read", K_ALL, ANY_MEMBER},     {"institution.write", K_M, ADMIN_OR_POST},
+    {"qualification.write", K_M, ADMIN_OR_POST}, {"relation.write", K_ALL, ADMIN_OR_POST},
+    {"post.write", K_ALL, ADMIN_OR_POST},        {"person.read", K_ALL, ANY_MEMBER},
+    {"person.write", K_ALL, ADMIN_OR_POST},      {"certificate.write", K_ALL, ADMIN_OR_POST},
+    {"audit.read", K_M, ADMIN_OR_POST},          {"audit.verify", K_M, ADMIN_OR_POST},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
 const char *const org_grantable[] = {
     "institution.write", "qualification.write", "relation.write", "post.write", "person.write",
-    "certificate.write", "audit.read", "audit.verify", NULL,
+    "certificate.write", "audit.read",          "audit.verify",   NULL,
 };
 
 static unsigned kind_bit(const char *kind)

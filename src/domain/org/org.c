@@ -25,25 +25,24 @@ const char *const org_statuses[] = {"active", "suspended", "revoked", NULL};
 const char *const org_teams[] = {"administrative", "technical", NULL};
 /* T5-11.2a security qualification and the other qualifications a government cloud checks. */
 const char *const org_qualification_kinds[] = {
-    "security_service",         /* 信息安全服务资质 */
-    "cloud_security_assessment",/* 云计算服务安全评估 */
-    "classified_protection",    /* 网络安全等级保护测评机构 */
-    "system_integration",       /* 信息系统集成及服务资质 */
-    "itss",                     /* 信息技术服务标准符合性 */
-    "testing_lab",              /* CMA / CNAS 检验检测 */
-    "supervision",              /* 信息系统工程监理 */
-    "secrecy",                  /* 涉密信息系统集成 */
+    "security_service",          /* 信息安全服务资质 */
+    "cloud_security_assessment", /* 云计算服务安全评估 */
+    "classified_protection",     /* 网络安全等级保护测评机构 */
+    "system_integration",        /* 信息系统集成及服务资质 */
+    "itss",                      /* 信息技术服务标准符合性 */
+    "testing_lab",               /* CMA / CNAS 检验检测 */
+    "supervision",               /* 信息系统工程监理 */
+    "secrecy",                   /* 涉密信息系统集成 */
     "other",
     NULL,
 };
 const char *const org_relation_kinds[] = {
-    "equity",      /* 股权关系 */
-    "control",     /* 控制或管理关系 */
-    "subsidiary",  /* 隶属关系 */
-    "personnel",   /* 人员任职或兼职 */
-    "contract",    /* 业务或合同往来 */
-    "other",
-    NULL,
+    "equity",     /* 股权关系 */
+    "control",    /* 控制或管理关系 */
+    "subsidiary", /* 隶属关系 */
+    "personnel",  /* 人员任职或兼职 */
+    "contract",   /* 业务或合同往来 */
+    "other",      NULL,
 };
 
 int org_enum_index(const char *const *list, const char *s)
@@ -218,8 +217,7 @@ static void institution_defaults(struct ctx *ctx, struct institution *v)
         v->address = "";
 }
 
-int institution_create(struct ctx *ctx, const struct institution_input *in,
-                       struct institution *out)
+int institution_create(struct ctx *ctx, const struct institution_input *in, struct institution *out)
 {
     struct institution v = in->v;
     if (!org_may(ctx, "institution.write"))
@@ -275,9 +273,8 @@ int institution_get(struct ctx *ctx, int64_t id, struct institution *out)
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
 }
 
-int institution_list(struct ctx *ctx, const struct institution_filter *f,
-                     const struct page_req *p, struct institution **items, int *n,
-                     struct page_info *info)
+int institution_list(struct ctx *ctx, const struct institution_filter *f, const struct page_req *p,
+                     struct institution **items, int *n, struct page_info *info)
 {
     int64_t root;
     int depth;
@@ -308,8 +305,8 @@ int institution_update(struct ctx *ctx, int64_t id, int if_match,
         return fail(ctx);
     }
     v = cur;
-#define TAKE(bit, field)                                                                       \
-    if (in->has & (bit))                                                                       \
+#define TAKE(bit, field)                                                                           \
+    if (in->has & (bit))                                                                           \
     v.field = in->v.field
     TAKE(INST_F_USCC, uscc);
     TAKE(INST_F_USCC_EXCEPTION, uscc_exception);
@@ -358,8 +355,7 @@ int institution_update(struct ctx *ctx, int64_t id, int if_match,
         if (rc < 0)
             return fail(ctx);
         if (rc) {
-            err_field(&ctx->err, "uscc", "unique", "credit code %s is already registered",
-                      v.uscc);
+            err_field(&ctx->err, "uscc", "unique", "credit code %s is already registered", v.uscc);
             ctx->err.kind = ERR_CONFLICT;
             return fail(ctx);
         }
@@ -618,8 +614,7 @@ static void check_grants(struct ctx *ctx, const char *grants)
         size_t len = end ? (size_t)(end - g) : strlen(g);
         char *one = arena_strndup(ctx->arena, g, len);
         if (org_enum_index(org_grantable, one) < 0)
-            err_field(&ctx->err, "grants", "enum", "%s is not a permission a post can grant",
-                      one);
+            err_field(&ctx->err, "grants", "enum", "%s is not a permission a post can grant", one);
         else if (!org_may(ctx, one))
             err_field(&ctx->err, "grants", "not_held",
                       "you cannot grant %s: you do not hold it yourself", one);
@@ -649,8 +644,7 @@ static int post_conflict(struct ctx *ctx, const char *name)
 {
     if (ctx->err.kind == ERR_CONFLICT) {
         err_clear(&ctx->err);
-        err_field(&ctx->err, "name", "unique", "the institution already has a post named %s",
-                  name);
+        err_field(&ctx->err, "name", "unique", "the institution already has a post named %s", name);
         ctx->err.kind = ERR_CONFLICT;
     }
     return fail(ctx);
@@ -683,8 +677,7 @@ int post_create(struct ctx *ctx, int64_t inst_id, const struct post_input *in, s
         return fail(ctx);
     if (org_store_post_insert(ctx, &v) < 0)
         return post_conflict(ctx, v.name);
-    if (audit_append(ctx, "post.create", "post", v.id, inst_id, ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
+    if (audit_append(ctx, "post.create", "post", v.id, inst_id, ch) < 0 || ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     *out = v;
     return 0;

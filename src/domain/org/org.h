@@ -18,13 +18,13 @@
 struct ctx;
 
 /* ---------- enumerations (text in the store and the API) ---------- */
-extern const char *const org_kinds[];          /* management provider evaluator user */
-extern const char *const org_levels[];         /* central provincial municipal county */
-extern const char *const org_statuses[];       /* active suspended revoked */
-extern const char *const org_teams[];          /* administrative technical */
+extern const char *const org_kinds[];    /* management provider evaluator user */
+extern const char *const org_levels[];   /* central provincial municipal county */
+extern const char *const org_statuses[]; /* active suspended revoked */
+extern const char *const org_teams[];    /* administrative technical */
 extern const char *const org_qualification_kinds[];
 extern const char *const org_relation_kinds[];
-extern const char *const org_grantable[];      /* permissions a post may grant */
+extern const char *const org_grantable[]; /* permissions a post may grant */
 
 /* Index of s in a NULL-terminated list, or -1. */
 int org_enum_index(const char *const *list, const char *s);
@@ -72,7 +72,7 @@ struct institution_input {
 };
 
 struct institution_filter {
-    const char *kind;   /* NULL = any */
+    const char *kind; /* NULL = any */
     const char *level;
     const char *status;
     const char *region; /* prefix match on the GB/T 2260 code */
@@ -81,9 +81,8 @@ struct institution_filter {
     int64_t within_id;  /* 0 = any; else only the subtree of this institution */
 };
 
-int institution_list(struct ctx *ctx, const struct institution_filter *f,
-                     const struct page_req *p, struct institution **items, int *n,
-                     struct page_info *info);
+int institution_list(struct ctx *ctx, const struct institution_filter *f, const struct page_req *p,
+                     struct institution **items, int *n, struct page_info *info);
 /* ERR_NOT_FOUND when absent or outside what the caller may see. */
 int institution_get(struct ctx *ctx, int64_t id, struct institution *out);
 int institution_create(struct ctx *ctx, const struct institution_input *in,
@@ -127,7 +126,7 @@ struct qualification {
 };
 
 struct qualification_filter {
-    int64_t institution_id;      /* 0 = all visible */
+    int64_t institution_id; /* 0 = all visible */
     const char *kind;
     const char *expiring_before; /* YYYY-MM-DD: valid_to before this date */
 };
@@ -227,8 +226,8 @@ struct person_input {
 struct person_filter {
     int64_t institution_id; /* 0 = all visible */
     const char *team;
-    const char *q;          /* substring of login or name */
-    int enabled;            /* -1 any, 0, 1 */
+    const char *q; /* substring of login or name */
+    int enabled;   /* -1 any, 0, 1 */
 };
 
 int person_list(struct ctx *ctx, const struct person_filter *f, const struct page_req *p,
@@ -258,9 +257,8 @@ struct certificate_filter {
     const char *expiring_before;
 };
 
-int certificate_list(struct ctx *ctx, const struct certificate_filter *f,
-                     const struct page_req *p, struct certificate **items, int *n,
-                     struct page_info *info);
+int certificate_list(struct ctx *ctx, const struct certificate_filter *f, const struct page_req *p,
+                     struct certificate **items, int *n, struct page_info *info);
 int certificate_create(struct ctx *ctx, int64_t person_id, const struct certificate *in,
                        struct certificate *out);
 int certificate_delete(struct ctx *ctx, int64_t person_id, int64_t id);
@@ -272,7 +270,6 @@ int person_is_certified(struct ctx *ctx, int64_t person_id, const char *kind, co
 /* argon2id; out arena-owned. */
 int org_password_hash(struct ctx *ctx, const char *password, const char **out);
 /* Checks length and the trivial cases; field names the body field for the error. */
-int org_password_check(struct ctx *ctx, const char *field, const char *password,
-                       const char *login);
+int org_password_check(struct ctx *ctx, const char *field, const char *password, const char *login);
 
 #endif

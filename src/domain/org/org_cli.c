@@ -74,8 +74,8 @@ int cmd_init(int argc, char **argv)
         if (person_create(ctx, &pin, &admin, &generated) < 0)
             rc = cli_fail(&ctx->err);
         else
-            printf("initialised: institution %lld (%s), administrator %s\n",
-                   (long long)root.id, root.name, admin.login);
+            printf("initialised: institution %lld (%s), administrator %s\n", (long long)root.id,
+                   root.name, admin.login);
     }
     cli_close(&app, arena);
     return rc;
@@ -108,7 +108,7 @@ int cmd_user(int argc, char **argv)
     struct ctx *ctx;
     struct person p, out;
     const char *verb = argc > 0 ? argv[0] : "";
-    if (strcmp(verb, "add") && strcmp(verb, "passwd") && strcmp(verb, "disable")) {
+    if (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 && strcmp(verb, "disable") != 0) {
         fprintf(stderr, "%s\n", usage);
         return 2;
     }

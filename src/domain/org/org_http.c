@@ -85,8 +85,8 @@ const struct field_spec relation_spec[] = {
 const struct field_spec post_create_spec[] = {
     {"name", JV_STRING, JV_REQUIRED, P(name), 0, POST_F_NAME, 50, NULL, NULL},
     {"duties", JV_STRING, JV_REQUIRED, P(duties), 0, POST_F_DUTIES, 2000, NULL, "定岗定责"},
-    {"required_certificate", JV_STRING, 0, P(required_certificate), 0,
-     POST_F_REQUIRED_CERTIFICATE, 64, NULL, "certificate kind a holder must have (持证上岗)"},
+    {"required_certificate", JV_STRING, 0, P(required_certificate), 0, POST_F_REQUIRED_CERTIFICATE,
+     64, NULL, "certificate kind a holder must have (持证上岗)"},
     {"grants", JV_STR_LIST, 0, P(grants), 0, POST_F_GRANTS, 20, NULL,
      "permissions the post gives its holders"},
     JV_END,
@@ -94,8 +94,8 @@ const struct field_spec post_create_spec[] = {
 const struct field_spec post_patch_spec[] = {
     {"name", JV_STRING, 0, P(name), 0, POST_F_NAME, 50, NULL, NULL},
     {"duties", JV_STRING, 0, P(duties), 0, POST_F_DUTIES, 2000, NULL, NULL},
-    {"required_certificate", JV_STRING, 0, P(required_certificate), 0,
-     POST_F_REQUIRED_CERTIFICATE, 64, NULL, NULL},
+    {"required_certificate", JV_STRING, 0, P(required_certificate), 0, POST_F_REQUIRED_CERTIFICATE,
+     64, NULL, NULL},
     {"grants", JV_STR_LIST, 0, P(grants), 0, POST_F_GRANTS, 20, NULL, NULL},
     JV_END,
 };
@@ -103,14 +103,14 @@ const struct field_spec post_patch_spec[] = {
 
 static json_t *institution_to_json(const struct institution *i)
 {
-    return json_pack("{s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:i}",
-                     "id", (json_int_t)i->id, "uscc", i->uscc, "uscc_exception",
-                     j_str(i->uscc_exception), "name", i->name, "kind", i->kind, "level",
-                     i->level, "parent_id", j_id(i->parent_id), "region", i->region,
-                     "contact_name", i->contact_name, "contact_phone", i->contact_phone,
-                     "contact_email", i->contact_email, "address", i->address, "timezone",
-                     i->timezone, "status", i->status, "created_at", j_time(i->created_at),
-                     "updated_at", j_time(i->updated_at), "version", i->version);
+    return json_pack("{s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id",
+                     (json_int_t)i->id, "uscc", i->uscc, "uscc_exception", j_str(i->uscc_exception),
+                     "name", i->name, "kind", i->kind, "level", i->level, "parent_id",
+                     j_id(i->parent_id), "region", i->region, "contact_name", i->contact_name,
+                     "contact_phone", i->contact_phone, "contact_email", i->contact_email,
+                     "address", i->address, "timezone", i->timezone, "status", i->status,
+                     "created_at", j_time(i->created_at), "updated_at", j_time(i->updated_at),
+                     "version", i->version);
 }
 
 static int answer_institution(struct ctx *ctx, struct resp *rs, int status,
@@ -122,8 +122,9 @@ static int answer_institution(struct ctx *ctx, struct resp *rs, int status,
 
 int org_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {"limit", "cursor", "total", "kind", "level", "status",
-                                          "region", "q", "parent_id", "within", NULL};
+    static const char *const allowed[] = {"limit",     "cursor", "total",  "kind",
+                                          "level",     "status", "region", "q",
+                                          "parent_id", "within", NULL};
     struct institution_filter f;
     struct page_req p;
     struct page_info info;

@@ -15,20 +15,20 @@
 #include "db/db.h"
 #include "core/banned.h"
 
-#define INST_COLS                                                                              \
-    "id, uscc, uscc_exception, name, kind, level, parent_id, region, contact_name, "          \
+#define INST_COLS                                                                                  \
+    "id, uscc, uscc_exception, name, kind, level, parent_id, region, contact_name, "               \
     "contact_phone, contact_email, address, timezone, status, created_at, updated_at, version"
 
 /* $1 root, $2 depth, $3 kind, $4 level, $5 status, $6 region prefix, $7 LIKE pattern,
  * $8 parent, $9 within. */
-#define INST_WHERE                                                                             \
-    "(CAST($1 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "           \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                               \
-    "AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "     \
-    "AND ($6 = '' OR region LIKE $6 || '%') "                                                  \
-    "AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(uscc) LIKE $7 ESCAPE '\\') "    \
-    "AND (CAST($8 AS BIGINT) = 0 OR parent_id = $8) "                                          \
-    "AND (CAST($9 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "       \
+#define INST_WHERE                                                                                 \
+    "(CAST($1 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "                \
+    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                                   \
+    "AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "         \
+    "AND ($6 = '' OR region LIKE $6 || '%') "                                                      \
+    "AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(uscc) LIKE $7 ESCAPE '\\') "         \
+    "AND (CAST($8 AS BIGINT) = 0 OR parent_id = $8) "                                              \
+    "AND (CAST($9 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "            \
     "WHERE ancestor_id = $9))"
 
 static const char SQL_INST_GET[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1";
@@ -44,8 +44,7 @@ static const char SQL_INST_UPDATE[] =
     "parent_id = $7, region = $8, contact_name = $9, contact_phone = $10, contact_email = $11, "
     "address = $12, timezone = $13, status = $14, updated_at = $15, version = version + 1 "
     "WHERE id = $1 AND version = $16";
-static const char SQL_INST_DELETE_TREE[] =
-    "DELETE FROM institution_tree WHERE descendant_id = $1";
+static const char SQL_INST_DELETE_TREE[] = "DELETE FROM institution_tree WHERE descendant_id = $1";
 static const char SQL_INST_DELETE[] = "DELETE FROM institutions WHERE id = $1";
 static const char SQL_INST_DEPS[] =
     "SELECT (SELECT COUNT(*) FROM institutions WHERE parent_id = $1), "
@@ -72,13 +71,13 @@ static const char SQL_IN_SUBTREE[] =
     "SELECT COUNT(*) FROM institution_tree WHERE ancestor_id = $1 AND descendant_id = $2 "
     "AND depth <= CAST($3 AS INTEGER)";
 
-#define QUAL_COLS                                                                              \
-    "q.id, q.institution_id, q.kind, q.grade, q.certificate_no, q.issuer, q.valid_from, "     \
+#define QUAL_COLS                                                                                  \
+    "q.id, q.institution_id, q.kind, q.grade, q.certificate_no, q.issuer, q.valid_from, "          \
     "q.valid_to, q.created_at, q.updated_at, q.version"
-#define QUAL_WHERE                                                                             \
-    "(CAST($1 AS BIGINT) = 0 OR q.institution_id IN (SELECT descendant_id FROM "              \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "              \
-    "AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "     \
+#define QUAL_WHERE                                                                                 \
+    "(CAST($1 AS BIGINT) = 0 OR q.institution_id IN (SELECT descendant_id FROM "                   \
+    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
+    "AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "          \
     "AND ($5 = '' OR q.valid_to < $5)"
 static const char SQL_QUAL_LIST[] = "SELECT " QUAL_COLS " FROM qualifications q WHERE " QUAL_WHERE
                                     " AND q.id > $6 ORDER BY q.id LIMIT $7";
@@ -93,8 +92,8 @@ static const char SQL_QUAL_HOLDS[] =
     "SELECT COUNT(*) FROM qualifications WHERE institution_id = $1 AND kind = $2 "
     "AND valid_from <= $3 AND valid_to >= $3";
 
-#define REL_COLS                                                                               \
-    "r.id, r.institution_id, r.related_id, r.kind, r.since, r.note, r.declared_by, "          \
+#define REL_COLS                                                                                   \
+    "r.id, r.institution_id, r.related_id, r.kind, r.since, r.note, r.declared_by, "               \
     "r.created_at, r.version"
 /* Both directions: a relation binds the two institutions whoever declared it. Rows are shown
  * from the viewer's side: institution_id is the viewer, related_id and the name the other
@@ -116,13 +115,13 @@ static const char SQL_REL_BETWEEN[] =
     "SELECT kind FROM interest_relations WHERE (institution_id = $1 AND related_id = $2) OR "
     "(institution_id = $2 AND related_id = $1) ORDER BY id LIMIT 1";
 
-#define POST_COLS                                                                              \
-    "p.id, p.institution_id, p.name, p.duties, p.required_certificate, p.grants, "            \
-    "p.created_at, p.updated_at, p.version, "                                                  \
+#define POST_COLS                                                                                  \
+    "p.id, p.institution_id, p.name, p.duties, p.required_certificate, p.grants, "                 \
+    "p.created_at, p.updated_at, p.version, "                                                      \
     "(SELECT COUNT(*) FROM person_posts pp WHERE pp.post_id = p.id)"
-static const char SQL_POST_LIST[] = "SELECT " POST_COLS
-                                    " FROM posts p WHERE p.institution_id = $1 ORDER BY p.id "
-                                    "LIMIT 1000";
+static const char SQL_POST_LIST[] =
+    "SELECT " POST_COLS " FROM posts p WHERE p.institution_id = $1 ORDER BY p.id "
+    "LIMIT 1000";
 static const char SQL_POST_GET[] = "SELECT " POST_COLS " FROM posts p WHERE p.id = $1";
 static const char SQL_POST_INSERT[] =
     "INSERT INTO posts (id, institution_id, name, duties, required_certificate, grants, "
@@ -163,9 +162,9 @@ int org_store_inst_by_uscc(struct ctx *ctx, const char *uscc, struct institution
     GET_ONE(SQL_INST_BY_USCC, DB_ARGS(DB_TEXT(uscc)), read_inst, out);
 }
 
-#define INST_FILTER_ARGS(root, depth, f, like)                                                 \
-    DB_INT(root), DB_INT(depth), DB_TEXT(OR_EMPTY((f)->kind)), DB_TEXT(OR_EMPTY((f)->level)), \
-        DB_TEXT(OR_EMPTY((f)->status)), DB_TEXT(OR_EMPTY((f)->region)), DB_TEXT(like),         \
+#define INST_FILTER_ARGS(root, depth, f, like)                                                     \
+    DB_INT(root), DB_INT(depth), DB_TEXT(OR_EMPTY((f)->kind)), DB_TEXT(OR_EMPTY((f)->level)),      \
+        DB_TEXT(OR_EMPTY((f)->status)), DB_TEXT(OR_EMPTY((f)->region)), DB_TEXT(like),             \
         DB_INT((f)->parent_id), DB_INT((f)->within_id)
 
 int org_store_inst_list(struct ctx *ctx, int64_t root, int depth,
@@ -183,8 +182,8 @@ int org_store_inst_count(struct ctx *ctx, int64_t root, int depth,
                          const struct institution_filter *f, int64_t *total)
 {
     const char *like = store_like_pattern(ctx, f->q);
-    return db_query_int(ctx_db(ctx), SQL_INST_COUNT, DB_ARGS(INST_FILTER_ARGS(root, depth, f, like)),
-                        total, &ctx->err);
+    return db_query_int(ctx_db(ctx), SQL_INST_COUNT,
+                        DB_ARGS(INST_FILTER_ARGS(root, depth, f, like)), total, &ctx->err);
 }
 
 int org_store_inst_insert(struct ctx *ctx, const struct institution *i)
@@ -245,8 +244,7 @@ int org_store_tree_add(struct ctx *ctx, int64_t id, int64_t parent_id)
         return -1;
     if (!parent_id)
         return 0;
-    return db_exec(c, SQL_TREE_ANCESTORS, DB_ARGS(DB_INT(id), DB_INT(parent_id)), NULL,
-                   &ctx->err);
+    return db_exec(c, SQL_TREE_ANCESTORS, DB_ARGS(DB_INT(id), DB_INT(parent_id)), NULL, &ctx->err);
 }
 
 int org_store_tree_move(struct ctx *ctx, int64_t id, int64_t new_parent_id)
@@ -254,8 +252,7 @@ int org_store_tree_move(struct ctx *ctx, int64_t id, int64_t new_parent_id)
     struct db_conn *c = ctx_db(ctx);
     if (db_exec(c, SQL_TREE_CUT, DB_ARGS(DB_INT(id)), NULL, &ctx->err) < 0)
         return -1;
-    return db_exec(c, SQL_TREE_LINK, DB_ARGS(DB_INT(id), DB_INT(new_parent_id)), NULL,
-                   &ctx->err);
+    return db_exec(c, SQL_TREE_LINK, DB_ARGS(DB_INT(id), DB_INT(new_parent_id)), NULL, &ctx->err);
 }
 
 int org_store_in_subtree(struct ctx *ctx, int64_t ancestor, int64_t descendant, int max_depth)
@@ -284,18 +281,18 @@ static void read_qual(struct ctx *ctx, struct db_rows *r, struct qualification *
     o->version = (int)db_int(r, 10);
 }
 
-#define QUAL_FILTER_ARGS(root, depth, f)                                                       \
-    DB_INT(root), DB_INT(depth), DB_INT((f)->institution_id), DB_TEXT(OR_EMPTY((f)->kind)),   \
+#define QUAL_FILTER_ARGS(root, depth, f)                                                           \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->institution_id), DB_TEXT(OR_EMPTY((f)->kind)),        \
         DB_TEXT(OR_EMPTY((f)->expiring_before))
 
 int org_store_qual_list(struct ctx *ctx, int64_t root, int depth,
                         const struct qualification_filter *f, const struct page_req *p,
                         struct qualification **items, int *n)
 {
-    LIST_ALL(SQL_QUAL_LIST,
-             DB_ARGS(QUAL_FILTER_ARGS(root, depth, f), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p))),
-             struct qualification, read_qual, items, n);
+    LIST_ALL(
+        SQL_QUAL_LIST,
+        DB_ARGS(QUAL_FILTER_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+        struct qualification, read_qual, items, n);
 }
 
 int org_store_qual_count(struct ctx *ctx, int64_t root, int depth,

@@ -63,8 +63,8 @@ int org_store_person_by_login(struct ctx *ctx, const char *login, struct person 
                               struct person_secret *secret);
 int org_store_person_list(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,
                           const struct page_req *p, struct person **items, int *n);
-int org_store_person_count(struct ctx *ctx, int64_t root, int depth,
-                           const struct person_filter *f, int64_t *total);
+int org_store_person_count(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,
+                           int64_t *total);
 int org_store_person_insert(struct ctx *ctx, const struct person *p, const char *hash);
 int org_store_person_update(struct ctx *ctx, const struct person *p, int expected_version);
 int org_store_person_set_password(struct ctx *ctx, int64_t id, const char *hash);

@@ -29,8 +29,7 @@ static int fail(struct ctx *ctx)
     return -1;
 }
 
-int org_password_check(struct ctx *ctx, const char *field, const char *password,
-                       const char *login)
+int org_password_check(struct ctx *ctx, const char *field, const char *password, const char *login)
 {
     size_t n = password ? utf8_length(password) : 0;
     if (!password || !*password)
@@ -70,8 +69,7 @@ static void validate_person(struct ctx *ctx, const struct person *v, const char 
         (!strcmp(inst_kind, "provider") || !strcmp(inst_kind, "evaluator")) &&
         strcmp(v->team, "technical") != 0)
         err_field(&ctx->err, "team", "team_of_kind",
-                  "people of a %s belong to the professional technical team (T5-5.2b)",
-                  inst_kind);
+                  "people of a %s belong to the professional technical team (T5-5.2b)", inst_kind);
     check_email(ctx, "email", v->email);
     check_phone(ctx, "phone", v->phone);
 }
@@ -96,8 +94,7 @@ static int check_posts(struct ctx *ctx, int64_t person_id, int64_t inst_id,
                 return err_field(&ctx->err, "post_ids", "unique", "post %lld is listed twice",
                                  (long long)in->post_ids[i]);
         if (p.required_certificate[0]) {
-            rc = person_id ? org_store_cert_valid(ctx, person_id, p.required_certificate, date)
-                           : 0;
+            rc = person_id ? org_store_cert_valid(ctx, person_id, p.required_certificate, date) : 0;
             if (rc < 0)
                 return -1;
             if (!rc) {
@@ -156,7 +153,7 @@ int person_create(struct ctx *ctx, const struct person_input *in, struct person 
 {
     struct person v = in->v;
     struct institution inst;
-    const char *password = in->password, *hash;
+    const char *password = in->password, *hash = NULL;
     *generated_password = NULL;
     if (!v.email)
         v.email = "";
@@ -294,9 +291,10 @@ int person_update(struct ctx *ctx, int64_t id, int if_match, const struct person
     /* Disabling a person ends every session at once. */
     if (cur.enabled && !v.enabled && org_store_person_revoke_sessions(ctx, id, NULL) < 0)
         return fail(ctx);
-    if (audit_append(ctx, v.enabled == cur.enabled ? "person.update"
-                          : v.enabled              ? "person.enable"
-                                                   : "person.disable",
+    if (audit_append(ctx,
+                     v.enabled == cur.enabled ? "person.update"
+                     : v.enabled              ? "person.enable"
+                                              : "person.disable",
                      "person", id, cur.institution_id, ch) < 0 ||
         org_store_person_posts(ctx, id, &v.posts, &v.n_posts) < 0 || ctx_tx_commit(ctx) < 0)
         return fail(ctx);
@@ -309,7 +307,7 @@ int person_set_password(struct ctx *ctx, int64_t id, const char *current, const 
 {
     struct person cur;
     struct person_secret secret;
-    const char *hash;
+    const char *hash = NULL;
     bool self = id == ctx->caller.person_id;
     if (ctx_tx_begin(ctx) < 0 || load_person(ctx, id, &cur) < 0)
         return fail(ctx);
@@ -340,9 +338,8 @@ int person_set_password(struct ctx *ctx, int64_t id, const char *current, const 
 
 /* ---------- certificates ---------- */
 
-int certificate_list(struct ctx *ctx, const struct certificate_filter *f,
-                     const struct page_req *p, struct certificate **items, int *n,
-                     struct page_info *info)
+int certificate_list(struct ctx *ctx, const struct certificate_filter *f, const struct page_req *p,
+                     struct certificate **items, int *n, struct page_info *info)
 {
     int64_t root;
     int depth;
@@ -390,14 +387,13 @@ int certificate_create(struct ctx *ctx, int64_t person_id, const struct certific
     if (org_store_cert_insert(ctx, &v) < 0) {
         if (ctx->err.kind == ERR_CONFLICT) {
             err_clear(&ctx->err);
-            err_field(&ctx->err, "number", "unique", "a %s certificate numbered %s exists",
-                      v.kind, v.number);
+            err_field(&ctx->err, "number", "unique", "a %s certificate numbered %s exists", v.kind,
+                      v.number);
             ctx->err.kind = ERR_CONFLICT;
         }
         return fail(ctx);
     }
-    if (audit_append(ctx, "certificate.create", "certificate", v.id, who.institution_id, ch) <
-            0 ||
+    if (audit_append(ctx, "certificate.create", "certificate", v.id, who.institution_id, ch) < 0 ||
         ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     *out = v;

@@ -26,7 +26,8 @@ const struct field_spec person_create_spec[] = {
      "administrator of the institution"},
     {"enabled", JV_BOOL, 0, PI(enabled), 0, PERSON_F_ENABLED, 0, NULL, NULL},
     {"password", JV_STRING, JV_SECRET, offsetof(struct person_input, password), 0,
-     PERSON_F_PASSWORD, 128, NULL, "initial password; when absent one is generated and returned once"},
+     PERSON_F_PASSWORD, 128, NULL,
+     "initial password; when absent one is generated and returned once"},
     {"post_ids", JV_ID_ARRAY, 0, offsetof(struct person_input, post_ids),
      offsetof(struct person_input, n_post_ids), PERSON_F_POSTS, 50, NULL, NULL},
     JV_END,
@@ -51,8 +52,8 @@ struct password_body {
     const char *new_password;
 };
 const struct field_spec password_spec[] = {
-    {"current_password", JV_STRING, JV_SECRET, offsetof(struct password_body, current_password),
-     0, 1, 1024, NULL, "required when changing your own password"},
+    {"current_password", JV_STRING, JV_SECRET, offsetof(struct password_body, current_password), 0,
+     1, 1024, NULL, "required when changing your own password"},
     {"new_password", JV_STRING, JV_REQUIRED | JV_SECRET,
      offsetof(struct password_body, new_password), 0, 2, 128, NULL, NULL},
     JV_END,
@@ -85,7 +86,7 @@ json_t *person_to_json(const struct person *p)
 
 int person_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {"limit", "cursor", "total", "institution_id",
+    static const char *const allowed[] = {"limit", "cursor", "total",   "institution_id",
                                           "team",  "q",      "enabled", NULL};
     struct person_filter f;
     struct page_req p;

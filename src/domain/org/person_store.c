@@ -10,15 +10,15 @@
 #include "db/db.h"
 #include "core/banned.h"
 
-#define PERSON_COLS                                                                            \
-    "p.id, p.institution_id, p.login, p.name, p.team, p.email, p.phone, p.is_admin, "         \
-    "p.enabled, p.locked_until, p.created_at, p.updated_at, p.version, p.password_hash, "     \
+#define PERSON_COLS                                                                                \
+    "p.id, p.institution_id, p.login, p.name, p.team, p.email, p.phone, p.is_admin, "              \
+    "p.enabled, p.locked_until, p.created_at, p.updated_at, p.version, p.password_hash, "          \
     "p.failed_logins"
-#define PERSON_WHERE                                                                           \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "              \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "              \
-    "AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "     \
-    "AND ($5 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR LOWER(p.login) LIKE $5 ESCAPE '\\') " \
+#define PERSON_WHERE                                                                               \
+    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
+    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
+    "AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "          \
+    "AND ($5 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR LOWER(p.login) LIKE $5 ESCAPE '\\') "    \
     "AND (CAST($6 AS INTEGER) < 0 OR p.enabled = $6)"
 
 static const char SQL_GET[] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1";
@@ -52,13 +52,13 @@ static const char SQL_GRANTS[] =
     "(SELECT 1 FROM certificates c WHERE c.person_id = $1 AND c.kind = po.required_certificate "
     "AND c.valid_to >= $2))";
 
-#define CERT_COLS                                                                              \
-    "c.id, c.person_id, c.kind, c.number, c.issuer, c.valid_to, c.created_at, c.version, "    \
+#define CERT_COLS                                                                                  \
+    "c.id, c.person_id, c.kind, c.number, c.issuer, c.valid_to, c.created_at, c.version, "         \
     "p.name, p.institution_id"
-#define CERT_WHERE                                                                             \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "              \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "              \
-    "AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "          \
+#define CERT_WHERE                                                                                 \
+    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
+    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
+    "AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "               \
     "AND ($5 = '' OR c.valid_to < $5)"
 static const char SQL_CERT_LIST[] =
     "SELECT " CERT_COLS " FROM certificates c JOIN people p ON p.id = c.person_id WHERE " CERT_WHERE
@@ -135,8 +135,8 @@ int org_store_person_by_login(struct ctx *ctx, const char *login, struct person 
     return get_row(ctx, SQL_BY_LOGIN, DB_TEXT(login), out, secret);
 }
 
-#define PERSON_FILTER_ARGS(root, depth, f, like)                                               \
-    DB_INT(root), DB_INT(depth), DB_INT((f)->institution_id), DB_TEXT(OR_EMPTY((f)->team)),   \
+#define PERSON_FILTER_ARGS(root, depth, f, like)                                                   \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->institution_id), DB_TEXT(OR_EMPTY((f)->team)),        \
         DB_TEXT(like), DB_INT((f)->enabled)
 
 int org_store_person_list(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,
@@ -149,8 +149,8 @@ int org_store_person_list(struct ctx *ctx, int64_t root, int depth, const struct
              struct person, read_person, items, n);
 }
 
-int org_store_person_count(struct ctx *ctx, int64_t root, int depth,
-                           const struct person_filter *f, int64_t *total)
+int org_store_person_count(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,
+                           int64_t *total)
 {
     const char *like = store_like_pattern(ctx, f->q);
     return db_query_int(ctx_db(ctx), SQL_COUNT, DB_ARGS(PERSON_FILTER_ARGS(root, depth, f, like)),
@@ -209,8 +209,8 @@ int org_store_person_set_posts(struct ctx *ctx, int64_t id, const int64_t *post_
     if (db_exec(c, SQL_POSTS_CLEAR, DB_ARGS(DB_INT(id)), NULL, &ctx->err) < 0)
         return -1;
     for (int i = 0; i < n; i++)
-        if (db_exec(c, SQL_POSTS_ADD, DB_ARGS(DB_INT(id), DB_INT(post_ids[i])), NULL,
-                    &ctx->err) < 0)
+        if (db_exec(c, SQL_POSTS_ADD, DB_ARGS(DB_INT(id), DB_INT(post_ids[i])), NULL, &ctx->err) <
+            0)
             return -1;
     return 0;
 }
@@ -255,18 +255,18 @@ static void read_cert(struct ctx *ctx, struct db_rows *r, struct certificate *o)
     o->institution_id = db_int(r, 9);
 }
 
-#define CERT_FILTER_ARGS(root, depth, f)                                                       \
-    DB_INT(root), DB_INT(depth), DB_INT((f)->person_id), DB_TEXT(OR_EMPTY((f)->kind)),        \
+#define CERT_FILTER_ARGS(root, depth, f)                                                           \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->person_id), DB_TEXT(OR_EMPTY((f)->kind)),             \
         DB_TEXT(OR_EMPTY((f)->expiring_before))
 
 int org_store_cert_list(struct ctx *ctx, int64_t root, int depth,
                         const struct certificate_filter *f, const struct page_req *p,
                         struct certificate **items, int *n)
 {
-    LIST_ALL(SQL_CERT_LIST,
-             DB_ARGS(CERT_FILTER_ARGS(root, depth, f), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p))),
-             struct certificate, read_cert, items, n);
+    LIST_ALL(
+        SQL_CERT_LIST,
+        DB_ARGS(CERT_FILTER_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+        struct certificate, read_cert, items, n);
 }
 
 int org_store_cert_count(struct ctx *ctx, int64_t root, int depth,
