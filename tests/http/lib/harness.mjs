@@ -288,7 +288,7 @@ export function assertProblem(res, status, { field, rule, what = '' } = {}) {
 /** The egov_http_requests_total samples of a /metrics text: [{method, route, status, value}]. */
 export function requestCounts(metricsText) {
   const out = [];
-  const re = /^egov_http_requests_total\{([^}]*)\}\s+(\S+)/gm;
+  const re = /^egov_http_requests_total\{(.*)\}\s+(\S+)$/gm; // route labels contain braces
   let m;
   while ((m = re.exec(metricsText))) {
     const labels = {};
