@@ -1,0 +1,86 @@
+/*
+ * Routes of the console. Each names the permission (and institution kinds) it needs; the guard
+ * sends a person without them to the "no access" page — the API refuses them anyway. A session
+ * that ends (401 on any call) leads to the login page and back to the same route.
+ */
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
+import { setUnauthorizedHandler } from '@/api/client';
+import { useSessionStore } from '@/stores/session';
+import type { InstitutionKind } from '@/api/types';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    public?: boolean;
+    perm?: string;
+    kinds?: InstitutionKind[];
+    /* breadcrumb trail before this page: i18n keys with their route names */
+    trail?: { title: string; to?: string }[];
+  }
+}
+
+const M: InstitutionKind[] = ['management'];
+const orgTrail = [{ title: 'nav.org' }];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+    {
+      path: '/',
+      component: () => import('@/layouts/ConsoleLayout.vue'),
+      children: [
+        { path: '', name: 'home', component: () => import('@/views/home/HomeView.vue'), meta: { title: 'nav.home' } },
+        { path: 'institutions', name: 'institutions', component: () => import('@/views/org/InstitutionsView.vue'), meta: { title: 'nav.institutions', perm: 'institution.read', kinds: M, trail: orgTrail } },
+        { path: 'institutions/new', name: 'institution-new', component: () => import('@/views/org/InstitutionFormView.vue'), meta: { title: 'inst.createTitle', perm: 'institution.write', kinds: M, trail: [...orgTrail, { title: 'nav.institutions', to: 'institutions' }] } },
+        { path: 'institutions/:id(\\d+)', name: 'institution', component: () => import('@/views/org/InstitutionDetailView.vue'), props: true, meta: { title: 'inst.detailTitle', perm: 'institution.read', trail: [...orgTrail, { title: 'nav.institutions', to: 'institutions' }] } },
+        { path: 'institutions/:id(\\d+)/edit', name: 'institution-edit', component: () => import('@/views/org/InstitutionFormView.vue'), props: true, meta: { title: 'inst.editTitle', perm: 'institution.write', kinds: M, trail: [...orgTrail, { title: 'nav.institutions', to: 'institutions' }] } },
+        { path: 'my-institution', name: 'my-institution', component: () => import('@/views/org/InstitutionDetailView.vue'), meta: { title: 'nav.myInstitution', perm: 'institution.read', trail: orgTrail } },
+        { path: 'qualifications', name: 'qualifications', component: () => import('@/views/org/QualificationsView.vue'), meta: { title: 'nav.qualifications', perm: 'institution.read', kinds: ['provider', 'evaluator'], trail: orgTrail } },
+        { path: 'posts', name: 'posts', component: () => import('@/views/org/PostsView.vue'), meta: { title: 'nav.posts', perm: 'institution.read', trail: orgTrail } },
+        { path: 'people', name: 'people', component: () => import('@/views/org/PeopleView.vue'), meta: { title: 'nav.people', perm: 'person.read', trail: orgTrail } },
+        { path: 'people/new', name: 'person-new', component: () => import('@/views/org/PersonFormView.vue'), meta: { title: 'person.createTitle', perm: 'person.write', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
+        { path: 'people/:id(\\d+)', name: 'person', component: () => import('@/views/org/PersonDetailView.vue'), props: true, meta: { title: 'person.detailTitle', perm: 'person.read', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
+        { path: 'people/:id(\\d+)/edit', name: 'person-edit', component: () => import('@/views/org/PersonFormView.vue'), props: true, meta: { title: 'person.editTitle', perm: 'person.write', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
+        { path: 'audit', name: 'audit', component: () => import('@/views/audit/AuditView.vue'), meta: { title: 'nav.audit', perm: 'audit.read', kinds: M } },
+        { path: 'forbidden', name: 'forbidden', component: () => import('@/views/error/ForbiddenView.vue'), meta: { title: 'error.forbiddenTitle' } },
+        { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFoundView.vue'), meta: { title: 'error.notFoundTitle' } },
+      ],
+    },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore();
+  if (!session.loaded) {
+    const hadSession = session.hasCsrf();
+    await session.load();
+    if (!session.loggedIn && hadSession && !to.meta.public)
+      return { name: 'login', query: { redirect: to.fullPath, reason: 'expired' } };
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.loggedIn && session.hasCsrf()) {
+      const back = typeof to.query.redirect === 'string' ? to.query.redirect : '/';
+      return back.startsWith('/') && !back.startsWith('//') ? back : '/';
+    }
+    return true;
+  }
+  if (!session.loggedIn || !session.hasCsrf()) {
+    /* A valid cookie without this tab's CSRF token cannot write: log in again in this tab. */
+    const q: Record<string, string> = { redirect: to.fullPath };
+    if (session.loggedIn) q.reason = 'tab';
+    return { name: 'login', query: q } as RouteLocationRaw;
+  }
+  const kindOk = !to.meta.kinds || (session.kind !== '' && to.meta.kinds.includes(session.kind));
+  const permOk = !to.meta.perm || session.can(to.meta.perm);
+  if (!kindOk || !permOk) return { name: 'forbidden', query: { from: to.fullPath } };
+  return true;
+});
+
+setUnauthorizedHandler(() => {
+  const session = useSessionStore();
+  session.clear();
+  const cur = router.currentRoute.value;
+  if (cur.name === 'login') return;
+  void router.push({ name: 'login', query: { redirect: cur.fullPath, reason: 'expired' } });
+});

@@ -1,0 +1,60 @@
+/*
+ * Dates and numbers in the chosen language. Times (created_at, audit `at`) are shown in the
+ * logged-in institution's time zone; plain dates (valid_to) are calendar dates and never shift.
+ */
+import { computed } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { useSessionStore } from '@/stores/session';
+
+export function useFormat() {
+  const { locale } = useI18n();
+  const session = useSessionStore();
+  const tz = computed(() => session.timezone);
+
+  function dateTime(iso: string | null | undefined): string {
+    if (!iso) return '—';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    return new Intl.DateTimeFormat(locale.value, {
+      timeZone: tz.value, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    }).format(d);
+  }
+
+  function date(ymd: string | null | undefined): string {
+    if (!ymd) return '—';
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd);
+    if (!m) return ymd;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return new Intl.DateTimeFormat(locale.value, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  }
+
+  function month(ym: string): string {
+    const m = /^(\d{4})-(\d{2})/.exec(ym);
+    if (!m) return ym;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+    return new Intl.DateTimeFormat(locale.value, { timeZone: 'UTC', year: 'numeric', month: 'short' }).format(d);
+  }
+
+  function number(n: number | null | undefined): string {
+    if (n === null || n === undefined) return '—';
+    return new Intl.NumberFormat(locale.value).format(n);
+  }
+
+  return { dateTime, date, month, number, tz };
+}
+
+/* Today and today + n days as YYYY-MM-DD in the given zone. */
+export function isoDay(tz: string, plusDays = 0): string {
+  const d = new Date(Date.now() + plusDays * 86400000);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return parts; /* en-CA formats as YYYY-MM-DD */
+}
+
+/* Days from today (in tz) until a YYYY-MM-DD date; negative when past. */
+export function daysUntil(ymd: string | undefined, tz: string): number {
+  if (!ymd) return 0;
+  const today = Date.parse(`${isoDay(tz)}T00:00:00Z`);
+  const then = Date.parse(`${ymd.slice(0, 10)}T00:00:00Z`);
+  return Math.round((then - today) / 86400000);
+}
