@@ -4,13 +4,18 @@
  * The input becomes the content of an in-memory file (memfd) read through its /proc path, so
  * the driver touches no disk. Contract checked: config_load_file either succeeds or fails with
  * an error kind and message; whatever it did, every string setting is still NUL-terminated
- * within its buffer; when it succeeds, every integer setting is within its documented range.
+ * within its buffer and every integer setting is within its documented range; and it never
+ * accepts a file with a line longer than inih can read whole (ini_max_line, unless Debian's
+ * inih is told to grow its line buffer), because inih reads the rest of such a line as a line of
+ * its own: the value is cut short and the tail can set another key.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <ini.h>
 
 #include "fuzz_common.h"
 #include "core/config.h"
@@ -34,6 +39,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 #define TERMINATED(buf) (memchr((buf), 0, sizeof(buf)) != NULL)
+
+/* Whether every line fits inih's buffer with its newline and NUL (fgets of ini_max_line). */
+static int lines_fit(const uint8_t *data, size_t size)
+{
+    size_t start = 0;
+    if (!ini_use_stack && ini_allow_realloc)
+        return 1;
+    for (size_t i = 0; i <= size; i++) {
+        if (i == size || data[i] == '\n') {
+            if (i - start + 2 > (size_t)ini_max_line)
+                return 0;
+            start = i + 1;
+        }
+    }
+    return 1;
+}
 
 static void check_ranges(const struct config *c)
 {
@@ -70,5 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A field error always names the rule it broke. */
     if (rc < 0 && e.n_fields)
         fuzz_check(e.fields[0].rule[0] != 0);
+    if (rc == 0)
+        fuzz_check(lines_fit(data, size));
     return 0;
 }
