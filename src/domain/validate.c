@@ -35,6 +35,17 @@ size_t utf8_length(const char *s)
     return n;
 }
 
+const char *utf8_cut(struct arena *a, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    /* Back off continuation bytes so the cut falls between characters. */
+    if (n == max && s[n] != 0)
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    char *out = arena_strndup(a, s, n);
+    return utf8_length(out) == (size_t)-1 ? "?" : out;
+}
+
 static bool has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)

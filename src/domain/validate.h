@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct ctx;
+struct arena;
 
 /* Required text of min..max characters without control characters. */
 int check_text(struct ctx *ctx, const char *field, const char *v, size_t min, size_t max);
@@ -25,6 +26,9 @@ int check_region(struct ctx *ctx, const char *field, const char *v);
 int check_timezone(struct ctx *ctx, const char *field, const char *v);
 /* Lower-case slug: [a-z0-9][a-z0-9._-]{min-1,max-1}. */
 int check_slug(struct ctx *ctx, const char *field, const char *v, size_t min, size_t max);
+/* Arena-owned copy of at most max bytes of s, cut at a character boundary so that it stays
+ * valid UTF-8 when s is; invalid input is replaced by "?". */
+const char *utf8_cut(struct arena *a, const char *s, size_t max);
 /* Number of UTF-8 code points; (size_t)-1 for invalid UTF-8. */
 size_t utf8_length(const char *s);
 /* Today's date (YYYY-MM-DD) in China Standard Time, the platform's legal calendar. */

@@ -43,22 +43,17 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     const char *h = req_header(rq, "Authorization");
     const char *token = NULL;
     bool cookie = false;
+    /* Public routes ignore credentials: logging in again with a stale cookie must work. */
+    if (r->flags & RF_PUBLIC)
+        return 0;
     if (h && !strncasecmp(h, "Bearer ", 7))
         token = h + 7;
     else if ((token = cookie_token(ctx, rq)) != NULL)
         cookie = true;
-    if (!token) {
-        if (r->flags & RF_PUBLIC)
-            return 0;
+    if (!token)
         return err_set(&ctx->err, ERR_UNAUTHORIZED, "log in first: this needs a session");
-    }
-    if (auth_resolve(ctx, token) < 0) {
-        if ((r->flags & RF_PUBLIC) && ctx->err.kind == ERR_UNAUTHORIZED) {
-            err_clear(&ctx->err); /* a stale cookie must not break public pages */
-            return 0;
-        }
+    if (auth_resolve(ctx, token) < 0)
         return -1;
-    }
     ctx->caller.via_cookie = cookie;
     /* The console's cookie is sent by the browser on its own; a write must also prove it
      * comes from our page, which alone can read the CSRF token. */

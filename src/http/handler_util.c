@@ -98,8 +98,8 @@ int q_only(struct ctx *ctx, const struct req *rq, const char *const *allowed)
             if (!strcmp(allowed[k], rq->query[i].key))
                 break;
         if (!allowed[k])
-            err_field(&ctx->err, arena_strndup(ctx->arena, rq->query[i].key, 60),
-                      "unknown_parameter", "unknown query parameter");
+            err_field(&ctx->err, utf8_cut(ctx->arena, rq->query[i].key, 60), "unknown_parameter",
+                      "unknown query parameter");
     }
     return ctx->err.kind ? -1 : 0;
 }

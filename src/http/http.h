@@ -21,7 +21,7 @@ struct kv {
     const char *value;
 };
 
-#define REQ_MAX_KV     64
+#define REQ_MAX_KV     128
 #define REQ_MAX_PARAMS 4
 
 struct req {
@@ -34,6 +34,8 @@ struct req {
     const char *body;
     size_t body_len;
     bool body_too_large;
+    bool too_many_headers; /* more than REQ_MAX_KV headers or query parameters */
+    bool rate_limited;     /* over the per-address rate limit */
     const char *client_ip;
     /* filled by the router */
     int64_t params[REQ_MAX_PARAMS];

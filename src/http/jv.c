@@ -10,6 +10,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "domain/validate.h"
+#include "domain/validate.h"
 #include "core/banned.h"
 
 #define DEFAULT_MAX 1000
@@ -156,7 +157,7 @@ int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void 
             f++;
         if (!f->name) {
             /* Names are echoed back: cut them so an attacker cannot inflate the answer. */
-            const char *cut = arena_strndup(ctx->arena, key, 60);
+            const char *cut = utf8_cut(ctx->arena, key, 60);
             err_field(&ctx->err, cut, "unknown_field", "unknown field '%s'", cut);
             continue;
         }

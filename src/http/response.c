@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "domain/validate.h"
 #include "core/banned.h"
 
 #define PROBLEM_BASE "https://egov.example/problems/"
@@ -96,6 +97,8 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
         status = 500;
         e->kind = ERR_INTERNAL;
     }
+    if (instance && utf8_length(instance) == (size_t)-1)
+        instance = "(a path that is not valid UTF-8)";
     p = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "type",
                   arena_printf(ctx->arena, PROBLEM_BASE "%s", err_slug(e->kind)), "title",
                   err_title(e->kind), "status", status, "detail", e->message, "instance",
@@ -114,7 +117,10 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
         resp_header(ctx, rs, "Retry-After", arena_printf(ctx->arena, "%d", e->retry_after));
     if (!p) {
         /* json_pack fails only on invalid UTF-8 in a message: answer without the detail. */
-        p = json_pack("{s:s,s:i}", "title", err_title(e->kind), "status", status);
+        p = json_pack("{s:s,s:s,s:i,s:s}", "type",
+                      arena_printf(ctx->arena, PROBLEM_BASE "%s", err_slug(e->kind)), "title",
+                      err_title(e->kind), "status", status, "detail",
+                      "the request could not be described (it holds invalid UTF-8)");
     }
     resp_json(ctx, rs, status, p);
     rs->content_type = "application/problem+json";

@@ -122,6 +122,17 @@ void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struc
 
     memset(rs, 0, sizeof(*rs));
     snprintf(ctx->client_ip, sizeof(ctx->client_ip), "%s", rq->client_ip ? rq->client_ip : "");
+    if (rq->rate_limited) {
+        ctx->err.retry_after = 1;
+        err_set(&ctx->err, ERR_RATE_LIMITED, "too many requests from your address; slow down");
+        idx = -1;
+        goto out;
+    }
+    if (rq->too_many_headers) {
+        err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters", REQ_MAX_KV);
+        idx = -1;
+        goto out;
+    }
     if (rq->body_too_large) {
         err_set(&ctx->err, ERR_TOO_LARGE, "the body is larger than %d bytes", app->cfg.body_max);
         idx = -1;
