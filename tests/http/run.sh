@@ -96,6 +96,12 @@ if node --help 2>/dev/null | grep -q -- '--test-concurrency'; then
   args+=(--test-concurrency=1)
 fi
 cd "$here"
-node "${args[@]}" "${files[@]}"
+# node runs in a process group of its own (setsid), so that an interrupted run can stop the test
+# runner, its test-file processes and the servers they started, all by that one group id.
+setsid node "${args[@]}" "${files[@]}" &
+node_pid=$!
+trap 'kill -TERM -- "-$node_pid" 2>/dev/null; wait "$node_pid"; exit 130' INT TERM
+wait "$node_pid"
 rc=$?
+trap - INT TERM
 exit $rc

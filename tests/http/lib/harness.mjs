@@ -20,7 +20,7 @@ if (!BIN || !fs.existsSync(BIN)) {
 }
 
 const live = new Set();
-process.on('exit', () => {
+function killAll() {
   for (const child of live) {
     try {
       child.kill('SIGKILL');
@@ -28,7 +28,14 @@ process.on('exit', () => {
       /* already gone */
     }
   }
-});
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    killAll();
+    process.exit(130);
+  });
+}
 
 export function tmpDir(prefix) {
   return fs.mkdtempSync(path.join(TMP_ROOT, `${prefix}-`));
