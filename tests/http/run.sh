@@ -49,6 +49,7 @@ fi
 # --- a scratch folder, the pid registry, and a demo province to copy --------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/egov-http.XXXXXX")
 mkdir -p "$work/pids" "$work/tmp"
+# shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
   local f pid
   for f in "$work"/pids/*; do
@@ -95,7 +96,7 @@ args=(--test --test-reporter=spec)
 if node --help 2>/dev/null | grep -q -- '--test-concurrency'; then
   args+=(--test-concurrency=1)
 fi
-cd "$here"
+cd "$here" || exit 1
 # node runs in a process group of its own (setsid), so that an interrupted run can stop the test
 # runner, its test-file processes and the servers they started, all by that one group id.
 setsid node "${args[@]}" "${files[@]}" &
