@@ -225,10 +225,17 @@ static json_t *operation(const struct route *r)
         json_object_set_new(resps, "415", problem_response("Not application/json"));
         json_object_set_new(resps, "422", problem_response("Breaks a validation rule"));
     }
+    if (!strcmp(r->method, "GET") && json_array_size(json_object_get(op, "parameters")) &&
+        r->resp_schema && strstr(r->resp_schema, "Page"))
+        json_object_set_new(resps, "422", problem_response("A query parameter breaks a rule"));
+    if (!strcmp(r->method, "DELETE"))
+        json_object_set_new(resps, "409", problem_response("Still in use, or not removable"));
     if (!strcmp(r->method, "PATCH"))
         json_object_set_new(resps, "412", problem_response("Stale If-Match"));
-    if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST"))
+    if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST")) {
+        json_object_set_new(resps, "401", problem_response("Wrong login or password"));
         json_object_set_new(resps, "429", problem_response("Slowed down or locked"));
+    }
     json_object_set_new(op, "responses", resps);
     if (r->flags & RF_PUBLIC)
         json_object_set_new(op, "security", json_array());
