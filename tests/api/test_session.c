@@ -140,6 +140,15 @@ static void test_logout_revokes(void **state)
     assert_non_null(strstr(r->set_cookie, "Max-Age=0"));
     assert_status(th_call("GET", "/api/v1/session", &w, NULL), 401);
     assert_status(th_call("GET", "/api/v1/session", NULL, NULL), 401);
+    /* Ended sessions are cleared at the person's next login. */
+    char sql[160];
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM sessions WHERE person_id = %lld AND revoked = 1",
+             (long long)w.person_id);
+    assert_true(th_sql_int(sql) >= 1);
+    snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"}", w.login, TEST_PASSWORD);
+    assert_status(th_call("POST", "/api/v1/session", NULL, body), 201);
+    assert_int_equal(th_sql_int(sql), 0);
     struct who forged = w;
     snprintf(forged.token, sizeof(forged.token), "egv_not-a-real-token");
     assert_status(th_call("GET", "/api/v1/institutions", &forged, NULL), 401);

@@ -184,7 +184,7 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, struct 
     audit_note(ch, "login", login);
     if (ctx_tx_begin(ctx) < 0 ||
         (secret.failed_logins && org_store_person_login_state(ctx, p.id, 0, 0) < 0) ||
-        open_session(ctx, &p, out) < 0 ||
+        auth_store_purge(ctx, p.id, now) < 0 || open_session(ctx, &p, out) < 0 ||
         audit_append(ctx, "login", "session", p.id, p.institution_id, ch) < 0 ||
         ctx_tx_commit(ctx) < 0) {
         ctx_tx_rollback(ctx);

@@ -17,7 +17,10 @@ static const char SQL_RESOLVE[] =
     "i.id = p.institution_id WHERE s.token_hash = $1 AND s.revoked = 0 AND s.expires_at > $2 "
     "AND p.enabled = 1 AND i.status = 'active'";
 static const char SQL_REVOKE[] = "UPDATE sessions SET revoked = 1 WHERE token_hash = $1";
-static const char SQL_PURGE[] = "DELETE FROM sessions WHERE expires_at < $1";
+/* Ended sessions of one person are removed at that person's next login: the table stays the
+ * size of the live sessions without a background job. */
+static const char SQL_PURGE[] =
+    "DELETE FROM sessions WHERE person_id = $1 AND (expires_at < $2 OR revoked = 1)";
 
 int auth_store_insert(struct ctx *ctx, const char *hash, int64_t person_id, int64_t now,
                       int64_t expires)
@@ -54,7 +57,8 @@ int auth_store_revoke(struct ctx *ctx, const char *hash)
     return db_exec(ctx_db(ctx), SQL_REVOKE, DB_ARGS(DB_TEXT(hash)), NULL, &ctx->err);
 }
 
-int auth_store_purge(struct ctx *ctx, int64_t before)
+int auth_store_purge(struct ctx *ctx, int64_t person_id, int64_t before)
 {
-    return db_exec(ctx_db(ctx), SQL_PURGE, DB_ARGS(DB_INT(before)), NULL, &ctx->err);
+    return db_exec(ctx_db(ctx), SQL_PURGE, DB_ARGS(DB_INT(person_id), DB_INT(before)), NULL,
+                   &ctx->err);
 }

@@ -14,6 +14,7 @@ int auth_store_insert(struct ctx *ctx, const char *hash, int64_t person_id, int6
 /* 1 and *out filled when the session is in force, 0 when not. */
 int auth_store_resolve(struct ctx *ctx, const char *hash, int64_t now, struct caller *out);
 int auth_store_revoke(struct ctx *ctx, const char *hash);
-int auth_store_purge(struct ctx *ctx, int64_t before);
+/* Removes the person's expired and revoked sessions. */
+int auth_store_purge(struct ctx *ctx, int64_t person_id, int64_t before);
 
 #endif
