@@ -348,6 +348,17 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
       + 'a header the server did not look at was silently ignored');
   });
 
+  test('a query string of 70 parameters is validated whole, not cut at some count', { timeout: 10000 }, async () => {
+    const qs = `${Array.from({ length: 70 }, () => 'limit=2').join('&')}&no_such_filter=1`;
+    const r = await request(srv, 'GET', `/api/v1/people?${qs}`, { headers: admin.bearer });
+    assert.ok(r.status === 422 || r.status === 400 || r.status === 414,
+      `GET /api/v1/people?limit=2 x70&no_such_filter=1 answered ${r.status}: the unknown parameter `
+      + 'after the 64th was never looked at (alone it gets 422)');
+    assertProblem(r, r.status);
+    const alone = await request(srv, 'GET', '/api/v1/people?no_such_filter=1', { headers: admin.bearer });
+    assertProblem(alone, 422, { field: 'no_such_filter', what: 'unknown query parameter alone' });
+  });
+
   test('a request split into many tiny TCP writes is answered correctly', { timeout: 30000 }, async () => {
     const who = uniqueLogin('tiny');
     const req = rawPost('/api/v1/people', JSON.stringify(personBody(who)));

@@ -86,7 +86,7 @@ unset EGOV_DB EGOV_LISTEN EGOV_CONFIG EGOV_BODY_MAX EGOV_RATE_LIMIT EGOV_LOGIN_S
       EGOV_SESSION_TTL_MIN EGOV_TIMEZONE EGOV_ADMIN_PASSWORD EGOV_USER_PASSWORD
 
 files=()
-for name in ${EGOV_BB_ONLY:-hostile login cli metrics openapi valgrind}; do
+for name in ${EGOV_BB_ONLY:-hostile concurrency login cli metrics openapi valgrind}; do
   files+=("$here/$name.test.mjs")
 done
 
