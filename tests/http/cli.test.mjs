@@ -227,3 +227,72 @@ describe('egov user add / passwd / disable against a running server', () => {
     assert.equal(v.status, 0, `the chain holds after CLI and API writes: ${v.stdout}`);
   });
 });
+
+describe('egov serve configuration: flags > EGOV_* > INI, bad values refused', () => {
+  let dir;
+  let dbFile;
+  before(() => {
+    dir = tmpDir('cli-config');
+    dbFile = demoStore(dir);
+    fs.writeFileSync(path.join(dir, 'egov.ini'), '; test settings\n[egov]\nbody_max = 1100\n');
+  });
+
+  /** Is a body of n bytes refused as too large by a server started this way? */
+  async function refuses(n, { args = [], env = {} }) {
+    const srv = await startServer({ dbFile, args: ['--config', path.join(dir, 'egov.ini'), ...args], env });
+    try {
+      const r = await request(srv, 'POST', '/api/v1/session', {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: 'gz.admin', password: 'p'.repeat(n - 40) }),
+      });
+      return r.status === 413;
+    } finally {
+      await srv.stop();
+    }
+  }
+
+  test('body_max comes from the flag, else the environment, else the INI file', { timeout: 60000 }, async () => {
+    assert.equal(await refuses(1500, {}), true, 'INI body_max = 1100 refuses 1500 bytes');
+    assert.equal(await refuses(1000, {}), false, 'INI body_max = 1100 accepts 1000 bytes');
+    assert.equal(await refuses(1500, { env: { EGOV_BODY_MAX: '2100' } }), false, 'EGOV_BODY_MAX=2100 beats the INI file');
+    assert.equal(await refuses(2500, { env: { EGOV_BODY_MAX: '2100' } }), true, 'EGOV_BODY_MAX=2100 refuses 2500 bytes');
+    assert.equal(await refuses(2500, { env: { EGOV_BODY_MAX: '2100' }, args: ['--body-max', '3100'] }), false,
+      '--body-max 3100 beats the environment');
+  });
+
+  test('bad settings exit 2 (and a taken port non-zero) at once, without serving', { timeout: 60000 }, async () => {
+    const net = await import('node:net');
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const taken = blocker.address().port;
+    fs.writeFileSync(path.join(dir, 'bad.ini'), '[egov]\nno_such_key = 1\n');
+    try {
+      const db = `sqlite:${dbFile}`;
+      const cases = [
+        [['--body-max', 'abc'], {}, 2],
+        [['--body-max', '10'], {}, 2],
+        [['--rate-limit', '-1'], {}, 2],
+        [['--login-lock-after', 'many'], {}, 2],
+        [['--listen', 'nonsense'], {}, 2],
+        [['--config', path.join(dir, 'bad.ini')], {}, 2],
+        [['--config', path.join(dir, 'missing.ini')], {}, 2],
+        [[], { EGOV_BODY_MAX: 'zz' }, 2],
+      ];
+      for (const [args, env, want] of cases) {
+        const r = runCli(['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], { env, timeoutMs: 10000 });
+        assert.equal(r.signal, null, `egov serve ${args.join(' ')} ${JSON.stringify(env)} did not exit by itself`);
+        assert.equal(r.status, want, `egov serve ${args.join(' ')} ${JSON.stringify(env)}: exit ${r.status} ${r.stderr}`);
+        assert.doesNotMatch(r.stdout, /listening/);
+        assert.ok(r.stderr.trim().length > 0, 'and says why');
+      }
+      const busy = runCli(['serve', '--db', db, '--listen', `127.0.0.1:${taken}`], { timeoutMs: 10000 });
+      assert.equal(busy.signal, null, 'a taken port does not hang');
+      assert.notEqual(busy.status, 0, `a taken port: exit ${busy.status}`);
+      assert.match(busy.stderr, /in use|listen/i);
+      const scheme = runCli(['serve', '--db', 'mysql://x/y', '--listen', '127.0.0.1:0'], { timeoutMs: 10000 });
+      assert.notEqual(scheme.status, 0, 'an unknown store scheme');
+    } finally {
+      blocker.close();
+    }
+  });
+});
