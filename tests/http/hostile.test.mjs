@@ -325,6 +325,26 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
     await assertVictimUnchanged();
   });
 
+  test('API answers, errors included, carry nosniff, no-store and their request id', { timeout: 10000 }, async () => {
+    const answers = [
+      await request(srv, 'GET', '/api/v1/session', { headers: admin.bearer }),
+      await request(srv, 'GET', '/api/v1/session'),
+      await request(srv, 'GET', '/api/v1/nope'),
+      await request(srv, 'POST', '/api/v1/people', { headers: authJson(), body: '{' }),
+      await request(srv, 'PUT', '/healthz'),
+    ];
+    for (const r of answers) {
+      const what = `${r.status} ${r.text.slice(0, 60)}`;
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', what);
+      assert.match(r.headers['cache-control'] || '', /no-store/, what);
+      assert.match(r.headers['x-request-id'] || '', /^[0-9a-f]{16,}$/, what);
+      if (r.status >= 400) assert.equal(r.json.request_id, r.headers['x-request-id'], `${what}: problem.request_id = X-Request-Id`);
+    }
+    assert.equal(answers[1].headers['www-authenticate'], 'Bearer realm="egov"', '401 names the scheme');
+    const ids = new Set(answers.map((r) => r.headers['x-request-id']));
+    assert.equal(ids.size, answers.length, 'request ids are unique');
+  });
+
   // --- headers and transport ----------------------------------------------------------------
 
   test('a huge header and a flood of headers get a 4xx and the connection is closed', { timeout: 20000 }, async () => {

@@ -83,6 +83,25 @@ describe('login slow-down and lock-out', () => {
     assert.ok(other.token.startsWith('egv_'));
   });
 
+  test('the session cookie is HttpOnly, SameSite=Strict, Path=/, and logout clears it', { timeout: 15000 }, async () => {
+    const r = await request(srv, 'POST', '/api/v1/session', { body: { login: 'gz.admin', password: DEMO_PASSWORD } });
+    assert.equal(r.status, 201, r.text);
+    const cookie = [].concat(r.headers['set-cookie'] || [])[0] || '';
+    assert.match(cookie, new RegExp(`^egov_session=${r.json.token};`), 'the cookie carries the token');
+    for (const attr of [/;\s*HttpOnly/i, /;\s*SameSite=Strict/i, /;\s*Path=\//, /;\s*Max-Age=\d+/]) {
+      assert.match(cookie, attr, `Set-Cookie ${cookie}`);
+    }
+    assert.match(r.json.csrf_token, /^[0-9a-f]{32}$/);
+    assert.notEqual(r.json.csrf_token, r.json.token);
+    const out = await request(srv, 'DELETE', '/api/v1/session', {
+      headers: { Cookie: `egov_session=${r.json.token}`, 'X-CSRF-Token': r.json.csrf_token },
+    });
+    assert.equal(out.status, 204, out.text);
+    assert.match([].concat(out.headers['set-cookie'] || [])[0] || '', /^egov_session=;.*Max-Age=0/);
+    assertProblem(await request(srv, 'GET', '/api/v1/session', { headers: { Authorization: `Bearer ${r.json.token}` } }),
+      401, { what: 'token after logout' });
+  });
+
   test('gz.admin reads login.failed and login.locked records in /api/v1/audit', { timeout: 30000 }, async () => {
     const admin = await login(srv, 'gz.admin');
     const read = async (action) => {
