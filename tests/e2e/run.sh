@@ -51,18 +51,27 @@ node "$here/lib/wait-ready.mjs" "$EGOV_E2E_URL" || { echo "e2e: the server did n
 echo "e2e: console at $EGOV_E2E_URL, screenshots of failures in $shots"
 
 # One node process per spec file, one after the other: each drives its own chromium.
+# The spec reporter for people, TAP into a file for the totals.
 passed=0; failed=0; failures=()
 for spec in "$here"/specs/*.test.mjs; do
   name=$(basename "$spec" .test.mjs)
-  if (cd "$here" && node --test "$spec"); then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+  tap="$work/$name.tap"
+  if ! (cd "$here" && node --test --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=tap --test-reporter-destination="$tap" "$spec"); then
+    failures+=("$name")
+  fi
+  p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # A spec file that died before reporting counts as a failure.
+  if [[ -z $p && -z $f ]] || { ((${#failures[@]})) && [[ ${failures[-1]} == "$name" && ${f:-0} -eq 0 ]]; }; then failed=$((failed + 1)); fi
 done
 echo
-if ((failed)); then
+if ((failed)) || ((${#failures[@]})); then
   echo "e2e: failed specs: ${failures[*]}"
   echo "e2e: screenshots of the failures: $shots"
   echo "e2e: server log (last lines):"; tail -n 30 "$work/serve.log"
 else
   rmdir "$shots" 2>/dev/null || true
 fi
-echo "spec files: $passed passed, $failed failed"
-((failed == 0))
+echo "e2e: $passed passed, $failed failed"
+((failed == 0)) && ((${#failures[@]} == 0))

@@ -86,9 +86,9 @@ const en: Shape<typeof zhCN> = {
   status: { active: 'Active', suspended: 'Suspended', revoked: 'Revoked' },
   team: { administrative: 'Administrative team', technical: 'Technical team' },
   perm: {
-    'institution.read': 'Read institutions', 'institution.write': 'Register and change institutions', 'qualification.write': 'Manage qualifications', 'relation.write': 'Declare interest relations',
-    'post.write': 'Define posts', 'person.read': 'Read people', 'person.write': 'Manage people', 'certificate.write': 'Manage certificates',
-    'audit.read': 'Read the audit log', 'audit.verify': 'Verify the audit chain',
+    institution_read: 'Read institutions', institution_write: 'Register and change institutions', qualification_write: 'Manage qualifications', relation_write: 'Declare interest relations',
+    post_write: 'Define posts', person_read: 'Read people', person_write: 'Manage people', certificate_write: 'Manage certificates',
+    audit_read: 'Read the audit log', audit_verify: 'Verify the audit chain',
   },
   qualKind: {
     security_service: 'Cybersecurity service', cloud_security_assessment: 'Cloud service security assessment', classified_protection: 'Classified protection assessment',
@@ -151,14 +151,14 @@ const en: Shape<typeof zhCN> = {
     empty: 'No audit record matches', changes: 'Changes', noChanges: 'No field changed', field: 'Field', before: 'Before', after: 'After', hash: 'Hash',
     requestId: 'Request', seq: 'No.', at: 'Time', clientIp: 'Client address',
     actions: {
-      'institution.create': 'Institution registered', 'institution.update': 'Institution changed', 'institution.delete': 'Institution deleted', 'person.create': 'Person added',
-      'person.update': 'Person changed', 'person.password': 'Password changed', 'post.create': 'Post defined', 'post.update': 'Post changed', 'post.delete': 'Post deleted',
-      'qualification.create': 'Qualification recorded', 'qualification.delete': 'Qualification removed', 'relation.create': 'Relation declared', 'relation.delete': 'Relation withdrawn',
-      'certificate.create': 'Certificate recorded', 'certificate.delete': 'Certificate removed', login: 'Login', 'login.failed': 'Failed login', 'login.locked': 'Login while locked',
-      'login.refused': 'Login refused', logout: 'Logout',
+      institution_create: 'Institution registered', institution_update: 'Institution changed', institution_delete: 'Institution deleted', person_create: 'Person added',
+      person_enable: 'Person enabled', person_disable: 'Person disabled', access_denied: 'Access denied', person_update: 'Person changed', person_password: 'Password changed', post_create: 'Post defined', post_update: 'Post changed', post_delete: 'Post deleted',
+      qualification_create: 'Qualification recorded', qualification_delete: 'Qualification removed', relation_create: 'Relation declared', relation_delete: 'Relation withdrawn',
+      certificate_create: 'Certificate recorded', certificate_delete: 'Certificate removed', login: 'Login', login_failed: 'Failed login', login_locked: 'Login while locked',
+      login_refused: 'Login refused', logout: 'Logout',
     },
     objects: {
-      institution: 'Institution', person: 'Person', post: 'Post', qualification: 'Qualification', interest_relation: 'Interest relation', certificate: 'Certificate', session: 'Session',
+      institution: 'Institution', person: 'Person', post: 'Post', qualification: 'Qualification', interest_relation: 'Interest relation', certificate: 'Certificate', session: 'Session', route: 'Route',
     },
   },
 };

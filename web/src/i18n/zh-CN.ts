@@ -81,9 +81,9 @@ export default {
   status: { active: '正常', suspended: '暂停', revoked: '撤销' },
   team: { administrative: '行政管理团队', technical: '技术团队' },
   perm: {
-    'institution.read': '查看机构', 'institution.write': '登记和修改机构', 'qualification.write': '管理资质', 'relation.write': '申报利益关系',
-    'post.write': '设置岗位', 'person.read': '查看人员', 'person.write': '管理人员', 'certificate.write': '管理证书',
-    'audit.read': '查阅审计日志', 'audit.verify': '核验审计链',
+    institution_read: '查看机构', institution_write: '登记和修改机构', qualification_write: '管理资质', relation_write: '申报利益关系',
+    post_write: '设置岗位', person_read: '查看人员', person_write: '管理人员', certificate_write: '管理证书',
+    audit_read: '查阅审计日志', audit_verify: '核验审计链',
   },
   qualKind: {
     security_service: '网络安全服务资质', cloud_security_assessment: '云计算服务安全评估', classified_protection: '等级保护测评资质',
@@ -146,14 +146,14 @@ export default {
     empty: '没有符合条件的审计记录', changes: '变更内容', noChanges: '无字段变更', field: '字段', before: '变更前', after: '变更后', hash: '哈希',
     requestId: '请求编号', seq: '序号', at: '时间', clientIp: '来源地址',
     actions: {
-      'institution.create': '登记机构', 'institution.update': '修改机构', 'institution.delete': '删除机构', 'person.create': '新增人员',
-      'person.update': '修改人员', 'person.password': '修改密码', 'post.create': '设置岗位', 'post.update': '修改岗位', 'post.delete': '删除岗位',
-      'qualification.create': '登记资质', 'qualification.delete': '删除资质', 'relation.create': '申报利益关系', 'relation.delete': '撤回利益关系',
-      'certificate.create': '登记证书', 'certificate.delete': '删除证书', login: '登录', 'login.failed': '登录失败', 'login.locked': '锁定期间尝试登录',
-      'login.refused': '拒绝登录', logout: '退出登录',
+      institution_create: '登记机构', institution_update: '修改机构', institution_delete: '删除机构', person_create: '新增人员',
+      person_enable: '启用人员', person_disable: '停用人员', access_denied: '越权访问被拒绝', person_update: '修改人员', person_password: '修改密码', post_create: '设置岗位', post_update: '修改岗位', post_delete: '删除岗位',
+      qualification_create: '登记资质', qualification_delete: '删除资质', relation_create: '申报利益关系', relation_delete: '撤回利益关系',
+      certificate_create: '登记证书', certificate_delete: '删除证书', login: '登录', login_failed: '登录失败', login_locked: '锁定期间尝试登录',
+      login_refused: '拒绝登录', logout: '退出登录',
     },
     objects: {
-      institution: '机构', person: '人员', post: '岗位', qualification: '资质', interest_relation: '利益关系', certificate: '证书', session: '会话',
+      institution: '机构', person: '人员', post: '岗位', qualification: '资质', interest_relation: '利益关系', certificate: '证书', session: '会话', route: '接口',
     },
   },
 };
