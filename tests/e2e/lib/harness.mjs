@@ -83,6 +83,9 @@ export async function settled(page) {
 /* axe-core in the page: serious and critical violations of WCAG 2 A/AA. */
 export async function axe(page) {
   await settled(page);
+  // Element Plus fades tags and messages in: scan the finished state, not a frame mid-transition.
+  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const has = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!has) await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(async () => {
