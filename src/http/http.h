@@ -58,7 +58,8 @@ typedef int (*handler_fn)(struct ctx *ctx, struct req *rq, struct resp *rs);
 enum scope_rule {
     SCOPE_NONE,       /* lists and creations: the service scopes by the caller */
     SCOPE_INST_PATH,  /* params[0] is an institution */
-    SCOPE_PERSON_PATH /* params[0] is a person */
+    SCOPE_PERSON_PATH, /* params[0] is a person */
+    SCOPE_POOL_PATH    /* params[0] is a resource pool */
 };
 
 enum route_flag {

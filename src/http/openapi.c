@@ -93,6 +93,35 @@ static const struct {
      ",\"changes\":{\"type\":\"object\"},\"client_ip\":" STR ",\"request_id\":" STR ",\"hash\":" STR
      "}}"},
     {"AuditPage", PAGE("AuditRecord")},
+    {"ResourceKind", "{\"type\":\"object\",\"properties\":{\"kind\":" STR ",\"units\":{\"type\":"
+                     "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":" STR
+                     ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
+    {"ResourceKindPage", PAGE("ResourceKind")},
+    {"Pool", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
+             ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
+             ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
+             ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR
+             ",\"latest_test\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS
+             ",\"version\":" INT "}}"},
+    {"PoolPage", PAGE("Pool")},
+    {"Allocation", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID
+                   ",\"user_id\":" ID ",\"user_name\":" STR ",\"application\":" STR
+                   ",\"quantity\":" INT ",\"status\":" STR ",\"use_by\":" STR
+                   ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
+                   ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"AllocationPage", PAGE("Allocation")},
+    {"ConformityTest", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID
+                       ",\"pool_name\":" STR ",\"provider_id\":" ID ",\"evaluator_id\":" ID
+                       ",\"evaluator_name\":" STR ",\"assigned_by\":" OPT_ID ",\"status\":" STR
+                       ",\"findings\":" STR ",\"report_ref\":" STR ",\"tested_on\":" STR
+                       ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"ConformityTestPage", PAGE("ConformityTest")},
+    {"Publication", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"items\":" INT
+                    "}}"},
+    {"Edition", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"publisher_id\":" ID
+                ",\"publisher_name\":" STR ",\"published_at\":" TS ",\"items\":" INT
+                ",\"key_id\":" STR ",\"signature\":" STR "}}"},
+    {"EditionPage", PAGE("Edition")},
     {"AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                      ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
@@ -109,6 +138,10 @@ static const struct {
     {"/api/v1/certificates", "person_id,kind,expiring_before"},
     {"/api/v1/people/{id}/certificates", "kind,expiring_before"},
     {"/api/v1/audit", "actor_id,object_type,object_id,action,from,to"},
+    {"/api/v1/resource-pools", "provider_id,kind,region,status"},
+    {"/api/v1/resource-pools/{id}/allocations", "pool_id,user_id,status,reclaimable"},
+    {"/api/v1/allocations", "pool_id,user_id,status,reclaimable"},
+    {"/api/v1/conformity-tests", "pool_id,status"},
 };
 
 static const char *const tags[][2] = {
@@ -121,6 +154,10 @@ static const char *const tags[][2] = {
     {"people", "People in the two teams (T5-5.2b)"},
     {"certificates", "Certificates of people (T5-9.2b)"},
     {"audit", "The hash-chained audit trail"},
+    {"resources", "Resource pools of providers (T5-6.1, T5-6.2b)"},
+    {"allocations", "Capacity allocated to user agencies: configure, adjust, expand, release"},
+    {"conformity-tests", "Conformity tests by independent evaluators (T5-6.2c, T5-8.2f)"},
+    {"catalogues", "Signed, public catalogue editions"},
 };
 
 static json_t *ref(const char *schema)

@@ -12,6 +12,7 @@
 #include "domain/audit/audit_http.h"
 #include "domain/auth/auth_http.h"
 #include "domain/org/org_http.h"
+#include "domain/resource/resource_http.h"
 #include "core/banned.h"
 
 #define PUB  RF_PUBLIC
@@ -19,6 +20,7 @@
 #define INST SCOPE_INST_PATH
 #define PERS SCOPE_PERSON_PATH
 #define NONE SCOPE_NONE
+#define POOL SCOPE_POOL_PATH
 
 /* clang-format off */
 const struct route routes[] = {
@@ -59,6 +61,25 @@ const struct route routes[] = {
     {"GET", "/api/v1/certificates", person_http_all_certificates, "person.read", NONE, 0, "certificates", "Certificates in your jurisdiction (e.g. expiring_before)", NULL, NULL, "CertificatePage", 200},
 
     {"GET", "/api/v1/audit", audit_http_list, "audit.read", NONE, 0, "audit", "Read the audit trail of your jurisdiction", NULL, NULL, "AuditPage", 200},
+    {"GET", "/api/v1/resource-kinds", resource_http_kinds, "resource.read", NONE, 0, "resources", "Resource kinds and their units (T5-6.1)", NULL, NULL, "ResourceKindPage", 200},
+    {"GET", "/api/v1/resource-pools", resource_http_pools, "resource.read", NONE, 0, "resources", "Resource pools you provide, supervise, test or use", NULL, NULL, "PoolPage", 200},
+    {"POST", "/api/v1/resource-pools", resource_http_pool_create, "pool.write", NONE, BODY, "resources", "Create a resource pool of your provider", pool_create_spec, "PoolCreate", "Pool", 201},
+    {"GET", "/api/v1/resource-pools/{id}", resource_http_pool, "resource.read", POOL, 0, "resources", "Read a resource pool", NULL, NULL, "Pool", 200},
+    {"PATCH", "/api/v1/resource-pools/{id}", resource_http_pool_update, "pool.write", POOL, BODY, "resources", "Change a resource pool", pool_patch_spec, "PoolPatch", "Pool", 200},
+    {"GET", "/api/v1/resource-pools/{id}/allocations", resource_http_pool_allocations, "resource.read", POOL, 0, "allocations", "Allocations of a pool", NULL, NULL, "AllocationPage", 200},
+    {"POST", "/api/v1/resource-pools/{id}/allocations", resource_http_configure, "allocation.write", POOL, BODY, "allocations", "Configure: allocate capacity to a user agency (配置)", allocation_spec, "AllocationCreate", "Allocation", 201},
+    {"POST", "/api/v1/resource-pools/{id}/allocations/{aid}/changes", resource_http_change, "allocation.write", POOL, BODY, "allocations", "Adjust, expand or release an allocation (调整、扩容、释放)", allocation_change_spec, "AllocationChange", "Allocation", 200},
+    {"POST", "/api/v1/resource-pools/{id}/allocations/{aid}/first-use", resource_http_first_use, "allocation.write", POOL, BODY, "allocations", "Record the first use of an allocation", allocation_use_spec, "AllocationUse", "Allocation", 200},
+    {"GET", "/api/v1/allocations", resource_http_allocations, "resource.read", NONE, 0, "allocations", "Allocations you can see (reclaimable=true: unused past their date)", NULL, NULL, "AllocationPage", 200},
+    {"POST", "/api/v1/resource-pools/{id}/conformity-tests", resource_http_assign, "test.assign", POOL, BODY, "conformity-tests", "Assign an independent evaluator to test a pool (T5-6.2c, T5-8.2f)", conformity_assign_spec, "ConformityAssign", "ConformityTest", 201},
+    {"GET", "/api/v1/conformity-tests", resource_http_tests, "resource.read", NONE, 0, "conformity-tests", "Conformity tests (an evaluator's queue)", NULL, NULL, "ConformityTestPage", 200},
+    {"PATCH", "/api/v1/conformity-tests/{id}", resource_http_record, "test.record", NONE, BODY, "conformity-tests", "Record the result of an assigned test", conformity_record_spec, "ConformityRecord", "ConformityTest", 200},
+    {"POST", "/api/v1/catalogues/resources/editions", resource_http_publish, "catalogue.publish", NONE, 0, "catalogues", "Publish a signed edition of the catalogue of conformant resources", NULL, NULL, "Publication", 201},
+    {"GET", "/api/v1/catalogues/resources/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the resource catalogue (public)", NULL, NULL, "EditionPage", 200},
+    {"GET", "/api/v1/catalogues/resources/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/resources/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of an edition (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
+
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},
 };
 /* clang-format on */

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "core/arena.h"
 #include "domain/org/org.h"
+#include "domain/resource/resource.h"
 #include "http/http.h"
 
 #ifndef EGOV_SOURCE_DIR
@@ -96,7 +97,50 @@ static void test_every_route_is_documented(void **state)
     }
 }
 
-static int64_t target_person;
+static int64_t target_person, target_pool;
+
+static int64_t fresh_pool(void)
+{
+    struct pool_input in;
+    struct pool out;
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.has = POOL_F_PROVIDER;
+    in.v.provider_id = T->p;
+    in.v.name = arena_printf(c->arena, "资源池%d", ++T->serial);
+    in.v.kind = "compute";
+    in.v.unit = "vcpu";
+    in.v.specification = "2.6GHz x86";
+    in.v.capacity = 1000000;
+    in.v.region = "520000";
+    in.v.security_level = 3;
+    if (pool_create(c, &in, &out) < 0)
+        fail_msg("pool: %s", c->err.message);
+    return out.id;
+}
+
+static int64_t fresh_allocation(void)
+{
+    struct allocation in, out;
+    struct ctx *c = th_ctx();
+    memset(&in, 0, sizeof(in));
+    in.user_id = T->u1;
+    in.application = "矩阵应用";
+    in.quantity = 2;
+    if (allocation_configure(c, target_pool, &in, &out) < 0)
+        fail_msg("allocation: %s", c->err.message);
+    return out.id;
+}
+
+static int64_t fresh_test(void)
+{
+    struct conformity_test out;
+    int64_t pool = fresh_pool();
+    struct ctx *c = th_ctx();
+    if (conformity_assign(c, pool, T->e, &out) < 0)
+        fail_msg("test: %s", c->err.message);
+    return out.id;
+}
 
 static int64_t fresh_post(void)
 {
@@ -202,6 +246,37 @@ static struct th_resp *run_cell(const char *route, int caller)
             BODY("{\"name\":\"岗位%d\",\"duties\":\"负责测试\"}", ++T->serial);
         else if (IS("PATCH /api/v1/institutions/{id}/posts/{pid}"))
             BODY("{\"duties\":\"新的职责\"}");
+    } else if (IS("POST /api/v1/resource-pools")) {
+        BODY("{\"name\":\"矩阵资源池%d\",\"kind\":\"storage\",\"unit\":\"object_gib\","
+             "\"specification\":\"三副本\",\"capacity\":1000,\"region\":\"520000\","
+             "\"security_level\":2}",
+             ++T->serial);
+    } else if (strstr(route, "/resource-pools/{id}")) {
+        int64_t pool = strstr(route, "conformity-tests") ? fresh_pool() : target_pool;
+        PATH("/api/v1/resource-pools/%lld%s", (long long)pool, strstr(pattern, "{id}") + 4);
+        char *sub = strstr(path, "{aid}");
+        if (sub) {
+            char rest[128];
+            snprintf(rest, sizeof(rest), "%s", sub + 5);
+            snprintf(sub, sizeof(path) - (size_t)(sub - path), "%lld%s",
+                     (long long)fresh_allocation(), rest);
+        }
+        if (IS("PATCH /api/v1/resource-pools/{id}"))
+            BODY("{\"specification\":\"2.6GHz x86, 超线程\"}");
+        else if (IS("POST /api/v1/resource-pools/{id}/allocations"))
+            BODY("{\"user_id\":%lld,\"application\":\"矩阵应用\",\"quantity\":1}",
+                 (long long)T->u1);
+        else if (strstr(route, "/changes"))
+            BODY("{\"op\":\"expand\",\"quantity\":1}");
+        else if (strstr(route, "/first-use"))
+            BODY("{}");
+        else if (strstr(route, "/conformity-tests"))
+            BODY("{\"evaluator_id\":%lld}", (long long)T->e);
+    } else if (IS("PATCH /api/v1/conformity-tests/{id}")) {
+        PATH("/api/v1/conformity-tests/%lld", (long long)fresh_test());
+        BODY("{\"result\":\"passed\",\"report_ref\":\"R-1\",\"tested_on\":\"2025-01-01\"}");
+    } else if (strstr(route, "{number}")) {
+        PATH("/api/v1/catalogues/resources/editions/1%s", strstr(pattern, "{number}") + 8);
     } else if (IS("POST /api/v1/people")) {
         BODY("{\"institution_id\":%lld,\"login\":\"%s\",\"name\":\"新人\",\"team\":"
              "\"technical\",\"password\":\"Long-Password-9\"}",
@@ -235,6 +310,10 @@ static void test_route_by_caller(void **state)
     (void)state;
     load_matrix();
     target_person = th_person(T->u1, false, "technical");
+    target_pool = fresh_pool();
+    fresh_allocation();
+    assert_status(
+        th_call("POST", "/api/v1/catalogues/resources/editions", &T->who[W_M_ADMIN], NULL), 201);
     for (int i = 0; i < n_rows; i++) {
         for (int c = 0; c < W_COUNT; c++) {
             const char *want = rows[i].expect[c];

@@ -61,20 +61,10 @@ int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
         institution_get(ctx, ctx->caller.institution_id, &i) < 0)
         return -1;
     json_t *perms = json_array();
-    static const char *const all[] = {"institution.read",
-                                      "institution.write",
-                                      "qualification.write",
-                                      "relation.write",
-                                      "post.write",
-                                      "person.read",
-                                      "person.write",
-                                      "certificate.write",
-                                      "audit.read",
-                                      "audit.verify",
-                                      NULL};
-    for (int k = 0; all[k]; k++)
-        if (org_may(ctx, all[k]))
-            json_array_append_new(perms, json_string(all[k]));
+    const char *perm;
+    for (int k = 0; (perm = org_permission(k)) != NULL; k++)
+        if (org_may(ctx, perm))
+            json_array_append_new(perms, json_string(perm));
     json_t *o = json_pack("{s:o,s:o,s:o,s:o}", "person", person_to_json(&p), "institution",
                           institution_brief(&i), "permissions", perms, "expires_at",
                           j_time(ctx->caller.session_expires_at));

@@ -25,13 +25,26 @@ static const struct policy {
     {"post.write", K_ALL, ADMIN_OR_POST},        {"person.read", K_ALL, ANY_MEMBER},
     {"person.write", K_ALL, ADMIN_OR_POST},      {"certificate.write", K_ALL, ADMIN_OR_POST},
     {"audit.read", K_M, ADMIN_OR_POST},          {"audit.verify", K_M, ADMIN_OR_POST},
+    {"resource.read", K_ALL, ANY_MEMBER},
+    {"pool.write", K_P, ADMIN_OR_POST},
+    {"allocation.write", K_P, ADMIN_OR_POST},
+    {"test.assign", K_M, ADMIN_OR_POST},
+    {"test.record", K_E, ADMIN_OR_POST},
+    {"catalogue.publish", K_M, ADMIN_OR_POST},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
 const char *const org_grantable[] = {
-    "institution.write", "qualification.write", "relation.write", "post.write", "person.write",
-    "certificate.write", "audit.read",          "audit.verify",   NULL,
+    "institution.write", "qualification.write", "relation.write", "post.write",
+    "person.write",      "certificate.write",   "audit.read",     "audit.verify",
+    "pool.write",        "allocation.write",    "test.assign",    "test.record",
+    "catalogue.publish", NULL,
 };
+
+const char *org_permission(int i)
+{
+    return i >= 0 && i < (int)(sizeof(policies) / sizeof(policies[0])) ? policies[i].perm : NULL;
+}
 
 static unsigned kind_bit(const char *kind)
 {

@@ -85,6 +85,9 @@ int institution_list(struct ctx *ctx, const struct institution_filter *f, const 
                      struct institution **items, int *n, struct page_info *info);
 /* ERR_NOT_FOUND when absent or outside what the caller may see. */
 int institution_get(struct ctx *ctx, int64_t id, struct institution *out);
+/* Reads an institution whatever the caller's jurisdiction: for references that cross it (the
+ * user agency of an allocation, an evaluator, a related party). ERR_NOT_FOUND when absent. */
+int institution_lookup(struct ctx *ctx, int64_t id, struct institution *out);
 int institution_create(struct ctx *ctx, const struct institution_input *in,
                        struct institution *out);
 /* if_match < 0: no precondition. */
@@ -109,6 +112,8 @@ void org_scope(const struct ctx *ctx, int64_t *root, int *max_depth);
 /* True when the caller's institution kind and admin flag or posts give permission perm
  * (default deny; the table is in jurisdiction.c and docs/permissions.md). */
 bool org_may(const struct ctx *ctx, const char *perm);
+/* The i-th permission of the policy table; NULL past the end. */
+const char *org_permission(int i);
 /* True when the caller holds permission perm through a post (see posts' grants). */
 bool org_caller_granted(const struct ctx *ctx, const char *perm);
 /* Institution that owns a person / post (0 when absent). */

@@ -1,0 +1,635 @@
+/*
+ * resource.c - the rules of resource pools, allocations, conformity tests and the catalogue of
+ * conformant resources.
+ *
+ * Capacity (T5-6.2b): a pool's `allocated` is changed only by one conditional UPDATE that
+ * refuses to pass capacity, so two requests racing for the last units cannot both win on either
+ * store. Independence (T5-8.2f): an evaluator with a declared interest relation with the pool's
+ * provider is never assigned to test it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "resource.h"
+#include "resource_store.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "domain/audit/audit.h"
+#include "domain/catalogue/catalogue.h"
+#include "domain/org/org.h"
+#include "domain/validate.h"
+#include "core/banned.h"
+
+const char *const resource_kinds[] = {"compute",     "storage",             "network",
+                                      "information", "application_support", "consulting",
+                                      NULL};
+const char *const pool_statuses[] = {"active", "suspended", "retired", NULL};
+
+/* T5-6.1: the kinds and the units they are measured in. */
+const struct resource_unit resource_units[] = {
+    {"vcpu", "compute", "虚拟CPU核", "vCPU"},
+    {"memory_gib", "compute", "内存(GiB)", "memory GiB"},
+    {"gpu", "compute", "GPU卡", "GPU"},
+    {"block_gib_ssd", "storage", "高性能块存储(GiB)", "block storage GiB, SSD"},
+    {"block_gib_hdd", "storage", "普通块存储(GiB)", "block storage GiB, HDD"},
+    {"object_gib", "storage", "对象存储(GiB)", "object storage GiB"},
+    {"file_gib", "storage", "文件存储(GiB)", "file storage GiB"},
+    {"backup_gib", "storage", "备份存储(GiB)", "backup storage GiB"},
+    {"bandwidth_mbps", "network", "带宽(Mbps)", "bandwidth Mbps"},
+    {"public_ip", "network", "公网IP", "public IP"},
+    {"load_balancer", "network", "负载均衡实例", "load balancer"},
+    {"dataset", "information", "数据集", "dataset"},
+    {"api_call_10k", "information", "接口调用(万次)", "API calls, 10k"},
+    {"db_instance", "application_support", "数据库实例", "database instance"},
+    {"middleware_instance", "application_support", "中间件实例", "middleware instance"},
+    {"container_vcpu", "application_support", "容器vCPU", "container vCPU"},
+    {"person_day", "consulting", "人天", "person-day"},
+};
+const int n_resource_units = (int)(sizeof(resource_units) / sizeof(resource_units[0]));
+
+#define MAX_QUANTITY 1000000000000000LL
+
+static int fail(struct ctx *ctx)
+{
+    ctx_tx_rollback(ctx);
+    return -1;
+}
+
+static bool unit_of_kind(const char *unit, const char *kind)
+{
+    for (int i = 0; unit && kind && i < n_resource_units; i++)
+        if (!strcmp(resource_units[i].code, unit))
+            return !strcmp(resource_units[i].kind, kind);
+    return false;
+}
+
+/* Pools of the caller's jurisdiction, plus those it tests or uses; 404 otherwise. */
+static int pool_visible(struct ctx *ctx, int64_t id)
+{
+    int64_t root;
+    int depth;
+    org_scope(ctx, &root, &depth);
+    int rc = resource_store_pool_visible(ctx, root, depth, id);
+    if (rc < 0)
+        return -1;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "resource pool not found");
+}
+
+int pool_access(struct ctx *ctx, int64_t id)
+{
+    return pool_visible(ctx, id);
+}
+
+int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id)
+{
+    struct pool p;
+    int rc = resource_store_pool_get(ctx, pool_id, &p);
+    if (rc < 0)
+        return -1;
+    *provider_id = rc ? p.provider_id : 0;
+    return 0;
+}
+
+int pool_get(struct ctx *ctx, int64_t id, struct pool *out)
+{
+    if (pool_visible(ctx, id) < 0)
+        return -1;
+    int rc = resource_store_pool_get(ctx, id, out);
+    if (rc < 0)
+        return -1;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "resource pool not found");
+}
+
+/* Writes to a pool belong to its provider alone. */
+static int own_pool(struct ctx *ctx, int64_t id, struct pool *out)
+{
+    if (pool_get(ctx, id, out) < 0)
+        return -1;
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
+        return err_set(&ctx->err, ERR_FORBIDDEN, "only the provider of %s may change it",
+                       out->name);
+    return 0;
+}
+
+int pool_list(struct ctx *ctx, const struct pool_filter *f, const struct page_req *p,
+              struct pool **items, int *n, struct page_info *info)
+{
+    int64_t root;
+    int depth;
+    bool more;
+    org_scope(ctx, &root, &depth);
+    if (resource_store_pool_list(ctx, root, depth, f, p, items, n) < 0)
+        return -1;
+    *n = page_keep(p, *n, &more);
+    info->next_cursor = more ? (*items)[*n - 1].id : 0;
+    info->total = -1;
+    if (p->want_total && resource_store_pool_count(ctx, root, depth, f, &info->total) < 0)
+        return -1;
+    return 0;
+}
+
+static void validate_pool(struct ctx *ctx, const struct pool *v)
+{
+    check_text(ctx, "name", v->name, 2, 100);
+    if (check_enum(ctx, "kind", v->kind, resource_kinds) == 0 && !unit_of_kind(v->unit, v->kind))
+        err_field(&ctx->err, "unit", "unit_of_kind",
+                  "%s is not a unit of %s resources (see GET /api/v1/resource-kinds)",
+                  v->unit ? v->unit : "(none)", v->kind);
+    check_text(ctx, "specification", v->specification, 1, 2000);
+    if (v->capacity <= 0 || v->capacity > MAX_QUANTITY)
+        err_field(&ctx->err, "capacity", "range", "capacity must be a positive whole quantity");
+    check_region(ctx, "region", v->region);
+    if (v->security_level < 1 || v->security_level > 4)
+        err_field(&ctx->err, "security_level", "range",
+                  "security_level is the classified-protection level 1 to 4 the pool is "
+                  "approved for");
+    check_enum(ctx, "status", v->status, pool_statuses);
+}
+
+static void diff_pool(struct audit_changes *c, const struct pool *a, const struct pool *b)
+{
+    audit_change_str(c, "name", a ? a->name : NULL, b->name);
+    audit_change_str(c, "kind", a ? a->kind : NULL, b->kind);
+    audit_change_str(c, "unit", a ? a->unit : NULL, b->unit);
+    audit_change_str(c, "specification", a ? a->specification : NULL, b->specification);
+    audit_change_int(c, "capacity", a ? a->capacity : 0, b->capacity, a != NULL);
+    audit_change_str(c, "region", a ? a->region : NULL, b->region);
+    audit_change_int(c, "security_level", a ? a->security_level : 0, b->security_level,
+                     a != NULL);
+    audit_change_str(c, "status", a ? a->status : NULL, b->status);
+}
+
+int pool_create(struct ctx *ctx, const struct pool_input *in, struct pool *out)
+{
+    struct pool v = in->v;
+    struct institution provider;
+    if (!(in->has & POOL_F_PROVIDER) || !v.provider_id)
+        v.provider_id = ctx->caller.institution_id;
+    if (!v.status)
+        v.status = "active";
+    validate_pool(ctx, &v);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0)
+        return -1;
+    if (institution_get(ctx, v.provider_id, &provider) < 0 ||
+        strcmp(provider.kind, "provider") != 0 ||
+        (!ctx->caller.is_system && v.provider_id != ctx->caller.institution_id)) {
+        err_clear(&ctx->err);
+        err_field(&ctx->err, "provider_id", "own_provider",
+                  "a pool belongs to the provider that creates it");
+        return fail(ctx);
+    }
+    v.id = id_new();
+    v.allocated = 0;
+    v.provider_name = provider.name;
+    v.latest_test = "";
+    v.created_at = v.updated_at = time_now_ms();
+    v.version = 1;
+    struct audit_changes *ch = audit_changes_new(ctx);
+    diff_pool(ch, NULL, &v);
+    if (resource_store_pool_insert(ctx, &v) < 0) {
+        if (ctx->err.kind == ERR_CONFLICT) {
+            err_clear(&ctx->err);
+            err_field_as(&ctx->err, ERR_CONFLICT, "name", "unique",
+                         "the provider already has a pool named %s", v.name);
+        }
+        return fail(ctx);
+    }
+    if (audit_append(ctx, "pool.create", "resource_pool", v.id, v.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_input *in,
+                struct pool *out)
+{
+    struct pool cur, v;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, id, &cur) < 0)
+        return fail(ctx);
+    if (if_match >= 0 && if_match != cur.version) {
+        err_set(&ctx->err, ERR_PRECONDITION, "the pool was changed by someone else (now at "
+                                             "version %d); reload it",
+                cur.version);
+        return fail(ctx);
+    }
+    v = cur;
+    if (in->has & POOL_F_NAME)
+        v.name = in->v.name;
+    if (in->has & POOL_F_SPEC)
+        v.specification = in->v.specification;
+    if (in->has & POOL_F_CAPACITY)
+        v.capacity = in->v.capacity;
+    if (in->has & POOL_F_REGION)
+        v.region = in->v.region;
+    if (in->has & POOL_F_LEVEL)
+        v.security_level = in->v.security_level;
+    if (in->has & POOL_F_STATUS)
+        v.status = in->v.status;
+    if (in->has & (POOL_F_KIND | POOL_F_UNIT | POOL_F_PROVIDER))
+        err_field(&ctx->err, in->has & POOL_F_KIND ? "kind" : in->has & POOL_F_UNIT ? "unit"
+                                                                                    : "provider_id",
+                  "immutable", "kind, unit and provider of a pool never change");
+    validate_pool(ctx, &v);
+    if (!ctx->err.kind && v.capacity < cur.allocated)
+        err_field_as(&ctx->err, ERR_CONFLICT, "capacity", "below_allocated",
+                     "%lld units are allocated; capacity cannot go below that",
+                     (long long)cur.allocated);
+    if (ctx->err.kind)
+        return fail(ctx);
+    v.updated_at = time_now_ms();
+    int rc = resource_store_pool_update(ctx, &v, cur.version);
+    if (rc <= 0) {
+        if (rc == 0)
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "the pool changed meanwhile (new allocations?); reload and try again");
+        return fail(ctx);
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    diff_pool(ch, &cur, &v);
+    if (audit_append(ctx, "pool.update", "resource_pool", id, v.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    *out = v;
+    return 0;
+}
+
+/* ---------- allocations ---------- */
+
+static int take(struct ctx *ctx, const struct pool *p, int64_t delta)
+{
+    int rc = resource_store_pool_take(ctx, p->id, delta);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        struct pool now;
+        if (resource_store_pool_get(ctx, p->id, &now) <= 0)
+            return ctx->err.kind ? -1 : err_set(&ctx->err, ERR_NOT_FOUND, "pool gone");
+        if (strcmp(now.status, "active") != 0)
+            return err_set(&ctx->err, ERR_CONFLICT, "the pool %s is %s: nothing can be allocated",
+                           now.name, now.status);
+        return err_field_as(&ctx->err, ERR_CONFLICT, "quantity", "capacity",
+                            "only %lld of %lld %s are free in %s; %lld asked",
+                            (long long)(now.capacity - now.allocated), (long long)now.capacity,
+                            now.unit, now.name, (long long)delta);
+    }
+    return 0;
+}
+
+int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
+                         struct allocation *out)
+{
+    struct allocation v = *in;
+    struct pool p;
+    struct institution user;
+    check_text(ctx, "application", v.application, 2, 100);
+    if (v.quantity <= 0 || v.quantity > MAX_QUANTITY)
+        err_field(&ctx->err, "quantity", "range", "quantity must be a positive whole number");
+    if (v.use_by && *v.use_by)
+        check_date(ctx, "use_by", v.use_by);
+    if (!v.user_id)
+        err_field(&ctx->err, "user_id", "required", "user_id names the user agency");
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0)
+        return fail(ctx);
+    /* The user agency lies outside the provider's own visibility. */
+    if (institution_lookup(ctx, v.user_id, &user) < 0 || strcmp(user.kind, "user") != 0 ||
+        strcmp(user.status, "active") != 0) {
+        if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
+            return fail(ctx);
+        err_clear(&ctx->err);
+        err_field(&ctx->err, "user_id", "user_agency",
+                  "allocations go to an active user agency (服务使用机构)");
+        return fail(ctx);
+    }
+    if (take(ctx, &p, v.quantity) < 0)
+        return fail(ctx);
+    v.id = id_new();
+    v.pool_id = pool_id;
+    v.user_name = user.name;
+    v.status = "active";
+    v.use_by = v.use_by ? v.use_by : "";
+    v.first_used_on = "";
+    v.created_at = v.updated_at = time_now_ms();
+    v.version = 1;
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "user_id", 0, v.user_id, false);
+    audit_change_int(ch, "quantity", 0, v.quantity, false);
+    audit_note(ch, "application", v.application);
+    if (resource_store_alloc_insert(ctx, &v) < 0 ||
+        resource_store_alloc_event(ctx, v.id, "configure", 0, v.quantity, NULL) < 0 ||
+        audit_append(ctx, "allocation.configure", "allocation", v.id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+static int load_allocation(struct ctx *ctx, int64_t pool_id, int64_t id, struct allocation *out)
+{
+    int rc = resource_store_alloc_get(ctx, id, today(ctx), out);
+    if (rc < 0)
+        return -1;
+    if (!rc || out->pool_id != pool_id)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "allocation not found");
+    return 0;
+}
+
+int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
+                      int64_t quantity, const char *reason, struct allocation *out)
+{
+    static const char *const ops[] = {"adjust", "expand", "release", NULL};
+    struct allocation cur, v;
+    struct pool p;
+    if (check_enum(ctx, "op", op, ops) < 0)
+        return -1;
+    if (strcmp(op, "release") != 0 && (quantity <= 0 || quantity > MAX_QUANTITY))
+        return err_field(&ctx->err, "quantity", "range",
+                         "quantity must be positive (use op=release to free everything)");
+    check_opt_text(ctx, "reason", reason, 500);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
+        load_allocation(ctx, pool_id, id, &cur) < 0)
+        return fail(ctx);
+    if (strcmp(cur.status, "active") != 0) {
+        err_set(&ctx->err, ERR_CONFLICT, "the allocation was released already");
+        return fail(ctx);
+    }
+    v = cur;
+    if (!strcmp(op, "adjust"))
+        v.quantity = quantity;
+    else if (!strcmp(op, "expand"))
+        v.quantity = cur.quantity + quantity;
+    else {
+        v.quantity = 0;
+        v.status = "released";
+    }
+    if (v.quantity != cur.quantity && take(ctx, &p, v.quantity - cur.quantity) < 0)
+        return fail(ctx);
+    v.updated_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "quantity", cur.quantity, v.quantity, true);
+    audit_change_str(ch, "status", cur.status, v.status);
+    if (reason && *reason)
+        audit_note(ch, "reason", reason);
+    if (resource_store_alloc_update(ctx, &v) < 0 ||
+        resource_store_alloc_event(ctx, id, op, cur.quantity, v.quantity, reason) < 0 ||
+        audit_append(ctx, arena_printf(ctx->arena, "allocation.%s", op), "allocation", id,
+                     p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    v.reclaimable = false;
+    *out = v;
+    return 0;
+}
+
+int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,
+                         struct allocation *out)
+{
+    struct allocation cur, v;
+    struct pool p;
+    if (!date || !*date)
+        date = today(ctx);
+    if (check_date(ctx, "first_used_on", date) < 0)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
+        load_allocation(ctx, pool_id, id, &cur) < 0)
+        return fail(ctx);
+    v = cur;
+    v.first_used_on = date;
+    v.updated_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "first_used_on", cur.first_used_on, date);
+    if (resource_store_alloc_update(ctx, &v) < 0 ||
+        audit_append(ctx, "allocation.used", "allocation", id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    v.reclaimable = false;
+    *out = v;
+    return 0;
+}
+
+int allocation_list(struct ctx *ctx, const struct allocation_filter *f,
+                    const struct page_req *p, struct allocation **items, int *n,
+                    struct page_info *info)
+{
+    int64_t root;
+    int depth;
+    bool more;
+    if (f->pool_id && pool_visible(ctx, f->pool_id) < 0)
+        return -1;
+    org_scope(ctx, &root, &depth);
+    if (resource_store_alloc_list(ctx, root, depth, today(ctx), f, p, items, n) < 0)
+        return -1;
+    *n = page_keep(p, *n, &more);
+    info->next_cursor = more ? (*items)[*n - 1].id : 0;
+    info->total = -1;
+    return 0;
+}
+
+/* ---------- conformity tests ---------- */
+
+int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
+                      struct conformity_test *out)
+{
+    struct pool p;
+    struct institution ev, provider;
+    bool related;
+    const char *kind = NULL;
+    if (!evaluator_id)
+        return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
+    if (ctx_tx_begin(ctx) < 0 || pool_get(ctx, pool_id, &p) < 0)
+        return fail(ctx);
+    if (institution_lookup(ctx, evaluator_id, &ev) < 0 || strcmp(ev.kind, "evaluator") != 0 ||
+        strcmp(ev.status, "active") != 0) {
+        if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
+            return fail(ctx);
+        err_clear(&ctx->err);
+        err_field(&ctx->err, "evaluator_id", "evaluator",
+                  "conformity tests are assigned to an active evaluation agency (服务评测机构)");
+        return fail(ctx);
+    }
+    if (institution_lookup(ctx, p.provider_id, &provider) < 0 ||
+        org_has_interest_relation(ctx, p.provider_id, evaluator_id, &related, &kind) < 0)
+        return fail(ctx);
+    if (related) {
+        /* T5-8.2f: the evaluator is an independent third party. */
+        err_field_as(&ctx->err, ERR_CONFLICT, "evaluator_id", "interest_relation",
+                     "%s has a declared %s interest relation with the provider %s and cannot "
+                     "test its resources (T5-8.2f)",
+                     ev.name, kind, provider.name);
+        return fail(ctx);
+    }
+    int open = resource_store_test_open(ctx, pool_id);
+    if (open != 0) {
+        if (open > 0)
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "a conformity test of %s is already under way; record it first", p.name);
+        return fail(ctx);
+    }
+    struct conformity_test t;
+    memset(&t, 0, sizeof(t));
+    t.id = id_new();
+    t.pool_id = pool_id;
+    t.pool_name = p.name;
+    t.provider_id = p.provider_id;
+    t.evaluator_id = evaluator_id;
+    t.evaluator_name = ev.name;
+    t.assigned_by = ctx->caller.person_id;
+    t.status = "assigned";
+    t.findings = t.report_ref = t.tested_on = "";
+    t.created_at = t.updated_at = time_now_ms();
+    t.version = 1;
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "pool_id", 0, pool_id, false);
+    audit_change_int(ch, "evaluator_id", 0, evaluator_id, false);
+    if (resource_store_test_insert(ctx, &t) < 0 ||
+        audit_append(ctx, "conformity.assign", "conformity_test", t.id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = t;
+    return 0;
+}
+
+int conformity_get(struct ctx *ctx, int64_t id, struct conformity_test *out)
+{
+    int rc = resource_store_test_get(ctx, id, out);
+    if (rc < 0)
+        return -1;
+    /* Visible to the assigned evaluator and to whoever sees the pool. */
+    if (rc && (ctx->caller.is_system || out->evaluator_id == ctx->caller.institution_id ||
+               pool_visible(ctx, out->pool_id) == 0))
+        return 0;
+    err_clear(&ctx->err);
+    return err_set(&ctx->err, ERR_NOT_FOUND, "conformity test not found");
+}
+
+int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test *in,
+                      struct conformity_test *out)
+{
+    static const char *const results[] = {"passed", "failed", NULL};
+    struct conformity_test cur, v;
+    check_enum(ctx, "result", in->status, results);
+    check_text(ctx, "report_ref", in->report_ref, 1, 100);
+    if (check_date(ctx, "tested_on", in->tested_on) == 0 && strcmp(in->tested_on, today(ctx)) > 0)
+        err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
+    check_opt_text(ctx, "findings", in->findings, 5000);
+    if (in->status && !strcmp(in->status, "failed") && (!in->findings || !*in->findings))
+        err_field(&ctx->err, "findings", "required", "a failed test names its findings");
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || conformity_get(ctx, id, &cur) < 0)
+        return fail(ctx);
+    if (!ctx->caller.is_system && cur.evaluator_id != ctx->caller.institution_id) {
+        err_set(&ctx->err, ERR_FORBIDDEN, "only the assigned evaluator %s records this test",
+                cur.evaluator_name);
+        return fail(ctx);
+    }
+    v = cur;
+    v.status = in->status;
+    v.findings = in->findings ? in->findings : "";
+    v.report_ref = in->report_ref;
+    v.tested_on = in->tested_on;
+    v.updated_at = time_now_ms();
+    int rc = resource_store_test_update(ctx, &v);
+    if (rc <= 0) {
+        if (rc == 0)
+            err_set(&ctx->err, ERR_CONFLICT, "the result of this test is recorded already (%s); "
+                                             "a new test must be assigned",
+                    cur.status);
+        return fail(ctx);
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "status", cur.status, v.status);
+    audit_note(ch, "report_ref", v.report_ref);
+    audit_note(ch, "tested_on", v.tested_on);
+    if (audit_append(ctx, "conformity.record", "conformity_test", id, cur.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    *out = v;
+    return 0;
+}
+
+int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status,
+                    const struct page_req *p, struct conformity_test **items, int *n,
+                    struct page_info *info)
+{
+    int64_t root;
+    int depth;
+    bool more;
+    if (pool_id && pool_visible(ctx, pool_id) < 0)
+        return -1;
+    org_scope(ctx, &root, &depth);
+    if (resource_store_test_list(ctx, root, depth, pool_id, status, p, items, n) < 0)
+        return -1;
+    *n = page_keep(p, *n, &more);
+    info->next_cursor = more ? (*items)[*n - 1].id : 0;
+    info->total = -1;
+    return 0;
+}
+
+/* ---------- the catalogue of conformant resources ---------- */
+
+static void decref(void *p)
+{
+    json_decref(p);
+}
+
+int resource_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_items)
+{
+    struct catalogue_row *rows;
+    struct institution me;
+    struct edition ed;
+    char when[40];
+    int n, number;
+    if (ctx_tx_begin(ctx) < 0 || institution_get(ctx, ctx->caller.institution_id, &me) < 0 ||
+        resource_store_catalogue(ctx, ctx->caller.institution_id, &rows, &n) < 0 ||
+        catalogue_next_number(ctx, "resources", &number) < 0)
+        return fail(ctx);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        const struct catalogue_row *r = &rows[i];
+        json_array_append_new(
+            items,
+            json_pack("{s:I,s:{s:I,s:s,s:s},s:s,s:s,s:s,s:s,s:I,s:s,s:i,s:{s:I,s:I,s:s,s:s,s:s}}",
+                      "pool_id", (json_int_t)r->pool.id, "provider", "id",
+                      (json_int_t)r->pool.provider_id, "name", r->pool.provider_name, "uscc",
+                      r->provider_uscc, "name", r->pool.name, "kind", r->pool.kind, "unit",
+                      r->pool.unit, "specification", r->pool.specification, "capacity",
+                      (json_int_t)r->pool.capacity, "region", r->pool.region, "security_level",
+                      (int)r->pool.security_level, "conformity_test", "id", (json_int_t)r->test_id,
+                      "evaluator_id", (json_int_t)r->evaluator_id, "evaluator",
+                      r->evaluator_name, "tested_on", r->tested_on, "report_ref",
+                      r->report_ref));
+    }
+    time_format(time_now_ms(), when, sizeof(when));
+    json_t *body = json_pack("{s:s,s:i,s:s,s:{s:I,s:s,s:s},s:o}", "catalogue", "resources",
+                             "edition", number, "published_at", when, "publisher", "id",
+                             (json_int_t)me.id, "name", me.name, "uscc", me.uscc, "items", items);
+    arena_defer(ctx->arena, decref, body);
+    char *txt = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *signed_text = arena_strdup(ctx->arena, txt);
+    free(txt);
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "edition", arena_printf(ctx->arena, "%d", number));
+    audit_note(ch, "items", arena_printf(ctx->arena, "%d", n));
+    if (catalogue_store_edition(ctx, "resources", signed_text, n, &ed) < 0 ||
+        audit_append(ctx, "catalogue.publish", "catalogue_edition", ed.id, me.id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *edition_number = ed.number;
+    *n_items = n;
+    return 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * resource.h - service resources (GB/T 34077.5 §6): resource kinds and their units (T5-6.1),
+ * provider pools with capacity, allocations to user agencies with the four operations of
+ * T5-6.2b (configure, adjust, expand, release), conformity tests by an evaluator the management
+ * institution assigns (T5-6.2c, independent per T5-8.2f), and the published catalogue of
+ * conformant resources.
+ *
+ * Same contract as org.h: ctx carries the caller; writes run in one transaction with their
+ * audit record; failures return -1 with ctx->err; results are arena-owned.
+ */
+#ifndef EGOV_RESOURCE_H
+#define EGOV_RESOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/page.h"
+
+struct ctx;
+
+extern const char *const resource_kinds[]; /* compute storage network information
+                                              application_support consulting */
+extern const char *const pool_statuses[];  /* active suspended retired */
+
+struct resource_unit {
+    const char *code; /* vcpu, memory_gib, block_gib_ssd, … */
+    const char *kind;
+    const char *name_zh;
+    const char *name_en;
+};
+
+extern const struct resource_unit resource_units[];
+extern const int n_resource_units;
+
+struct pool {
+    int64_t id, provider_id;
+    const char *provider_name; /* filled on read */
+    const char *name, *kind, *unit, *specification, *region, *status;
+    int64_t capacity, allocated;
+    int64_t security_level; /* 1..4; 64-bit because the body decoder writes JV_INT as int64_t */
+    const char *latest_test; /* "", assigned, passed, failed: the newest test's state */
+    int64_t created_at, updated_at;
+    int version;
+};
+
+enum pool_field {
+    POOL_F_PROVIDER = 1u << 0,
+    POOL_F_NAME = 1u << 1,
+    POOL_F_KIND = 1u << 2,
+    POOL_F_UNIT = 1u << 3,
+    POOL_F_SPEC = 1u << 4,
+    POOL_F_CAPACITY = 1u << 5,
+    POOL_F_REGION = 1u << 6,
+    POOL_F_LEVEL = 1u << 7,
+    POOL_F_STATUS = 1u << 8,
+};
+
+struct pool_input {
+    unsigned has;
+    struct pool v;
+};
+
+struct pool_filter {
+    int64_t provider_id;
+    const char *kind, *region, *status;
+};
+
+int pool_list(struct ctx *ctx, const struct pool_filter *f, const struct page_req *p,
+              struct pool **items, int *n, struct page_info *info);
+int pool_get(struct ctx *ctx, int64_t id, struct pool *out);
+int pool_create(struct ctx *ctx, const struct pool_input *in, struct pool *out);
+int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_input *in,
+                struct pool *out);
+/* 0 when the caller may see the pool (its provider is in their jurisdiction, or they test it or
+ * use it); ERR_NOT_FOUND otherwise. For the route guard. */
+int pool_access(struct ctx *ctx, int64_t id);
+/* The institution that owns a pool (0 when absent), for the route guard. */
+int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id);
+
+struct allocation {
+    int64_t id, pool_id, user_id;
+    const char *user_name; /* filled on read */
+    const char *application, *status, *use_by, *first_used_on;
+    int64_t quantity;
+    bool reclaimable; /* unused past use_by */
+    int64_t created_at, updated_at;
+    int version;
+};
+
+struct allocation_filter {
+    int64_t pool_id, user_id;
+    const char *status;
+    bool reclaimable_only;
+};
+
+/* configure: a new allocation of quantity units of the pool for a user agency. */
+int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
+                         struct allocation *out);
+/* op "adjust" sets the quantity, "expand" adds to it, "release" frees it all. Capacity is never
+ * exceeded, also when requests race for the last units. */
+int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
+                      int64_t quantity, const char *reason, struct allocation *out);
+/* Records the first use (so it is not flagged for reclamation). */
+int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,
+                         struct allocation *out);
+int allocation_list(struct ctx *ctx, const struct allocation_filter *f,
+                    const struct page_req *p, struct allocation **items, int *n,
+                    struct page_info *info);
+
+struct conformity_test {
+    int64_t id, pool_id, evaluator_id, assigned_by;
+    const char *evaluator_name, *pool_name; /* filled on read */
+    int64_t provider_id;                    /* filled on read */
+    const char *status, *findings, *report_ref, *tested_on;
+    int64_t created_at, updated_at;
+    int version;
+};
+
+/* Management assigns an evaluator; refused (409) when it has a declared interest relation with
+ * the pool's provider (T5-8.2f) or is not an evaluator. */
+int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
+                      struct conformity_test *out);
+/* The assigned evaluator records the result once: passed or failed, findings, report, date. */
+int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test *in,
+                      struct conformity_test *out);
+int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status,
+                    const struct page_req *p, struct conformity_test **items, int *n,
+                    struct page_info *info);
+int conformity_get(struct ctx *ctx, int64_t id, struct conformity_test *out);
+
+/* Publishes a new edition of the catalogue of conformant resources of the caller's
+ * jurisdiction: active pools whose newest conformity test passed. */
+int resource_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_items);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * resource_http.c - handlers of resource kinds, pools, allocations, conformity tests and the
+ * resource catalogue (including its public, signed editions).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "resource.h"
+#include "resource_http.h"
+#include "app.h"
+#include "core/arena.h"
+#include "domain/catalogue/catalogue.h"
+#include "http/handler_util.h"
+#include "http/jv.h"
+#include "core/banned.h"
+
+#define PI(f) offsetof(struct pool_input, v.f)
+const struct field_spec pool_create_spec[] = {
+    {"provider_id", JV_ID, 0, PI(provider_id), 0, POOL_F_PROVIDER, 0, NULL,
+     "defaults to the caller's own provider institution"},
+    {"name", JV_STRING, JV_REQUIRED, PI(name), 0, POOL_F_NAME, 100, NULL, NULL},
+    {"kind", JV_STRING, JV_REQUIRED, PI(kind), 0, POOL_F_KIND, 30, resource_kinds, "T5-6.1"},
+    {"unit", JV_STRING, JV_REQUIRED, PI(unit), 0, POOL_F_UNIT, 30, NULL,
+     "a unit of the kind: GET /api/v1/resource-kinds"},
+    {"specification", JV_STRING, JV_REQUIRED, PI(specification), 0, POOL_F_SPEC, 2000, NULL,
+     NULL},
+    {"capacity", JV_INT, JV_REQUIRED, PI(capacity), 0, POOL_F_CAPACITY, 0, NULL,
+     "total quantity in the unit"},
+    {"region", JV_STRING, JV_REQUIRED, PI(region), 0, POOL_F_REGION, 6, NULL, "GB/T 2260 code"},
+    {"security_level", JV_INT, JV_REQUIRED, PI(security_level), 0, POOL_F_LEVEL, 0, NULL,
+     "classified-protection level 1-4 the pool is approved for"},
+    {"status", JV_STRING, 0, PI(status), 0, POOL_F_STATUS, 20, pool_statuses, NULL},
+    JV_END,
+};
+const struct field_spec pool_patch_spec[] = {
+    {"name", JV_STRING, 0, PI(name), 0, POOL_F_NAME, 100, NULL, NULL},
+    {"specification", JV_STRING, 0, PI(specification), 0, POOL_F_SPEC, 2000, NULL, NULL},
+    {"capacity", JV_INT, 0, PI(capacity), 0, POOL_F_CAPACITY, 0, NULL,
+     "cannot go below what is allocated"},
+    {"region", JV_STRING, 0, PI(region), 0, POOL_F_REGION, 6, NULL, NULL},
+    {"security_level", JV_INT, 0, PI(security_level), 0, POOL_F_LEVEL, 0, NULL, NULL},
+    {"status", JV_STRING, 0, PI(status), 0, POOL_F_STATUS, 20, pool_statuses, NULL},
+    JV_END,
+};
+#undef PI
+
+#define A(f) offsetof(struct allocation, f)
+const struct field_spec allocation_spec[] = {
+    {"user_id", JV_ID, JV_REQUIRED, A(user_id), 0, 1, 0, NULL, "the user agency"},
+    {"application", JV_STRING, JV_REQUIRED, A(application), 0, 2, 100, NULL,
+     "the application system the resources serve"},
+    {"quantity", JV_INT, JV_REQUIRED, A(quantity), 0, 4, 0, NULL, NULL},
+    {"use_by", JV_STRING, 0, A(use_by), 0, 8, 10, NULL,
+     "agreed date of first use; unused after it, the allocation is flagged for reclamation"},
+    JV_END,
+};
+#undef A
+
+struct change_body {
+    const char *op;
+    int64_t quantity;
+    const char *reason;
+};
+static const char *const ops[] = {"adjust", "expand", "release", NULL};
+const struct field_spec allocation_change_spec[] = {
+    {"op", JV_STRING, JV_REQUIRED, offsetof(struct change_body, op), 0, 1, 10, ops,
+     "adjust sets the quantity, expand adds to it, release frees it"},
+    {"quantity", JV_INT, 0, offsetof(struct change_body, quantity), 0, 2, 0, NULL, NULL},
+    {"reason", JV_STRING, 0, offsetof(struct change_body, reason), 0, 4, 500, NULL, NULL},
+    JV_END,
+};
+
+struct use_body {
+    const char *first_used_on;
+};
+const struct field_spec allocation_use_spec[] = {
+    {"first_used_on", JV_STRING, 0, offsetof(struct use_body, first_used_on), 0, 1, 10, NULL,
+     "YYYY-MM-DD, default today"},
+    JV_END,
+};
+
+struct assign_body {
+    int64_t evaluator_id;
+};
+const struct field_spec conformity_assign_spec[] = {
+    {"evaluator_id", JV_ID, JV_REQUIRED, offsetof(struct assign_body, evaluator_id), 0, 1, 0,
+     NULL, "an evaluator without interest relation to the provider (T5-8.2f)"},
+    JV_END,
+};
+
+static const char *const results[] = {"passed", "failed", NULL};
+#define T(f) offsetof(struct conformity_test, f)
+const struct field_spec conformity_record_spec[] = {
+    {"result", JV_STRING, JV_REQUIRED, T(status), 0, 1, 10, results, NULL},
+    {"findings", JV_STRING, 0, T(findings), 0, 2, 5000, NULL, "required when failed"},
+    {"report_ref", JV_STRING, JV_REQUIRED, T(report_ref), 0, 4, 100, NULL, NULL},
+    {"tested_on", JV_STRING, JV_REQUIRED, T(tested_on), 0, 8, 10, NULL, "YYYY-MM-DD"},
+    JV_END,
+};
+#undef T
+
+int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    (void)rq;
+    json_t *kinds = json_array();
+    for (int k = 0; resource_kinds[k]; k++) {
+        json_t *units = json_array();
+        for (int u = 0; u < n_resource_units; u++)
+            if (!strcmp(resource_units[u].kind, resource_kinds[k]))
+                json_array_append_new(units, json_pack("{s:s,s:s,s:s}", "code",
+                                                       resource_units[u].code, "name_zh",
+                                                       resource_units[u].name_zh, "name_en",
+                                                       resource_units[u].name_en));
+        json_array_append_new(kinds, json_pack("{s:s,s:o}", "kind", resource_kinds[k], "units",
+                                               units));
+    }
+    struct page_info info = {0, json_array_size(kinds)};
+    return resp_json(ctx, rs, 200, j_page(kinds, &info));
+}
+
+static json_t *pool_to_json(const struct pool *p)
+{
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:s,s:s,s:o,s:o,s:i}",
+                     "id", (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id,
+                     "provider_name", p->provider_name ? p->provider_name : "", "name", p->name,
+                     "kind", p->kind, "unit", p->unit, "specification", p->specification,
+                     "capacity", (json_int_t)p->capacity, "allocated", (json_int_t)p->allocated,
+                     "free", (json_int_t)(p->capacity - p->allocated), "region", p->region,
+                     "security_level", (int)p->security_level, "status", p->status, "latest_test",
+                     p->latest_test ? p->latest_test : "", "created_at", j_time(p->created_at),
+                     "updated_at", j_time(p->updated_at), "version", p->version);
+}
+
+int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    static const char *const allowed[] = {"limit", "cursor", "total",  "provider_id",
+                                          "kind",  "region", "status", NULL};
+    struct pool_filter f;
+    struct page_req p;
+    struct page_info info;
+    struct pool *items;
+    int n;
+    memset(&f, 0, sizeof(f));
+    if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
+        q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
+        q_text(ctx, rq, "kind", 30, &f.kind) < 0 || q_text(ctx, rq, "region", 6, &f.region) < 0 ||
+        q_text(ctx, rq, "status", 20, &f.status) < 0 ||
+        pool_list(ctx, &f, &p, &items, &n, &info) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, pool_to_json(&items[i]));
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
+}
+
+int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool p;
+    if (pool_get(ctx, rq->params[0], &p) < 0)
+        return -1;
+    resp_etag(ctx, rs, p.id, p.version);
+    return resp_json(ctx, rs, 200, pool_to_json(&p));
+}
+
+int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_input in;
+    struct pool out;
+    memset(&in, 0, sizeof(in));
+    if (body_decode(ctx, rq, pool_create_spec, &in, &in.has) < 0 ||
+        pool_create(ctx, &in, &out) < 0)
+        return -1;
+    resp_etag(ctx, rs, out.id, out.version);
+    return resp_json(ctx, rs, 201, pool_to_json(&out));
+}
+
+int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_input in;
+    struct pool out;
+    int if_match;
+    memset(&in, 0, sizeof(in));
+    if (req_if_match(ctx, rq, &if_match) < 0 ||
+        body_decode(ctx, rq, pool_patch_spec, &in, &in.has) < 0 ||
+        pool_update(ctx, rq->params[0], if_match, &in, &out) < 0)
+        return -1;
+    resp_etag(ctx, rs, out.id, out.version);
+    return resp_json(ctx, rs, 200, pool_to_json(&out));
+}
+
+static json_t *allocation_to_json(const struct allocation *a)
+{
+    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
+                     (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
+                     (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
+                     "application", a->application, "quantity", (json_int_t)a->quantity,
+                     "status", a->status, "use_by", a->use_by ? a->use_by : "", "first_used_on",
+                     a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
+                     "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
+                     "version", a->version);
+}
+
+static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t pool)
+{
+    static const char *const allowed[] = {"limit",  "cursor",      "pool_id", "user_id",
+                                          "status", "reclaimable", NULL};
+    struct allocation_filter f;
+    struct page_req p;
+    struct page_info info;
+    struct allocation *items;
+    int n, reclaimable;
+    memset(&f, 0, sizeof(f));
+    if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
+        q_id(ctx, rq, "pool_id", &f.pool_id) < 0 || q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
+        q_text(ctx, rq, "status", 20, &f.status) < 0 ||
+        q_bool(ctx, rq, "reclaimable", &reclaimable) < 0)
+        return -1;
+    f.reclaimable_only = reclaimable == 1;
+    if (pool)
+        f.pool_id = pool;
+    if (allocation_list(ctx, &f, &p, &items, &n, &info) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, allocation_to_json(&items[i]));
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
+}
+
+int resource_http_pool_allocations(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    return list_allocations(ctx, rq, rs, rq->params[0]);
+}
+
+int resource_http_allocations(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    return list_allocations(ctx, rq, rs, 0);
+}
+
+int resource_http_configure(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct allocation in, out;
+    unsigned has;
+    memset(&in, 0, sizeof(in));
+    if (body_decode(ctx, rq, allocation_spec, &in, &has) < 0 ||
+        allocation_configure(ctx, rq->params[0], &in, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 201, allocation_to_json(&out));
+}
+
+int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct change_body b;
+    struct allocation out;
+    unsigned has;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, allocation_change_spec, &b, &has) < 0 ||
+        allocation_change(ctx, rq->params[0], rq->params[1], b.op, b.quantity, b.reason, &out) <
+            0)
+        return -1;
+    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+}
+
+int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct use_body b;
+    struct allocation out;
+    unsigned has;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, allocation_use_spec, &b, &has) < 0 ||
+        allocation_mark_used(ctx, rq->params[0], rq->params[1], b.first_used_on, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+}
+
+static json_t *test_to_json(const struct conformity_test *t)
+{
+    return json_pack("{s:I,s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id",
+                     (json_int_t)t->id, "pool_id", (json_int_t)t->pool_id, "pool_name",
+                     t->pool_name ? t->pool_name : "", "provider_id", (json_int_t)t->provider_id,
+                     "evaluator_id", (json_int_t)t->evaluator_id, "evaluator_name",
+                     t->evaluator_name ? t->evaluator_name : "", "assigned_by",
+                     j_id(t->assigned_by), "status", t->status, "findings", t->findings,
+                     "report_ref", t->report_ref, "tested_on", t->tested_on, "created_at",
+                     j_time(t->created_at), "updated_at", j_time(t->updated_at), "version",
+                     t->version);
+}
+
+int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct assign_body b;
+    struct conformity_test out;
+    unsigned has;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, conformity_assign_spec, &b, &has) < 0 ||
+        conformity_assign(ctx, rq->params[0], b.evaluator_id, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 201, test_to_json(&out));
+}
+
+int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    static const char *const allowed[] = {"limit", "cursor", "pool_id", "status", NULL};
+    struct page_req p;
+    struct page_info info;
+    struct conformity_test *items;
+    const char *status;
+    int64_t pool;
+    int n;
+    if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
+        q_id(ctx, rq, "pool_id", &pool) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
+        conformity_list(ctx, pool, status, &p, &items, &n, &info) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, test_to_json(&items[i]));
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
+}
+
+int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct conformity_test in, out;
+    unsigned has;
+    memset(&in, 0, sizeof(in));
+    if (body_decode(ctx, rq, conformity_record_spec, &in, &has) < 0 ||
+        conformity_record(ctx, rq->params[0], &in, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 200, test_to_json(&out));
+}
+
+int resource_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    int64_t number;
+    int n;
+    (void)rq;
+    if (resource_catalogue_publish(ctx, &number, &n) < 0)
+        return -1;
+    resp_header(ctx, rs, "Location",
+                arena_printf(ctx->arena, "/api/v1/catalogues/resources/editions/%lld",
+                             (long long)number));
+    return resp_json(ctx, rs, 201, json_pack("{s:I,s:i}", "edition", (json_int_t)number,
+                                             "items", n));
+}
+
+/* ---------- public catalogue reading ---------- */
+
+int catalogue_http_editions(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct edition *items;
+    int n;
+    (void)rq;
+    if (catalogue_list(ctx, "resources", &items, &n) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            arr, json_pack("{s:i,s:I,s:s,s:o,s:i,s:s,s:s}", "edition", items[i].number,
+                           "publisher_id", (json_int_t)items[i].publisher_id, "publisher_name",
+                           items[i].publisher_name, "published_at",
+                           j_time(items[i].published_at), "items", items[i].n_items, "key_id",
+                           items[i].key_id, "signature", items[i].signature));
+    struct page_info info = {0, n};
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
+}
+
+static int load_edition(struct ctx *ctx, struct req *rq, struct edition *e)
+{
+    int64_t publisher;
+    if (rq->params[0] > 1000000000 || q_id(ctx, rq, "publisher_id", &publisher) < 0)
+        return rq->params[0] > 1000000000 ? err_set(&ctx->err, ERR_NOT_FOUND, "no such edition")
+                                          : -1;
+    return catalogue_get(ctx, "resources", publisher, (int)rq->params[0], e);
+}
+
+/* The exact signed bytes, with the signature in headers; cacheable forever (immutable). */
+int catalogue_http_edition(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct edition e;
+    if (load_edition(ctx, rq, &e) < 0)
+        return -1;
+    rs->status = 200;
+    rs->content_type = "application/json; charset=utf-8";
+    rs->body = (char *)e.body;
+    rs->len = strlen(e.body);
+    resp_header(ctx, rs, "X-Egov-Signature", e.signature);
+    resp_header(ctx, rs, "X-Egov-Key-Id", e.key_id);
+    resp_header(ctx, rs, "Cache-Control", "public, max-age=31536000, immutable");
+    return 0;
+}
+
+int catalogue_http_signature(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct edition e;
+    if (load_edition(ctx, rq, &e) < 0)
+        return -1;
+    rs->status = 200;
+    rs->content_type = "text/plain; charset=us-ascii";
+    rs->body = arena_printf(ctx->arena, "%s\n", e.signature);
+    rs->len = strlen(rs->body);
+    return 0;
+}
+
+int catalogue_http_public_key(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    const char *pem, *kid;
+    (void)rq;
+    if (catalogue_public_key_pem(ctx, &pem, &kid) < 0)
+        return -1;
+    rs->status = 200;
+    rs->content_type = "application/x-pem-file";
+    rs->body = (char *)pem;
+    rs->len = strlen(pem);
+    resp_header(ctx, rs, "X-Egov-Key-Id", kid);
+    return 0;
+}
