@@ -6,7 +6,7 @@
 set -euo pipefail
 build=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
        libsodium-dev libinih-dev libcmocka-dev libxlsxwriter-dev nodejs npm)
-test=(postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
+test=(openssl postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
 bench=(wrk nginx-light postgresql)
 want=("${build[@]}")
 case "${1:-build}" in

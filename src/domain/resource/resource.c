@@ -232,10 +232,7 @@ int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_inp
         v.security_level = in->v.security_level;
     if (in->has & POOL_F_STATUS)
         v.status = in->v.status;
-    if (in->has & (POOL_F_KIND | POOL_F_UNIT | POOL_F_PROVIDER))
-        err_field(&ctx->err, in->has & POOL_F_KIND ? "kind" : in->has & POOL_F_UNIT ? "unit"
-                                                                                    : "provider_id",
-                  "immutable", "kind, unit and provider of a pool never change");
+    /* kind, unit and provider are not in the PATCH body: they never change. */
     validate_pool(ctx, &v);
     if (!ctx->err.kind && v.capacity < cur.allocated)
         err_field_as(&ctx->err, ERR_CONFLICT, "capacity", "below_allocated",
