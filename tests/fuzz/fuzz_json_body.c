@@ -61,8 +61,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* The brief's own list must be among them: a spec dropped from routes.c is a finding. */
     const struct field_spec *expected[] = {
         institution_create_spec, institution_patch_spec, qualification_spec, relation_spec,
-        post_create_spec, post_patch_spec, person_create_spec, person_patch_spec,
-        password_spec, certificate_spec, login_spec,
+        post_create_spec,        post_patch_spec,        person_create_spec, person_patch_spec,
+        password_spec,           certificate_spec,       login_spec,
     };
     for (size_t e = 0; e < sizeof(expected) / sizeof(expected[0]); e++) {
         size_t k = 0;
@@ -74,8 +74,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t k = 0; k < n_specs; k++)
         for (const struct field_spec *f = specs[k]; f->name; f++)
             if (f->off + sizeof(int64_t) > TARGET_SIZE || f->off2 + sizeof(int) > TARGET_SIZE) {
-                fprintf(stderr, "%s.%s lies beyond the %d-byte target\n", spec_names[k],
-                        f->name, TARGET_SIZE);
+                fprintf(stderr, "%s.%s lies beyond the %d-byte target\n", spec_names[k], f->name,
+                        TARGET_SIZE);
                 abort();
             }
     fprintf(stderr, "fuzz_json_body: %zu body specs from %d routes\n", n_specs, n_routes);

@@ -7,6 +7,7 @@
 #
 #   FUZZ_SECONDS=60 tests/fuzz/run.sh build-fuzz      longer runs (make fuzz: 120 s each)
 #   FUZZ_TARGETS="fuzz_time fuzz_uscc" ...            a subset
+#   FUZZ_FLAGS="-workers=2 -jobs=2" ...               more libFuzzer flags
 #   FUZZ_WORK=tests/fuzz/corpus-work ...              keep (and reuse) scratch corpora and logs
 #                                                     there (gitignored) instead of a temp dir
 # A new finding is copied with its log to BUILD_DIR/fuzz-findings/<target>/; reproduce it with
@@ -69,7 +70,7 @@ for t in "${targets[@]}"; do
   if ((${#kept[@]})); then
     if ! "$bin" "${common[@]}" "${kept[@]}" >"$tw/regress.log" 2>&1; then
       bad=$(grep -m1 -oE "^Running: .*" "$tw/regress.log" | tail -n1)
-      printf '%-15s FAIL   kept input %s still fails: %s\n' "$t" "${bad#Running: $repo/}" \
+      printf '%-15s FAIL   kept input %s still fails: %s\n' "$t" "${bad#Running: "$repo"/}" \
         "$(verdict "$tw/regress.log")"
       failed=1
       continue
@@ -77,8 +78,9 @@ for t in "${targets[@]}"; do
   fi
 
   log="$tw/fuzz.log"
+  read -r -a extra <<<"${FUZZ_FLAGS:-}"
   "$bin" "${common[@]}" "${dict[@]}" -max_total_time="$secs" -print_final_stats=1 \
-    -artifact_prefix="$tw/artifacts/" ${FUZZ_FLAGS:-} "$tw/corpus" >"$log" 2>&1
+    -artifact_prefix="$tw/artifacts/" "${extra[@]}" "$tw/corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -m1 -oE "stat::number_of_executed_units: [0-9]+" "$log" | grep -oE "[0-9]+$")
   cov=$(grep -oE " cov: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+")
