@@ -13,6 +13,7 @@
 #include "domain/audit/audit.h"
 #include "domain/auth/auth.h"
 #include "domain/org/org.h"
+#include "domain/product/product.h"
 #include "domain/resource/resource.h"
 #include "core/banned.h"
 
@@ -91,6 +92,8 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
             return err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
     }
     if (r->scope == SCOPE_POOL_PATH && pool_access(ctx, rq->params[0]) < 0)
+        return -1;
+    if (r->scope == SCOPE_PRODUCT_PATH && product_access(ctx, rq->params[0]) < 0)
         return -1;
     if (inst && org_access_institution(ctx, inst, ORG_SEE) < 0) {
         if (ctx->err.kind == ERR_NOT_FOUND && r->scope == SCOPE_PERSON_PATH)

@@ -59,13 +59,14 @@ enum scope_rule {
     SCOPE_NONE,       /* lists and creations: the service scopes by the caller */
     SCOPE_INST_PATH,  /* params[0] is an institution */
     SCOPE_PERSON_PATH, /* params[0] is a person */
-    SCOPE_POOL_PATH    /* params[0] is a resource pool */
+    SCOPE_POOL_PATH,   /* params[0] is a resource pool */
+    SCOPE_PRODUCT_PATH /* params[0] is a product */
 };
 
 enum route_flag {
     RF_PUBLIC = 1u << 0, /* no session needed */
     RF_BODY = 1u << 1,   /* a JSON object body is required */
-    RF_NO_AUDIT_DENY = 1u << 2,
+    RF_PAGED = 1u << 2,    /* a list that pages with limit / cursor / total */
 };
 
 struct field_spec;

@@ -97,31 +97,61 @@ static const struct {
                      "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":" STR
                      ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
     {"ResourceKindPage", PAGE("ResourceKind")},
-    {"Pool", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
-             ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
-             ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
-             ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR
-             ",\"latest_test\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS
-             ",\"version\":" INT "}}"},
+    {"Pool",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
+     ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
+     ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
+     ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR ",\"latest_test\":" STR
+     ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"PoolPage", PAGE("Pool")},
-    {"Allocation", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID
-                   ",\"user_id\":" ID ",\"user_name\":" STR ",\"application\":" STR
-                   ",\"quantity\":" INT ",\"status\":" STR ",\"use_by\":" STR
-                   ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
-                   ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"Allocation",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
+     ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
+     ",\"use_by\":" STR ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
+     ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AllocationPage", PAGE("Allocation")},
-    {"ConformityTest", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID
-                       ",\"pool_name\":" STR ",\"provider_id\":" ID ",\"evaluator_id\":" ID
-                       ",\"evaluator_name\":" STR ",\"assigned_by\":" OPT_ID ",\"status\":" STR
-                       ",\"findings\":" STR ",\"report_ref\":" STR ",\"tested_on\":" STR
-                       ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"ConformityTest",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
+     ",\"provider_id\":" ID ",\"evaluator_id\":" ID ",\"evaluator_name\":" STR
+     ",\"assigned_by\":" OPT_ID ",\"status\":" STR ",\"findings\":" STR ",\"report_ref\":" STR
+     ",\"tested_on\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"ConformityTestPage", PAGE("ConformityTest")},
-    {"Publication", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"items\":" INT
-                    "}}"},
+    {"Publication", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"items\":" INT "}}"},
     {"Edition", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"publisher_id\":" ID
                 ",\"publisher_name\":" STR ",\"published_at\":" TS ",\"items\":" INT
                 ",\"key_id\":" STR ",\"signature\":" STR "}}"},
     {"EditionPage", PAGE("Edition")},
+    {"Product", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
+                ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR
+                ",\"description\":" STR ",\"state\":" STR ",\"lifecycle_stage\":" STR
+                ",\"region\":" STR ",\"recommended\":" BOOL ",\"recommend_note\":" STR
+                ",\"eliminate_note\":" STR ",\"latest_test\":" STR ",\"pool_ids\":{\"type\":"
+                "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS
+                ",\"version\":" INT "}}"},
+    {"ProductPage", PAGE("Product")},
+    {"Metric",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"name\":" STR
+     ",\"unit\":" STR ",\"method\":" STR ",\"list_price_fen\":" INT ",\"created_at\":" TS "}}"},
+    {"MetricPage", PAGE("Metric")},
+    {"Transition", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"from_state\":" STR
+                   ",\"to_state\":" STR ",\"lifecycle_stage\":" STR ",\"reason\":" STR ",\"at\":" TS
+                   ",\"by_person\":" OPT_ID ",\"by_institution\":" OPT_ID "}}"},
+    {"TransitionPage", PAGE("Transition")},
+    {"ProductTest",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID
+     ",\"product_name\":" STR ",\"provider_id\":" ID ",\"evaluator_id\":" ID
+     ",\"evaluator_name\":" STR ",\"assigned_by\":" OPT_ID ",\"status\":" STR ",\"findings\":" STR
+     ",\"report_ref\":" STR ",\"tested_on\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS "}}"},
+    {"ProductTestPage", PAGE("ProductTest")},
+    {"PriceBasis", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"metric_id\":" ID
+                   ",\"metric\":" STR ",\"unit\":" STR ",\"price_fen\":" INT ",\"measurement\":" STR
+                   ",\"valid_from\":" STR ",\"valid_to\":" STR ",\"evaluator_id\":" ID
+                   ",\"evaluator\":" STR ",\"published_at\":" TS "}}"},
+    {"PriceBasisPage", PAGE("PriceBasis")},
+    {"Document",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR
+     ",\"title\":" STR ",\"content\":" STR ",\"session_date\":" STR ",\"created_at\":" TS "}}"},
+    {"DocumentPage", PAGE("Document")},
     {"AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                      ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
@@ -142,6 +172,9 @@ static const struct {
     {"/api/v1/resource-pools/{id}/allocations", "pool_id,user_id,status,reclaimable"},
     {"/api/v1/allocations", "pool_id,user_id,status,reclaimable"},
     {"/api/v1/conformity-tests", "pool_id,status"},
+    {"/api/v1/products", "provider_id,category,state,q,recommended"},
+    {"/api/v1/product-tests", "product_id,status"},
+    {"/api/v1/products/{id}/prices", "on"},
 };
 
 static const char *const tags[][2] = {
@@ -158,6 +191,10 @@ static const char *const tags[][2] = {
     {"allocations", "Capacity allocated to user agencies: configure, adjust, expand, release"},
     {"conformity-tests", "Conformity tests by independent evaluators (T5-6.2c, T5-8.2f)"},
     {"catalogues", "Signed, public catalogue editions"},
+    {"products", "Service products, their metrics and documents (T5-7.1, T5-7.2d, T5-8.2d)"},
+    {"product-lifecycle", "Lifecycle, recommendation and elimination (T5-3.4, T5-7.2a, T5-7.2b)"},
+    {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
+    {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
 };
 
 static json_t *ref(const char *schema)
@@ -198,7 +235,7 @@ static json_t *operation(const struct route *r)
                                                 (size_t)(end - p - 1), "in", "path", "required", 1,
                                                 "schema", "type", "integer", "minimum", 1));
     }
-    if (!strcmp(r->method, "GET") && r->resp_schema && strstr(r->resp_schema, "Page")) {
+    if (r->flags & RF_PAGED) {
         json_array_append_new(params,
                               json_pack("{s:s,s:s,s:{s:s,s:i,s:i}}", "name", "limit", "in", "query",
                                         "schema", "type", "integer", "minimum", 1, "maximum", 500));
@@ -206,17 +243,18 @@ static json_t *operation(const struct route *r)
                                                 "query", "schema", "type", "string"));
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in", "query",
                                                 "schema", "type", "boolean"));
-        for (size_t i = 0; i < sizeof(list_params) / sizeof(list_params[0]); i++) {
-            if (strcmp(list_params[i].pattern, r->pattern) != 0)
-                continue;
-            const char *s = list_params[i].params;
-            while (*s) {
-                const char *c = strchr(s, ',');
-                size_t len = c ? (size_t)(c - s) : strlen(s);
-                json_array_append_new(params, json_pack("{s:s%,s:s,s:{s:s}}", "name", s, len, "in",
-                                                        "query", "schema", "type", "string"));
-                s += len + (c ? 1 : 0);
-            }
+    }
+    for (size_t i = 0;
+         !strcmp(r->method, "GET") && i < sizeof(list_params) / sizeof(list_params[0]); i++) {
+        if (strcmp(list_params[i].pattern, r->pattern) != 0)
+            continue;
+        const char *s = list_params[i].params;
+        while (*s) {
+            const char *c = strchr(s, ',');
+            size_t len = c ? (size_t)(c - s) : strlen(s);
+            json_array_append_new(params, json_pack("{s:s%,s:s,s:{s:s}}", "name", s, len, "in",
+                                                    "query", "schema", "type", "string"));
+            s += len + (c ? 1 : 0);
         }
     }
     if (!strcmp(r->method, "PATCH") ||
@@ -262,8 +300,8 @@ static json_t *operation(const struct route *r)
         json_object_set_new(resps, "415", problem_response("Not application/json"));
         json_object_set_new(resps, "422", problem_response("Breaks a validation rule"));
     }
-    if (!strcmp(r->method, "GET") && json_array_size(json_object_get(op, "parameters")) &&
-        r->resp_schema && strstr(r->resp_schema, "Page"))
+    if ((r->flags & RF_PAGED) ||
+        (!strcmp(r->method, "GET") && json_array_size(json_object_get(op, "parameters")) > 1))
         json_object_set_new(resps, "422", problem_response("A query parameter breaks a rule"));
     if (!strcmp(r->method, "DELETE"))
         json_object_set_new(resps, "409", problem_response("Still in use, or not removable"));

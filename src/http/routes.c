@@ -11,16 +11,20 @@
 #include "system.h"
 #include "domain/audit/audit_http.h"
 #include "domain/auth/auth_http.h"
+#include "domain/catalogue/catalogue_http.h"
 #include "domain/org/org_http.h"
+#include "domain/product/product_http.h"
 #include "domain/resource/resource_http.h"
 #include "core/banned.h"
 
-#define PUB  RF_PUBLIC
-#define BODY RF_BODY
-#define INST SCOPE_INST_PATH
-#define PERS SCOPE_PERSON_PATH
-#define NONE SCOPE_NONE
-#define POOL SCOPE_POOL_PATH
+#define PUB   RF_PUBLIC
+#define BODY  RF_BODY
+#define PAGED RF_PAGED
+#define INST  SCOPE_INST_PATH
+#define PERS  SCOPE_PERSON_PATH
+#define NONE  SCOPE_NONE
+#define POOL  SCOPE_POOL_PATH
+#define PROD  SCOPE_PRODUCT_PATH
 
 /* clang-format off */
 const struct route routes[] = {
@@ -33,15 +37,15 @@ const struct route routes[] = {
     {"GET", "/api/v1/session", auth_http_whoami, "session", NONE, 0, "session", "Who am I, and what may I do", NULL, NULL, "WhoAmI", 200},
     {"DELETE", "/api/v1/session", auth_http_logout, "session", NONE, 0, "session", "Log out", NULL, NULL, NULL, 204},
 
-    {"GET", "/api/v1/institutions", org_http_list, "institution.read", NONE, 0, "institutions", "List institutions in your jurisdiction", NULL, NULL, "InstitutionPage", 200},
+    {"GET", "/api/v1/institutions", org_http_list, "institution.read", NONE, PAGED, "institutions", "List institutions in your jurisdiction", NULL, NULL, "InstitutionPage", 200},
     {"POST", "/api/v1/institutions", org_http_create, "institution.write", NONE, BODY, "institutions", "Register an institution", institution_create_spec, "InstitutionCreate", "Institution", 201},
     {"GET", "/api/v1/institutions/{id}", org_http_get, "institution.read", INST, 0, "institutions", "Read an institution", NULL, NULL, "Institution", 200},
     {"PATCH", "/api/v1/institutions/{id}", org_http_update, "institution.write", INST, BODY, "institutions", "Change an institution", institution_patch_spec, "InstitutionPatch", "Institution", 200},
     {"DELETE", "/api/v1/institutions/{id}", org_http_delete, "institution.write", INST, 0, "institutions", "Delete an institution that holds nothing", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/institutions/{id}/qualifications", org_http_qualifications, "institution.read", INST, 0, "qualifications", "Qualifications of an institution", NULL, NULL, "QualificationPage", 200},
+    {"GET", "/api/v1/institutions/{id}/qualifications", org_http_qualifications, "institution.read", INST, PAGED, "qualifications", "Qualifications of an institution", NULL, NULL, "QualificationPage", 200},
     {"POST", "/api/v1/institutions/{id}/qualifications", org_http_qualification_create, "qualification.write", INST, BODY, "qualifications", "Record a qualification", qualification_spec, "QualificationCreate", "Qualification", 201},
     {"DELETE", "/api/v1/institutions/{id}/qualifications/{qid}", org_http_qualification_delete, "qualification.write", INST, 0, "qualifications", "Remove a qualification", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/qualifications", org_http_all_qualifications, "institution.read", NONE, 0, "qualifications", "Qualifications in your jurisdiction (e.g. expiring_before)", NULL, NULL, "QualificationPage", 200},
+    {"GET", "/api/v1/qualifications", org_http_all_qualifications, "institution.read", NONE, PAGED, "qualifications", "Qualifications in your jurisdiction (e.g. expiring_before)", NULL, NULL, "QualificationPage", 200},
     {"GET", "/api/v1/institutions/{id}/interest-relations", org_http_relations, "institution.read", INST, 0, "interest-relations", "Declared interest relations of an institution", NULL, NULL, "RelationPage", 200},
     {"POST", "/api/v1/institutions/{id}/interest-relations", org_http_relation_create, "relation.write", INST, BODY, "interest-relations", "Declare an interest relation", relation_spec, "RelationCreate", "InterestRelation", 201},
     {"DELETE", "/api/v1/institutions/{id}/interest-relations/{rid}", org_http_relation_delete, "relation.write", INST, 0, "interest-relations", "Withdraw an interest relation", NULL, NULL, NULL, 204},
@@ -50,34 +54,59 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/institutions/{id}/posts/{pid}", org_http_post_update, "post.write", INST, BODY, "posts", "Change a post", post_patch_spec, "PostPatch", "Post", 200},
     {"DELETE", "/api/v1/institutions/{id}/posts/{pid}", org_http_post_delete, "post.write", INST, 0, "posts", "Delete a post nobody holds", NULL, NULL, NULL, 204},
 
-    {"GET", "/api/v1/people", person_http_list, "person.read", NONE, 0, "people", "List people in your jurisdiction", NULL, NULL, "PersonPage", 200},
+    {"GET", "/api/v1/people", person_http_list, "person.read", NONE, PAGED, "people", "List people in your jurisdiction", NULL, NULL, "PersonPage", 200},
     {"POST", "/api/v1/people", person_http_create, "person.write", NONE, BODY, "people", "Add a person", person_create_spec, "PersonCreate", "Person", 201},
     {"GET", "/api/v1/people/{id}", person_http_get, "person.read", PERS, 0, "people", "Read a person", NULL, NULL, "Person", 200},
     {"PATCH", "/api/v1/people/{id}", person_http_update, "person.write", PERS, BODY, "people", "Change, enable or disable a person", person_patch_spec, "PersonPatch", "Person", 200},
     {"POST", "/api/v1/people/{id}/password", person_http_password, "session", PERS, BODY, "people", "Change your password, or reset another's (person.write)", password_spec, "PasswordChange", NULL, 204},
-    {"GET", "/api/v1/people/{id}/certificates", person_http_certificates, "person.read", PERS, 0, "certificates", "Certificates of a person", NULL, NULL, "CertificatePage", 200},
+    {"GET", "/api/v1/people/{id}/certificates", person_http_certificates, "person.read", PERS, PAGED, "certificates", "Certificates of a person", NULL, NULL, "CertificatePage", 200},
     {"POST", "/api/v1/people/{id}/certificates", person_http_certificate_create, "certificate.write", PERS, BODY, "certificates", "Record a certificate", certificate_spec, "CertificateCreate", "Certificate", 201},
     {"DELETE", "/api/v1/people/{id}/certificates/{cid}", person_http_certificate_delete, "certificate.write", PERS, 0, "certificates", "Remove a certificate", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/certificates", person_http_all_certificates, "person.read", NONE, 0, "certificates", "Certificates in your jurisdiction (e.g. expiring_before)", NULL, NULL, "CertificatePage", 200},
+    {"GET", "/api/v1/certificates", person_http_all_certificates, "person.read", NONE, PAGED, "certificates", "Certificates in your jurisdiction (e.g. expiring_before)", NULL, NULL, "CertificatePage", 200},
 
-    {"GET", "/api/v1/audit", audit_http_list, "audit.read", NONE, 0, "audit", "Read the audit trail of your jurisdiction", NULL, NULL, "AuditPage", 200},
+    {"GET", "/api/v1/audit", audit_http_list, "audit.read", NONE, PAGED, "audit", "Read the audit trail of your jurisdiction", NULL, NULL, "AuditPage", 200},
     {"GET", "/api/v1/resource-kinds", resource_http_kinds, "resource.read", NONE, 0, "resources", "Resource kinds and their units (T5-6.1)", NULL, NULL, "ResourceKindPage", 200},
-    {"GET", "/api/v1/resource-pools", resource_http_pools, "resource.read", NONE, 0, "resources", "Resource pools you provide, supervise, test or use", NULL, NULL, "PoolPage", 200},
+    {"GET", "/api/v1/resource-pools", resource_http_pools, "resource.read", NONE, PAGED, "resources", "Resource pools you provide, supervise, test or use", NULL, NULL, "PoolPage", 200},
     {"POST", "/api/v1/resource-pools", resource_http_pool_create, "pool.write", NONE, BODY, "resources", "Create a resource pool of your provider", pool_create_spec, "PoolCreate", "Pool", 201},
     {"GET", "/api/v1/resource-pools/{id}", resource_http_pool, "resource.read", POOL, 0, "resources", "Read a resource pool", NULL, NULL, "Pool", 200},
     {"PATCH", "/api/v1/resource-pools/{id}", resource_http_pool_update, "pool.write", POOL, BODY, "resources", "Change a resource pool", pool_patch_spec, "PoolPatch", "Pool", 200},
-    {"GET", "/api/v1/resource-pools/{id}/allocations", resource_http_pool_allocations, "resource.read", POOL, 0, "allocations", "Allocations of a pool", NULL, NULL, "AllocationPage", 200},
+    {"GET", "/api/v1/resource-pools/{id}/allocations", resource_http_pool_allocations, "resource.read", POOL, PAGED, "allocations", "Allocations of a pool", NULL, NULL, "AllocationPage", 200},
     {"POST", "/api/v1/resource-pools/{id}/allocations", resource_http_configure, "allocation.write", POOL, BODY, "allocations", "Configure: allocate capacity to a user agency (配置)", allocation_spec, "AllocationCreate", "Allocation", 201},
     {"POST", "/api/v1/resource-pools/{id}/allocations/{aid}/changes", resource_http_change, "allocation.write", POOL, BODY, "allocations", "Adjust, expand or release an allocation (调整、扩容、释放)", allocation_change_spec, "AllocationChange", "Allocation", 200},
     {"POST", "/api/v1/resource-pools/{id}/allocations/{aid}/first-use", resource_http_first_use, "allocation.write", POOL, BODY, "allocations", "Record the first use of an allocation", allocation_use_spec, "AllocationUse", "Allocation", 200},
-    {"GET", "/api/v1/allocations", resource_http_allocations, "resource.read", NONE, 0, "allocations", "Allocations you can see (reclaimable=true: unused past their date)", NULL, NULL, "AllocationPage", 200},
+    {"GET", "/api/v1/allocations", resource_http_allocations, "resource.read", NONE, PAGED, "allocations", "Allocations you can see (reclaimable=true: unused past their date)", NULL, NULL, "AllocationPage", 200},
     {"POST", "/api/v1/resource-pools/{id}/conformity-tests", resource_http_assign, "test.assign", POOL, BODY, "conformity-tests", "Assign an independent evaluator to test a pool (T5-6.2c, T5-8.2f)", conformity_assign_spec, "ConformityAssign", "ConformityTest", 201},
-    {"GET", "/api/v1/conformity-tests", resource_http_tests, "resource.read", NONE, 0, "conformity-tests", "Conformity tests (an evaluator's queue)", NULL, NULL, "ConformityTestPage", 200},
+    {"GET", "/api/v1/conformity-tests", resource_http_tests, "resource.read", NONE, PAGED, "conformity-tests", "Conformity tests (an evaluator's queue)", NULL, NULL, "ConformityTestPage", 200},
     {"PATCH", "/api/v1/conformity-tests/{id}", resource_http_record, "test.record", NONE, BODY, "conformity-tests", "Record the result of an assigned test", conformity_record_spec, "ConformityRecord", "ConformityTest", 200},
     {"POST", "/api/v1/catalogues/resources/editions", resource_http_publish, "catalogue.publish", NONE, 0, "catalogues", "Publish a signed edition of the catalogue of conformant resources", NULL, NULL, "Publication", 201},
     {"GET", "/api/v1/catalogues/resources/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the resource catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/resources/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/catalogues/resources/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of an edition (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/products", product_http_list, "product.read", NONE, PAGED, "products", "Products: online ones for everyone, plus those you provide, supervise or test", NULL, NULL, "ProductPage", 200},
+    {"POST", "/api/v1/products", product_http_create, "product.write", NONE, BODY, "products", "Create a product (draft) of your provider", product_create_spec, "ProductCreate", "Product", 201},
+    {"GET", "/api/v1/products/{id}", product_http_get, "product.read", PROD, 0, "products", "Read a product", NULL, NULL, "Product", 200},
+    {"PATCH", "/api/v1/products/{id}", product_http_update, "product.write", PROD, BODY, "products", "Change a product (its substance only in draft)", product_patch_spec, "ProductPatch", "Product", 200},
+    {"GET", "/api/v1/products/{id}/metrics", product_http_metrics, "product.read", PROD, 0, "products", "Priced metrics of a product (T5-7.1)", NULL, NULL, "MetricPage", 200},
+    {"POST", "/api/v1/products/{id}/metrics", product_http_metric_add, "product.write", PROD, BODY, "products", "Add a priced metric (draft only)", metric_spec, "MetricCreate", "Metric", 201},
+    {"POST", "/api/v1/products/{id}/submit", product_http_act, "product.write", PROD, BODY, "product-lifecycle", "Submit a draft for test", reason_spec, "Reason", "Product", 200},
+    {"POST", "/api/v1/products/{id}/launch", product_http_act, "product.write", PROD, BODY, "product-lifecycle", "Go online: only after a passed test by an independent evaluator (T5-7.2e)", reason_spec, "Reason", "Product", 200},
+    {"POST", "/api/v1/products/{id}/withdraw", product_http_act, "product.write", PROD, BODY, "product-lifecycle", "Take an online product offline", reason_spec, "Reason", "Product", 200},
+    {"POST", "/api/v1/products/{id}/revise", product_http_act, "product.write", PROD, BODY, "product-lifecycle", "Back to draft after a failed test or offline", reason_spec, "Reason", "Product", 200},
+    {"POST", "/api/v1/products/{id}/eliminate", product_http_act, "product.govern", PROD, BODY, "product-lifecycle", "Eliminate a product with a reason (淘汰, T5-7.2a)", reason_spec, "Reason", "Product", 200},
+    {"POST", "/api/v1/products/{id}/recommendation", product_http_recommend, "product.govern", PROD, BODY, "product-lifecycle", "Recommend an online product, or withdraw the recommendation (T5-7.2a)", recommend_spec, "Recommendation", "Product", 200},
+    {"GET", "/api/v1/products/{id}/transitions", product_http_history, "product.read", PROD, 0, "product-lifecycle", "The recorded lifecycle of a product (T5-3.4)", NULL, NULL, "TransitionPage", 200},
+    {"POST", "/api/v1/products/{id}/tests", product_http_test_assign, "product.govern", PROD, BODY, "product-tests", "Assign an independent evaluator to test a product", product_test_assign_spec, "ProductTestAssign", "ProductTest", 201},
+    {"GET", "/api/v1/product-tests", product_http_tests, "product.read", NONE, PAGED, "product-tests", "Product tests (an evaluator's queue)", NULL, NULL, "ProductTestPage", 200},
+    {"PATCH", "/api/v1/product-tests/{id}", product_http_test_record, "test.record", NONE, BODY, "product-tests", "Record the result of an assigned product test", product_test_record_spec, "ProductTestRecord", "ProductTest", 200},
+    {"POST", "/api/v1/products/{id}/metrics/{mid}/price-basis", product_http_price_publish, "price.publish", PROD, BODY, "prices", "Publish the measurement result and price basis of a metric (T5-7.2e)", price_basis_spec, "PriceBasisCreate", "PriceBasis", 201},
+    {"GET", "/api/v1/products/{id}/prices", product_http_prices, "product.read", PROD, 0, "prices", "The price basis in force on a date (?on=YYYY-MM-DD; all without)", NULL, NULL, "PriceBasisPage", 200},
+    {"GET", "/api/v1/products/{id}/documents", product_http_documents, "product.read", PROD, 0, "products", "User manuals and training (T5-8.2d)", NULL, NULL, "DocumentPage", 200},
+    {"POST", "/api/v1/products/{id}/documents", product_http_document_add, "product.write", PROD, BODY, "products", "Attach a user manual or a training offering", document_spec, "DocumentCreate", "Document", 201},
+    {"GET", "/api/v1/product-elimination-candidates", product_http_candidates, "product.govern", NONE, 0, "product-lifecycle", "Products whose newest test failed: candidates for elimination", NULL, NULL, "ProductPage", 200},
+    {"POST", "/api/v1/catalogues/products/editions", product_http_publish, "catalogue.publish", NONE, 0, "catalogues", "Publish a signed edition of the catalogue of qualified products with the price basis in force", NULL, NULL, "Publication", 201},
+    {"GET", "/api/v1/catalogues/products/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the product catalogue (public)", NULL, NULL, "EditionPage", 200},
+    {"GET", "/api/v1/catalogues/products/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One product catalogue edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/products/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of a product catalogue edition (public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},

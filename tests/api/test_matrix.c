@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "core/arena.h"
 #include "domain/org/org.h"
+#include "domain/product/product.h"
 #include "domain/resource/resource.h"
 #include "http/http.h"
 
@@ -130,6 +131,56 @@ static int64_t fresh_allocation(void)
     if (allocation_configure(c, target_pool, &in, &out) < 0)
         fail_msg("allocation: %s", c->err.message);
     return out.id;
+}
+
+static int64_t target_product;
+
+/* A product of P moved through its lifecycle up to state (draft, submitted, testing, passed,
+ * failed, online), as the system operator acting for P, E and M. */
+static int64_t fresh_product(const char *state, int64_t *metric_id)
+{
+    struct product_input in;
+    struct product p;
+    struct metric m, mo;
+    struct product_test t, to;
+    struct ctx *c = th_ctx();
+    c->caller.institution_id = T->p;
+    memset(&in, 0, sizeof(in));
+    in.v.name = arena_printf(c->arena, "政务云产品%d", ++T->serial);
+    in.v.category = "operation_maintenance";
+    in.v.description = "7x24 运行维护服务";
+    in.v.region = "520000";
+    if (product_create(c, &in, &p) < 0)
+        fail_msg("product: %s", c->err.message);
+    memset(&m, 0, sizeof(m));
+    m.name = "服务时长";
+    m.unit = "月";
+    m.method = "按自然月计";
+    m.list_price_fen = 1200000;
+    if (!strcmp(state, "draft"))
+        return p.id;
+    if (metric_add(c, p.id, &m, &mo) < 0 || product_act(c, p.id, "submit", NULL, &p) < 0)
+        fail_msg("product submit: %s", c->err.message);
+    if (metric_id)
+        *metric_id = mo.id;
+    if (!strcmp(state, "submitted"))
+        return p.id;
+    if (product_test_assign(c, p.id, T->e, &t) < 0)
+        fail_msg("product test: %s", c->err.message);
+    if (!strcmp(state, "testing"))
+        return t.id; /* the test, for recording */
+    memset(&to, 0, sizeof(to));
+    to.status = !strcmp(state, "failed") ? "failed" : "passed";
+    to.findings = "日志留存不足";
+    to.report_ref = "R-P-1";
+    to.tested_on = "2025-01-01";
+    if (product_test_record(c, t.id, &to, &to) < 0)
+        fail_msg("product record: %s", c->err.message);
+    if (strcmp(state, "online") != 0)
+        return p.id;
+    if (product_act(c, p.id, "launch", NULL, &p) < 0)
+        fail_msg("product launch: %s", c->err.message);
+    return p.id;
 }
 
 static int64_t fresh_test(void)
@@ -276,7 +327,67 @@ static struct th_resp *run_cell(const char *route, int caller)
         PATH("/api/v1/conformity-tests/%lld", (long long)fresh_test());
         BODY("{\"result\":\"passed\",\"report_ref\":\"R-1\",\"tested_on\":\"2025-01-01\"}");
     } else if (strstr(route, "{number}")) {
-        PATH("/api/v1/catalogues/resources/editions/1%s", strstr(pattern, "{number}") + 8);
+        PATH("%.*s1%s", (int)(strstr(pattern, "{number}") - pattern), pattern,
+             strstr(pattern, "{number}") + 8);
+    } else if (IS("POST /api/v1/products")) {
+        BODY("{\"name\":\"矩阵产品%d\",\"category\":\"training_promotion\","
+             "\"description\":\"上云培训\",\"region\":\"520000\"}",
+             ++T->serial);
+    } else if (IS("PATCH /api/v1/product-tests/{id}")) {
+        PATH("/api/v1/product-tests/%lld", (long long)fresh_product("testing", NULL));
+        BODY("{\"result\":\"passed\",\"report_ref\":\"R-2\",\"tested_on\":\"2025-01-01\"}");
+    } else if (strstr(route, "/products/{id}")) {
+        int64_t metric = 0, product = target_product;
+        const char *tail = strstr(pattern, "{id}") + 4;
+        if (strstr(route, "/submit")) {
+            struct ctx *c;
+            struct metric mt, mo;
+            product = fresh_product("draft", NULL);
+            c = th_ctx();
+            c->caller.institution_id = T->p;
+            memset(&mt, 0, sizeof(mt));
+            mt.name = "次数";
+            mt.unit = "次";
+            mt.method = "按调用计";
+            mt.list_price_fen = 100;
+            if (metric_add(c, product, &mt, &mo) < 0)
+                fail_msg("metric: %s", c->err.message);
+        } else if (strstr(route, "/launch") || strstr(route, "/price-basis")) {
+            product = fresh_product("passed", &metric);
+        } else if (strstr(route, "/withdraw") || strstr(route, "/eliminate") ||
+                   strstr(route, "/recommendation")) {
+            product = fresh_product("online", NULL);
+        } else if (strstr(route, "/revise")) {
+            product = fresh_product("failed", NULL);
+        } else if (IS("POST /api/v1/products/{id}/tests")) {
+            product = fresh_product("submitted", NULL);
+        }
+        PATH("/api/v1/products/%lld%s", (long long)product, tail);
+        char *sub = strstr(path, "{mid}");
+        if (sub) {
+            char rest[64];
+            snprintf(rest, sizeof(rest), "%s", sub + 5);
+            snprintf(sub, sizeof(path) - (size_t)(sub - path), "%lld%s", (long long)metric, rest);
+        }
+        if (IS("PATCH /api/v1/products/{id}"))
+            BODY("{\"description\":\"更新的说明\"}");
+        else if (IS("POST /api/v1/products/{id}/metrics"))
+            BODY("{\"name\":\"指标%d\",\"unit\":\"GB\",\"method\":\"按月峰值\","
+                 "\"list_price_fen\":500}",
+                 ++T->serial);
+        else if (strstr(route, "/eliminate"))
+            BODY("{\"reason\":\"复测不合格，予以淘汰\"}");
+        else if (strstr(route, "/recommendation"))
+            BODY("{\"recommended\":true,\"note\":\"服务稳定\"}");
+        else if (IS("POST /api/v1/products/{id}/tests"))
+            BODY("{\"evaluator_id\":%lld}", (long long)T->e);
+        else if (strstr(route, "/price-basis"))
+            BODY("{\"price_fen\":1100000,\"measurement\":\"可用性99.95%%\",\"valid_from\":"
+                 "\"2026-01-01\",\"valid_to\":\"2026-12-31\"}");
+        else if (IS("POST /api/v1/products/{id}/documents"))
+            BODY("{\"kind\":\"manual\",\"title\":\"用户手册\",\"content\":\"第一章 …\"}");
+        else if (!strncmp(route, "POST", 4))
+            BODY("{}");
     } else if (IS("POST /api/v1/people")) {
         BODY("{\"institution_id\":%lld,\"login\":\"%s\",\"name\":\"新人\",\"team\":"
              "\"technical\",\"password\":\"Long-Password-9\"}",
@@ -311,6 +422,9 @@ static void test_route_by_caller(void **state)
     load_matrix();
     target_person = th_person(T->u1, false, "technical");
     target_pool = fresh_pool();
+    target_product = fresh_product("draft", NULL);
+    assert_status(th_call("POST", "/api/v1/catalogues/products/editions", &T->who[W_M_ADMIN], NULL),
+                  201);
     fresh_allocation();
     assert_status(
         th_call("POST", "/api/v1/catalogues/resources/editions", &T->who[W_M_ADMIN], NULL), 201);

@@ -31,6 +31,10 @@ static const struct policy {
     {"test.assign", K_M, ADMIN_OR_POST},
     {"test.record", K_E, ADMIN_OR_POST},
     {"catalogue.publish", K_M, ADMIN_OR_POST},
+    {"product.read", K_ALL, ANY_MEMBER},
+    {"product.write", K_P, ADMIN_OR_POST},
+    {"product.govern", K_M, ADMIN_OR_POST},
+    {"price.publish", K_E, ADMIN_OR_POST},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
@@ -38,7 +42,8 @@ const char *const org_grantable[] = {
     "institution.write", "qualification.write", "relation.write", "post.write",
     "person.write",      "certificate.write",   "audit.read",     "audit.verify",
     "pool.write",        "allocation.write",    "test.assign",    "test.record",
-    "catalogue.publish", NULL,
+    "catalogue.publish", "product.write",       "product.govern", "price.publish",
+    NULL,
 };
 
 const char *org_permission(int i)

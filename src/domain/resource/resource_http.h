@@ -25,9 +25,5 @@ int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs);
-int catalogue_http_editions(struct ctx *ctx, struct req *rq, struct resp *rs);
-int catalogue_http_edition(struct ctx *ctx, struct req *rq, struct resp *rs);
-int catalogue_http_signature(struct ctx *ctx, struct req *rq, struct resp *rs);
-int catalogue_http_public_key(struct ctx *ctx, struct req *rq, struct resp *rs);
 
 #endif

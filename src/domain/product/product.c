@@ -1,0 +1,774 @@
+/*
+ * product.c - the rules of service products: validation, the lifecycle and who may move it,
+ * tests by independent evaluators, the price basis, recommendation and elimination, and the
+ * catalogue of qualified products.
+ *
+ * T5-7.2e: a product goes online only when its newest recorded test by an independent
+ * evaluator passed; every other way online is refused with the reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "product.h"
+#include "product_store.h"
+#include "app.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "domain/audit/audit.h"
+#include "domain/catalogue/catalogue.h"
+#include "domain/org/org.h"
+#include "domain/resource/resource.h"
+#include "domain/validate.h"
+#include "core/banned.h"
+
+const char *const product_categories[] = {
+    "planning_consulting",        /* 规划咨询 */
+    "service_design",             /* 服务设计 */
+    "integration_implementation", /* 集成实施 */
+    "operation_maintenance",      /* 运行维护 */
+    "training_promotion",         /* 培训推广 */
+    NULL,
+};
+const char *const product_states[] = {"draft",  "submitted", "testing", "passed",
+                                      "failed", "online",    "offline", "eliminated",
+                                      NULL};
+
+#define MAX_PRICE_FEN 100000000000000LL /* a trillion yuan: beyond any real price */
+
+const char *product_lifecycle_stage(const char *state)
+{
+    if (!strcmp(state, "draft"))
+        return "creation";
+    if (!strcmp(state, "online"))
+        return "release_operation";
+    if (!strcmp(state, "offline") || !strcmp(state, "eliminated"))
+        return "offline";
+    return "planning_design";
+}
+
+static int fail(struct ctx *ctx)
+{
+    ctx_tx_rollback(ctx);
+    return -1;
+}
+
+int product_access(struct ctx *ctx, int64_t id)
+{
+    int64_t root;
+    int depth;
+    org_scope(ctx, &root, &depth);
+    int rc = product_store_visible(ctx, root, depth, id);
+    if (rc < 0)
+        return -1;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "product not found");
+}
+
+int product_get(struct ctx *ctx, int64_t id, struct product *out)
+{
+    if (product_access(ctx, id) < 0)
+        return -1;
+    int rc = product_store_get(ctx, id, out);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(&ctx->err, ERR_NOT_FOUND, "product not found");
+    return product_store_pools(ctx, id, &out->pool_ids, &out->n_pools);
+}
+
+/* Management acts on the products of providers in its jurisdiction only; that a product is
+ * online (visible to all) gives no other management institution a say over it. */
+static int governed_product(struct ctx *ctx, int64_t id, struct product *out)
+{
+    if (product_get(ctx, id, out) < 0)
+        return -1;
+    if (org_access_institution(ctx, out->provider_id, ORG_MANAGE) < 0) {
+        err_clear(&ctx->err);
+        return err_set(&ctx->err, ERR_FORBIDDEN,
+                       "the provider of %s is outside your jurisdiction", out->name);
+    }
+    return 0;
+}
+
+static int own_product(struct ctx *ctx, int64_t id, struct product *out)
+{
+    if (product_get(ctx, id, out) < 0)
+        return -1;
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
+        return err_set(&ctx->err, ERR_FORBIDDEN, "only the provider of %s may change it",
+                       out->name);
+    return 0;
+}
+
+int product_list(struct ctx *ctx, const struct product_filter *f, const struct page_req *p,
+                 struct product **items, int *n, struct page_info *info)
+{
+    int64_t root;
+    int depth;
+    bool more;
+    org_scope(ctx, &root, &depth);
+    if (product_store_list(ctx, root, depth, f, p, items, n) < 0)
+        return -1;
+    *n = page_keep(p, *n, &more);
+    info->next_cursor = more ? (*items)[*n - 1].id : 0;
+    info->total = -1;
+    if (p->want_total && product_store_count(ctx, root, depth, f, &info->total) < 0)
+        return -1;
+    return 0;
+}
+
+/* A product is made of the provider's own pools. */
+static int check_pools(struct ctx *ctx, int64_t provider, const int64_t *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int64_t owner = 0;
+        if (pool_provider_of(ctx, ids[i], &owner) < 0)
+            return -1;
+        if (owner != provider)
+            return err_field(&ctx->err, "pool_ids", "own_pool",
+                             "pool %lld is not a resource pool of this provider",
+                             (long long)ids[i]);
+        for (int j = 0; j < i; j++)
+            if (ids[j] == ids[i])
+                return err_field(&ctx->err, "pool_ids", "unique", "pool %lld is listed twice",
+                                 (long long)ids[i]);
+    }
+    return 0;
+}
+
+static void validate_product(struct ctx *ctx, const struct product *v)
+{
+    check_text(ctx, "name", v->name, 2, 100);
+    check_enum(ctx, "category", v->category, product_categories);
+    check_text(ctx, "description", v->description, 2, 5000);
+    check_region(ctx, "region", v->region);
+}
+
+static int record(struct ctx *ctx, const struct product *p, const char *from, const char *to,
+                  const char *reason, const char *action)
+{
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "state", from, to);
+    if (reason && *reason)
+        audit_note(ch, "reason", reason);
+    if (strcmp(from, to) != 0 && product_store_transition(ctx, p->id, from, to, reason) < 0)
+        return -1;
+    return audit_append(ctx, action, "product", p->id, p->provider_id, ch);
+}
+
+int product_create(struct ctx *ctx, const struct product_input *in, struct product *out)
+{
+    struct product v = in->v;
+    validate_product(ctx, &v);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0)
+        return -1;
+    v.provider_id = ctx->caller.institution_id;
+    if (check_pools(ctx, v.provider_id, v.pool_ids, v.n_pools) < 0)
+        return fail(ctx);
+    v.id = id_new();
+    v.state = "draft";
+    v.recommended = false;
+    v.recommend_note = v.eliminate_note = v.latest_test = "";
+    v.created_at = v.updated_at = time_now_ms();
+    v.version = 1;
+    if (product_store_insert(ctx, &v) < 0) {
+        if (ctx->err.kind == ERR_CONFLICT) {
+            err_clear(&ctx->err);
+            err_field_as(&ctx->err, ERR_CONFLICT, "name", "unique",
+                         "the provider already has a product named %s", v.name);
+        }
+        return fail(ctx);
+    }
+    if (product_store_set_pools(ctx, v.id, v.pool_ids, v.n_pools) < 0 ||
+        record(ctx, &v, "", "draft", NULL, "product.create") < 0 || ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int product_update(struct ctx *ctx, int64_t id, int if_match, const struct product_input *in,
+                   struct product *out)
+{
+    struct product cur, v;
+    if (ctx_tx_begin(ctx) < 0 || own_product(ctx, id, &cur) < 0)
+        return fail(ctx);
+    if (if_match >= 0 && if_match != cur.version) {
+        err_set(&ctx->err, ERR_PRECONDITION,
+                "the product was changed by someone else (now at version %d); reload it",
+                cur.version);
+        return fail(ctx);
+    }
+    v = cur;
+    if (in->has & PRODUCT_F_NAME)
+        v.name = in->v.name;
+    if (in->has & PRODUCT_F_CATEGORY)
+        v.category = in->v.category;
+    if (in->has & PRODUCT_F_DESCRIPTION)
+        v.description = in->v.description;
+    if (in->has & PRODUCT_F_REGION)
+        v.region = in->v.region;
+    /* What was tested is what goes online: only a draft changes its substance. */
+    if ((in->has & (PRODUCT_F_NAME | PRODUCT_F_CATEGORY | PRODUCT_F_POOLS)) &&
+        strcmp(cur.state, "draft") != 0)
+        err_field_as(&ctx->err, ERR_CONFLICT, "state", "not_draft",
+                     "name, category and resources change only in draft (now %s); "
+                     "withdraw and revise first",
+                     cur.state);
+    if (!strcmp(cur.state, "eliminated"))
+        err_set(&ctx->err, ERR_CONFLICT, "an eliminated product cannot change");
+    validate_product(ctx, &v);
+    if (ctx->err.kind)
+        return fail(ctx);
+    if ((in->has & PRODUCT_F_POOLS) &&
+        (check_pools(ctx, cur.provider_id, in->v.pool_ids, in->v.n_pools) < 0 ||
+         product_store_set_pools(ctx, id, in->v.pool_ids, in->v.n_pools) < 0))
+        return fail(ctx);
+    v.updated_at = time_now_ms();
+    int rc = product_store_update(ctx, &v, cur.version);
+    if (rc <= 0) {
+        if (rc == 0)
+            err_set(&ctx->err, ERR_PRECONDITION, "the product was changed by someone else");
+        return fail(ctx);
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "name", cur.name, v.name);
+    audit_change_str(ch, "category", cur.category, v.category);
+    audit_change_str(ch, "description", cur.description, v.description);
+    audit_change_str(ch, "region", cur.region, v.region);
+    if (audit_append(ctx, "product.update", "product", id, cur.provider_id, ch) < 0 ||
+        product_store_pools(ctx, id, &v.pool_ids, &v.n_pools) < 0 || ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    *out = v;
+    return 0;
+}
+
+static int save_state(struct ctx *ctx, struct product *cur, const char *to, const char *reason,
+                      const char *action)
+{
+    struct product v = *cur;
+    v.state = to;
+    v.updated_at = time_now_ms();
+    int rc = product_store_update(ctx, &v, cur->version);
+    if (rc <= 0)
+        return rc < 0 ? -1
+                      : err_set(&ctx->err, ERR_PRECONDITION,
+                                "the product was changed by someone else; reload it");
+    if (record(ctx, cur, cur->state, to, reason, action) < 0)
+        return -1;
+    v.version = cur->version + 1;
+    *cur = v;
+    return 0;
+}
+
+static bool in(const char *s, const char *const *set)
+{
+    return org_enum_index(set, s) >= 0;
+}
+
+int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
+                struct product *out)
+{
+    struct product p;
+    const char *to;
+    bool management = !strcmp(action, "eliminate");
+    if (check_opt_text(ctx, "reason", reason, 1000) < 0)
+        return -1;
+    if (management && (!reason || utf8_length(reason) < 4))
+        return err_field(&ctx->err, "reason", "required",
+                         "elimination (淘汰) needs a reason of at least 4 characters");
+    if (ctx_tx_begin(ctx) < 0 ||
+        (management ? governed_product(ctx, id, &p) : own_product(ctx, id, &p)) < 0)
+        return fail(ctx);
+    if (!strcmp(action, "submit")) {
+        static const char *const from[] = {"draft", NULL};
+        struct metric *m;
+        int n;
+        if (!in(p.state, from)) {
+            err_set(&ctx->err, ERR_CONFLICT, "only a draft is submitted for test (now %s)",
+                    p.state);
+            return fail(ctx);
+        }
+        if (product_store_metrics(ctx, id, &m, &n) < 0)
+            return fail(ctx);
+        if (n == 0) {
+            /* T5-7.1: quantifiable, measurable, priceable before anyone tests it. */
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "a product needs at least one priced metric before it is tested (T5-7.1)");
+            return fail(ctx);
+        }
+        to = "submitted";
+    } else if (!strcmp(action, "launch")) {
+        static const char *const from[] = {"passed", "offline", NULL};
+        if (!in(p.state, from) || strcmp(p.latest_test, "passed") != 0) {
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "%s cannot go online: only a product whose newest test by an independent "
+                    "evaluator passed may be launched (T5-7.2e); its state is %s and its "
+                    "newest test %s",
+                    p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
+            return fail(ctx);
+        }
+        to = "online";
+    } else if (!strcmp(action, "withdraw")) {
+        if (strcmp(p.state, "online") != 0) {
+            err_set(&ctx->err, ERR_CONFLICT, "only an online product is taken offline (now %s)",
+                    p.state);
+            return fail(ctx);
+        }
+        to = "offline";
+    } else if (!strcmp(action, "revise")) {
+        static const char *const from[] = {"failed", "offline", NULL};
+        if (!in(p.state, from)) {
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "only a failed or offline product goes back to draft (now %s)", p.state);
+            return fail(ctx);
+        }
+        to = "draft";
+    } else if (management) {
+        if (!strcmp(p.state, "eliminated")) {
+            err_set(&ctx->err, ERR_CONFLICT, "%s is eliminated already", p.name);
+            return fail(ctx);
+        }
+        p.eliminate_note = reason;
+        p.recommended = false;
+        to = "eliminated";
+    } else {
+        err_field(&ctx->err, "action", "enum", "unknown action %s", action);
+        return fail(ctx);
+    }
+    if (save_state(ctx, &p, to, reason, arena_printf(ctx->arena, "product.%s", action)) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = p;
+    return 0;
+}
+
+int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char *note,
+                      struct product *out)
+{
+    struct product cur, v;
+    if (check_opt_text(ctx, "note", note, 500) < 0)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, id, &cur) < 0)
+        return fail(ctx);
+    if (recommended && strcmp(cur.state, "online") != 0) {
+        err_set(&ctx->err, ERR_CONFLICT, "only an online product is recommended (now %s)",
+                cur.state);
+        return fail(ctx);
+    }
+    v = cur;
+    v.recommended = recommended;
+    v.recommend_note = note ? note : "";
+    v.updated_at = time_now_ms();
+    int rc = product_store_update(ctx, &v, cur.version);
+    if (rc <= 0) {
+        if (rc == 0)
+            err_set(&ctx->err, ERR_PRECONDITION, "the product was changed by someone else");
+        return fail(ctx);
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "recommended", cur.recommended, recommended, true);
+    audit_note(ch, "note", v.recommend_note);
+    if (audit_append(ctx, recommended ? "product.recommend" : "product.unrecommend", "product", id,
+                     cur.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    *out = v;
+    return 0;
+}
+
+int product_history(struct ctx *ctx, int64_t id, struct product_transition **items, int *n)
+{
+    if (product_access(ctx, id) < 0)
+        return -1;
+    return product_store_history(ctx, id, items, n);
+}
+
+/* ---------- metrics ---------- */
+
+int metric_add(struct ctx *ctx, int64_t product_id, const struct metric *in, struct metric *out)
+{
+    struct metric v = *in;
+    struct product p;
+    check_text(ctx, "name", v.name, 1, 50);
+    check_text(ctx, "unit", v.unit, 1, 30);
+    check_text(ctx, "method", v.method, 2, 1000);
+    if (v.list_price_fen < 0 || v.list_price_fen > MAX_PRICE_FEN)
+        err_field(&ctx->err, "list_price_fen", "range",
+                  "list_price_fen is a non-negative whole number of fen");
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_product(ctx, product_id, &p) < 0)
+        return fail(ctx);
+    if (strcmp(p.state, "draft") != 0) {
+        err_set(&ctx->err, ERR_CONFLICT, "metrics are added in draft (now %s)", p.state);
+        return fail(ctx);
+    }
+    v.id = id_new();
+    v.product_id = product_id;
+    v.created_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "name", v.name);
+    audit_note(ch, "unit", v.unit);
+    audit_change_int(ch, "list_price_fen", 0, v.list_price_fen, false);
+    if (product_store_metric_insert(ctx, &v) < 0) {
+        if (ctx->err.kind == ERR_CONFLICT) {
+            err_clear(&ctx->err);
+            err_field_as(&ctx->err, ERR_CONFLICT, "name", "unique",
+                         "the product already has a metric named %s", v.name);
+        }
+        return fail(ctx);
+    }
+    if (audit_append(ctx, "product.metric", "product_metric", v.id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int metric_list(struct ctx *ctx, int64_t product_id, struct metric **items, int *n)
+{
+    if (product_access(ctx, product_id) < 0)
+        return -1;
+    return product_store_metrics(ctx, product_id, items, n);
+}
+
+/* ---------- tests ---------- */
+
+int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_id,
+                        struct product_test *out)
+{
+    static const char *const testable[] = {"submitted", "online", "offline", NULL};
+    struct product p;
+    struct institution ev, provider;
+    bool related;
+    const char *kind = NULL;
+    if (!evaluator_id)
+        return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
+    if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, product_id, &p) < 0)
+        return fail(ctx);
+    if (!in(p.state, testable)) {
+        err_set(&ctx->err, ERR_CONFLICT,
+                "a product is tested when submitted, or retested when online or offline (now "
+                "%s)",
+                p.state);
+        return fail(ctx);
+    }
+    if (institution_lookup(ctx, evaluator_id, &ev) < 0 || strcmp(ev.kind, "evaluator") != 0 ||
+        strcmp(ev.status, "active") != 0) {
+        if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
+            return fail(ctx);
+        err_clear(&ctx->err);
+        err_field(&ctx->err, "evaluator_id", "evaluator",
+                  "products are tested by an active evaluation agency (服务评测机构)");
+        return fail(ctx);
+    }
+    if (institution_lookup(ctx, p.provider_id, &provider) < 0 ||
+        org_has_interest_relation(ctx, p.provider_id, evaluator_id, &related, &kind) < 0)
+        return fail(ctx);
+    if (related) {
+        err_field_as(&ctx->err, ERR_CONFLICT, "evaluator_id", "interest_relation",
+                     "%s has a declared %s interest relation with the provider %s and cannot "
+                     "test its products (T5-8.2f)",
+                     ev.name, kind, provider.name);
+        return fail(ctx);
+    }
+    int open = product_store_test_open(ctx, product_id);
+    if (open != 0) {
+        if (open > 0)
+            err_set(&ctx->err, ERR_CONFLICT, "a test of %s is already under way", p.name);
+        return fail(ctx);
+    }
+    struct product_test t;
+    memset(&t, 0, sizeof(t));
+    t.id = id_new();
+    t.product_id = product_id;
+    t.product_name = p.name;
+    t.provider_id = p.provider_id;
+    t.evaluator_id = evaluator_id;
+    t.evaluator_name = ev.name;
+    t.assigned_by = ctx->caller.person_id;
+    t.status = "assigned";
+    t.findings = t.report_ref = t.tested_on = "";
+    t.created_at = t.updated_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "evaluator_id", 0, evaluator_id, false);
+    if (product_store_test_insert(ctx, &t) < 0 ||
+        audit_append(ctx, "product.test.assign", "product_test", t.id, p.provider_id, ch) < 0 ||
+        (!strcmp(p.state, "submitted") &&
+         save_state(ctx, &p, "testing", NULL, "product.testing") < 0) ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = t;
+    return 0;
+}
+
+int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *in_,
+                        struct product_test *out)
+{
+    static const char *const results[] = {"passed", "failed", NULL};
+    struct product_test cur, v;
+    struct product p;
+    check_enum(ctx, "result", in_->status, results);
+    check_text(ctx, "report_ref", in_->report_ref, 1, 100);
+    if (check_date(ctx, "tested_on", in_->tested_on) == 0 &&
+        strcmp(in_->tested_on, today(ctx)) > 0)
+        err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
+    check_opt_text(ctx, "findings", in_->findings, 5000);
+    if (in_->status && !strcmp(in_->status, "failed") && (!in_->findings || !*in_->findings))
+        err_field(&ctx->err, "findings", "required", "a failed test names its findings");
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0)
+        return -1;
+    int rc = product_store_test_get(ctx, id, &cur);
+    if (rc <= 0 || (!ctx->caller.is_system && cur.evaluator_id != ctx->caller.institution_id)) {
+        if (rc >= 0) {
+            err_clear(&ctx->err);
+            err_set(&ctx->err, ERR_NOT_FOUND, "product test not found");
+        }
+        return fail(ctx);
+    }
+    v = cur;
+    v.status = in_->status;
+    v.findings = in_->findings ? in_->findings : "";
+    v.report_ref = in_->report_ref;
+    v.tested_on = in_->tested_on;
+    v.updated_at = time_now_ms();
+    rc = product_store_test_update(ctx, &v);
+    if (rc <= 0) {
+        if (rc == 0)
+            err_set(&ctx->err, ERR_CONFLICT, "the result of this test is recorded already (%s)",
+                    cur.status);
+        return fail(ctx);
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "status", cur.status, v.status);
+    audit_note(ch, "report_ref", v.report_ref);
+    if (audit_append(ctx, "product.test.record", "product_test", id, cur.provider_id, ch) < 0 ||
+        product_store_get(ctx, cur.product_id, &p) <= 0)
+        return fail(ctx);
+    /* The first test decides passed or failed; a retest of a product in use changes its state
+     * only through management's elimination (it becomes a candidate when it fails). */
+    if (!strcmp(p.state, "testing") && save_state(ctx, &p, v.status, NULL, "product.tested") < 0)
+        return fail(ctx);
+    if (ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
+                      const struct page_req *p, struct product_test **items, int *n,
+                      struct page_info *info)
+{
+    int64_t root;
+    int depth;
+    bool more;
+    if (product_id && product_access(ctx, product_id) < 0)
+        return -1;
+    org_scope(ctx, &root, &depth);
+    if (product_store_tests(ctx, root, depth, product_id, status, p, items, n) < 0)
+        return -1;
+    *n = page_keep(p, *n, &more);
+    info->next_cursor = more ? (*items)[*n - 1].id : 0;
+    info->total = -1;
+    return 0;
+}
+
+/* ---------- price basis ---------- */
+
+int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
+                        const struct price_basis *in_, struct price_basis *out)
+{
+    struct price_basis v = *in_;
+    struct metric *m;
+    int n, found = -1;
+    if (v.price_fen < 0 || v.price_fen > MAX_PRICE_FEN)
+        err_field(&ctx->err, "price_fen", "range", "price_fen is a non-negative whole number");
+    check_text(ctx, "measurement", v.measurement, 2, 2000);
+    if (check_date(ctx, "valid_from", v.valid_from) == 0 &&
+        check_date(ctx, "valid_to", v.valid_to) == 0 && strcmp(v.valid_from, v.valid_to) > 0)
+        err_field(&ctx->err, "valid_to", "after_valid_from", "valid_to is before valid_from");
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || product_access(ctx, product_id) < 0 ||
+        product_store_metrics(ctx, product_id, &m, &n) < 0)
+        return fail(ctx);
+    for (int i = 0; i < n; i++)
+        if (m[i].id == metric_id)
+            found = i;
+    if (found < 0) {
+        err_set(&ctx->err, ERR_NOT_FOUND, "metric not found");
+        return fail(ctx);
+    }
+    /* T5-7.2e: the price basis comes from the evaluator that measured the product. */
+    int tested = ctx->caller.is_system
+                     ? 1
+                     : product_store_tested_by(ctx, product_id, ctx->caller.institution_id);
+    if (tested <= 0) {
+        if (tested == 0)
+            err_set(&ctx->err, ERR_FORBIDDEN,
+                    "only an evaluator that tested this product publishes its price basis");
+        return fail(ctx);
+    }
+    int overlap = product_store_price_overlaps(ctx, metric_id, v.valid_from, v.valid_to);
+    if (overlap != 0) {
+        if (overlap > 0)
+            err_field_as(&ctx->err, ERR_CONFLICT, "valid_from", "overlap",
+                         "a price basis of %s is already in force within %s..%s; periods of one "
+                         "metric never overlap, so the price on any date is unambiguous",
+                         m[found].name, v.valid_from, v.valid_to);
+        return fail(ctx);
+    }
+    v.id = id_new();
+    v.metric_id = metric_id;
+    v.metric_name = m[found].name;
+    v.unit = m[found].unit;
+    v.evaluator_id = ctx->caller.institution_id;
+    v.evaluator_name = "";
+    v.published_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "price_fen", 0, v.price_fen, false);
+    audit_note(ch, "valid_from", v.valid_from);
+    audit_note(ch, "valid_to", v.valid_to);
+    if (product_store_price_insert(ctx, &v) < 0 ||
+        audit_append(ctx, "price_basis.publish", "price_basis", v.id, v.evaluator_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int price_in_force(struct ctx *ctx, int64_t product_id, const char *date,
+                   struct price_basis **items, int *n)
+{
+    if (date && *date && check_date(ctx, "on", date) < 0)
+        return -1;
+    if (product_access(ctx, product_id) < 0)
+        return -1;
+    return product_store_prices(ctx, product_id, date, items, n);
+}
+
+/* ---------- documents (T5-8.2d) ---------- */
+
+int document_add(struct ctx *ctx, int64_t product_id, const struct product_document *in_,
+                 struct product_document *out)
+{
+    static const char *const kinds[] = {"manual", "training", NULL};
+    struct product_document v = *in_;
+    struct product p;
+    check_enum(ctx, "kind", v.kind, kinds);
+    check_text(ctx, "title", v.title, 2, 200);
+    check_text(ctx, "content", v.content, 2, 100000);
+    if (v.session_date && *v.session_date)
+        check_date(ctx, "session_date", v.session_date);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_product(ctx, product_id, &p) < 0)
+        return fail(ctx);
+    v.id = id_new();
+    v.product_id = product_id;
+    v.session_date = v.session_date ? v.session_date : "";
+    v.created_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "kind", v.kind);
+    audit_note(ch, "title", v.title);
+    if (product_store_document_insert(ctx, &v) < 0 ||
+        audit_append(ctx, "product.document", "product_document", v.id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
+int document_list(struct ctx *ctx, int64_t product_id, struct product_document **items, int *n)
+{
+    if (product_access(ctx, product_id) < 0)
+        return -1;
+    return product_store_documents(ctx, product_id, items, n);
+}
+
+int product_elimination_candidates(struct ctx *ctx, struct product **items, int *n)
+{
+    int64_t root;
+    int depth;
+    org_scope(ctx, &root, &depth);
+    return product_store_candidates(ctx, root, depth, items, n);
+}
+
+/* ---------- the catalogue of qualified products (T5-7.2c) ---------- */
+
+static void decref(void *p)
+{
+    json_decref(p);
+}
+
+int product_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_items)
+{
+    struct product *items;
+    struct institution me;
+    struct edition ed;
+    char when[40];
+    int n, number;
+    const char *day = today(ctx);
+    if (ctx_tx_begin(ctx) < 0 || institution_get(ctx, ctx->caller.institution_id, &me) < 0 ||
+        product_store_online(ctx, ctx->caller.institution_id, &items, &n) < 0 ||
+        catalogue_next_number(ctx, "products", &number) < 0)
+        return fail(ctx);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        struct metric *m;
+        struct price_basis *pb;
+        int nm, np;
+        if (product_store_metrics(ctx, items[i].id, &m, &nm) < 0 ||
+            product_store_prices(ctx, items[i].id, day, &pb, &np) < 0) {
+            json_decref(arr);
+            return fail(ctx);
+        }
+        json_t *metrics = json_array();
+        for (int k = 0; k < nm; k++) {
+            json_t *basis = json_null();
+            for (int j = 0; j < np; j++)
+                if (pb[j].metric_id == m[k].id)
+                    basis = json_pack("{s:I,s:s,s:s,s:s}", "price_fen",
+                                      (json_int_t)pb[j].price_fen, "valid_from",
+                                      pb[j].valid_from, "valid_to", pb[j].valid_to, "evaluator",
+                                      pb[j].evaluator_name);
+            json_array_append_new(metrics,
+                                  json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)m[k].id,
+                                            "name", m[k].name, "unit", m[k].unit, "method",
+                                            m[k].method, "list_price_fen",
+                                            (json_int_t)m[k].list_price_fen, "price_basis", basis));
+        }
+        json_array_append_new(
+            arr, json_pack("{s:I,s:s,s:s,s:s,s:{s:I,s:s},s:b,s:s,s:o}", "product_id",
+                           (json_int_t)items[i].id, "name", items[i].name, "category",
+                           items[i].category, "description", items[i].description, "provider",
+                           "id", (json_int_t)items[i].provider_id, "name",
+                           items[i].provider_name, "recommended", items[i].recommended, "region",
+                           items[i].region, "metrics", metrics));
+    }
+    time_format(time_now_ms(), when, sizeof(when));
+    json_t *body = json_pack("{s:s,s:i,s:s,s:s,s:{s:I,s:s,s:s},s:o}", "catalogue", "products",
+                             "edition", number, "published_at", when, "prices_on", day,
+                             "publisher", "id", (json_int_t)me.id, "name", me.name, "uscc",
+                             me.uscc, "items", arr);
+    arena_defer(ctx->arena, decref, body);
+    char *txt = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *signed_text = arena_strdup(ctx->arena, txt);
+    free(txt);
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "edition", arena_printf(ctx->arena, "%d", number));
+    audit_note(ch, "items", arena_printf(ctx->arena, "%d", n));
+    if (catalogue_store_edition(ctx, "products", signed_text, n, &ed) < 0 ||
+        audit_append(ctx, "catalogue.publish", "catalogue_edition", ed.id, me.id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *edition_number = ed.number;
+    *n_items = n;
+    return 0;
+}

@@ -1,0 +1,422 @@
+/*
+ * product_store.c - all SQL of products, metrics, transitions, tests, price basis and
+ * documents.
+ */
+#include <string.h>
+
+#include "product_store.h"
+#include "app.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "domain/store_util.h"
+#include "core/banned.h"
+
+/* $1 root, $2 depth: management sees the products of providers in its subtree, a provider its
+ * own, an evaluator those it tests; everyone sees what is online (the catalogue). */
+#define PRODUCT_SCOPE                                                                          \
+    "(CAST($1 AS BIGINT) = 0 OR p.state = 'online' OR p.provider_id IN (SELECT descendant_id " \
+    "FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id "  \
+    "IN (SELECT product_id FROM product_tests WHERE evaluator_id = $1))"
+#define PRODUCT_COLS                                                                           \
+    "p.id, p.provider_id, i.name, p.name, p.category, p.description, p.state, p.region, "     \
+    "p.recommended, p.recommend_note, p.eliminate_note, COALESCE((SELECT t.status FROM "       \
+    "product_tests t WHERE t.product_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "            \
+    "p.created_at, p.updated_at, p.version"
+#define PRODUCT_FROM " FROM products p JOIN institutions i ON i.id = p.provider_id "
+#define PRODUCT_WHERE                                                                          \
+    PRODUCT_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR "       \
+                  "p.category = $4) AND ($5 = '' OR p.state = $5) AND ($6 = '' OR "            \
+                  "LOWER(p.name) LIKE $6 ESCAPE '\\' OR LOWER(p.description) LIKE $6 ESCAPE "  \
+                  "'\\') AND (CAST($7 AS INTEGER) < 0 OR p.recommended = $7)"
+
+static const char SQL_VISIBLE[] =
+    "SELECT COUNT(*) FROM products p WHERE p.id = $3 AND " PRODUCT_SCOPE;
+static const char SQL_GET[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE p.id = $1";
+static const char SQL_LIST[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE " PRODUCT_WHERE
+                               " AND p.id > $8 ORDER BY p.id LIMIT $9";
+static const char SQL_COUNT[] = "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE;
+static const char SQL_INSERT[] =
+    "INSERT INTO products (id, provider_id, name, category, description, state, recommended, "
+    "recommend_note, eliminate_note, region, created_at, updated_at, version) VALUES ($1, $2, "
+    "$3, $4, $5, $6, 0, '', '', $7, $8, $8, 1)";
+static const char SQL_UPDATE[] =
+    "UPDATE products SET name = $2, category = $3, description = $4, state = $5, "
+    "recommended = $6, recommend_note = $7, eliminate_note = $8, region = $9, updated_at = $10, "
+    "version = version + 1 WHERE id = $1 AND version = $11";
+static const char SQL_POOLS[] =
+    "SELECT pool_id FROM product_resources WHERE product_id = $1 ORDER BY pool_id";
+static const char SQL_POOLS_CLEAR[] = "DELETE FROM product_resources WHERE product_id = $1";
+static const char SQL_POOLS_ADD[] =
+    "INSERT INTO product_resources (product_id, pool_id) VALUES ($1, $2)";
+static const char SQL_TRANSITION[] =
+    "INSERT INTO product_transitions (id, product_id, from_state, to_state, reason, at, "
+    "by_person, by_institution) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char SQL_HISTORY[] =
+    "SELECT id, product_id, from_state, to_state, reason, at, COALESCE(by_person, 0), "
+    "COALESCE(by_institution, 0) FROM product_transitions WHERE product_id = $1 ORDER BY id";
+
+static const char SQL_METRIC_INSERT[] =
+    "INSERT INTO product_metrics (id, product_id, name, unit, method, list_price_fen, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_METRICS[] =
+    "SELECT id, product_id, name, unit, method, list_price_fen, created_at FROM product_metrics "
+    "WHERE product_id = $1 ORDER BY id";
+
+#define TEST_COLS                                                                              \
+    "t.id, t.product_id, t.evaluator_id, COALESCE(t.assigned_by, 0), p.provider_id, p.name, "  \
+    "e.name, t.status, t.findings, t.report_ref, t.tested_on, t.created_at, t.updated_at"
+#define TEST_FROM                                                                              \
+    " FROM product_tests t JOIN products p ON p.id = t.product_id JOIN institutions e ON "     \
+    "e.id = t.evaluator_id "
+static const char SQL_TEST_INSERT[] =
+    "INSERT INTO product_tests (id, product_id, evaluator_id, assigned_by, status, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, 'assigned', $5, $5)";
+static const char SQL_TEST_GET[] = "SELECT " TEST_COLS TEST_FROM "WHERE t.id = $1";
+static const char SQL_TEST_UPDATE[] =
+    "UPDATE product_tests SET status = $2, findings = $3, report_ref = $4, tested_on = $5, "
+    "updated_at = $6 WHERE id = $1 AND status = 'assigned'";
+static const char SQL_TEST_OPEN[] =
+    "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND status = 'assigned'";
+static const char SQL_TESTED_BY[] =
+    "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND evaluator_id = $2 AND "
+    "status <> 'assigned'";
+static const char SQL_TESTS[] =
+    "SELECT " TEST_COLS TEST_FROM
+    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR p.provider_id IN (SELECT "
+    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "
+    "INTEGER))) AND (CAST($3 AS BIGINT) = 0 OR t.product_id = $3) AND ($4 = '' OR t.status = "
+    "$4) AND t.id > $5 ORDER BY t.id LIMIT $6";
+
+static const char SQL_PRICE_OVERLAP[] =
+    "SELECT COUNT(*) FROM price_basis WHERE metric_id = $1 AND valid_from <= $3 AND "
+    "valid_to >= $2";
+static const char SQL_PRICE_INSERT[] =
+    "INSERT INTO price_basis (id, metric_id, evaluator_id, price_fen, measurement, valid_from, "
+    "valid_to, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char SQL_PRICES[] =
+    "SELECT b.id, b.metric_id, b.evaluator_id, b.price_fen, b.published_at, m.name, m.unit, "
+    "b.measurement, b.valid_from, b.valid_to, e.name FROM price_basis b JOIN product_metrics m "
+    "ON m.id = b.metric_id JOIN institutions e ON e.id = b.evaluator_id WHERE m.product_id = $1 "
+    "AND ($2 = '' OR (b.valid_from <= $2 AND b.valid_to >= $2)) ORDER BY m.id, b.valid_from";
+
+static const char SQL_DOC_INSERT[] =
+    "INSERT INTO product_documents (id, product_id, kind, title, content, session_date, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_DOCS[] =
+    "SELECT id, product_id, kind, title, content, session_date, created_at FROM "
+    "product_documents WHERE product_id = $1 ORDER BY id";
+
+static const char SQL_CANDIDATES[] =
+    "SELECT " PRODUCT_COLS PRODUCT_FROM
+    "WHERE p.state IN ('online', 'offline') AND p.provider_id IN (SELECT descendant_id FROM "
+    "institution_tree WHERE CAST($1 AS BIGINT) = 0 OR (ancestor_id = $1 AND depth <= CAST($2 "
+    "AS INTEGER))) AND (SELECT t.status FROM product_tests t WHERE t.product_id = p.id AND "
+    "t.status <> 'assigned' ORDER BY t.id DESC LIMIT 1) = 'failed' ORDER BY p.id LIMIT 1000";
+static const char SQL_ONLINE[] =
+    "SELECT " PRODUCT_COLS PRODUCT_FROM
+    "WHERE p.state = 'online' AND p.provider_id IN (SELECT descendant_id FROM institution_tree "
+    "WHERE ancestor_id = $1) ORDER BY p.id";
+
+static void read_product(struct ctx *ctx, struct db_rows *r, struct product *o)
+{
+    o->id = db_int(r, 0);
+    o->provider_id = db_int(r, 1);
+    o->provider_name = S(2);
+    o->name = S(3);
+    o->category = S(4);
+    o->description = S(5);
+    o->state = S(6);
+    o->region = S(7);
+    o->recommended = db_int(r, 8) != 0;
+    o->recommend_note = S(9);
+    o->eliminate_note = S(10);
+    o->latest_test = S(11);
+    o->created_at = db_int(r, 12);
+    o->updated_at = db_int(r, 13);
+    o->version = (int)db_int(r, 14);
+    o->pool_ids = NULL;
+    o->n_pools = 0;
+}
+
+int product_store_visible(struct ctx *ctx, int64_t root, int depth, int64_t id)
+{
+    int64_t n = 0;
+    struct db_conn *c = ctx_db(ctx);
+    if (!c || db_query_int(c, SQL_VISIBLE, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(id)), &n,
+                           &ctx->err) < 0)
+        return -1;
+    return n > 0;
+}
+
+int product_store_get(struct ctx *ctx, int64_t id, struct product *out)
+{
+    GET_ONE(SQL_GET, DB_ARGS(DB_INT(id)), read_product, out);
+}
+
+#define FILTER_ARGS(root, depth, f, like)                                                      \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->provider_id), DB_TEXT(OR_EMPTY((f)->category)),  \
+        DB_TEXT(OR_EMPTY((f)->state)), DB_TEXT(like), DB_INT((f)->recommended)
+
+int product_store_list(struct ctx *ctx, int64_t root, int depth, const struct product_filter *f,
+                       const struct page_req *p, struct product **items, int *n)
+{
+    const char *like = store_like_pattern(ctx, f->q);
+    LIST_ALL(SQL_LIST,
+             DB_ARGS(FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
+                     DB_INT(page_fetch_limit(p))),
+             struct product, read_product, items, n);
+}
+
+int product_store_count(struct ctx *ctx, int64_t root, int depth,
+                        const struct product_filter *f, int64_t *total)
+{
+    const char *like = store_like_pattern(ctx, f->q);
+    return db_query_int(ctx_db(ctx), SQL_COUNT, DB_ARGS(FILTER_ARGS(root, depth, f, like)), total,
+                        &ctx->err);
+}
+
+int product_store_insert(struct ctx *ctx, const struct product *p)
+{
+    return db_exec(ctx_db(ctx), SQL_INSERT,
+                   DB_ARGS(DB_INT(p->id), DB_INT(p->provider_id), DB_TEXT(p->name),
+                           DB_TEXT(p->category), DB_TEXT(p->description), DB_TEXT(p->state),
+                           DB_TEXT(p->region), DB_INT(p->created_at)),
+                   NULL, &ctx->err);
+}
+
+int product_store_update(struct ctx *ctx, const struct product *p, int expected_version)
+{
+    int64_t changed = 0;
+    if (db_exec(ctx_db(ctx), SQL_UPDATE,
+                DB_ARGS(DB_INT(p->id), DB_TEXT(p->name), DB_TEXT(p->category),
+                        DB_TEXT(p->description), DB_TEXT(p->state), DB_INT(p->recommended),
+                        DB_TEXT(OR_EMPTY(p->recommend_note)),
+                        DB_TEXT(OR_EMPTY(p->eliminate_note)), DB_TEXT(p->region),
+                        DB_INT(p->updated_at), DB_INT(expected_version)),
+                &changed, &ctx->err) < 0)
+        return -1;
+    return changed > 0;
+}
+
+static void read_id(struct ctx *ctx, struct db_rows *r, int64_t *o)
+{
+    (void)ctx;
+    *o = db_int(r, 0);
+}
+
+int product_store_pools(struct ctx *ctx, int64_t id, int64_t **ids, int *n)
+{
+    LIST_ALL(SQL_POOLS, DB_ARGS(DB_INT(id)), int64_t, read_id, ids, n);
+}
+
+int product_store_set_pools(struct ctx *ctx, int64_t id, const int64_t *ids, int n)
+{
+    struct db_conn *c = ctx_db(ctx);
+    if (db_exec(c, SQL_POOLS_CLEAR, DB_ARGS(DB_INT(id)), NULL, &ctx->err) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (db_exec(c, SQL_POOLS_ADD, DB_ARGS(DB_INT(id), DB_INT(ids[i])), NULL, &ctx->err) < 0)
+            return -1;
+    return 0;
+}
+
+int product_store_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
+                             const char *reason)
+{
+    return db_exec(ctx_db(ctx), SQL_TRANSITION,
+                   DB_ARGS(DB_INT(id_new()), DB_INT(id), DB_TEXT(from), DB_TEXT(to),
+                           DB_TEXT(OR_EMPTY(reason)), DB_INT(time_now_ms()),
+                           ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL,
+                           ctx->caller.institution_id ? DB_INT(ctx->caller.institution_id)
+                                                      : DB_NULL),
+                   NULL, &ctx->err);
+}
+
+static void read_transition(struct ctx *ctx, struct db_rows *r, struct product_transition *o)
+{
+    o->id = db_int(r, 0);
+    o->product_id = db_int(r, 1);
+    o->from_state = S(2);
+    o->to_state = S(3);
+    o->reason = S(4);
+    o->at = db_int(r, 5);
+    o->by_person = db_int(r, 6);
+    o->by_institution = db_int(r, 7);
+}
+
+int product_store_history(struct ctx *ctx, int64_t id, struct product_transition **items,
+                          int *n)
+{
+    LIST_ALL(SQL_HISTORY, DB_ARGS(DB_INT(id)), struct product_transition, read_transition, items,
+             n);
+}
+
+int product_store_metric_insert(struct ctx *ctx, const struct metric *m)
+{
+    return db_exec(ctx_db(ctx), SQL_METRIC_INSERT,
+                   DB_ARGS(DB_INT(m->id), DB_INT(m->product_id), DB_TEXT(m->name),
+                           DB_TEXT(m->unit), DB_TEXT(m->method), DB_INT(m->list_price_fen),
+                           DB_INT(m->created_at)),
+                   NULL, &ctx->err);
+}
+
+static void read_metric(struct ctx *ctx, struct db_rows *r, struct metric *o)
+{
+    o->id = db_int(r, 0);
+    o->product_id = db_int(r, 1);
+    o->name = S(2);
+    o->unit = S(3);
+    o->method = S(4);
+    o->list_price_fen = db_int(r, 5);
+    o->created_at = db_int(r, 6);
+}
+
+int product_store_metrics(struct ctx *ctx, int64_t product_id, struct metric **items, int *n)
+{
+    LIST_ALL(SQL_METRICS, DB_ARGS(DB_INT(product_id)), struct metric, read_metric, items, n);
+}
+
+int product_store_test_insert(struct ctx *ctx, const struct product_test *t)
+{
+    return db_exec(ctx_db(ctx), SQL_TEST_INSERT,
+                   DB_ARGS(DB_INT(t->id), DB_INT(t->product_id), DB_INT(t->evaluator_id),
+                           t->assigned_by ? DB_INT(t->assigned_by) : DB_NULL,
+                           DB_INT(t->created_at)),
+                   NULL, &ctx->err);
+}
+
+static void read_test(struct ctx *ctx, struct db_rows *r, struct product_test *o)
+{
+    o->id = db_int(r, 0);
+    o->product_id = db_int(r, 1);
+    o->evaluator_id = db_int(r, 2);
+    o->assigned_by = db_int(r, 3);
+    o->provider_id = db_int(r, 4);
+    o->product_name = S(5);
+    o->evaluator_name = S(6);
+    o->status = S(7);
+    o->findings = S(8);
+    o->report_ref = S(9);
+    o->tested_on = S(10);
+    o->created_at = db_int(r, 11);
+    o->updated_at = db_int(r, 12);
+}
+
+int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out)
+{
+    GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
+}
+
+int product_store_test_update(struct ctx *ctx, const struct product_test *t)
+{
+    int64_t changed = 0;
+    if (db_exec(ctx_db(ctx), SQL_TEST_UPDATE,
+                DB_ARGS(DB_INT(t->id), DB_TEXT(t->status), DB_TEXT(t->findings),
+                        DB_TEXT(t->report_ref), DB_TEXT(t->tested_on), DB_INT(t->updated_at)),
+                &changed, &ctx->err) < 0)
+        return -1;
+    return changed > 0;
+}
+
+static int count(struct ctx *ctx, const char *sql, const struct db_val *args, int n)
+{
+    int64_t v = 0;
+    if (db_query_int(ctx_db(ctx), sql, args, n, &v, &ctx->err) < 0)
+        return -1;
+    return v > 0;
+}
+
+int product_store_test_open(struct ctx *ctx, int64_t product_id)
+{
+    return count(ctx, SQL_TEST_OPEN, DB_ARGS(DB_INT(product_id)));
+}
+
+int product_store_tested_by(struct ctx *ctx, int64_t product_id, int64_t evaluator_id)
+{
+    return count(ctx, SQL_TESTED_BY, DB_ARGS(DB_INT(product_id), DB_INT(evaluator_id)));
+}
+
+int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t product_id,
+                        const char *status, const struct page_req *p, struct product_test **items,
+                        int *n)
+{
+    LIST_ALL(SQL_TESTS,
+             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(product_id), DB_TEXT(OR_EMPTY(status)),
+                     DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+             struct product_test, read_test, items, n);
+}
+
+int product_store_price_overlaps(struct ctx *ctx, int64_t metric_id, const char *from,
+                                 const char *to)
+{
+    return count(ctx, SQL_PRICE_OVERLAP, DB_ARGS(DB_INT(metric_id), DB_TEXT(from), DB_TEXT(to)));
+}
+
+int product_store_price_insert(struct ctx *ctx, const struct price_basis *b)
+{
+    return db_exec(ctx_db(ctx), SQL_PRICE_INSERT,
+                   DB_ARGS(DB_INT(b->id), DB_INT(b->metric_id), DB_INT(b->evaluator_id),
+                           DB_INT(b->price_fen), DB_TEXT(b->measurement), DB_TEXT(b->valid_from),
+                           DB_TEXT(b->valid_to), DB_INT(b->published_at)),
+                   NULL, &ctx->err);
+}
+
+static void read_price(struct ctx *ctx, struct db_rows *r, struct price_basis *o)
+{
+    o->id = db_int(r, 0);
+    o->metric_id = db_int(r, 1);
+    o->evaluator_id = db_int(r, 2);
+    o->price_fen = db_int(r, 3);
+    o->published_at = db_int(r, 4);
+    o->metric_name = S(5);
+    o->unit = S(6);
+    o->measurement = S(7);
+    o->valid_from = S(8);
+    o->valid_to = S(9);
+    o->evaluator_name = S(10);
+}
+
+int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
+                         struct price_basis **items, int *n)
+{
+    LIST_ALL(SQL_PRICES, DB_ARGS(DB_INT(product_id), DB_TEXT(OR_EMPTY(date))), struct price_basis,
+             read_price, items, n);
+}
+
+int product_store_document_insert(struct ctx *ctx, const struct product_document *d)
+{
+    return db_exec(ctx_db(ctx), SQL_DOC_INSERT,
+                   DB_ARGS(DB_INT(d->id), DB_INT(d->product_id), DB_TEXT(d->kind),
+                           DB_TEXT(d->title), DB_TEXT(d->content),
+                           DB_TEXT(OR_EMPTY(d->session_date)), DB_INT(d->created_at)),
+                   NULL, &ctx->err);
+}
+
+static void read_doc(struct ctx *ctx, struct db_rows *r, struct product_document *o)
+{
+    o->id = db_int(r, 0);
+    o->product_id = db_int(r, 1);
+    o->kind = S(2);
+    o->title = S(3);
+    o->content = S(4);
+    o->session_date = S(5);
+    o->created_at = db_int(r, 6);
+}
+
+int product_store_documents(struct ctx *ctx, int64_t product_id, struct product_document **items,
+                            int *n)
+{
+    LIST_ALL(SQL_DOCS, DB_ARGS(DB_INT(product_id)), struct product_document, read_doc, items, n);
+}
+
+int product_store_candidates(struct ctx *ctx, int64_t root, int depth, struct product **items,
+                             int *n)
+{
+    LIST_ALL(SQL_CANDIDATES, DB_ARGS(DB_INT(root), DB_INT(depth)), struct product, read_product,
+             items, n);
+}
+
+int product_store_online(struct ctx *ctx, int64_t root, struct product **items, int *n)
+{
+    LIST_ALL(SQL_ONLINE, DB_ARGS(DB_INT(root)), struct product, read_product, items, n);
+}
