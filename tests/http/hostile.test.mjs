@@ -132,6 +132,41 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
     await assertNoPerson(who);
   });
 
+  test('an endless chunked body is cut off: 413 or a closed connection before 64 MB are read', { timeout: 30000 }, async () => {
+    // libmicrohttpd 0.9 cannot answer in the middle of a chunked upload, but reading and
+    // dropping an unbounded stream ties up the connection for as long as the client likes.
+    const net = await import('node:net');
+    const sock = net.connect({ host: '127.0.0.1', port: srv.port });
+    let got = '';
+    let ended = false;
+    let sent = 0;
+    sock.on('data', (d) => { got += d.toString('latin1'); });
+    sock.on('close', () => { ended = true; });
+    sock.on('error', () => { ended = true; });
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(`POST /api/v1/people HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.token}\r\n`
+      + 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const chunk = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    const LIMIT = 64 * 1024 * 1024;
+    const t0 = Date.now();
+    while (!ended && !got && sent < LIMIT && Date.now() - t0 < 15000) {
+      if (!sock.write(chunk)) {
+        await new Promise((r) => {
+          const t = setTimeout(r, 2000);
+          sock.once('drain', () => { clearTimeout(t); r(); });
+          sock.once('close', () => { clearTimeout(t); r(); });
+        });
+      }
+      sent += 0x10000;
+    }
+    await sleep(300);
+    sock.destroy();
+    assert.ok(ended || got, `the server read ${Math.round(sent / 1048576)} MB of a chunked body over `
+      + `body_max (${BODY_MAX} bytes) without answering or closing`);
+    if (got) assert.match(got, /^HTTP\/1\.1 413 /, 'if it answers, it answers 413');
+    assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
+  });
+
   // --- JSON ---------------------------------------------------------------------------------
 
   test('malformed JSON gets 400 and writes nothing', { timeout: 20000 }, async () => {
