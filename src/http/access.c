@@ -57,11 +57,12 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     if (auth_resolve(ctx, token) < 0)
         return -1;
     ctx->caller.via_cookie = cookie;
+    ctx->caller.csrf_token = auth_csrf_of(ctx, token);
     /* The console's cookie is sent by the browser on its own; a write must also prove it
      * comes from our page, which alone can read the CSRF token. */
     if (cookie && !is_safe(rq->method)) {
         const char *sent = req_header(rq, "X-CSRF-Token");
-        if (!sent || strcmp(sent, auth_csrf_of(ctx, token)) != 0)
+        if (!sent || strcmp(sent, ctx->caller.csrf_token) != 0)
             return err_set(&ctx->err, ERR_FORBIDDEN,
                            "missing or wrong X-CSRF-Token header for a cookie session");
     }

@@ -85,7 +85,7 @@ static const struct {
     {"WhoAmI", "{\"type\":\"object\",\"properties\":{\"person\":{\"$ref\":\"#/components/"
                "schemas/Person\"},\"institution\":{\"$ref\":\"#/components/schemas/"
                "InstitutionBrief\"},\"permissions\":{\"type\":\"array\",\"items\":" STR
-               "},\"expires_at\":" TS "}}"},
+               "},\"expires_at\":" TS ",\"csrf_token\":" STR "}}"},
     {"AuditRecord",
      "{\"type\":\"object\",\"properties\":{\"seq\":" ID ",\"at\":" TS ",\"actor_id\":" OPT_ID
      ",\"actor_login\":" STR ",\"actor_institution_id\":" OPT_ID ",\"scope_institution_id\":" OPT_ID

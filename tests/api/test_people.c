@@ -128,6 +128,20 @@ static void test_post_requires_valid_certificate(void **state)
     r = th_call("PATCH", path, P_ADMIN, body);
     assert_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "posts")), 1);
+    /* Lists show the posts too. */
+    snprintf(path, sizeof(path), "/api/v1/people?institution_id=%lld&limit=500", (long long)T->p);
+    r = th_call("GET", path, P_ADMIN, NULL);
+    size_t k;
+    json_t *it;
+    int seen = 0;
+    json_array_foreach(json_object_get(r->json, "items"), k, it)
+    {
+        if (jint(it, "id") == person) {
+            seen = 1;
+            assert_int_equal(json_array_size(json_object_get(it, "posts")), 1);
+        }
+    }
+    assert_true(seen);
     /* A post with holders cannot be deleted. */
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld/posts/%lld", (long long)T->p,
              (long long)post);

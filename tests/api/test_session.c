@@ -54,6 +54,7 @@ static void test_wrong_password_and_unknown_login_look_alike(void **state)
     assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND "
                       "actor_login = 'nobody.here'") == 1);
     /* A success resets the failure count. */
+    assert_string_equal(jstr(r->json, "rule"), "credentials");
     assert_status(login(T->who[W_U2_ADMIN].login, TEST_PASSWORD), 201);
     snprintf(detail, sizeof(detail), "SELECT failed_logins FROM people WHERE login = '%s'",
              T->who[W_U2_ADMIN].login);
@@ -84,6 +85,7 @@ static void test_failures_slow_down_then_lock(void **state)
     struct th_resp *r = login(l, TEST_PASSWORD);
     assert_status(r, 429);
     assert_true(atoi(r->retry_after) >= 1);
+    assert_string_equal(jstr(r->json, "rule"), "slow_down");
     int64_t offset = 0;
     for (int n = 4; n <= 10; n++) {
         offset += (1000LL << (n - 4)) + 10;
@@ -97,6 +99,7 @@ static void test_failures_slow_down_then_lock(void **state)
     r = login(l, TEST_PASSWORD);
     assert_status(r, 429);
     assert_true(atoi(r->retry_after) > 600);
+    assert_string_equal(jstr(r->json, "rule"), "locked");
     offset += 16 * 60000;
     time_set_offset_ms(offset);
     assert_status(login(l, TEST_PASSWORD), 201);
@@ -164,7 +167,10 @@ static void test_cookie_writes_need_csrf_header(void **state)
     snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", jstr(r->json, "csrf_token"));
     snprintf(wrong, sizeof(wrong), "X-CSRF-Token: %s", "0123456789abcdef0123456789abcdef");
     const char *read[] = {cookie, NULL};
-    assert_status(th_callh("GET", "/api/v1/session", NULL, NULL, read), 200);
+    r = th_callh("GET", "/api/v1/session", NULL, NULL, read);
+    assert_status(r, 200);
+    /* A new tab resumes the session: whoami repeats the CSRF token. */
+    assert_string_equal(jstr(r->json, "csrf_token"), csrf + strlen("X-CSRF-Token: "));
     snprintf(path, sizeof(path), "/api/v1/people/%lld", (long long)T->who[W_U1_ADMIN].person_id);
     assert_status(th_callh("PATCH", path, NULL, "{\"phone\":\"0851-5550000\"}", read), 403);
     const char *bad[] = {cookie, wrong, NULL};

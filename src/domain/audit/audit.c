@@ -163,7 +163,7 @@ int audit_append_alone(struct ctx *ctx, const char *action, const char *object_t
 }
 
 int audit_list(struct ctx *ctx, const struct audit_filter *f, struct audit_record **items,
-               int *n_items, int64_t *next_cursor)
+               int *n_items, int64_t *next_cursor, int64_t *total)
 {
     struct audit_row *rows;
     struct audit_filter q = *f;
@@ -174,6 +174,9 @@ int audit_list(struct ctx *ctx, const struct audit_filter *f, struct audit_recor
         q.limit = 50;
     q.limit += 1; /* one more tells whether there is a next page */
     if (audit_store_list(ctx, root, &q, &rows, &n) < 0)
+        return -1;
+    *total = -1;
+    if (f->want_total && audit_store_count(ctx, root, f, total) < 0)
         return -1;
     *next_cursor = 0;
     if (n == q.limit) {

@@ -61,11 +61,12 @@ struct audit_filter {
     int64_t from_ms, to_ms; /* 0 = open */
     int64_t before_seq;     /* cursor: records with seq < before_seq; 0 = from the newest */
     int limit;
+    bool want_total; /* count every record matching the filter (ignores the cursor) */
 };
 
 /* Newest first, within the caller's jurisdiction. items arena-owned. */
 int audit_list(struct ctx *ctx, const struct audit_filter *f, struct audit_record **items,
-               int *n_items, int64_t *next_cursor);
+               int *n_items, int64_t *next_cursor, int64_t *total);
 
 struct audit_verdict {
     bool ok;

@@ -22,12 +22,13 @@ static int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64
 int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     static const char *const allowed[] = {
-        "limit", "cursor", "actor_id", "object_type", "object_id", "action", "from", "to", NULL};
+        "limit",  "cursor", "total", "actor_id", "object_type", "object_id",
+        "action", "from",   "to",    NULL};
     struct audit_filter f;
     struct page_req p;
     struct audit_record *items;
     int n;
-    int64_t next;
+    int64_t next, total;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "actor_id", &f.actor_id) < 0 ||
@@ -37,8 +38,9 @@ int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
         q_time(ctx, rq, "to", &f.to_ms) < 0)
         return -1;
     f.limit = p.limit;
+    f.want_total = p.want_total;
     f.before_seq = p.after_id; /* newest first: the cursor walks backwards */
-    if (audit_list(ctx, &f, &items, &n, &next) < 0)
+    if (audit_list(ctx, &f, &items, &n, &next, &total) < 0)
         return -1;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {
@@ -55,7 +57,7 @@ int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
                            changes ? changes : json_object(), "client_ip", a->client_ip,
                            "request_id", a->request_id, "hash", a->hash));
     }
-    struct page_info info = {next, -1};
+    struct page_info info = {next, total};
     return resp_json(ctx, rs, 200, j_page(arr, &info));
 }
 

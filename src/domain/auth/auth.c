@@ -4,6 +4,7 @@
  * creation and resolution. Every attempt, good or bad, is audited.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,20 @@ static int audit_attempt(struct ctx *ctx, const char *action, const char *login,
 
 /* Waiting time after the n-th consecutive failure: none, then 1 s, 2 s, 4 s … (capped at the
  * lock), then the lock itself. */
+/* A stable reason beside the words, so that clients need not parse the detail. */
+static int refuse(struct ctx *ctx, enum err_kind kind, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int refuse(struct ctx *ctx, enum err_kind kind, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err.message, sizeof(ctx->err.message), fmt, ap);
+    va_end(ap);
+    ctx->err.kind = kind;
+    snprintf(ctx->err.rule, sizeof(ctx->err.rule), "%s", rule);
+    return -1;
+}
+
 static int64_t lock_for(const struct config *cfg, int n)
 {
     if (n >= cfg->login_lock_after)
@@ -138,14 +153,16 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, struct 
         if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
             log_warn("dummy password matched");
         audit_attempt(ctx, "login.failed", login, NULL, "unknown login");
-        return err_set(&ctx->err, ERR_UNAUTHORIZED, "wrong login or password");
+        return refuse(ctx, ERR_UNAUTHORIZED, "credentials", "wrong login or password");
     }
     if (secret.locked_until > now) {
         ctx->err.retry_after = (int)((secret.locked_until - now + 999) / 1000);
         audit_attempt(ctx, "login.locked", login, &p, "attempt while locked");
-        return err_set(&ctx->err, ERR_RATE_LIMITED,
-                       "too many failed logins: this account is locked for %d more seconds",
-                       ctx->err.retry_after);
+        return refuse(ctx, ERR_RATE_LIMITED,
+                      secret.failed_logins >= ctx->app->cfg.login_lock_after ? "locked"
+                                                                             : "slow_down",
+                      "too many failed logins: this account is locked for %d more seconds",
+                      ctx->err.retry_after);
     }
     if (crypto_pwhash_str_verify(secret.password_hash, password, strlen(password)) != 0) {
         int n = secret.failed_logins + 1;
@@ -163,10 +180,11 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, struct 
         }
         memset(&ctx->caller, 0, sizeof(ctx->caller));
         if (n >= ctx->app->cfg.login_lock_after)
-            return err_set(&ctx->err, ERR_UNAUTHORIZED,
-                           "wrong login or password; the account is now locked for %d minutes",
-                           ctx->app->cfg.login_lock_min);
-        return err_set(&ctx->err, ERR_UNAUTHORIZED, "wrong login or password");
+            return refuse(ctx, ERR_UNAUTHORIZED, "locked",
+                          "wrong login or password; the account is now locked for %d minutes",
+                          ctx->app->cfg.login_lock_min);
+        return refuse(ctx, ERR_UNAUTHORIZED, wait ? "slow_down" : "credentials",
+                      "wrong login or password");
     }
     rc = org_store_inst_get(ctx, p.institution_id, &inst);
     if (rc <= 0)
@@ -175,9 +193,9 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, struct 
         audit_attempt(ctx, "login.refused", login, &p,
                       !p.enabled ? "person disabled" : "institution not active");
         memset(&ctx->caller, 0, sizeof(ctx->caller));
-        return err_set(&ctx->err, ERR_UNAUTHORIZED, "%s",
-                       !p.enabled ? "this account is disabled"
-                                  : "your institution is suspended or revoked");
+        return refuse(ctx, ERR_UNAUTHORIZED, !p.enabled ? "disabled" : "institution_inactive", "%s",
+                      !p.enabled ? "this account is disabled"
+                                 : "your institution is suspended or revoked");
     }
     as_actor(ctx, &p);
     struct audit_changes *ch = audit_changes_new(ctx);

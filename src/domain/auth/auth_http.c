@@ -65,9 +65,10 @@ int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
     for (int k = 0; (perm = org_permission(k)) != NULL; k++)
         if (org_may(ctx, perm))
             json_array_append_new(perms, json_string(perm));
-    json_t *o = json_pack("{s:o,s:o,s:o,s:o}", "person", person_to_json(&p), "institution",
+    json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:s}", "person", person_to_json(&p), "institution",
                           institution_brief(&i), "permissions", perms, "expires_at",
-                          j_time(ctx->caller.session_expires_at));
+                          j_time(ctx->caller.session_expires_at), "csrf_token",
+                          ctx->caller.csrf_token ? ctx->caller.csrf_token : "");
     return resp_json(ctx, rs, 200, o);
 }
 

@@ -141,6 +141,12 @@ int person_list(struct ctx *ctx, const struct person_filter *f, const struct pag
     if (org_store_person_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
     *n = page_keep(p, *n, &more);
+    /* NEEDSWORK: one query per person (at most a page of them); a grouped query would need a
+     * dialect switch (group_concat / string_agg). */
+    for (int i = 0; i < *n; i++)
+        if (org_store_person_posts(ctx, (*items)[i].id, &(*items)[i].posts, &(*items)[i].n_posts) <
+            0)
+            return -1;
     info->next_cursor = more ? (*items)[*n - 1].id : 0;
     info->total = -1;
     if (p->want_total && org_store_person_count(ctx, root, depth, f, &info->total) < 0)
