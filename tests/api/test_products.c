@@ -1,0 +1,345 @@
+/*
+ * test_products.c - service products: categories (T5-7.2d), priced metrics (T5-7.1), the
+ * recorded lifecycle (T5-7.2b, T5-3.4), launch only after a passed test by an independent
+ * evaluator (T5-7.2e, T5-8.2f), the price basis with validity periods (T5-7.2e),
+ * recommendation and elimination (T5-7.2a), documents (T5-8.2d) and the product catalogue
+ * (T5-7.2c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "harness.h"
+
+#define M_ADMIN  (&T->who[W_M_ADMIN])
+#define M1_ADMIN (&T->who[W_M1_ADMIN])
+#define P_ADMIN  (&T->who[W_P_ADMIN])
+#define E_ADMIN  (&T->who[W_E_ADMIN])
+#define U1_ADMIN (&T->who[W_U1_ADMIN])
+
+static char body[1024], path[256];
+
+static int64_t create(const char *category)
+{
+    snprintf(body, sizeof(body),
+             "{\"name\":\"政务云运维服务%d\",\"category\":\"%s\",\"description\":\"7x24 运维\","
+             "\"region\":\"520000\"}",
+             ++T->serial, category);
+    struct th_resp *r = th_call("POST", "/api/v1/products", P_ADMIN, body);
+    assert_status(r, 201);
+    assert_string_equal(jstr(r->json, "state"), "draft");
+    assert_string_equal(jstr(r->json, "lifecycle_stage"), "creation");
+    return jint(r->json, "id");
+}
+
+static int64_t add_metric(int64_t product, const char *name, long long fen)
+{
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics", (long long)product);
+    snprintf(
+        body, sizeof(body),
+        "{\"name\":\"%s\",\"unit\":\"月\",\"method\":\"按自然月计量\",\"list_price_fen\":%lld}",
+        name, fen);
+    struct th_resp *r = th_call("POST", path, P_ADMIN, body);
+    assert_status(r, 201);
+    return jint(r->json, "id");
+}
+
+static struct th_resp *act(int64_t product, const char *action, struct who *w, const char *b)
+{
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/%s", (long long)product, action);
+    return th_call("POST", path, w, b ? b : "{}");
+}
+
+static int64_t assign(int64_t product, int64_t evaluator, int expect)
+{
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/tests", (long long)product);
+    snprintf(body, sizeof(body), "{\"evaluator_id\":%lld}", (long long)evaluator);
+    struct th_resp *r = th_call("POST", path, M_ADMIN, body);
+    assert_status(r, expect);
+    return expect == 201 ? jint(r->json, "id") : 0;
+}
+
+static void record(int64_t test, const char *result)
+{
+    snprintf(path, sizeof(path), "/api/v1/product-tests/%lld", (long long)test);
+    snprintf(body, sizeof(body),
+             "{\"result\":\"%s\",\"findings\":\"%s\",\"report_ref\":\"黔安测(2026)P%d号\","
+             "\"tested_on\":\"2026-02-01\"}",
+             result, strcmp(result, "failed") ? "" : "日志留存不足六个月", ++T->serial);
+    assert_status(th_call("PATCH", path, E_ADMIN, body), 200);
+}
+
+static const char *state_of(int64_t product)
+{
+    static char s[32];
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)product);
+    snprintf(s, sizeof(s), "%s", jstr(th_call("GET", path, P_ADMIN, NULL)->json, "state"));
+    return s;
+}
+
+/* A product of P that passed its test by E and is online. */
+static int64_t online_product(int64_t *metric)
+{
+    int64_t p = create("operation_maintenance");
+    int64_t m = add_metric(p, "服务时长", 1200000);
+    if (metric)
+        *metric = m;
+    assert_status(act(p, "submit", P_ADMIN, NULL), 200);
+    record(assign(p, T->e, 201), "passed");
+    assert_status(act(p, "launch", P_ADMIN, NULL), 200);
+    return p;
+}
+
+static void test_categories_and_metrics(void **state)
+{
+    (void)state;
+    struct th_resp *r = th_call("POST", "/api/v1/products", P_ADMIN,
+                                "{\"name\":\"x1\",\"category\":\"cleaning\",\"description\":"
+                                "\"d\",\"region\":\"520000\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "category", "enum"));
+    int64_t p = create("planning_consulting");
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics", (long long)p);
+    r = th_call(
+        "POST", path, P_ADMIN,
+        "{\"name\":\"人天\",\"unit\":\"人天\",\"method\":\"按实际投入\",\"list_price_fen\":-1}");
+    assert_true(has_field_error(r->json, "list_price_fen", "range"));
+    r = th_call(
+        "POST", path, P_ADMIN,
+        "{\"name\":\"人天\",\"unit\":\"人天\",\"method\":\"按实际投入\",\"list_price_fen\":1.5}");
+    assert_true(has_field_error(r->json, "list_price_fen", "type")); /* fen are whole */
+    add_metric(p, "咨询人天", 150000);
+    r = th_call(
+        "POST", path, P_ADMIN,
+        "{\"name\":\"咨询人天\",\"unit\":\"人天\",\"method\":\"x方法\",\"list_price_fen\":1}");
+    assert_status(r, 409);
+    /* Other providers do not even see a draft. */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)p);
+    assert_status(th_call("GET", path, U1_ADMIN, NULL), 404);
+}
+
+static void test_lifecycle_needs_a_passed_independent_test(void **state)
+{
+    (void)state;
+    int64_t p = create("operation_maintenance");
+    struct th_resp *r = act(p, "submit", P_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_non_null(strstr(jstr(r->json, "detail"), "T5-7.1"));
+    add_metric(p, "服务时长", 1200000);
+    assert_status(act(p, "launch", P_ADMIN, NULL), 409);
+    assert_status(act(p, "submit", P_ADMIN, NULL), 200);
+    r = act(p, "launch", P_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_non_null(strstr(jstr(r->json, "detail"), "T5-7.2e"));
+    /* An evaluator with an interest relation with the provider is refused. */
+    int64_t related = th_institution(T->m, "evaluator", "provincial");
+    snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);
+    snprintf(body, sizeof(body),
+             "{\"related_id\":%lld,\"kind\":\"equity\",\"since\":\"2024-01-01\"}",
+             (long long)related);
+    assert_status(th_call("POST", path, P_ADMIN, body), 201);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/tests", (long long)p);
+    snprintf(body, sizeof(body), "{\"evaluator_id\":%lld}", (long long)related);
+    r = th_call("POST", path, M_ADMIN, body);
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "evaluator_id", "interest_relation"));
+    record(assign(p, T->e, 201), "failed");
+    assert_string_equal(state_of(p), "failed");
+    assert_status(act(p, "launch", P_ADMIN, NULL), 409);
+    assert_status(act(p, "revise", P_ADMIN, NULL), 200);
+    assert_status(act(p, "submit", P_ADMIN, NULL), 200);
+    record(assign(p, T->e, 201), "passed");
+    assert_string_equal(state_of(p), "passed");
+    r = act(p, "launch", P_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_string_equal(jstr(r->json, "lifecycle_stage"), "release_operation");
+    /* Online: every kind of institution sees it in the catalogue. */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)p);
+    assert_status(th_call("GET", path, U1_ADMIN, NULL), 200);
+    /* What was tested is what stays online. */
+    r = th_call("PATCH", path, P_ADMIN, "{\"name\":\"改名\"}");
+    assert_status(r, 409);
+    assert_status(th_call("PATCH", path, P_ADMIN, "{\"description\":\"新增7x24热线\"}"), 200);
+    assert_status(act(p, "withdraw", P_ADMIN, NULL), 200);
+    assert_status(act(p, "launch", P_ADMIN, NULL), 200);
+    /* Every transition is recorded with who and when. */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/transitions", (long long)p);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    json_t *items = json_object_get(r->json, "items");
+    const char *expect[] = {"draft",   "submitted", "testing", "failed",  "draft", "submitted",
+                            "testing", "passed",    "online",  "offline", "online"};
+    assert_int_equal(json_array_size(items), sizeof(expect) / sizeof(expect[0]));
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        assert_string_equal(jstr(json_array_get(items, i), "to_state"), expect[i]);
+        assert_non_null(json_object_get(json_array_get(items, i), "at"));
+    }
+}
+
+static void test_price_basis_in_force(void **state)
+{
+    (void)state;
+    int64_t metric;
+    int64_t p = online_product(&metric);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-basis", (long long)p,
+             (long long)metric);
+    const char *h1 = "{\"price_fen\":1100000,\"measurement\":\"可用性 99.95%\",\"valid_from\":"
+                     "\"2026-01-01\",\"valid_to\":\"2026-06-30\"}";
+    /* Only an evaluator that tested the product publishes its price basis. */
+    int64_t other = th_institution(T->m, "evaluator", "provincial");
+    struct who w;
+    memset(&w, 0, sizeof(w));
+    th_session(&w, th_person(other, true, "technical"));
+    assert_status(th_call("POST", path, &w, h1), 403);
+    assert_status(th_call("POST", path, E_ADMIN, h1), 201);
+    struct th_resp *r = th_call("POST", path, E_ADMIN,
+                                "{\"price_fen\":900000,\"measurement\":\"复测\",\"valid_from\":"
+                                "\"2026-06-01\",\"valid_to\":\"2026-12-31\"}");
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "valid_from", "overlap"));
+    assert_status(th_call("POST", path, E_ADMIN,
+                          "{\"price_fen\":1000000,\"measurement\":\"复测\",\"valid_from\":"
+                          "\"2026-07-01\",\"valid_to\":\"2026-12-31\"}"),
+                  201);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-06-30", (long long)p);
+    r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
+                     1100000);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-07-01", (long long)p);
+    r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
+                     1000000);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2027-01-01", (long long)p);
+    assert_int_equal(
+        json_array_size(json_object_get(th_call("GET", path, U1_ADMIN, NULL)->json, "items")), 0);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=someday", (long long)p);
+    assert_status(th_call("GET", path, U1_ADMIN, NULL), 422);
+}
+
+static void test_recommend_eliminate_and_candidates(void **state)
+{
+    (void)state;
+    int64_t draft = create("training_promotion");
+    assert_status(act(draft, "recommendation", M_ADMIN, "{\"recommended\":true}"), 409);
+    int64_t p = online_product(NULL);
+    struct th_resp *r =
+        act(p, "recommendation", M_ADMIN, "{\"recommended\":true,\"note\":\"稳定\"}");
+    assert_status(r, 200);
+    assert_true(json_is_true(json_object_get(r->json, "recommended")));
+    r = th_call("GET", "/api/v1/products?recommended=true", U1_ADMIN, NULL);
+    assert_true(json_array_size(json_object_get(r->json, "items")) >= 1);
+    /* A retest that fails makes it a candidate for elimination. */
+    record(assign(p, T->e, 201), "failed");
+    assert_string_equal(state_of(p), "online");
+    r = th_call("GET", "/api/v1/product-elimination-candidates", M_ADMIN, NULL);
+    size_t i;
+    json_t *it;
+    int found = 0;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) found |= jint(it, "id") == p;
+    assert_true(found);
+    /* Management outside the provider's jurisdiction has no say. */
+    assert_status(act(p, "eliminate", M1_ADMIN, "{\"reason\":\"复测不合格\"}"), 403);
+    r = act(p, "eliminate", M_ADMIN, "{}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "reason", "required"));
+    r = act(p, "eliminate", M_ADMIN, "{\"reason\":\"复测不合格，予以淘汰\"}");
+    assert_status(r, 200);
+    assert_string_equal(jstr(r->json, "state"), "eliminated");
+    assert_false(json_is_true(json_object_get(r->json, "recommended")));
+    assert_status(act(p, "launch", P_ADMIN, NULL), 409);
+    assert_status(act(p, "eliminate", M_ADMIN, "{\"reason\":\"再次淘汰\"}"), 409);
+}
+
+static void test_documents(void **state)
+{
+    (void)state;
+    int64_t p = create("training_promotion");
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/documents", (long long)p);
+    assert_status(
+        th_call("POST", path, P_ADMIN,
+                "{\"kind\":\"manual\",\"title\":\"用户手册 v1\",\"content\":\"第一章 开通\"}"),
+        201);
+    assert_status(th_call("POST", path, P_ADMIN,
+                          "{\"kind\":\"training\",\"title\":\"上云培训\",\"content\":\"线上课程\","
+                          "\"session_date\":\"2026-03-01\"}"),
+                  201);
+    struct th_resp *r =
+        th_call("POST", path, P_ADMIN, "{\"kind\":\"video\",\"title\":\"x\",\"content\":\"y\"}");
+    assert_status(r, 422);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+}
+
+static void test_signed_product_catalogue(void **state)
+{
+    (void)state;
+    int64_t metric;
+    int64_t p = online_product(&metric);
+    char today_path[256];
+    snprintf(today_path, sizeof(today_path), "/api/v1/products/%lld/metrics/%lld/price-basis",
+             (long long)p, (long long)metric);
+    assert_status(th_call("POST", today_path, E_ADMIN,
+                          "{\"price_fen\":1150000,\"measurement\":\"可用性 99.9%\",\"valid_from\":"
+                          "\"2020-01-01\",\"valid_to\":\"2099-12-31\"}"),
+                  201);
+    int64_t hidden = create("service_design");
+    struct th_resp *r = th_call("POST", "/api/v1/catalogues/products/editions", M_ADMIN, NULL);
+    assert_status(r, 201);
+    int n = (int)jint(r->json, "edition");
+    snprintf(path, sizeof(path), "/api/v1/catalogues/products/editions/%d", n);
+    r = th_call("GET", path, NULL, NULL);
+    assert_status(r, 200);
+    char *signed_body = strdup(r->body);
+    json_t *ed = json_incref(r->json);
+    int found = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(ed, "items"), i, it)
+    {
+        assert_true(jint(it, "product_id") != hidden);
+        if (jint(it, "product_id") == p) {
+            found = 1;
+            json_t *m = json_array_get(json_object_get(it, "metrics"), 0);
+            assert_int_equal(jint(m, "list_price_fen"), 1200000);
+            assert_int_equal(jint(json_object_get(m, "price_basis"), "price_fen"), 1150000);
+        }
+    }
+    assert_true(found);
+    json_decref(ed);
+    snprintf(path, sizeof(path), "/api/v1/catalogues/products/editions/%d/signature", n);
+    char sig64[128];
+    snprintf(sig64, sizeof(sig64), "%.100s", th_call("GET", path, NULL, NULL)->body);
+    sig64[strcspn(sig64, "\n")] = 0;
+    char pem[256], b64[80];
+    snprintf(pem, sizeof(pem), "%.200s",
+             th_call("GET", "/api/v1/catalogues/public-key", NULL, NULL)->body);
+    assert_int_equal(sscanf(pem, "-----BEGIN PUBLIC KEY-----\n%79s", b64), 1);
+    unsigned char sig[64], der[64];
+    size_t len;
+    assert_int_equal(sodium_base642bin(sig, sizeof(sig), sig64, strlen(sig64), NULL, &len, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_int_equal(sodium_base642bin(der, sizeof(der), b64, strlen(b64), NULL, &len, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_int_equal(crypto_sign_verify_detached(sig, (unsigned char *)signed_body,
+                                                 strlen(signed_body), der + 12),
+                     0);
+    free(signed_body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_categories_and_metrics),
+        cmocka_unit_test(test_lifecycle_needs_a_passed_independent_test),
+        cmocka_unit_test(test_price_basis_in_force),
+        cmocka_unit_test(test_recommend_eliminate_and_candidates),
+        cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_signed_product_catalogue),
+    };
+    return cmocka_run_group_tests_name("products", tests, th_setup, th_teardown);
+}
