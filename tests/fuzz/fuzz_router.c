@@ -11,7 +11,9 @@
  * - -1 means no method reaches the path, -2 means another method does;
  * - an unmatched request dispatches (without a store) to a 404, 405 with Allow, or 400
  *   problem+json that is valid JSON;
- * - the helpers fail with a field error or return values within their documented ranges.
+ * - the helpers fail with a field error or return values within their documented ranges, and
+ *   their UTF-8 check (utf8_length) agrees with jansson's on every query key and value;
+ * - a 422 for unknown query parameters lists every one of them.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -197,6 +199,15 @@ static void check_problem(struct ctx *ctx, const struct req *rq)
     json_decref(doc);
 }
 
+/* egov's UTF-8 check (validate.c) and jansson's must agree: what one calls text, the other
+ * must be able to put in an answer. */
+static void check_utf8(const char *s)
+{
+    json_t *j = json_string(s);
+    fuzz_check((utf8_length(s) != (size_t)-1) == (j != NULL));
+    json_decref(j);
+}
+
 static void check_helpers(struct app *app, struct req *rq)
 {
     static const char *const allowed[] = {"limit", "cursor", "total", "q", "id", NULL};
@@ -207,6 +218,10 @@ static void check_helpers(struct app *app, struct req *rq)
     const char *text;
     int version, flag;
 
+    for (int i = 0; i < rq->n_query; i++) {
+        check_utf8(rq->query[i].key);
+        check_utf8(rq->query[i].value);
+    }
     memset(&rq->params, 0, sizeof(rq->params));
     rq->n_params = 0;
     (void)router_match(rq->method, rq->path, rq);
