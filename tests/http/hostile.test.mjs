@@ -485,6 +485,46 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
     assert.deepEqual(statuses, [200, 404, 200]);
   });
 
+  // --- message framing (request smuggling) --------------------------------------------------
+
+  const statusesOf = (r) => [...r.data.toString('latin1').matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+  const SMUGGLED = 'GET /api/v1/smuggled HTTP/1.1\r\nHost: x\r\n\r\n';
+
+  test('Content-Length together with Transfer-Encoding: refused, or the connection closed after the answer', { timeout: 20000 }, async () => {
+    // RFC 9112 6.1/6.3: such a message may be a smuggling attempt; a server that processes it
+    // must close the connection, so the bytes after it are never read as a second request.
+    for (const order of [['Content-Length: 4', 'Transfer-Encoding: chunked'], ['Transfer-Encoding: chunked', 'Content-Length: 4']]) {
+      const r = await rawExchange(srv.port, `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${order.join('\r\n')}\r\n\r\n`
+        + `2\r\n{}\r\n0\r\n\r\n${SMUGGLED}`, { untilClose: true, timeoutMs: 3000 });
+      const st = statusesOf(r);
+      assert.ok(st.length >= 1 && st[0] >= 400 && st[0] < 500, `${order.join(' + ')}: ${st}`);
+      assert.equal(st.length, 1, `${order.join(' + ')}: the bytes after the body were answered as a second request (${st})`);
+    }
+  });
+
+  test('two different Content-Length values get 400 and nothing after them is read as a request', { timeout: 20000 }, async () => {
+    const r = await rawExchange(srv.port, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
+      + `Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}${SMUGGLED}`, { untilClose: true, timeoutMs: 3000 });
+    const st = statusesOf(r);
+    assert.deepEqual(st, [400], `answers: ${st} (RFC 9112 6.3: conflicting lengths are an unrecoverable error)`);
+  });
+
+  test('an unknown Transfer-Encoding gets 4xx/501 at once, not a connection held until the timeout', { timeout: 30000 }, async () => {
+    for (const te of ['gzip, chunked', 'identity', 'xchunked', 'chunked, chunked']) {
+      const r = await rawExchange(srv.port, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
+        + `Transfer-Encoding: ${te}\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, { timeoutMs: 5000 });
+      assert.notEqual(r.how, 'timeout', `Transfer-Encoding: ${te}: no answer within 5 s`);
+      assert.ok(r.status === 501 || (r.status >= 400 && r.status < 500), `Transfer-Encoding: ${te}: ${r.status}`);
+    }
+  });
+
+  test('an HTTP/1.1 request without Host, or with two, gets 400', { timeout: 10000 }, async () => {
+    const none = await rawExchange(srv.port, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', { timeoutMs: 3000 });
+    assert.equal(none.status, 400, `no Host: ${none.status} (RFC 9112 3.2: MUST respond 400)`);
+    const two = await rawExchange(srv.port, 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n', { timeoutMs: 3000 });
+    assert.equal(two.status, 400, `two Host lines: ${two.status}`);
+  });
+
   // --- concurrency control and CSRF ---------------------------------------------------------
 
   test('a stale If-Match gets 412 and the record is unchanged', { timeout: 15000 }, async () => {
