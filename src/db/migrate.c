@@ -16,6 +16,7 @@
 struct migration {
     int version;
     const char *name;
+    const char *dialect; /* "" for both stores, else "sqlite" or "pg" */
     const char *sql;
 };
 
@@ -33,7 +34,11 @@ static const char SQL_PG_LOCK[] = "SELECT pg_advisory_xact_lock(1701277558)";
 
 int db_migrations_known(void)
 {
-    return db_n_migrations;
+    int v = 0;
+    for (int i = 0; i < db_n_migrations; i++)
+        if (db_migrations[i].version > v)
+            v = db_migrations[i].version;
+    return v;
 }
 
 int db_schema_version(struct db_conn *c, int *version, struct err *e)
@@ -56,6 +61,9 @@ int db_migrate(struct db *db, int *n_applied, struct err *e)
         return -1;
     for (int i = 0; i < db_n_migrations; i++) {
         const struct migration *m = &db_migrations[i];
+        const char *mine = db_conn_kind(c) == DB_PG ? "pg" : "sqlite";
+        if (m->dialect[0] && strcmp(m->dialect, mine) != 0)
+            continue;
         if (db_tx_begin(c, e) < 0)
             goto out;
         if (db_conn_kind(c) == DB_PG && db_exec(c, SQL_PG_LOCK, NULL, 0, NULL, e) < 0)

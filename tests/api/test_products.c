@@ -331,6 +331,38 @@ static void test_signed_product_catalogue(void **state)
     free(signed_body);
 }
 
+static int count_q(const char *q)
+{
+    snprintf(path, sizeof(path), "/api/v1/products?q=%s&limit=500&total=true", q);
+    struct th_resp *r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_status(r, 200);
+    return (int)jint(r->json, "total");
+}
+
+static void test_search_matches_chinese_substrings(void **state)
+{
+    (void)state;
+    /* The user agency searches online products; the index (FTS5 trigram on SQLite, pg_trgm on
+     * PostgreSQL) must give the same answers as a plain scan. */
+    int64_t p = online_product(NULL);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)p);
+    assert_status(
+        th_call("PATCH", path, P_ADMIN,
+                "{\"description\":\"提供政务外网数据库异地容灾备份，RPO 15 分钟，100% 覆盖\"}"),
+        200);
+    assert_true(count_q("异地容灾") >= 1); /* four characters: the index */
+    assert_true(count_q("容灾备份") >= 1);
+    assert_true(count_q("容灾") >= 1);        /* two characters: the scan */
+    assert_true(count_q("rpo") >= 1);         /* case-insensitive ASCII */
+    assert_true(count_q("100%") >= 1);      /* a literal percent sign */
+    assert_int_equal(count_q("同城容灾"), 0); /* not a substring */
+    assert_int_equal(count_q("xyz%abc"), 0);
+    /* The index follows changes. */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)p);
+    assert_status(th_call("PATCH", path, P_ADMIN, "{\"description\":\"普通运维\"}"), 200);
+    assert_int_equal(count_q("异地容灾"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_recommend_eliminate_and_candidates),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_signed_product_catalogue),
+        cmocka_unit_test(test_search_matches_chinese_substrings),
     };
     return cmocka_run_group_tests_name("products", tests, th_setup, th_teardown);
 }

@@ -8,26 +8,36 @@
 #include "app.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "core/arena.h"
 #include "domain/store_util.h"
 #include "core/banned.h"
 
 /* $1 root, $2 depth: management sees the products of providers in its subtree, a provider its
  * own, an evaluator those it tests; everyone sees what is online (the catalogue). */
-#define PRODUCT_SCOPE                                                                          \
-    "(CAST($1 AS BIGINT) = 0 OR p.state = 'online' OR p.provider_id IN (SELECT descendant_id " \
-    "FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id "  \
+#define PRODUCT_SCOPE                                                                              \
+    "(CAST($1 AS BIGINT) = 0 OR p.state = 'online' OR p.provider_id IN (SELECT descendant_id "     \
+    "FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id "      \
     "IN (SELECT product_id FROM product_tests WHERE evaluator_id = $1))"
-#define PRODUCT_COLS                                                                           \
-    "p.id, p.provider_id, i.name, p.name, p.category, p.description, p.state, p.region, "     \
-    "p.recommended, p.recommend_note, p.eliminate_note, COALESCE((SELECT t.status FROM "       \
-    "product_tests t WHERE t.product_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "            \
+#define PRODUCT_COLS                                                                               \
+    "p.id, p.provider_id, i.name, p.name, p.category, p.description, p.state, p.region, "          \
+    "p.recommended, p.recommend_note, p.eliminate_note, COALESCE((SELECT t.status FROM "           \
+    "product_tests t WHERE t.product_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "                 \
     "p.created_at, p.updated_at, p.version"
 #define PRODUCT_FROM " FROM products p JOIN institutions i ON i.id = p.provider_id "
-#define PRODUCT_WHERE                                                                          \
-    PRODUCT_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR "       \
-                  "p.category = $4) AND ($5 = '' OR p.state = $5) AND ($6 = '' OR "            \
-                  "LOWER(p.name) LIKE $6 ESCAPE '\\' OR LOWER(p.description) LIKE $6 ESCAPE "  \
-                  "'\\') AND (CAST($7 AS INTEGER) < 0 OR p.recommended = $7)"
+/* q: substring of name or description. LIKE with an escape works everywhere (and uses the
+ * pg_trgm indexes on PostgreSQL); SQLite's FTS5 trigram index serves LIKE only without ESCAPE
+ * and for three characters or more, so there the FTS form is used when it applies. */
+#define Q_LIKE                                                                                     \
+    "($6 = '' OR LOWER(p.name) LIKE $6 ESCAPE '\\' OR LOWER(p.description) LIKE $6 ESCAPE "        \
+    "'\\')"
+#define Q_FTS                                                                                      \
+    "p.id IN (SELECT rowid FROM products_fts WHERE name LIKE $6 UNION SELECT rowid FROM "          \
+    "products_fts WHERE description LIKE $6)"
+#define PRODUCT_WHERE_Q(q)                                                                         \
+    PRODUCT_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR "           \
+                  "p.category = $4) AND ($5 = '' OR p.state = $5) AND " q                          \
+                  " AND (CAST($7 AS INTEGER) < 0 OR p.recommended = $7)"
+#define PRODUCT_WHERE PRODUCT_WHERE_Q(Q_LIKE)
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM products p WHERE p.id = $3 AND " PRODUCT_SCOPE;
@@ -35,6 +45,10 @@ static const char SQL_GET[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE p.id = 
 static const char SQL_LIST[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE " PRODUCT_WHERE
                                " AND p.id > $8 ORDER BY p.id LIMIT $9";
 static const char SQL_COUNT[] = "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE;
+static const char SQL_LIST_FTS[] =
+    "SELECT " PRODUCT_COLS PRODUCT_FROM
+    "WHERE " PRODUCT_WHERE_Q(Q_FTS) " AND p.id > $8 ORDER BY p.id LIMIT $9";
+static const char SQL_COUNT_FTS[] = "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE_Q(Q_FTS);
 static const char SQL_INSERT[] =
     "INSERT INTO products (id, provider_id, name, category, description, state, recommended, "
     "recommend_note, eliminate_note, region, created_at, updated_at, version) VALUES ($1, $2, "
@@ -62,11 +76,11 @@ static const char SQL_METRICS[] =
     "SELECT id, product_id, name, unit, method, list_price_fen, created_at FROM product_metrics "
     "WHERE product_id = $1 ORDER BY id";
 
-#define TEST_COLS                                                                              \
-    "t.id, t.product_id, t.evaluator_id, COALESCE(t.assigned_by, 0), p.provider_id, p.name, "  \
+#define TEST_COLS                                                                                  \
+    "t.id, t.product_id, t.evaluator_id, COALESCE(t.assigned_by, 0), p.provider_id, p.name, "      \
     "e.name, t.status, t.findings, t.report_ref, t.tested_on, t.created_at, t.updated_at"
-#define TEST_FROM                                                                              \
-    " FROM product_tests t JOIN products p ON p.id = t.product_id JOIN institutions e ON "     \
+#define TEST_FROM                                                                                  \
+    " FROM product_tests t JOIN products p ON p.id = t.product_id JOIN institutions e ON "         \
     "e.id = t.evaluator_id "
 static const char SQL_TEST_INSERT[] =
     "INSERT INTO product_tests (id, product_id, evaluator_id, assigned_by, status, created_at, "
@@ -153,26 +167,39 @@ int product_store_get(struct ctx *ctx, int64_t id, struct product *out)
     GET_ONE(SQL_GET, DB_ARGS(DB_INT(id)), read_product, out);
 }
 
-#define FILTER_ARGS(root, depth, f, like)                                                      \
-    DB_INT(root), DB_INT(depth), DB_INT((f)->provider_id), DB_TEXT(OR_EMPTY((f)->category)),  \
+#define FILTER_ARGS(root, depth, f, like)                                                          \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->provider_id), DB_TEXT(OR_EMPTY((f)->category)),       \
         DB_TEXT(OR_EMPTY((f)->state)), DB_TEXT(like), DB_INT((f)->recommended)
+
+/* The FTS5 form on SQLite for a query of three or more characters without LIKE wildcards. */
+static const char *fts_pattern(struct ctx *ctx, const char *q)
+{
+    if (db_conn_kind(ctx_db(ctx)) != DB_SQLITE || !q || strpbrk(q, "%_\\"))
+        return NULL;
+    size_t chars = 0;
+    for (const unsigned char *s = (const unsigned char *)q; *s; s++)
+        chars += (*s & 0xc0) != 0x80;
+    return chars >= 3 ? arena_printf(ctx->arena, "%%%s%%", q) : NULL;
+}
 
 int product_store_list(struct ctx *ctx, int64_t root, int depth, const struct product_filter *f,
                        const struct page_req *p, struct product **items, int *n)
 {
-    const char *like = store_like_pattern(ctx, f->q);
-    LIST_ALL(SQL_LIST,
+    const char *fts = fts_pattern(ctx, f->q);
+    const char *like = fts ? fts : store_like_pattern(ctx, f->q);
+    LIST_ALL(fts ? SQL_LIST_FTS : SQL_LIST,
              DB_ARGS(FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
                      DB_INT(page_fetch_limit(p))),
              struct product, read_product, items, n);
 }
 
-int product_store_count(struct ctx *ctx, int64_t root, int depth,
-                        const struct product_filter *f, int64_t *total)
+int product_store_count(struct ctx *ctx, int64_t root, int depth, const struct product_filter *f,
+                        int64_t *total)
 {
-    const char *like = store_like_pattern(ctx, f->q);
-    return db_query_int(ctx_db(ctx), SQL_COUNT, DB_ARGS(FILTER_ARGS(root, depth, f, like)), total,
-                        &ctx->err);
+    const char *fts = fts_pattern(ctx, f->q);
+    const char *like = fts ? fts : store_like_pattern(ctx, f->q);
+    return db_query_int(ctx_db(ctx), fts ? SQL_COUNT_FTS : SQL_COUNT,
+                        DB_ARGS(FILTER_ARGS(root, depth, f, like)), total, &ctx->err);
 }
 
 int product_store_insert(struct ctx *ctx, const struct product *p)
@@ -190,9 +217,8 @@ int product_store_update(struct ctx *ctx, const struct product *p, int expected_
     if (db_exec(ctx_db(ctx), SQL_UPDATE,
                 DB_ARGS(DB_INT(p->id), DB_TEXT(p->name), DB_TEXT(p->category),
                         DB_TEXT(p->description), DB_TEXT(p->state), DB_INT(p->recommended),
-                        DB_TEXT(OR_EMPTY(p->recommend_note)),
-                        DB_TEXT(OR_EMPTY(p->eliminate_note)), DB_TEXT(p->region),
-                        DB_INT(p->updated_at), DB_INT(expected_version)),
+                        DB_TEXT(OR_EMPTY(p->recommend_note)), DB_TEXT(OR_EMPTY(p->eliminate_note)),
+                        DB_TEXT(p->region), DB_INT(p->updated_at), DB_INT(expected_version)),
                 &changed, &ctx->err) < 0)
         return -1;
     return changed > 0;
@@ -223,13 +249,13 @@ int product_store_set_pools(struct ctx *ctx, int64_t id, const int64_t *ids, int
 int product_store_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
                              const char *reason)
 {
-    return db_exec(ctx_db(ctx), SQL_TRANSITION,
-                   DB_ARGS(DB_INT(id_new()), DB_INT(id), DB_TEXT(from), DB_TEXT(to),
-                           DB_TEXT(OR_EMPTY(reason)), DB_INT(time_now_ms()),
-                           ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL,
-                           ctx->caller.institution_id ? DB_INT(ctx->caller.institution_id)
-                                                      : DB_NULL),
-                   NULL, &ctx->err);
+    return db_exec(
+        ctx_db(ctx), SQL_TRANSITION,
+        DB_ARGS(DB_INT(id_new()), DB_INT(id), DB_TEXT(from), DB_TEXT(to), DB_TEXT(OR_EMPTY(reason)),
+                DB_INT(time_now_ms()),
+                ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL,
+                ctx->caller.institution_id ? DB_INT(ctx->caller.institution_id) : DB_NULL),
+        NULL, &ctx->err);
 }
 
 static void read_transition(struct ctx *ctx, struct db_rows *r, struct product_transition *o)
@@ -244,8 +270,7 @@ static void read_transition(struct ctx *ctx, struct db_rows *r, struct product_t
     o->by_institution = db_int(r, 7);
 }
 
-int product_store_history(struct ctx *ctx, int64_t id, struct product_transition **items,
-                          int *n)
+int product_store_history(struct ctx *ctx, int64_t id, struct product_transition **items, int *n)
 {
     LIST_ALL(SQL_HISTORY, DB_ARGS(DB_INT(id)), struct product_transition, read_transition, items,
              n);
@@ -254,9 +279,8 @@ int product_store_history(struct ctx *ctx, int64_t id, struct product_transition
 int product_store_metric_insert(struct ctx *ctx, const struct metric *m)
 {
     return db_exec(ctx_db(ctx), SQL_METRIC_INSERT,
-                   DB_ARGS(DB_INT(m->id), DB_INT(m->product_id), DB_TEXT(m->name),
-                           DB_TEXT(m->unit), DB_TEXT(m->method), DB_INT(m->list_price_fen),
-                           DB_INT(m->created_at)),
+                   DB_ARGS(DB_INT(m->id), DB_INT(m->product_id), DB_TEXT(m->name), DB_TEXT(m->unit),
+                           DB_TEXT(m->method), DB_INT(m->list_price_fen), DB_INT(m->created_at)),
                    NULL, &ctx->err);
 }
 
