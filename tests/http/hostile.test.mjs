@@ -287,6 +287,25 @@ describe('hostile and malformed requests (server with --body-max 2048)', () => {
     await assertVictimUnchanged();
   });
 
+  test('a PATCH mixing valid and invalid fields changes nothing', { timeout: 15000 }, async () => {
+    for (const body of [{ name: 'Half Written', email: 'not-an-email' }, { name: 'Half Written', post_ids: [123456] },
+      { name: 'Half Written', team: 'astronauts' }]) {
+      const r = await request(srv, 'PATCH', `/api/v1/people/${victim.id}`, { headers: admin.bearer, body });
+      assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+      assertProblem(r, 422, { field: Object.keys(body)[1] });
+      await assertVictimUnchanged();
+    }
+    const inst = await request(srv, 'GET', `/api/v1/institutions/${instId}`, { headers: admin.bearer });
+    for (const body of [{ contact_name: 'Half Written', region: '12' }, { contact_name: 'Half Written', uscc: '91520000MA6DK0000X' },
+      { contact_name: 'Half Written', parent_id: instId }]) {
+      const r = await request(srv, 'PATCH', `/api/v1/institutions/${instId}`, { headers: admin.bearer, body });
+      assert.ok(r.status === 422 || r.status === 409, `${JSON.stringify(body)}: ${r.status} ${r.text}`);
+      assertProblem(r, r.status);
+    }
+    const after = await request(srv, 'GET', `/api/v1/institutions/${instId}`, { headers: admin.bearer });
+    assert.deepEqual(after.json, inst.json, 'the institution is unchanged');
+  });
+
   test('an unknown field with a long multi-byte name still gets a 422 that names it', { timeout: 10000 }, async () => {
     // 59 ASCII letters then "é": echoing the name cut at 60 bytes splits the character.
     const name = `${'a'.repeat(59)}é`;
