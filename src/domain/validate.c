@@ -10,21 +10,34 @@
 #include "domain/org/org.h"
 #include "core/banned.h"
 
+/* Strict UTF-8 (RFC 3629), as jansson checks it: no overlong forms, no surrogates, nothing
+ * above U+10FFFF. */
 size_t utf8_length(const char *s)
 {
     size_t n = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         int extra;
+        unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
         if (*p < 0x80)
             extra = 0;
-        else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+        else if (*p >= 0xc2 && *p <= 0xdf)
             extra = 1;
-        else if ((*p & 0xf0) == 0xe0)
+        else if (*p >= 0xe0 && *p <= 0xef) {
             extra = 2;
-        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+            if (*p == 0xe0)
+                lo = 0xa0; /* overlong */
+            else if (*p == 0xed)
+                hi = 0x9f; /* surrogates */
+        } else if (*p >= 0xf0 && *p <= 0xf4) {
             extra = 3;
-        else
+            if (*p == 0xf0)
+                lo = 0x90; /* overlong */
+            else if (*p == 0xf4)
+                hi = 0x8f; /* above U+10FFFF */
+        } else
+            return (size_t)-1;
+        if (extra && (p[1] < lo || p[1] > hi))
             return (size_t)-1;
         p++;
         for (int i = 0; i < extra; i++, p++)

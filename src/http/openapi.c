@@ -292,7 +292,7 @@ static json_t *operation(const struct route *r)
         json_object_set_new(resps, "401", problem_response("No valid session"));
         json_object_set_new(resps, "403", problem_response("Not allowed"));
     }
-    if (r->scope != SCOPE_NONE)
+    if (strchr(r->pattern, '{'))
         json_object_set_new(resps, "404", problem_response("Absent or outside your jurisdiction"));
     if (r->flags & RF_BODY) {
         json_object_set_new(resps, "409", problem_response("Conflicts with a rule or the state"));

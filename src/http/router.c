@@ -128,6 +128,11 @@ void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struc
         idx = -1;
         goto out;
     }
+    if (rq->bad_framing) {
+        err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
+        idx = -1;
+        goto out;
+    }
     if (rq->too_many_headers) {
         err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters", REQ_MAX_KV);
         idx = -1;

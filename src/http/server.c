@@ -30,6 +30,7 @@ struct conn_state {
     struct strbuf body;
     struct req rq;
     bool answered;
+    size_t dropped; /* body bytes read and thrown away past the limit */
 };
 
 struct server {
@@ -191,6 +192,39 @@ static enum MHD_Result serve_static(struct server *srv, struct MHD_Connection *c
     return ret;
 }
 
+/*
+ * RFC 9112 message framing. A request whose length is ambiguous may smuggle a second request
+ * past us, so it is refused and its connection closed: Content-Length together with
+ * Transfer-Encoding, two different Content-Lengths, a Transfer-Encoding other than chunked,
+ * and an HTTP/1.1 request without exactly one Host.
+ */
+static const char *framing_error(const struct req *rq, const char *version)
+{
+    const char *cl = NULL, *te = NULL;
+    int hosts = 0;
+    for (int i = 0; i < rq->n_headers; i++) {
+        const char *k = rq->headers[i].key, *v = rq->headers[i].value;
+        if (!strcasecmp(k, "Host"))
+            hosts++;
+        else if (!strcasecmp(k, "Content-Length")) {
+            if (cl && strcmp(cl, v) != 0)
+                return "two different Content-Length headers";
+            cl = v;
+        } else if (!strcasecmp(k, "Transfer-Encoding")) {
+            if (te)
+                return "more than one Transfer-Encoding header";
+            te = v;
+        }
+    }
+    if (cl && te)
+        return "Content-Length and Transfer-Encoding together";
+    if (te && strcasecmp(te, "chunked") != 0)
+        return "only the chunked transfer coding is supported";
+    if (version && !strcmp(version, "HTTP/1.1") && hosts != 1)
+        return "an HTTP/1.1 request needs exactly one Host header";
+    return NULL;
+}
+
 static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
                               struct conn_state *st)
 {
@@ -209,6 +243,9 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
     }
     if (!has_cache)
         MHD_add_response_header(r, "Cache-Control", "no-store");
+    /* Answered before the body was read: the rest of the connection cannot be trusted. */
+    if (st->rq.bad_framing || st->rq.body_too_large || st->rq.too_many_headers)
+        MHD_add_response_header(r, "Connection", "close");
     security_headers(r);
     st->answered = true;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rs.status, r);
@@ -239,8 +276,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoll(cl, NULL, 10) > srv->app->cfg.body_max)
             st->rq.body_too_large = true;
+        st->rq.bad_framing = framing_error(&st->rq, version);
         st->rq.rate_limited = rate_limited(srv, st->rq.client_ip);
-        if (st->rq.body_too_large || st->rq.rate_limited || st->rq.too_many_headers)
+        if (st->rq.body_too_large || st->rq.rate_limited || st->rq.too_many_headers ||
+            st->rq.bad_framing)
             return answer(srv, conn, st); /* refuse before reading a byte of the body */
         return MHD_YES;
     }
@@ -250,6 +289,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!st->rq.body_too_large && sb_add(&st->body, upload_data, *upload_size) < 0) {
             st->rq.body_too_large = true;
             sb_release(&st->body);
+        }
+        if (st->rq.body_too_large) {
+            /* Dropping is bounded too: past twice the limit the connection is closed. */
+            st->dropped += *upload_size;
+            if (st->dropped > 2 * (size_t)srv->app->cfg.body_max + (1u << 20))
+                return MHD_NO;
         }
         *upload_size = 0;
         return MHD_YES;
