@@ -40,7 +40,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 #define TERMINATED(buf) (memchr((buf), 0, sizeof(buf)) != NULL)
 
-/* Whether every line fits inih's buffer with its newline and NUL (fgets of ini_max_line). */
+/*
+ * Whether inih reads every line whole: fgets(line, ini_max_line) takes at most ini_max_line - 1
+ * bytes, so a longer line goes on as a line of its own. (A line of exactly ini_max_line - 1 bytes
+ * leaves only its newline behind, which reads as a harmless blank line.)
+ */
 static int lines_fit(const uint8_t *data, size_t size)
 {
     size_t start = 0;
@@ -48,7 +52,7 @@ static int lines_fit(const uint8_t *data, size_t size)
         return 1;
     for (size_t i = 0; i <= size; i++) {
         if (i == size || data[i] == '\n') {
-            if (i - start + 2 > (size_t)ini_max_line)
+            if (i - start + 1 > (size_t)ini_max_line)
                 return 0;
             start = i + 1;
         }
