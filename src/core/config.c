@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,9 +130,37 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     return 1;
 }
 
+/* Debian's inih reads lines of at most 200 bytes and silently treats the rest of a longer line
+ * as a new line (a cut value, and the tail taking effect as a key of its own). Refuse such a
+ * file instead. */
+#define INI_LINE_MAX 199
+
+static int check_line_lengths(const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "r");
+    int ch, line = 1;
+    size_t len = 0;
+    if (!f)
+        return err_set(e, ERR_INVALID, "cannot open configuration file %s", path);
+    while ((ch = fgetc(f)) != EOF) {
+        if (ch == '\n') {
+            line++;
+            len = 0;
+        } else if (++len > INI_LINE_MAX) {
+            fclose(f);
+            return err_set(e, ERR_INVALID, "%s:%d: line longer than %d bytes", path, line,
+                           INI_LINE_MAX);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 int config_load_file(struct config *c, const char *path, struct err *e)
 {
     struct ini_state st = {c, e, 0};
+    if (check_line_lengths(path, e) < 0)
+        return -1;
     int line = ini_parse(path, on_ini, &st);
     if (line == -1)
         return err_set(e, ERR_INVALID, "cannot open configuration file %s", path);

@@ -179,6 +179,18 @@ static void test_config_precedence(void **state)
     assert_int_equal(config_load_file(&c, path, &e), -1);
     err_clear(&e);
     assert_int_equal(config_load_file(&c, "/nonexistent/egov.ini", &e), -1);
+    /* A line too long for inih is refused, not cut with its tail read as a new key. */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    char longline[400];
+    int len = snprintf(longline, sizeof(longline),
+                       "[egov]\nweb_root = /srv/%0250d listen=0.0.0.0:80\n", 7);
+    assert_int_equal(write(fd, longline, (size_t)len), len);
+    close(fd);
+    err_clear(&e);
+    config_defaults(&c);
+    assert_int_equal(config_load_file(&c, path, &e), -1);
+    assert_non_null(strstr(e.message, "longer than"));
+    assert_string_equal(c.listen, "127.0.0.1:8080");
     unlink(path);
 }
 
