@@ -12,6 +12,17 @@
 #include "log.h"
 #include "banned.h"
 
+/* Under AddressSanitizer the unused rest of each block is poisoned and every allocation
+ * unpoisoned exactly, so an overflow that stays inside a block is still reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n)   ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define ARENA_BLOCK 8192
 #define ARENA_ALIGN 16
 
@@ -63,6 +74,7 @@ void arena_free(struct arena *a)
     while (a->head) {
         struct block *b = a->head;
         a->head = b->next;
+        UNPOISON(b->data, b->cap);
         free(b);
     }
     free(a);
@@ -83,10 +95,12 @@ void *arena_alloc(struct arena *a, size_t n)
         b->cap += b->used;
         b->next = a->head;
         a->head = b;
+        POISON(b->data, b->cap);
     }
     void *p = b->data + b->used;
     b->used += need;
     a->total += need;
+    UNPOISON(p, n);
     memset(p, 0, n);
     return p;
 }

@@ -86,7 +86,7 @@ bool date_is_valid(const char *s)
 int time_parse(const char *s, int64_t *out)
 {
     char date[11];
-    int y, mo, d, hh, mi, ss, ms = 0, off = 0;
+    int y = 0, mo = 0, d = 0, hh, mi, ss, ms = 0, off = 0;
     size_t n = s ? strlen(s) : 0, i = 19;
     struct tm tm;
 
@@ -101,6 +101,8 @@ int time_parse(const char *s, int64_t *out)
         return -1;
     if (s[i] == '.') {
         int scale = 100;
+        if (i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
+            return -1; /* a fraction needs a digit */
         for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
             ms += (s[i] - '0') * scale;
             scale /= 10;

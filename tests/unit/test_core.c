@@ -73,6 +73,7 @@ static void test_time_parse_and_format(void **state)
     assert_int_equal(time_parse("2026-11-26", &ms), -1);
     assert_int_equal(time_parse("2026-11-26T25:00:00Z", &ms), -1);
     assert_int_equal(time_parse("2026-11-26T08:00:00+8", &ms), -1);
+    assert_int_equal(time_parse("2026-11-26T08:00:00.Z", &ms), -1);
     /* China Standard Time: 20:00 UTC is already the next day. */
     time_format_date(1795723200000LL, 480, buf, sizeof(buf));
     assert_string_equal(buf, "2026-11-27");
