@@ -85,6 +85,21 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
+def gdb_summary(text):
+    """One line per thread of a gdb 'thread apply all bt': the egov frames, innermost first."""
+    lines, cur = [], None
+    for line in (text or "").splitlines():
+        m = re.match(r'Thread \d+ .*"([^"]*)"', line)
+        if m:
+            cur = [m.group(1)]
+            lines.append(cur)
+            continue
+        m = re.match(r"#\d+\s+(?:0x[0-9a-f]+ in )?([A-Za-z_][\w]*) \(", line)
+        if m and cur is not None and not m.group(1).startswith("__"):
+            cur.append(m.group(1))
+    return [f"{t[0]}: " + " ← ".join(t[1:9]) for t in lines]
+
+
 cond = kv(read(os.path.join(W, "conditions")))
 stores = [s for s in ("sqlite", "pg") if os.path.isdir(os.path.join(W, s))]
 RUNS = [
@@ -94,6 +109,9 @@ RUNS = [
     ("list-t2", "egov list, twice the worker threads"),
     ("posts", "egov POST /api/v1/institutions/{id}/posts (cheap write: no hash)"),
     ("people", "egov POST /api/v1/people (one argon2id hash per request)"),
+    ("posts-alone", "egov POST posts, 2 connections, 8 threads"),
+    ("posts-beside", "egov POST posts, 2 connections, while 2 others POST people"),
+    ("people-beside", "egov POST people, 2 connections, beside the posts above"),
 ]
 data = {}
 for s in stores:
@@ -110,6 +128,8 @@ for s in stores:
             secs = int(cpu[0]) / int(cpu[1])
             r["cpu_s"] = secs
             r["cpu_ms_per_req"] = secs * 1000 / r["requests"]
+        r["hung"] = read(os.path.join(d, name + ".hung"))
+        r["gdb"] = read(os.path.join(d, name + ".gdb"))
         r["midmem"] = mem(os.path.join(d, name + ".midmem"))
         r["endmem"] = mem(os.path.join(d, name + ".endmem"))
         st["runs"][name] = r
@@ -120,6 +140,9 @@ for s in stores:
     st["setup"] = kv(read(os.path.join(d, "setup.env")))
     st["bytes"] = (read(os.path.join(d, "bytes")) or "").split()
     st["threads2"] = (read(os.path.join(d, "threads2")) or "").strip()
+    st["probe"] = json.loads(read(os.path.join(d, "probe.json"), "null") or "null")
+    st["probe_cmd"] = (read(os.path.join(d, "probe.cmd")) or "").strip()
+    st["stop_hung"] = read(os.path.join(d, "stop.hung"))
     st["token"] = st["setup"].get("TOKEN")
     data[s] = st
 
@@ -241,6 +264,8 @@ for s in stores:
         ans = r.get("statuses") or (f"{r['requests']} total" + (f", {r['non2xx']} non-2xx" if r["non2xx"] else ", all 2xx"))
         if r.get("errors"):
             ans += f", {r['errors']} socket errors ({r['timeouts']} timeouts)"
+        if r.get("hung"):
+            ans += ", **egov stopped answering after this run** (restarted for the next)"
         cpu = f"{r['cpu_ms_per_req']:.3f} ms" if r.get("cpu_ms_per_req") is not None else "–"
         rss = mb(r["midmem"]["rss"]) if r.get("midmem") and name != "nginx" else "–"
         rps = f"{r['rps']:.0f}" if r.get("rps") is not None else "–"
@@ -379,6 +404,56 @@ if any(pe.values()):
       " waits behind it: throughput is one hash at a time whatever the cores. bench/NOTES.md"
       " proposes hashing before the transaction, as auth.c already does for logins.")
 w("")
+
+# ---- hash under the write lock ----
+pairs = [(s, data[s]["runs"].get("posts-alone"), data[s]["runs"].get("posts-beside"),
+          data[s]["runs"].get("people-beside")) for s in stores]
+pairs = [p for p in pairs if p[1] and p[2] and p[1].get("rps") and p[2].get("rps")]
+if pairs:
+    w("## Do password hashes hold up other writes?")
+    w("")
+    w("Cheap writes (POST posts) on 2 connections against a server with 8 worker threads, first alone,"
+      " then while 2 other connections add people (one argon2id hash each). If the hash ran outside"
+      " the store's write lock, the cheap writes would hardly notice.")
+    w("")
+    w(f"| store | posts alone: completed in {D} s, req/s, p50, p99 | posts beside people: completed, req/s, p50, p99 | people beside: completed, req/s | posts throughput beside people |")
+    w("| --- | --- | --- | --- | ---: |")
+    for s, a, b, c in pairs:
+        cc = f"{c['requests']}, {c['rps']:.1f}" if c and c.get("rps") is not None else "–"
+        w(f"| {LABEL[s]} | {a['requests']}, {a['rps']:.0f}, {fmt_ms(a['p50'])}, {fmt_ms(a['p99'])} |"
+          f" {b['requests']}, {b['rps']:.0f}, {fmt_ms(b['p50'])}, {fmt_ms(b['p99'])} | {cc} |"
+          f" {b['rps'] / a['rps'] * 100:.1f} % of alone |")
+    w("")
+    w("wrk's latency figures count only the requests that completed within the run; writes still"
+      " waiting when it ended are not in them, so with few completions the completed count is the"
+      " figure to read.")
+    w("")
+
+# ---- availability ----
+hangs = [(s, name, r) for s in stores for name, r in data[s]["runs"].items() if r.get("hung")]
+probes = [(s, data[s]["probe"]) for s in stores if data[s].get("probe")]
+if hangs or probes or any(data[s].get("stop_hung") for s in stores):
+    w("## Availability under load (not an aim of the issue; found by this benchmark)")
+    w("")
+    for s, name, r in hangs:
+        w(f"- {LABEL[s]}, after the **{name}** run: {r['hung'].strip()}. The script restarted it.")
+        for t in gdb_summary(r.get("gdb")):
+            w(f"  - `{t}`")
+    for s in stores:
+        if data[s].get("stop_hung"):
+            for line in data[s]["stop_hung"].strip().splitlines():
+                w(f"- {LABEL[s]}: {line}")
+    for s, p in probes:
+        w(f"- {LABEL[s]} probe (`{clean_cmd(data[s]['probe_cmd'], data[s]['token'])}`): {p['connections']}"
+          f" authenticated GETs made readable at the same moment → {p['answered']} answered within 5 s;"
+          f" a new request afterwards was {'answered' if p['alive_after'] else '**not answered** (the server is hung for good)'}.")
+    w("")
+    w("Cause (see bench/NOTES.md): a request's store connection goes back to the pool only in"
+      " libmicrohttpd's request-completed callback, which the same worker thread runs in a later"
+      " round of its event loop; a worker that meanwhile takes another request with the pool empty"
+      " waits in `db_acquire()` (pthread_cond_wait, no timeout) for a connection that only it can"
+      " give back. Every worker ends up there and egov stops answering, for good.")
+    w("")
 
 # ---- raw ----
 w("## Raw wrk outputs")

@@ -70,6 +70,14 @@ cpu_ticks() { # PID... -> utime+stime of those processes, in clock ticks
   echo "$t"
 }
 
+quote_cmd() { # prints a command line that a shell would read back as the same words
+  local a out=()
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then out+=("$a"); else out+=("'${a//\'/\'\\\'\'}'"); fi
+  done
+  echo "${out[*]}"
+}
+
 # bench_run DIR NAME "PIDS" -- CMD...: runs one bounded wrk measurement, keeping its command,
 # the load average before it, the CPU ticks the measured processes used, and their memory at
 # half-time and at the end.
@@ -77,8 +85,7 @@ bench_run() {
   local dir=$1 name=$2 cpupids=$3
   shift 4
   local first=${cpupids%% *}
-  printf '%q ' "$@" | sed 's/ $//' >"$dir/$name.cmd"
-  echo >>"$dir/$name.cmd"
+  quote_cmd "$@" >"$dir/$name.cmd"
   cut -d' ' -f1-3 /proc/loadavg >"$dir/$name.load"
   local c0; c0=$(cpu_ticks $cpupids)
   (sleep "$((DURATION / 2))"; vm "$first" >"$dir/$name.midmem" 2>/dev/null || true) &
@@ -87,13 +94,33 @@ bench_run() {
   "$@" >"$dir/$name.txt" 2>&1 || echo "wrk exited with $?" >>"$dir/$name.txt"
   wait "$sampler" || true
   echo "$(( $(cpu_ticks $cpupids) - c0 )) $(getconf CLK_TCK)" >"$dir/$name.cpu"
-  vm "$first" >"$dir/$name.endmem"
+  vm "$first" >"$dir/$name.endmem" 2>/dev/null || true
   grep -E 'Requests/sec|99%' "$dir/$name.txt" | tr -s ' ' | paste -sd' ' | sed 's/^/  /'
 }
 
-start_egov() { # DIR DBURL THREADS -> sets EGOV_PID EGOV_PORT
+# check_alive DIR NAME URL: after an egov run, does egov still answer an authenticated request
+# (30 s allowed: queued writes may still be running)? If not, keep the threads' stacks (gdb, when
+# installed) as evidence, kill it and start a new one so that the next runs still measure.
+check_alive() {
+  local dir=$1 name=$2 url=$3
+  if curl -sf -m 30 -o /dev/null -H "Authorization: Bearer $TOKEN" \
+      "http://127.0.0.1:$EGOV_PORT/api/v1/institutions?limit=1"; then
+    return 0
+  fi
+  echo "bench: [$name] egov no longer answers after this run: restarting it" >&2
+  echo "egov (pid $EGOV_PID) did not answer GET /api/v1/institutions?limit=1 within 30 s after this run" >"$dir/$name.hung"
+  if command -v gdb >/dev/null; then
+    timeout 60 gdb -p "$EGOV_PID" -batch -ex 'thread apply all bt 14' >"$dir/$name.gdb" 2>/dev/null || true
+  fi
+  kill -KILL "$EGOV_PID" 2>/dev/null || true
+  wait "$EGOV_PID" 2>/dev/null || true
+  start_egov "$dir" "$url" "$EGOV_THREADS"
+}
+
+start_egov() { # DIR DBURL THREADS -> sets EGOV_PID EGOV_PORT EGOV_THREADS
   local dir=$1 url=$2 threads=$3
   EGOV_PORT=$(free_port)
+  EGOV_THREADS=$threads
   "$egov" serve --db "$url" --listen "127.0.0.1:$EGOV_PORT" --threads "$threads" \
     >>"$dir/serve.log" 2>&1 &
   EGOV_PID=$!
@@ -101,8 +128,14 @@ start_egov() { # DIR DBURL THREADS -> sets EGOV_PID EGOV_PORT
   wait_healthz "$EGOV_PORT" "$EGOV_PID"
 }
 
-stop_egov() {
+stop_egov() { # DIR: SIGTERM, 15 s to stop, then SIGKILL (and a note of it)
+  local dir=$1 i
   kill -TERM "$EGOV_PID" 2>/dev/null || true
+  for i in $(seq 150); do kill -0 "$EGOV_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$EGOV_PID" 2>/dev/null; then
+    echo "egov (pid $EGOV_PID, $EGOV_THREADS threads) did not stop within 15 s of SIGTERM: killed" >>"$dir/stop.hung"
+    kill -KILL "$EGOV_PID" 2>/dev/null || true
+  fi
   wait "$EGOV_PID" 2>/dev/null || true
   local keep=() p
   for p in "${pids[@]}"; do [[ $p == "$EGOV_PID" ]] || keep+=("$p"); done
@@ -144,19 +177,23 @@ store_phase() {
   bench_run "$dir" list "$EGOV_PID" -- \
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "$auth" \
     "http://127.0.0.1:$EGOV_PORT$list"
+  check_alive "$dir" list "$url"
   bench_run "$dir" list-c1 "$EGOV_PID" -- \
     wrk -t1 -c1 -d"${DURATION}s" --latency -H "$auth" "http://127.0.0.1:$EGOV_PORT$list"
+  check_alive "$dir" list-c1 "$url"
   BENCH_KIND=posts BENCH_TOKEN=$TOKEN BENCH_INST=$INST_ID BENCH_TAG=$name \
     bench_run "$dir" posts "$EGOV_PID" -- \
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$here/write.lua" \
     "http://127.0.0.1:$EGOV_PORT"
+  check_alive "$dir" posts "$url"
   BENCH_KIND=people BENCH_TOKEN=$TOKEN BENCH_INST=$INST_ID BENCH_TAG=$name \
     bench_run "$dir" people "$EGOV_PID" -- \
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 30s --latency -s "$here/write.lua" \
     "http://127.0.0.1:$EGOV_PORT"
+  check_alive "$dir" people "$url"
   sleep 1
   vm "$EGOV_PID" >"$dir/after.mem"
-  stop_egov
+  stop_egov "$dir"
 
   local t2=$((THREADS * 2))
   start_egov "$dir" "$url" "$t2"
@@ -164,7 +201,35 @@ store_phase() {
   bench_run "$dir" list-t2 "$EGOV_PID" -- \
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "$auth" \
     "http://127.0.0.1:$EGOV_PORT$list"
-  stop_egov
+  check_alive "$dir" list-t2 "$url"
+  stop_egov "$dir"
+
+  # Does a password hash hold up other writes? Cheap writes on 2 connections, alone and then
+  # while 2 other connections add people, on a server with enough workers (8) for both.
+  echo "bench: [$name] cheap writes alone, then beside people writes (8 threads)"
+  start_egov "$dir" "$url" 8
+  BENCH_KIND=posts BENCH_TOKEN=$TOKEN BENCH_INST=$INST_ID BENCH_TAG=${name}a \
+    bench_run "$dir" posts-alone "$EGOV_PID" -- \
+    wrk -t1 -c2 -d"${DURATION}s" --latency -s "$here/write.lua" "http://127.0.0.1:$EGOV_PORT"
+  check_alive "$dir" posts-alone "$url"
+  BENCH_KIND=people BENCH_TOKEN=$TOKEN BENCH_INST=$INST_ID BENCH_TAG=${name}b \
+    bench_run "$dir" people-beside "$EGOV_PID" -- \
+    wrk -t1 -c2 -d"${DURATION}s" --timeout 30s --latency -s "$here/write.lua" \
+    "http://127.0.0.1:$EGOV_PORT" &
+  local bg=$!
+  BENCH_KIND=posts BENCH_TOKEN=$TOKEN BENCH_INST=$INST_ID BENCH_TAG=${name}b \
+    bench_run "$dir" posts-beside "$EGOV_PID" -- \
+    wrk -t1 -c2 -d"${DURATION}s" --latency -s "$here/write.lua" "http://127.0.0.1:$EGOV_PORT"
+  wait "$bg" || true
+  check_alive "$dir" posts-beside "$url"
+  stop_egov "$dir"
+
+  echo "bench: [$name] deadlock probe: 16 requests readable at once, $THREADS threads"
+  start_egov "$dir" "$url" "$THREADS"
+  echo "bench/deadlock_probe.py $EGOV_PORT \$TOKEN 16 OUT.json  # egov serve --threads $THREADS" >"$dir/probe.cmd"
+  python3 "$here/deadlock_probe.py" "$EGOV_PORT" "$TOKEN" 16 "$dir/probe.json" || true
+  kill -KILL "$EGOV_PID" 2>/dev/null || true
+  wait "$EGOV_PID" 2>/dev/null || true
 
   if [[ $name == sqlite ]] && command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
     echo "bench: [$name] callgrind, 200 list requests on 1 worker thread"
@@ -179,7 +244,7 @@ store_phase() {
     # does for a request, libmicrohttpd's parsing aside) divided by the 200 requests.
     echo "valgrind --tool=callgrind $egov serve --db $url --listen 127.0.0.1:$cport --threads 1 & bench/reqloop.py 'http://127.0.0.1:$cport$list' \$TOKEN 200" >"$dir/callgrind.cmd"
     python3 "$here/reqloop.py" "http://127.0.0.1:$cport$list" "$TOKEN" 200
-    stop_egov
+    stop_egov "$dir"
     callgrind_annotate --inclusive=yes --threshold=100 "$dir/callgrind.out" >"$dir/callgrind.txt" 2>/dev/null || true
     callgrind_annotate --inclusive=no --threshold=100 "$dir/callgrind.out" >"$dir/callgrind-self.txt" 2>/dev/null || true
   fi
