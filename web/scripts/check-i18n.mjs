@@ -17,7 +17,7 @@ const used = new Set();
 for (const f of files) {
   const s = readFileSync(f, 'utf8');
   for (const m of s.matchAll(/\bt\(\s*'([a-zA-Z][\w.]*)'/g)) used.add(m[1]);
-  for (const m of s.matchAll(/(?:title|key):\s*'((?:nav|inst|person|login|error|qual|post|audit|home|cert|common)\.[\w.]+)'/g)) used.add(m[1]);
+  for (const m of s.matchAll(/(?:title|key):\s*'((?:nav|inst|person|login|error|qual|post|audit|home|cert|common|pool|prod|cat|portal|test|alloc|metric|price|doc|lifecycle|elim)\.[\w.]+)'/g)) used.add(m[1]);
 }
 
 async function load(name) {

@@ -115,6 +115,35 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return { data: json as T, etag };
 }
 
+/*
+ * A public document that is not JSON, or whose exact bytes matter (a catalogue edition as it was
+ * signed, the PEM public key, a signature): the text and the headers, errors as ApiError.
+ */
+export async function requestText(path: string, query?: Record<string, QueryValue>): Promise<{ text: string; headers: Headers }> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), { credentials: 'same-origin', headers: { Accept: '*/*' } });
+  } catch {
+    throw new ApiError(0, { title: 'network', status: 0 }, null);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let problem: Problem = { status: res.status };
+    try {
+      problem = JSON.parse(text) as Problem;
+    } catch {
+      /* not problem+json */
+    }
+    throw new ApiError(res.status, problem, null);
+  }
+  return { text, headers: res.headers };
+}
+
+/* The absolute URL of an API path, for links and for the commands shown to people. */
+export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
+  return `${window.location.origin}${buildUrl(path, query)}`;
+}
+
 export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>) => request<T>('GET', path, { query }),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, { body }),

@@ -2,12 +2,16 @@
  * One typed function per API operation the console uses, named after the OpenAPI paths. Views
  * call these, never fetch().
  */
-import { api, request, type Answer } from './client';
+import { api, request, requestText, type Answer } from './client';
 import type {
-  AuditQuery, AuditRecord, AuditVerdict, Certificate, CertificateCreate, CertificateQuery,
-  Institution, InstitutionCreate, InstitutionPatch, InstitutionQuery, InterestRelation, Page,
-  PasswordChange, PeopleQuery, Person, PersonCreate, PersonPatch, Post, PostCreate, PostPatch,
-  Qualification, QualificationCreate, QualificationQuery, RelationCreate, Session, WhoAmI,
+  Allocation, AllocationChange, AllocationCreate, AllocationQuery, AuditQuery, AuditRecord, AuditVerdict,
+  CatalogueName, Certificate, CertificateCreate, CertificateQuery, ConformityQuery, ConformityRecord,
+  ConformityTest, DocumentCreate, Edition, Institution, InstitutionCreate, InstitutionPatch, InstitutionQuery,
+  InterestRelation, Metric, MetricCreate, Page, PasswordChange, PeopleQuery, Person, PersonCreate, PersonPatch,
+  Pool, PoolCreate, PoolPatch, PoolQuery, Post, PostCreate, PostPatch, PriceBasis, PriceBasisCreate, Product,
+  ProductCreate, ProductDocument, ProductEditionBody, ProductPatch, ProductQuery, ProductTest, ProductTestQuery,
+  ProductTestRecord, Publication, Qualification, QualificationCreate, QualificationQuery, RelationCreate,
+  ResourceEditionBody, ResourceKind, Session, Transition, WhoAmI,
 } from './types';
 
 type Paging = { limit?: number; cursor?: string; total?: boolean };
@@ -60,4 +64,66 @@ export const auditApi = {
   /* The server refuses `total` here (see the report): the audit trail pages by cursor only. */
   list: (q: Omit<AuditQuery, 'total'>) => data(api.get<Page<AuditRecord>>('/audit', q)),
   verify: () => data(api.get<AuditVerdict>('/audit/verify')),
+};
+
+export const resourceApi = {
+  kinds: () => data(api.get<Page<ResourceKind>>('/resource-kinds')),
+  list: (q: PoolQuery) => data(api.get<Page<Pool>>('/resource-pools', q)),
+  get: (id: number) => api.get<Pool>(`/resource-pools/${id}`),
+  create: (body: PoolCreate) => data(api.post<Pool>('/resource-pools', body)),
+  update: (id: number, body: PoolPatch, etag: string) => api.patch<Pool>(`/resource-pools/${id}`, body, etag),
+  allocations: (id: number, q: AllocationQuery) => data(api.get<Page<Allocation>>(`/resource-pools/${id}/allocations`, q)),
+  configure: (id: number, body: AllocationCreate) => data(api.post<Allocation>(`/resource-pools/${id}/allocations`, body)),
+  change: (id: number, aid: number, body: AllocationChange) => data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/changes`, body)),
+  firstUse: (id: number, aid: number, firstUsedOn?: string) =>
+    data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/first-use`, firstUsedOn ? { first_used_on: firstUsedOn } : {})),
+  assignTest: (id: number, evaluatorId: number) => data(api.post<ConformityTest>(`/resource-pools/${id}/conformity-tests`, { evaluator_id: evaluatorId })),
+};
+
+export const allocationApi = {
+  list: (q: AllocationQuery) => data(api.get<Page<Allocation>>('/allocations', q)),
+};
+
+export const conformityApi = {
+  list: (q: ConformityQuery) => data(api.get<Page<ConformityTest>>('/conformity-tests', q)),
+  record: (id: number, body: ConformityRecord, etag?: string | null) => data(api.patch<ConformityTest>(`/conformity-tests/${id}`, body, etag)),
+};
+
+export const productApi = {
+  list: (q: ProductQuery) => data(api.get<Page<Product>>('/products', q)),
+  get: (id: number) => api.get<Product>(`/products/${id}`),
+  create: (body: ProductCreate) => data(api.post<Product>('/products', body)),
+  update: (id: number, body: ProductPatch, etag: string) => api.patch<Product>(`/products/${id}`, body, etag),
+  metrics: (id: number) => data(api.get<Page<Metric>>(`/products/${id}/metrics`)),
+  addMetric: (id: number, body: MetricCreate) => data(api.post<Metric>(`/products/${id}/metrics`, body)),
+  /* submit | launch | withdraw | revise (the provider), eliminate (management, reason required) */
+  act: (id: number, action: 'submit' | 'launch' | 'withdraw' | 'revise' | 'eliminate', reason?: string) =>
+    data(api.post<Product>(`/products/${id}/${action}`, reason ? { reason } : {})),
+  recommend: (id: number, recommended: boolean, note?: string) =>
+    data(api.post<Product>(`/products/${id}/recommendation`, note ? { recommended, note } : { recommended })),
+  transitions: (id: number) => data(api.get<Page<Transition>>(`/products/${id}/transitions`)),
+  assignTest: (id: number, evaluatorId: number) => data(api.post<ProductTest>(`/products/${id}/tests`, { evaluator_id: evaluatorId })),
+  publishPrice: (id: number, mid: number, body: PriceBasisCreate) => data(api.post<PriceBasis>(`/products/${id}/metrics/${mid}/price-basis`, body)),
+  /* The price basis in force on a date; every published one without it. */
+  prices: (id: number, on?: string) => data(api.get<Page<PriceBasis>>(`/products/${id}/prices`, { on })),
+  documents: (id: number) => data(api.get<Page<ProductDocument>>(`/products/${id}/documents`)),
+  addDocument: (id: number, body: DocumentCreate) => data(api.post<ProductDocument>(`/products/${id}/documents`, body)),
+  eliminationCandidates: () => data(api.get<Page<Product>>('/product-elimination-candidates')),
+};
+
+export const productTestApi = {
+  list: (q: ProductTestQuery) => data(api.get<Page<ProductTest>>('/product-tests', q)),
+  record: (id: number, body: ProductTestRecord) => data(api.patch<ProductTest>(`/product-tests/${id}`, body)),
+};
+
+/* Published catalogues: publishing needs catalogue.publish; reading is public (no login). */
+export const catalogueApi = {
+  publish: (c: CatalogueName) => data(api.post<Publication>(`/catalogues/${c}/editions`, {})),
+  editions: (c: CatalogueName) => data(api.get<Page<Edition>>(`/catalogues/${c}/editions`)),
+  /* The exact signed bytes of an edition (numbers are per publisher). */
+  editionText: (c: CatalogueName, n: number, publisherId: number) =>
+    requestText(`/catalogues/${c}/editions/${n}`, { publisher_id: publisherId }).then((r) => r.text),
+  edition: <B extends ResourceEditionBody | ProductEditionBody>(c: CatalogueName, n: number, publisherId: number) =>
+    catalogueApi.editionText(c, n, publisherId).then((t) => JSON.parse(t) as B),
+  publicKey: () => requestText('/catalogues/public-key').then((r) => ({ pem: r.text, keyId: r.headers.get('X-Egov-Key-Id') ?? '' })),
 };

@@ -30,6 +30,29 @@ export type WhoAmI = S['WhoAmI'];
 export type InstitutionBrief = S['InstitutionBrief'];
 export type AuditRecord = S['AuditRecord'];
 export type AuditVerdict = S['AuditVerdict'];
+export type ResourceKind = S['ResourceKind'];
+export type Pool = S['Pool'];
+export type PoolCreate = S['PoolCreate'];
+export type PoolPatch = S['PoolPatch'];
+export type Allocation = S['Allocation'];
+export type AllocationCreate = S['AllocationCreate'];
+export type AllocationChange = S['AllocationChange'];
+export type ConformityTest = S['ConformityTest'];
+export type ConformityRecord = S['ConformityRecord'];
+export type Publication = S['Publication'];
+export type Edition = S['Edition'];
+export type Product = S['Product'];
+export type ProductCreate = S['ProductCreate'];
+export type ProductPatch = S['ProductPatch'];
+export type Metric = S['Metric'];
+export type MetricCreate = S['MetricCreate'];
+export type Transition = S['Transition'];
+export type ProductTest = S['ProductTest'];
+export type ProductTestRecord = S['ProductTestRecord'];
+export type PriceBasis = S['PriceBasis'];
+export type PriceBasisCreate = S['PriceBasisCreate'];
+export type ProductDocument = S['Document'];
+export type DocumentCreate = S['DocumentCreate'];
 
 export type InstitutionKind = NonNullable<Institution['kind']>;
 export type InstitutionLevel = NonNullable<Institution['level']>;
@@ -50,8 +73,30 @@ export const TEAMS: Team[] = ['administrative', 'technical'];
 /* Permissions a post may grant (the server's org_grantable). */
 export const GRANTABLE = [
   'institution.write', 'qualification.write', 'relation.write', 'post.write', 'person.write',
-  'certificate.write', 'audit.read', 'audit.verify',
+  'certificate.write', 'audit.read', 'audit.verify', 'pool.write', 'allocation.write', 'test.assign',
+  'test.record', 'catalogue.publish', 'product.write', 'product.govern', 'price.publish',
 ] as const;
+
+/* Resources (T5-6.1) and products (T5-7.2d), as the document's enums declare them. */
+export type ResourceKindCode = PoolCreate['kind'];
+export type PoolStatus = NonNullable<PoolCreate['status']>;
+export type ProductCategory = ProductCreate['category'];
+export type AllocationOp = AllocationChange['op'];
+export type TestResult = ConformityRecord['result'];
+export type DocumentKind = DocumentCreate['kind'];
+export const RESOURCE_KINDS: ResourceKindCode[] = ['compute', 'storage', 'network', 'information', 'application_support', 'consulting'];
+export const POOL_STATUSES: PoolStatus[] = ['active', 'suspended', 'retired'];
+export const SECURITY_LEVELS = [1, 2, 3, 4] as const;
+export const PRODUCT_CATEGORIES: ProductCategory[] = [
+  'planning_consulting', 'service_design', 'integration_implementation', 'operation_maintenance', 'training_promotion',
+];
+/* The product states of the server (product_states); the document declares them as plain strings. */
+export const PRODUCT_STATES = ['draft', 'submitted', 'testing', 'passed', 'failed', 'online', 'offline', 'eliminated'] as const;
+export type ProductState = (typeof PRODUCT_STATES)[number];
+/* The stages of T5-3.4 the server reports as lifecycle_stage, in order. */
+export const LIFECYCLE_STAGES = ['creation', 'planning_design', 'release_operation', 'offline'] as const;
+export const TEST_STATUSES = ['assigned', 'passed', 'failed'] as const;
+export const DOCUMENT_KINDS: DocumentKind[] = ['manual', 'training'];
 
 /* Query parameters of the list operations, as the document declares them. */
 type Q<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
@@ -60,6 +105,32 @@ export type PeopleQuery = Q<'get_api_v1_people'>;
 export type CertificateQuery = Q<'get_api_v1_certificates'>;
 export type QualificationQuery = Q<'get_api_v1_qualifications'>;
 export type AuditQuery = Q<'get_api_v1_audit'>;
+export type PoolQuery = Q<'get_api_v1_resource_pools'>;
+export type AllocationQuery = Q<'get_api_v1_allocations'>;
+export type ConformityQuery = Q<'get_api_v1_conformity_tests'>;
+export type ProductQuery = Q<'get_api_v1_products'>;
+export type ProductTestQuery = Q<'get_api_v1_product_tests'>;
+
+/*
+ * The body of a published catalogue edition: the exact signed JSON (canonical, sorted keys). The
+ * OpenAPI document does not describe it (the route answers raw bytes), so it is written out here
+ * from what the server signs (resource_catalogue_publish, product_catalogue_publish).
+ */
+export type CatalogueName = 'resources' | 'products';
+export interface EditionPriceBasis { price_fen: number; valid_from: string; valid_to: string; evaluator: string }
+export interface EditionMetric { id: number; name: string; unit: string; method: string; list_price_fen: number; price_basis: EditionPriceBasis | null }
+export interface EditionProduct {
+  product_id: number; name: string; category: ProductCategory; description: string;
+  provider: { id: number; name: string }; recommended: boolean; region: string; metrics: EditionMetric[];
+}
+export interface EditionResource {
+  pool_id: number; name: string; kind: ResourceKindCode; unit: string; specification: string; capacity: number;
+  region: string; security_level: number; provider: { id: number; name: string; uscc: string };
+  conformity_test: { id: number; evaluator_id: number; evaluator: string; tested_on: string; report_ref: string };
+}
+interface EditionHead { edition: number; published_at: string; publisher: { id: number; name: string; uscc: string } }
+export interface ResourceEditionBody extends EditionHead { catalogue: 'resources'; items: EditionResource[] }
+export interface ProductEditionBody extends EditionHead { catalogue: 'products'; prices_on: string; items: EditionProduct[] }
 
 /* Every list answer: one page, the cursor of the next, and the total when asked for. */
 export interface Page<T> {

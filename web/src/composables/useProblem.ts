@@ -7,13 +7,22 @@
 import { reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { ApiError } from '@/api/client';
+import { translateRefusal } from './refusals';
 
 export function useProblemText() {
   const { t, te, locale } = useI18n();
 
+  /* A refusal the server explained in English, in the chosen language (null when unknown). */
+  function refusal(detail: string | undefined): string | null {
+    if (locale.value === 'en') return null;
+    return translateRefusal(detail, (k, list) => t(k, list), te);
+  }
+
   /* One field error in the chosen language. */
   function fieldMessage(field: string, rule: string | undefined, message: string | undefined): string {
     if (locale.value !== 'en') {
+      const known = refusal(message);
+      if (known) return known;
       const specific = `problem.field.${field}.${rule}`;
       if (rule && te(specific)) return t(specific);
       const generic = `problem.rule.${rule}`;
@@ -30,20 +39,22 @@ export function useProblemText() {
     const detail = p.detail ?? '';
     switch (err.status) {
       case 403:
-        return locale.value === 'en' && detail ? detail : t('problem.forbidden');
+        return locale.value === 'en' && detail ? detail : refusal(detail) ?? t('problem.forbidden');
       case 404:
         return t('problem.notFound');
       case 412:
         return t('problem.stale');
       case 422:
         if (locale.value === 'en' && detail) return detail;
+        if (refusal(detail)) return refusal(detail)!;
         if (p.errors?.length) {
           const e = p.errors[0];
           return fieldMessage(e.field ?? '', e.rule, e.message);
         }
         return t('problem.invalid');
       case 409:
-        return locale.value === 'en' ? detail || t('problem.conflict') : t('problem.conflictWith', { detail });
+        if (locale.value === 'en') return detail || t('problem.conflict');
+        return refusal(detail) ?? t('problem.conflictWith', { detail });
       case 429:
         return t('problem.tooMany');
       default:
@@ -52,7 +63,7 @@ export function useProblemText() {
     }
   }
 
-  return { describe, fieldMessage };
+  return { describe, fieldMessage, refusal };
 }
 
 /* State of one form: per-field errors, a general error, and whether the record went stale. */

@@ -20,12 +20,28 @@ declare module 'vue-router' {
 }
 
 const M: InstitutionKind[] = ['management'];
+const P: InstitutionKind[] = ['provider'];
+const E: InstitutionKind[] = ['evaluator'];
 const orgTrail = [{ title: 'nav.org' }];
+const resTrail = [{ title: 'nav.resources' }];
+const prodTrail = [{ title: 'nav.productsGroup' }];
+const catTrail = [{ title: 'nav.catalogue' }];
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+    /* The public portal: published catalogues and their signatures, no login (only public API routes). */
+    {
+      path: '/portal',
+      component: () => import('@/layouts/PortalLayout.vue'),
+      meta: { public: true },
+      children: [
+        { path: '', name: 'portal', component: () => import('@/views/catalogue/CatalogueView.vue'), meta: { public: true, title: 'portal.heading' } },
+        { path: 'editions', name: 'portal-editions', component: () => import('@/views/catalogue/EditionsView.vue'), meta: { public: true, title: 'nav.editions' } },
+        { path: 'products/:publisher(\\d+)/:edition(\\d+)/:product(\\d+)', name: 'portal-product', component: () => import('@/views/catalogue/CatalogueProductView.vue'), props: true, meta: { public: true, title: 'cat.productTitle' } },
+      ],
+    },
     {
       path: '/',
       component: () => import('@/layouts/ConsoleLayout.vue'),
@@ -42,6 +58,21 @@ export const router = createRouter({
         { path: 'people/new', name: 'person-new', component: () => import('@/views/org/PersonFormView.vue'), meta: { title: 'person.createTitle', perm: 'person.write', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
         { path: 'people/:id(\\d+)', name: 'person', component: () => import('@/views/org/PersonDetailView.vue'), props: true, meta: { title: 'person.detailTitle', perm: 'person.read', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
         { path: 'people/:id(\\d+)/edit', name: 'person-edit', component: () => import('@/views/org/PersonFormView.vue'), props: true, meta: { title: 'person.editTitle', perm: 'person.write', trail: [...orgTrail, { title: 'nav.people', to: 'people' }] } },
+        { path: 'resource-pools', name: 'pools', component: () => import('@/views/resource/PoolsView.vue'), meta: { title: 'nav.pools', perm: 'resource.read', trail: resTrail } },
+        { path: 'resource-pools/new', name: 'pool-new', component: () => import('@/views/resource/PoolFormView.vue'), meta: { title: 'pool.createTitle', perm: 'pool.write', kinds: P, trail: [...resTrail, { title: 'nav.pools', to: 'pools' }] } },
+        { path: 'resource-pools/:id(\\d+)', name: 'pool', component: () => import('@/views/resource/PoolDetailView.vue'), props: true, meta: { title: 'pool.detailTitle', perm: 'resource.read', trail: [...resTrail, { title: 'nav.pools', to: 'pools' }] } },
+        { path: 'resource-pools/:id(\\d+)/edit', name: 'pool-edit', component: () => import('@/views/resource/PoolFormView.vue'), props: true, meta: { title: 'pool.editTitle', perm: 'pool.write', kinds: P, trail: [...resTrail, { title: 'nav.pools', to: 'pools' }] } },
+        { path: 'allocations', name: 'allocations', component: () => import('@/views/resource/AllocationsView.vue'), meta: { title: 'nav.allocations', perm: 'resource.read', kinds: ['management', 'provider', 'user'], trail: resTrail } },
+        { path: 'products', name: 'products', component: () => import('@/views/product/ProductsView.vue'), meta: { title: 'nav.products', perm: 'product.read', trail: prodTrail } },
+        { path: 'products/new', name: 'product-new', component: () => import('@/views/product/ProductFormView.vue'), meta: { title: 'prod.createTitle', perm: 'product.write', kinds: P, trail: [...prodTrail, { title: 'nav.products', to: 'products' }] } },
+        { path: 'products/:id(\\d+)', name: 'product', component: () => import('@/views/product/ProductDetailView.vue'), props: true, meta: { title: 'prod.detailTitle', perm: 'product.read', trail: [...prodTrail, { title: 'nav.products', to: 'products' }] } },
+        { path: 'products/:id(\\d+)/edit', name: 'product-edit', component: () => import('@/views/product/ProductFormView.vue'), props: true, meta: { title: 'prod.editTitle', perm: 'product.write', kinds: P, trail: [...prodTrail, { title: 'nav.products', to: 'products' }] } },
+        { path: 'tests', name: 'test-queue', component: () => import('@/views/product/TestQueueView.vue'), meta: { title: 'nav.testQueue', perm: 'test.record', kinds: E, trail: prodTrail } },
+        { path: 'elimination-candidates', name: 'elimination-candidates', component: () => import('@/views/product/EliminationCandidatesView.vue'), meta: { title: 'nav.eliminationCandidates', perm: 'product.govern', kinds: M, trail: prodTrail } },
+        { path: 'catalogue', name: 'catalogue', component: () => import('@/views/catalogue/CatalogueView.vue'), meta: { title: 'nav.catalogueBrowse', trail: catTrail } },
+        { path: 'catalogue/editions', name: 'catalogue-editions', component: () => import('@/views/catalogue/EditionsView.vue'), meta: { title: 'nav.editions', trail: catTrail } },
+        { path: 'catalogue/publish', name: 'catalogue-publish', component: () => import('@/views/catalogue/PublishView.vue'), meta: { title: 'nav.publish', perm: 'catalogue.publish', kinds: M, trail: catTrail } },
+        { path: 'catalogue/products/:publisher(\\d+)/:edition(\\d+)/:product(\\d+)', name: 'catalogue-product', component: () => import('@/views/catalogue/CatalogueProductView.vue'), props: true, meta: { title: 'cat.productTitle', trail: [...catTrail, { title: 'nav.catalogueBrowse', to: 'catalogue' }] } },
         { path: 'audit', name: 'audit', component: () => import('@/views/audit/AuditView.vue'), meta: { title: 'nav.audit', perm: 'audit.read', kinds: M } },
         { path: 'forbidden', name: 'forbidden', component: () => import('@/views/error/ForbiddenView.vue'), meta: { title: 'error.forbiddenTitle' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFoundView.vue'), meta: { title: 'error.notFoundTitle' } },

@@ -41,7 +41,31 @@ export function useFormat() {
     return new Intl.NumberFormat(locale.value).format(n);
   }
 
-  return { dateTime, date, month, number, tz };
+  /* Money held as integer fen, shown as yuan with two decimals in the locale's way (¥1,234.50). */
+  function money(fen: number | null | undefined): string {
+    if (fen === null || fen === undefined) return '—';
+    return new Intl.NumberFormat(locale.value, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fen / 100);
+  }
+
+  return { dateTime, date, month, number, money, tz };
+}
+
+/*
+ * A yuan amount typed by a person ("1234.5", "1,234.50") as integer fen, or null when it is not
+ * one. Parsed as text, digit by digit: money never passes through floating point on its way in.
+ */
+export function parseYuan(text: string): number | null {
+  const m = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/[,，\s]/g, ''));
+  if (!m) return null;
+  const cents = (m[2] ?? '').padEnd(2, '0');
+  return Number(m[1]) * 100 + Number(cents);
+}
+
+/* Integer fen as the plain yuan text a form shows ("1234.50"). */
+export function fenToYuanText(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const a = Math.abs(fen);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
 
 /* Today and today + n days as YYYY-MM-DD in the given zone. */
