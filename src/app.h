@@ -40,7 +40,7 @@ struct caller {
     bool via_cookie; /* authenticated by the console cookie: unsafe methods need the CSRF header */
     const char *session_hash;
     const char *csrf_token; /* of the session in use, for the console to resume in a new tab */
-    const char *grants; /* comma-separated permissions granted by the caller's posts */
+    const char *grants;     /* comma-separated permissions granted by the caller's posts */
     int64_t session_expires_at;
 };
 

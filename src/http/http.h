@@ -34,8 +34,8 @@ struct req {
     const char *body;
     size_t body_len;
     bool body_too_large;
-    bool too_many_headers; /* more than REQ_MAX_KV headers or query parameters */
-    bool rate_limited;     /* over the per-address rate limit */
+    bool too_many_headers;   /* more than REQ_MAX_KV headers or query parameters */
+    bool rate_limited;       /* over the per-address rate limit */
     const char *bad_framing; /* why the message framing is refused (RFC 9112), or NULL */
     const char *client_ip;
     /* filled by the router */
@@ -57,8 +57,8 @@ typedef int (*handler_fn)(struct ctx *ctx, struct req *rq, struct resp *rs);
 
 /* How the dispatcher finds the institution a path names, for the jurisdiction check. */
 enum scope_rule {
-    SCOPE_NONE,       /* lists and creations: the service scopes by the caller */
-    SCOPE_INST_PATH,  /* params[0] is an institution */
+    SCOPE_NONE,        /* lists and creations: the service scopes by the caller */
+    SCOPE_INST_PATH,   /* params[0] is an institution */
     SCOPE_PERSON_PATH, /* params[0] is a person */
     SCOPE_POOL_PATH,   /* params[0] is a resource pool */
     SCOPE_PRODUCT_PATH /* params[0] is a product */
@@ -67,7 +67,7 @@ enum scope_rule {
 enum route_flag {
     RF_PUBLIC = 1u << 0, /* no session needed */
     RF_BODY = 1u << 1,   /* a JSON object body is required */
-    RF_PAGED = 1u << 2,    /* a list that pages with limit / cursor / total */
+    RF_PAGED = 1u << 2,  /* a list that pages with limit / cursor / total */
 };
 
 struct field_spec;

@@ -354,7 +354,7 @@ static void test_search_matches_chinese_substrings(void **state)
     assert_true(count_q("容灾备份") >= 1);
     assert_true(count_q("容灾") >= 1);        /* two characters: the scan */
     assert_true(count_q("rpo") >= 1);         /* case-insensitive ASCII */
-    assert_true(count_q("100%") >= 1);      /* a literal percent sign */
+    assert_true(count_q("100%") >= 1);        /* a literal percent sign */
     assert_int_equal(count_q("同城容灾"), 0); /* not a substring */
     assert_int_equal(count_q("xyz%abc"), 0);
     /* The index follows changes. */

@@ -144,8 +144,8 @@ static void test_field_rules(void **state)
     struct arena *a = arena_new();
     struct ctx *c = ctx_new(NULL, a);
     assert_int_equal(utf8_length("政务云a"), 4);
-    assert_int_equal(utf8_length("\xc0\xaf"), (size_t)-1); /* overlong '/' */
-    assert_int_equal(utf8_length("\xe6\x94"), (size_t)-1); /* cut short */
+    assert_int_equal(utf8_length("\xc0\xaf"), (size_t)-1);         /* overlong '/' */
+    assert_int_equal(utf8_length("\xe6\x94"), (size_t)-1);         /* cut short */
     assert_int_equal(utf8_length("\xed\xa0\x80"), (size_t)-1);     /* a surrogate */
     assert_int_equal(utf8_length("\xe0\x80\xaf"), (size_t)-1);     /* overlong */
     assert_int_equal(utf8_length("\xf4\x90\x80\x80"), (size_t)-1); /* above U+10FFFF */

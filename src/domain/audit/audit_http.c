@@ -21,9 +21,8 @@ static int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64
 
 int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {
-        "limit",  "cursor", "total", "actor_id", "object_type", "object_id",
-        "action", "from",   "to",    NULL};
+    static const char *const allowed[] = {"limit",     "cursor", "total", "actor_id", "object_type",
+                                          "object_id", "action", "from",  "to",       NULL};
     struct audit_filter f;
     struct page_req p;
     struct audit_record *items;

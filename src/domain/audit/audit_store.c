@@ -26,12 +26,12 @@ static const char SQL_ALL[] =
     "WHERE seq > $1 ORDER BY seq LIMIT 5000";
 static const char SQL_HEAD_READ[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
 /* $1 jurisdiction root (0 = everything), then the filters; a 0 / NULL filter matches all. */
-#define AUDIT_WHERE                                                                            \
-    "(CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM "           \
-    "institution_tree WHERE ancestor_id = $1) OR actor_institution_id IN (SELECT "            \
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1)) "                            \
-    "AND (CAST($2 AS BIGINT) = 0 OR actor_id = $2) AND ($3 = '' OR object_type = $3) "         \
-    "AND (CAST($4 AS BIGINT) = 0 OR object_id = $4) AND ($5 = '' OR action = $5) "             \
+#define AUDIT_WHERE                                                                                \
+    "(CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM "               \
+    "institution_tree WHERE ancestor_id = $1) OR actor_institution_id IN (SELECT "                 \
+    "descendant_id FROM institution_tree WHERE ancestor_id = $1)) "                                \
+    "AND (CAST($2 AS BIGINT) = 0 OR actor_id = $2) AND ($3 = '' OR object_type = $3) "             \
+    "AND (CAST($4 AS BIGINT) = 0 OR object_id = $4) AND ($5 = '' OR action = $5) "                 \
     "AND (CAST($6 AS BIGINT) = 0 OR at >= $6) AND (CAST($7 AS BIGINT) = 0 OR at < $7)"
 static const char SQL_LIST[] =
     "SELECT seq, at, actor_id, actor_login, actor_institution_id, scope_institution_id, action, "
@@ -137,14 +137,13 @@ int audit_store_head(struct ctx *ctx, int64_t *seq, const char **hash)
     return 0;
 }
 
-int audit_store_count(struct ctx *ctx, int64_t root, const struct audit_filter *f,
-                      int64_t *total)
+int audit_store_count(struct ctx *ctx, int64_t root, const struct audit_filter *f, int64_t *total)
 {
     return db_query_int(ctx_db(ctx), SQL_COUNT,
                         DB_ARGS(DB_INT(root), DB_INT(f->actor_id),
-                                DB_TEXT(f->object_type ? f->object_type : ""),
-                                DB_INT(f->object_id), DB_TEXT(f->action ? f->action : ""),
-                                DB_INT(f->from_ms), DB_INT(f->to_ms)),
+                                DB_TEXT(f->object_type ? f->object_type : ""), DB_INT(f->object_id),
+                                DB_TEXT(f->action ? f->action : ""), DB_INT(f->from_ms),
+                                DB_INT(f->to_ms)),
                         total, &ctx->err);
 }
 

@@ -22,8 +22,7 @@ int audit_store_append(struct ctx *ctx, const struct audit_row *a);
 /* Calls fn for each record in seq order; stops when fn returns non-zero (returned). */
 int audit_store_each(struct ctx *ctx, int (*fn)(void *arg, const struct audit_row *a), void *arg);
 int audit_store_head(struct ctx *ctx, int64_t *seq, const char **hash);
-int audit_store_count(struct ctx *ctx, int64_t root, const struct audit_filter *f,
-                      int64_t *total);
+int audit_store_count(struct ctx *ctx, int64_t root, const struct audit_filter *f, int64_t *total);
 int audit_store_list(struct ctx *ctx, int64_t root, const struct audit_filter *f,
                      struct audit_row **items, int *n);
 

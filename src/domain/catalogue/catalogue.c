@@ -27,8 +27,8 @@ static const char *b64(struct ctx *ctx, const unsigned char *p, size_t n)
 static int unb64(const char *s, unsigned char *out, size_t n)
 {
     size_t len = 0;
-    if (sodium_base642bin(out, n, s, strlen(s), NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(out, n, s, strlen(s), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+            0 ||
         len != n)
         return -1;
     return 0;
@@ -38,15 +38,14 @@ static int unb64(const char *s, unsigned char *out, size_t n)
 static int key(struct ctx *ctx, const char **id, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
-    const char *kid, *pk64, *sk64;
+    const char *kid = NULL, *pk64 = NULL, *sk64 = NULL;
     int rc = catalogue_store_key(ctx, &kid, &pk64, &sk64);
     if (rc < 0)
         return -1;
     if (rc == 0) {
         crypto_sign_keypair(pk, sk);
         if (catalogue_store_key_insert(ctx, KEY_ID, b64(ctx, pk, crypto_sign_PUBLICKEYBYTES),
-                                       b64(ctx, sk, crypto_sign_SECRETKEYBYTES),
-                                       time_now_ms()) < 0)
+                                       b64(ctx, sk, crypto_sign_SECRETKEYBYTES), time_now_ms()) < 0)
             return -1;
         sodium_memzero(sk, crypto_sign_SECRETKEYBYTES);
         if (catalogue_store_key(ctx, &kid, &pk64, &sk64) != 1)
@@ -64,12 +63,12 @@ int catalogue_next_number(struct ctx *ctx, const char *catalogue, int *number)
     return catalogue_store_next(ctx, catalogue, ctx->caller.institution_id, number);
 }
 
-int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body,
-                            int n_items, struct edition *out)
+int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body, int n_items,
+                            struct edition *out)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     unsigned char sig[crypto_sign_BYTES];
-    const char *kid;
+    const char *kid = NULL;
     struct edition e;
     memset(&e, 0, sizeof(e));
     if (key(ctx, &kid, pk, sk) < 0 ||
@@ -103,8 +102,9 @@ int catalogue_get(struct ctx *ctx, const char *catalogue, int64_t publisher, int
     int rc = catalogue_store_get(ctx, catalogue, publisher, number, out);
     if (rc < 0)
         return -1;
-    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "no edition %d of the %s catalogue", number,
-                            catalogue);
+    return rc ? 0
+              : err_set(&ctx->err, ERR_NOT_FOUND, "no edition %d of the %s catalogue", number,
+                        catalogue);
 }
 
 int catalogue_public_key_pem(struct ctx *ctx, const char **pem, const char **key_id)

@@ -24,8 +24,8 @@ struct edition {
 
 /* Signs body and stores it as the next edition of (catalogue, caller's institution), inside the
  * caller's open transaction. */
-int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body,
-                            int n_items, struct edition *out);
+int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body, int n_items,
+                            struct edition *out);
 /* Next edition number for the caller's institution (to put it into the body before signing). */
 int catalogue_next_number(struct ctx *ctx, const char *catalogue, int *number);
 int catalogue_list(struct ctx *ctx, const char *catalogue, struct edition **items, int *n);

@@ -17,7 +17,6 @@ static const char *catalogue_of(const struct req *rq)
     return strstr(rq->path, "/catalogues/products/") ? "products" : "resources";
 }
 
-
 int catalogue_http_editions(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct edition *items;
@@ -28,11 +27,11 @@ int catalogue_http_editions(struct ctx *ctx, struct req *rq, struct resp *rs)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(
-            arr, json_pack("{s:i,s:I,s:s,s:o,s:i,s:s,s:s}", "edition", items[i].number,
-                           "publisher_id", (json_int_t)items[i].publisher_id, "publisher_name",
-                           items[i].publisher_name, "published_at",
-                           j_time(items[i].published_at), "items", items[i].n_items, "key_id",
-                           items[i].key_id, "signature", items[i].signature));
+            arr,
+            json_pack("{s:i,s:I,s:s,s:o,s:i,s:s,s:s}", "edition", items[i].number, "publisher_id",
+                      (json_int_t)items[i].publisher_id, "publisher_name", items[i].publisher_name,
+                      "published_at", j_time(items[i].published_at), "items", items[i].n_items,
+                      "key_id", items[i].key_id, "signature", items[i].signature));
     struct page_info info = {0, n};
     return resp_json(ctx, rs, 200, j_page(arr, &info));
 }
@@ -50,7 +49,8 @@ static int load_edition(struct ctx *ctx, struct req *rq, struct edition *e)
 int catalogue_http_edition(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct edition e;
-    if (load_edition(ctx, rq, &e) < 0)
+    memset(&e, 0, sizeof(e));
+    if (load_edition(ctx, rq, &e) < 0 || !e.body)
         return -1;
     rs->status = 200;
     rs->content_type = "application/json; charset=utf-8";
@@ -65,6 +65,7 @@ int catalogue_http_edition(struct ctx *ctx, struct req *rq, struct resp *rs)
 int catalogue_http_signature(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct edition e;
+    memset(&e, 0, sizeof(e));
     if (load_edition(ctx, rq, &e) < 0)
         return -1;
     rs->status = 200;

@@ -21,8 +21,8 @@ static const char SQL_INSERT[] =
     "INSERT INTO catalogue_editions (id, catalogue, publisher_id, number, published_at, "
     "published_by, n_items, body, signature, key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
     "$9, $10)";
-#define ED_COLS                                                                                \
-    "e.id, e.catalogue, e.publisher_id, e.number, e.published_at, e.published_by, e.n_items, "  \
+#define ED_COLS                                                                                    \
+    "e.id, e.catalogue, e.publisher_id, e.number, e.published_at, e.published_by, e.n_items, "     \
     "e.signature, e.key_id, i.name"
 static const char SQL_LIST[] = "SELECT " ED_COLS ", '' FROM catalogue_editions e JOIN "
                                "institutions i ON i.id = e.publisher_id WHERE e.catalogue = $1 "
@@ -70,9 +70,8 @@ int catalogue_store_insert(struct ctx *ctx, const struct edition *e)
     return db_exec(ctx_db(ctx), SQL_INSERT,
                    DB_ARGS(DB_INT(e->id), DB_TEXT(e->catalogue), DB_INT(e->publisher_id),
                            DB_INT(e->number), DB_INT(e->published_at),
-                           e->published_by ? DB_INT(e->published_by) : DB_NULL,
-                           DB_INT(e->n_items), DB_TEXT(e->body), DB_TEXT(e->signature),
-                           DB_TEXT(e->key_id)),
+                           e->published_by ? DB_INT(e->published_by) : DB_NULL, DB_INT(e->n_items),
+                           DB_TEXT(e->body), DB_TEXT(e->signature), DB_TEXT(e->key_id)),
                    NULL, &ctx->err);
 }
 

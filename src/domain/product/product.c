@@ -32,9 +32,8 @@ const char *const product_categories[] = {
     "training_promotion",         /* 培训推广 */
     NULL,
 };
-const char *const product_states[] = {"draft",  "submitted", "testing", "passed",
-                                      "failed", "online",    "offline", "eliminated",
-                                      NULL};
+const char *const product_states[] = {"draft",  "submitted", "testing",    "passed", "failed",
+                                      "online", "offline",   "eliminated", NULL};
 
 #define MAX_PRICE_FEN 100000000000000LL /* a trillion yuan: beyond any real price */
 
@@ -84,8 +83,8 @@ static int governed_product(struct ctx *ctx, int64_t id, struct product *out)
         return -1;
     if (org_access_institution(ctx, out->provider_id, ORG_MANAGE) < 0) {
         err_clear(&ctx->err);
-        return err_set(&ctx->err, ERR_FORBIDDEN,
-                       "the provider of %s is outside your jurisdiction", out->name);
+        return err_set(&ctx->err, ERR_FORBIDDEN, "the provider of %s is outside your jurisdiction",
+                       out->name);
     }
     return 0;
 }
@@ -151,7 +150,8 @@ static int record(struct ctx *ctx, const struct product *p, const char *from, co
     audit_change_str(ch, "state", from, to);
     if (reason && *reason)
         audit_note(ch, "reason", reason);
-    if (strcmp(from, to) != 0 && product_store_transition(ctx, p->id, from, to, reason) < 0)
+    if (from && to && strcmp(from, to) != 0 &&
+        product_store_transition(ctx, p->id, from, to, reason) < 0)
         return -1;
     return audit_append(ctx, action, "product", p->id, p->provider_id, ch);
 }
@@ -514,8 +514,7 @@ int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *
     struct product p;
     check_enum(ctx, "result", in_->status, results);
     check_text(ctx, "report_ref", in_->report_ref, 1, 100);
-    if (check_date(ctx, "tested_on", in_->tested_on) == 0 &&
-        strcmp(in_->tested_on, today(ctx)) > 0)
+    if (check_date(ctx, "tested_on", in_->tested_on) == 0 && strcmp(in_->tested_on, today(ctx)) > 0)
         err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
     check_opt_text(ctx, "findings", in_->findings, 5000);
     if (in_->status && !strcmp(in_->status, "failed") && (!in_->findings || !*in_->findings))
@@ -734,29 +733,28 @@ int product_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_i
             json_t *basis = json_null();
             for (int j = 0; j < np; j++)
                 if (pb[j].metric_id == m[k].id)
-                    basis = json_pack("{s:I,s:s,s:s,s:s}", "price_fen",
-                                      (json_int_t)pb[j].price_fen, "valid_from",
-                                      pb[j].valid_from, "valid_to", pb[j].valid_to, "evaluator",
-                                      pb[j].evaluator_name);
+                    basis = json_pack("{s:I,s:s,s:s,s:s}", "price_fen", (json_int_t)pb[j].price_fen,
+                                      "valid_from", pb[j].valid_from, "valid_to", pb[j].valid_to,
+                                      "evaluator", pb[j].evaluator_name);
             json_array_append_new(metrics,
                                   json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)m[k].id,
                                             "name", m[k].name, "unit", m[k].unit, "method",
                                             m[k].method, "list_price_fen",
                                             (json_int_t)m[k].list_price_fen, "price_basis", basis));
         }
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:s,s:s,s:{s:I,s:s},s:b,s:s,s:o}", "product_id",
-                           (json_int_t)items[i].id, "name", items[i].name, "category",
-                           items[i].category, "description", items[i].description, "provider",
-                           "id", (json_int_t)items[i].provider_id, "name",
-                           items[i].provider_name, "recommended", items[i].recommended, "region",
-                           items[i].region, "metrics", metrics));
+        json_array_append_new(arr,
+                              json_pack("{s:I,s:s,s:s,s:s,s:{s:I,s:s},s:b,s:s,s:o}", "product_id",
+                                        (json_int_t)items[i].id, "name", items[i].name, "category",
+                                        items[i].category, "description", items[i].description,
+                                        "provider", "id", (json_int_t)items[i].provider_id, "name",
+                                        items[i].provider_name, "recommended", items[i].recommended,
+                                        "region", items[i].region, "metrics", metrics));
     }
     time_format(time_now_ms(), when, sizeof(when));
-    json_t *body = json_pack("{s:s,s:i,s:s,s:s,s:{s:I,s:s,s:s},s:o}", "catalogue", "products",
-                             "edition", number, "published_at", when, "prices_on", day,
-                             "publisher", "id", (json_int_t)me.id, "name", me.name, "uscc",
-                             me.uscc, "items", arr);
+    json_t *body =
+        json_pack("{s:s,s:i,s:s,s:s,s:{s:I,s:s,s:s},s:o}", "catalogue", "products", "edition",
+                  number, "published_at", when, "prices_on", day, "publisher", "id",
+                  (json_int_t)me.id, "name", me.name, "uscc", me.uscc, "items", arr);
     arena_defer(ctx->arena, decref, body);
     char *txt = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     const char *signed_text = arena_strdup(ctx->arena, txt);

@@ -18,10 +18,9 @@ const struct field_spec product_create_spec[] = {
     {"name", JV_STRING, JV_REQUIRED, PI(name), 0, PRODUCT_F_NAME, 100, NULL, NULL},
     {"category", JV_STRING, JV_REQUIRED, PI(category), 0, PRODUCT_F_CATEGORY, 40,
      product_categories, "T5-7.2d"},
-    {"description", JV_STRING, JV_REQUIRED, PI(description), 0, PRODUCT_F_DESCRIPTION, 5000,
-     NULL, NULL},
-    {"region", JV_STRING, JV_REQUIRED, PI(region), 0, PRODUCT_F_REGION, 6, NULL,
-     "GB/T 2260 code"},
+    {"description", JV_STRING, JV_REQUIRED, PI(description), 0, PRODUCT_F_DESCRIPTION, 5000, NULL,
+     NULL},
+    {"region", JV_STRING, JV_REQUIRED, PI(region), 0, PRODUCT_F_REGION, 6, NULL, "GB/T 2260 code"},
     {"pool_ids", JV_ID_ARRAY, 0, PI(pool_ids), PI(n_pools), PRODUCT_F_POOLS, 50, NULL,
      "resource pools of the provider the product is made of"},
     JV_END,
@@ -72,8 +71,8 @@ struct assign_body {
     int64_t evaluator_id;
 };
 const struct field_spec product_test_assign_spec[] = {
-    {"evaluator_id", JV_ID, JV_REQUIRED, offsetof(struct assign_body, evaluator_id), 0, 1, 0,
-     NULL, "an evaluator without interest relation to the provider (T5-8.2f)"},
+    {"evaluator_id", JV_ID, JV_REQUIRED, offsetof(struct assign_body, evaluator_id), 0, 1, 0, NULL,
+     "an evaluator without interest relation to the provider (T5-8.2f)"},
     JV_END,
 };
 
@@ -115,17 +114,16 @@ static json_t *product_to_json(const struct product *p)
     json_t *pools = json_array();
     for (int i = 0; i < p->n_pools; i++)
         json_array_append_new(pools, json_integer(p->pool_ids[i]));
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o,s:o,s:o,s:i}",
-                     "id", (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id,
-                     "provider_name", p->provider_name ? p->provider_name : "", "name", p->name,
-                     "category", p->category, "description", p->description, "state", p->state,
-                     "lifecycle_stage", product_lifecycle_stage(p->state), "region", p->region,
-                     "recommended", p->recommended, "recommend_note",
-                     p->recommend_note ? p->recommend_note : "", "eliminate_note",
-                     p->eliminate_note ? p->eliminate_note : "", "latest_test",
-                     p->latest_test ? p->latest_test : "", "pool_ids", pools, "created_at",
-                     j_time(p->created_at), "updated_at", j_time(p->updated_at), "version",
-                     p->version);
+    return json_pack(
+        "{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o,s:o,s:o,s:i}", "id",
+        (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id, "provider_name",
+        p->provider_name ? p->provider_name : "", "name", p->name, "category", p->category,
+        "description", p->description, "state", p->state, "lifecycle_stage",
+        product_lifecycle_stage(p->state), "region", p->region, "recommended", p->recommended,
+        "recommend_note", p->recommend_note ? p->recommend_note : "", "eliminate_note",
+        p->eliminate_note ? p->eliminate_note : "", "latest_test",
+        p->latest_test ? p->latest_test : "", "pool_ids", pools, "created_at",
+        j_time(p->created_at), "updated_at", j_time(p->updated_at), "version", p->version);
 }
 
 static int answer(struct ctx *ctx, struct resp *rs, int status, const struct product *p)
@@ -136,8 +134,8 @@ static int answer(struct ctx *ctx, struct resp *rs, int status, const struct pro
 
 int product_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {"limit", "cursor", "total",       "provider_id",
-                                          "category", "state", "q", "recommended", NULL};
+    static const char *const allowed[] = {
+        "limit", "cursor", "total", "provider_id", "category", "state", "q", "recommended", NULL};
     struct product_filter f;
     struct page_req p;
     struct page_info info;
@@ -224,12 +222,12 @@ int product_http_history(struct ctx *ctx, struct req *rq, struct resp *rs)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)items[i].id,
-                           "from_state", items[i].from_state, "to_state", items[i].to_state,
-                           "lifecycle_stage", product_lifecycle_stage(items[i].to_state),
-                           "reason", items[i].reason, "at", j_time(items[i].at), "by_person",
-                           j_id(items[i].by_person), "by_institution",
-                           j_id(items[i].by_institution)));
+            arr,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)items[i].id,
+                      "from_state", items[i].from_state, "to_state", items[i].to_state,
+                      "lifecycle_stage", product_lifecycle_stage(items[i].to_state), "reason",
+                      items[i].reason, "at", j_time(items[i].at), "by_person",
+                      j_id(items[i].by_person), "by_institution", j_id(items[i].by_institution)));
     struct page_info info = {0, n};
     return resp_json(ctx, rs, 200, j_page(arr, &info));
 }
@@ -272,10 +270,10 @@ static json_t *test_to_json(const struct product_test *t)
                      (json_int_t)t->id, "product_id", (json_int_t)t->product_id, "product_name",
                      t->product_name ? t->product_name : "", "provider_id",
                      (json_int_t)t->provider_id, "evaluator_id", (json_int_t)t->evaluator_id,
-                     "evaluator_name", t->evaluator_name ? t->evaluator_name : "",
-                     "assigned_by", j_id(t->assigned_by), "status", t->status, "findings",
-                     t->findings, "report_ref", t->report_ref, "tested_on", t->tested_on,
-                     "created_at", j_time(t->created_at), "updated_at", j_time(t->updated_at));
+                     "evaluator_name", t->evaluator_name ? t->evaluator_name : "", "assigned_by",
+                     j_id(t->assigned_by), "status", t->status, "findings", t->findings,
+                     "report_ref", t->report_ref, "tested_on", t->tested_on, "created_at",
+                     j_time(t->created_at), "updated_at", j_time(t->updated_at));
 }
 
 int product_http_test_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -311,8 +309,7 @@ int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
     int64_t product;
     int n;
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_id(ctx, rq, "product_id", &product) < 0 ||
-        q_text(ctx, rq, "status", 20, &status) < 0 ||
+        q_id(ctx, rq, "product_id", &product) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
         product_test_list(ctx, product, status, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -323,13 +320,12 @@ int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *price_to_json(const struct price_basis *b)
 {
-    return json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)b->id,
-                     "metric_id", (json_int_t)b->metric_id, "metric", b->metric_name, "unit",
-                     b->unit, "price_fen", (json_int_t)b->price_fen, "measurement",
-                     b->measurement, "valid_from", b->valid_from, "valid_to", b->valid_to,
-                     "evaluator_id", (json_int_t)b->evaluator_id, "evaluator",
-                     b->evaluator_name ? b->evaluator_name : "", "published_at",
-                     j_time(b->published_at));
+    return json_pack(
+        "{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)b->id, "metric_id",
+        (json_int_t)b->metric_id, "metric", b->metric_name, "unit", b->unit, "price_fen",
+        (json_int_t)b->price_fen, "measurement", b->measurement, "valid_from", b->valid_from,
+        "valid_to", b->valid_to, "evaluator_id", (json_int_t)b->evaluator_id, "evaluator",
+        b->evaluator_name ? b->evaluator_name : "", "published_at", j_time(b->published_at));
 }
 
 int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -412,9 +408,9 @@ int product_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
     (void)rq;
     if (product_catalogue_publish(ctx, &number, &n) < 0)
         return -1;
-    resp_header(ctx, rs, "Location",
-                arena_printf(ctx->arena, "/api/v1/catalogues/products/editions/%lld",
-                             (long long)number));
+    resp_header(
+        ctx, rs, "Location",
+        arena_printf(ctx->arena, "/api/v1/catalogues/products/editions/%lld", (long long)number));
     return resp_json(ctx, rs, 201,
                      json_pack("{s:I,s:i}", "edition", (json_int_t)number, "items", n));
 }

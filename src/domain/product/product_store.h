@@ -10,8 +10,8 @@ int product_store_visible(struct ctx *ctx, int64_t root, int depth, int64_t id);
 int product_store_get(struct ctx *ctx, int64_t id, struct product *out);
 int product_store_list(struct ctx *ctx, int64_t root, int depth, const struct product_filter *f,
                        const struct page_req *p, struct product **items, int *n);
-int product_store_count(struct ctx *ctx, int64_t root, int depth,
-                        const struct product_filter *f, int64_t *total);
+int product_store_count(struct ctx *ctx, int64_t root, int depth, const struct product_filter *f,
+                        int64_t *total);
 int product_store_insert(struct ctx *ctx, const struct product *p);
 /* 1 updated, 0 when the version moved on. */
 int product_store_update(struct ctx *ctx, const struct product *p, int expected_version);
@@ -19,8 +19,7 @@ int product_store_pools(struct ctx *ctx, int64_t id, int64_t **ids, int *n);
 int product_store_set_pools(struct ctx *ctx, int64_t id, const int64_t *ids, int n);
 int product_store_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
                              const char *reason);
-int product_store_history(struct ctx *ctx, int64_t id, struct product_transition **items,
-                          int *n);
+int product_store_history(struct ctx *ctx, int64_t id, struct product_transition **items, int *n);
 
 int product_store_metric_insert(struct ctx *ctx, const struct metric *m);
 int product_store_metrics(struct ctx *ctx, int64_t product_id, struct metric **items, int *n);

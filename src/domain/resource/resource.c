@@ -24,9 +24,8 @@
 #include "domain/validate.h"
 #include "core/banned.h"
 
-const char *const resource_kinds[] = {"compute",     "storage",             "network",
-                                      "information", "application_support", "consulting",
-                                      NULL};
+const char *const resource_kinds[] = {
+    "compute", "storage", "network", "information", "application_support", "consulting", NULL};
 const char *const pool_statuses[] = {"active", "suspended", "retired", NULL};
 
 /* T5-6.1: the kinds and the units they are measured in. */
@@ -158,8 +157,7 @@ static void diff_pool(struct audit_changes *c, const struct pool *a, const struc
     audit_change_str(c, "specification", a ? a->specification : NULL, b->specification);
     audit_change_int(c, "capacity", a ? a->capacity : 0, b->capacity, a != NULL);
     audit_change_str(c, "region", a ? a->region : NULL, b->region);
-    audit_change_int(c, "security_level", a ? a->security_level : 0, b->security_level,
-                     a != NULL);
+    audit_change_int(c, "security_level", a ? a->security_level : 0, b->security_level, a != NULL);
     audit_change_str(c, "status", a ? a->status : NULL, b->status);
 }
 
@@ -214,8 +212,9 @@ int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_inp
     if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, id, &cur) < 0)
         return fail(ctx);
     if (if_match >= 0 && if_match != cur.version) {
-        err_set(&ctx->err, ERR_PRECONDITION, "the pool was changed by someone else (now at "
-                                             "version %d); reload it",
+        err_set(&ctx->err, ERR_PRECONDITION,
+                "the pool was changed by someone else (now at "
+                "version %d); reload it",
                 cur.version);
         return fail(ctx);
     }
@@ -417,9 +416,8 @@ int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const cha
     return 0;
 }
 
-int allocation_list(struct ctx *ctx, const struct allocation_filter *f,
-                    const struct page_req *p, struct allocation **items, int *n,
-                    struct page_info *info)
+int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const struct page_req *p,
+                    struct allocation **items, int *n, struct page_info *info)
 {
     int64_t root;
     int depth;
@@ -542,8 +540,9 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
     int rc = resource_store_test_update(ctx, &v);
     if (rc <= 0) {
         if (rc == 0)
-            err_set(&ctx->err, ERR_CONFLICT, "the result of this test is recorded already (%s); "
-                                             "a new test must be assigned",
+            err_set(&ctx->err, ERR_CONFLICT,
+                    "the result of this test is recorded already (%s); "
+                    "a new test must be assigned",
                     cur.status);
         return fail(ctx);
     }
@@ -559,9 +558,8 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
     return 0;
 }
 
-int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status,
-                    const struct page_req *p, struct conformity_test **items, int *n,
-                    struct page_info *info)
+int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status, const struct page_req *p,
+                    struct conformity_test **items, int *n, struct page_info *info)
 {
     int64_t root;
     int depth;
@@ -607,9 +605,8 @@ int resource_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_
                       r->pool.unit, "specification", r->pool.specification, "capacity",
                       (json_int_t)r->pool.capacity, "region", r->pool.region, "security_level",
                       (int)r->pool.security_level, "conformity_test", "id", (json_int_t)r->test_id,
-                      "evaluator_id", (json_int_t)r->evaluator_id, "evaluator",
-                      r->evaluator_name, "tested_on", r->tested_on, "report_ref",
-                      r->report_ref));
+                      "evaluator_id", (json_int_t)r->evaluator_id, "evaluator", r->evaluator_name,
+                      "tested_on", r->tested_on, "report_ref", r->report_ref));
     }
     time_format(time_now_ms(), when, sizeof(when));
     json_t *body = json_pack("{s:s,s:i,s:s,s:{s:I,s:s,s:s},s:o}", "catalogue", "resources",

@@ -37,7 +37,7 @@ struct pool {
     const char *provider_name; /* filled on read */
     const char *name, *kind, *unit, *specification, *region, *status;
     int64_t capacity, allocated;
-    int64_t security_level; /* 1..4; 64-bit because the body decoder writes JV_INT as int64_t */
+    int64_t security_level;  /* 1..4; 64-bit because the body decoder writes JV_INT as int64_t */
     const char *latest_test; /* "", assigned, passed, failed: the newest test's state */
     int64_t created_at, updated_at;
     int version;
@@ -103,9 +103,8 @@ int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *
 /* Records the first use (so it is not flagged for reclamation). */
 int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,
                          struct allocation *out);
-int allocation_list(struct ctx *ctx, const struct allocation_filter *f,
-                    const struct page_req *p, struct allocation **items, int *n,
-                    struct page_info *info);
+int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const struct page_req *p,
+                    struct allocation **items, int *n, struct page_info *info);
 
 struct conformity_test {
     int64_t id, pool_id, evaluator_id, assigned_by;
@@ -123,9 +122,8 @@ int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
 /* The assigned evaluator records the result once: passed or failed, findings, report, date. */
 int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test *in,
                       struct conformity_test *out);
-int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status,
-                    const struct page_req *p, struct conformity_test **items, int *n,
-                    struct page_info *info);
+int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status, const struct page_req *p,
+                    struct conformity_test **items, int *n, struct page_info *info);
 int conformity_get(struct ctx *ctx, int64_t id, struct conformity_test *out);
 
 /* Publishes a new edition of the catalogue of conformant resources of the caller's

@@ -23,8 +23,7 @@ const struct field_spec pool_create_spec[] = {
     {"kind", JV_STRING, JV_REQUIRED, PI(kind), 0, POOL_F_KIND, 30, resource_kinds, "T5-6.1"},
     {"unit", JV_STRING, JV_REQUIRED, PI(unit), 0, POOL_F_UNIT, 30, NULL,
      "a unit of the kind: GET /api/v1/resource-kinds"},
-    {"specification", JV_STRING, JV_REQUIRED, PI(specification), 0, POOL_F_SPEC, 2000, NULL,
-     NULL},
+    {"specification", JV_STRING, JV_REQUIRED, PI(specification), 0, POOL_F_SPEC, 2000, NULL, NULL},
     {"capacity", JV_INT, JV_REQUIRED, PI(capacity), 0, POOL_F_CAPACITY, 0, NULL,
      "total quantity in the unit"},
     {"region", JV_STRING, JV_REQUIRED, PI(region), 0, POOL_F_REGION, 6, NULL, "GB/T 2260 code"},
@@ -84,8 +83,8 @@ struct assign_body {
     int64_t evaluator_id;
 };
 const struct field_spec conformity_assign_spec[] = {
-    {"evaluator_id", JV_ID, JV_REQUIRED, offsetof(struct assign_body, evaluator_id), 0, 1, 0,
-     NULL, "an evaluator without interest relation to the provider (T5-8.2f)"},
+    {"evaluator_id", JV_ID, JV_REQUIRED, offsetof(struct assign_body, evaluator_id), 0, 1, 0, NULL,
+     "an evaluator without interest relation to the provider (T5-8.2f)"},
     JV_END,
 };
 
@@ -108,12 +107,12 @@ int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
         json_t *units = json_array();
         for (int u = 0; u < n_resource_units; u++)
             if (!strcmp(resource_units[u].kind, resource_kinds[k]))
-                json_array_append_new(units, json_pack("{s:s,s:s,s:s}", "code",
-                                                       resource_units[u].code, "name_zh",
-                                                       resource_units[u].name_zh, "name_en",
-                                                       resource_units[u].name_en));
-        json_array_append_new(kinds, json_pack("{s:s,s:o}", "kind", resource_kinds[k], "units",
-                                               units));
+                json_array_append_new(units,
+                                      json_pack("{s:s,s:s,s:s}", "code", resource_units[u].code,
+                                                "name_zh", resource_units[u].name_zh, "name_en",
+                                                resource_units[u].name_en));
+        json_array_append_new(kinds,
+                              json_pack("{s:s,s:o}", "kind", resource_kinds[k], "units", units));
     }
     struct page_info info = {0, json_array_size(kinds)};
     return resp_json(ctx, rs, 200, j_page(kinds, &info));
@@ -121,12 +120,12 @@ int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *pool_to_json(const struct pool *p)
 {
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:s,s:s,s:o,s:o,s:i}",
-                     "id", (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id,
-                     "provider_name", p->provider_name ? p->provider_name : "", "name", p->name,
-                     "kind", p->kind, "unit", p->unit, "specification", p->specification,
-                     "capacity", (json_int_t)p->capacity, "allocated", (json_int_t)p->allocated,
-                     "free", (json_int_t)(p->capacity - p->allocated), "region", p->region,
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:s,s:s,s:o,s:o,s:i}", "id",
+                     (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id, "provider_name",
+                     p->provider_name ? p->provider_name : "", "name", p->name, "kind", p->kind,
+                     "unit", p->unit, "specification", p->specification, "capacity",
+                     (json_int_t)p->capacity, "allocated", (json_int_t)p->allocated, "free",
+                     (json_int_t)(p->capacity - p->allocated), "region", p->region,
                      "security_level", (int)p->security_level, "status", p->status, "latest_test",
                      p->latest_test ? p->latest_test : "", "created_at", j_time(p->created_at),
                      "updated_at", j_time(p->updated_at), "version", p->version);
@@ -168,8 +167,7 @@ int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct pool_input in;
     struct pool out;
     memset(&in, 0, sizeof(in));
-    if (body_decode(ctx, rq, pool_create_spec, &in, &in.has) < 0 ||
-        pool_create(ctx, &in, &out) < 0)
+    if (body_decode(ctx, rq, pool_create_spec, &in, &in.has) < 0 || pool_create(ctx, &in, &out) < 0)
         return -1;
     resp_etag(ctx, rs, out.id, out.version);
     return resp_json(ctx, rs, 201, pool_to_json(&out));
@@ -194,8 +192,8 @@ static json_t *allocation_to_json(const struct allocation *a)
     return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
                      (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
                      (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
-                     "application", a->application, "quantity", (json_int_t)a->quantity,
-                     "status", a->status, "use_by", a->use_by ? a->use_by : "", "first_used_on",
+                     "application", a->application, "quantity", (json_int_t)a->quantity, "status",
+                     a->status, "use_by", a->use_by ? a->use_by : "", "first_used_on",
                      a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
                      "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
                      "version", a->version);
@@ -255,8 +253,7 @@ int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
     unsigned has;
     memset(&b, 0, sizeof(b));
     if (body_decode(ctx, rq, allocation_change_spec, &b, &has) < 0 ||
-        allocation_change(ctx, rq->params[0], rq->params[1], b.op, b.quantity, b.reason, &out) <
-            0)
+        allocation_change(ctx, rq->params[0], rq->params[1], b.op, b.quantity, b.reason, &out) < 0)
         return -1;
     return resp_json(ctx, rs, 200, allocation_to_json(&out));
 }
@@ -275,15 +272,14 @@ int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *test_to_json(const struct conformity_test *t)
 {
-    return json_pack("{s:I,s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id",
-                     (json_int_t)t->id, "pool_id", (json_int_t)t->pool_id, "pool_name",
-                     t->pool_name ? t->pool_name : "", "provider_id", (json_int_t)t->provider_id,
-                     "evaluator_id", (json_int_t)t->evaluator_id, "evaluator_name",
-                     t->evaluator_name ? t->evaluator_name : "", "assigned_by",
-                     j_id(t->assigned_by), "status", t->status, "findings", t->findings,
-                     "report_ref", t->report_ref, "tested_on", t->tested_on, "created_at",
-                     j_time(t->created_at), "updated_at", j_time(t->updated_at), "version",
-                     t->version);
+    return json_pack(
+        "{s:I,s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id", (json_int_t)t->id,
+        "pool_id", (json_int_t)t->pool_id, "pool_name", t->pool_name ? t->pool_name : "",
+        "provider_id", (json_int_t)t->provider_id, "evaluator_id", (json_int_t)t->evaluator_id,
+        "evaluator_name", t->evaluator_name ? t->evaluator_name : "", "assigned_by",
+        j_id(t->assigned_by), "status", t->status, "findings", t->findings, "report_ref",
+        t->report_ref, "tested_on", t->tested_on, "created_at", j_time(t->created_at), "updated_at",
+        j_time(t->updated_at), "version", t->version);
 }
 
 int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -335,9 +331,9 @@ int resource_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
     (void)rq;
     if (resource_catalogue_publish(ctx, &number, &n) < 0)
         return -1;
-    resp_header(ctx, rs, "Location",
-                arena_printf(ctx->arena, "/api/v1/catalogues/resources/editions/%lld",
-                             (long long)number));
-    return resp_json(ctx, rs, 201, json_pack("{s:I,s:i}", "edition", (json_int_t)number,
-                                             "items", n));
+    resp_header(
+        ctx, rs, "Location",
+        arena_printf(ctx->arena, "/api/v1/catalogues/resources/editions/%lld", (long long)number));
+    return resp_json(ctx, rs, 201,
+                     json_pack("{s:I,s:i}", "edition", (json_int_t)number, "items", n));
 }

@@ -11,26 +11,26 @@
 #include "core/banned.h"
 
 /* $1 root, $2 depth. */
-#define POOL_SCOPE                                                                             \
-    "(CAST($1 AS BIGINT) = 0 OR p.provider_id IN (SELECT descendant_id FROM institution_tree " \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id IN (SELECT pool_id "     \
-    "FROM conformity_tests WHERE evaluator_id = $1) OR p.id IN (SELECT pool_id FROM "          \
+#define POOL_SCOPE                                                                                 \
+    "(CAST($1 AS BIGINT) = 0 OR p.provider_id IN (SELECT descendant_id FROM institution_tree "     \
+    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id IN (SELECT pool_id "         \
+    "FROM conformity_tests WHERE evaluator_id = $1) OR p.id IN (SELECT pool_id FROM "              \
     "allocations WHERE user_id = $1))"
-#define POOL_COLS                                                                              \
-    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.region, "        \
-    "p.status, p.capacity, p.allocated, p.security_level, COALESCE((SELECT t.status FROM "     \
-    "conformity_tests t WHERE t.pool_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "            \
+#define POOL_COLS                                                                                  \
+    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.region, "             \
+    "p.status, p.capacity, p.allocated, p.security_level, COALESCE((SELECT t.status FROM "         \
+    "conformity_tests t WHERE t.pool_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "                 \
     "p.created_at, p.updated_at, p.version"
 #define POOL_FROM " FROM resource_pools p JOIN institutions i ON i.id = p.provider_id "
-#define POOL_WHERE                                                                             \
-    POOL_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR p.kind = " \
+#define POOL_WHERE                                                                                 \
+    POOL_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR p.kind = "     \
                "$4) AND ($5 = '' OR p.region = $5) AND ($6 = '' OR p.status = $6)"
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM resource_pools p WHERE p.id = $3 AND " POOL_SCOPE;
 static const char SQL_POOL_GET[] = "SELECT " POOL_COLS POOL_FROM "WHERE p.id = $1";
-static const char SQL_POOL_LIST[] = "SELECT " POOL_COLS POOL_FROM "WHERE " POOL_WHERE
-                                    " AND p.id > $7 ORDER BY p.id LIMIT $8";
+static const char SQL_POOL_LIST[] =
+    "SELECT " POOL_COLS POOL_FROM "WHERE " POOL_WHERE " AND p.id > $7 ORDER BY p.id LIMIT $8";
 static const char SQL_POOL_COUNT[] = "SELECT COUNT(*)" POOL_FROM "WHERE " POOL_WHERE;
 static const char SQL_POOL_INSERT[] =
     "INSERT INTO resource_pools (id, provider_id, name, kind, unit, specification, capacity, "
@@ -45,23 +45,23 @@ static const char SQL_POOL_TAKE[] =
     "AND allocated + $2 <= capacity AND allocated + $2 >= 0";
 
 /* today: the placeholder holding today's date, for the reclamation flag. */
-#define ALLOC_COLS(today)                                                                      \
-    "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, " \
-    "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today       \
+#define ALLOC_COLS(today)                                                                          \
+    "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
+    "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
     " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version"
-#define ALLOC_FROM                                                                             \
-    " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "    \
+#define ALLOC_FROM                                                                                 \
+    " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
     "p.id = a.pool_id "
 /* A user agency sees its own allocations; the provider and management see those of their pools. */
-#define ALLOC_WHERE                                                                            \
-    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR p.provider_id IN (SELECT descendant_id FROM " \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) AND "          \
-    "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS BIGINT) = 0 OR a.user_id = $4) " \
-    "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = 0 OR (a.status = 'active' AND "  \
+#define ALLOC_WHERE                                                                                \
+    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR p.provider_id IN (SELECT descendant_id FROM "    \
+    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) AND "              \
+    "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS BIGINT) = 0 OR a.user_id = $4) "   \
+    "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = 0 OR (a.status = 'active' AND "     \
     "a.use_by <> '' AND a.use_by < $9 AND a.first_used_on = ''))"
 static const char SQL_ALLOC_GET[] = "SELECT " ALLOC_COLS("$2") ALLOC_FROM "WHERE a.id = $1";
-static const char SQL_ALLOC_LIST[] = "SELECT " ALLOC_COLS("$9") ALLOC_FROM "WHERE " ALLOC_WHERE
-                                     " AND a.id > $7 ORDER BY a.id LIMIT $8";
+static const char SQL_ALLOC_LIST[] = "SELECT " ALLOC_COLS("$9") ALLOC_FROM
+    "WHERE " ALLOC_WHERE " AND a.id > $7 ORDER BY a.id LIMIT $8";
 static const char SQL_ALLOC_INSERT[] =
     "INSERT INTO allocations (id, pool_id, user_id, application, quantity, status, use_by, "
     "first_used_on, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
@@ -73,11 +73,11 @@ static const char SQL_EVENT[] =
     "INSERT INTO allocation_events (id, allocation_id, op, quantity_before, quantity_after, "
     "reason, at, by_person) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-#define TEST_COLS                                                                              \
-    "t.id, t.pool_id, t.evaluator_id, t.assigned_by, e.name, p.name, p.provider_id, t.status, " \
+#define TEST_COLS                                                                                  \
+    "t.id, t.pool_id, t.evaluator_id, t.assigned_by, e.name, p.name, p.provider_id, t.status, "    \
     "t.findings, t.report_ref, t.tested_on, t.created_at, t.updated_at, t.version"
-#define TEST_FROM                                                                              \
-    " FROM conformity_tests t JOIN institutions e ON e.id = t.evaluator_id JOIN resource_pools " \
+#define TEST_FROM                                                                                  \
+    " FROM conformity_tests t JOIN institutions e ON e.id = t.evaluator_id JOIN resource_pools "   \
     "p ON p.id = t.pool_id "
 static const char SQL_TEST_GET[] = "SELECT " TEST_COLS TEST_FROM "WHERE t.id = $1";
 static const char SQL_TEST_OPEN[] =
@@ -99,8 +99,9 @@ static const char SQL_TEST_UPDATE[] =
 
 /* Conformant: active, and the newest recorded test passed (T5-6.2c). */
 static const char SQL_CATALOGUE[] =
-    "SELECT " POOL_COLS ", i.uscc, t.id, t.evaluator_id, e.name, t.tested_on, t.report_ref"
-    POOL_FROM "JOIN conformity_tests t ON t.id = (SELECT MAX(t2.id) FROM conformity_tests t2 "
+    "SELECT " POOL_COLS
+    ", i.uscc, t.id, t.evaluator_id, e.name, t.tested_on, t.report_ref" POOL_FROM
+    "JOIN conformity_tests t ON t.id = (SELECT MAX(t2.id) FROM conformity_tests t2 "
     "WHERE t2.pool_id = p.id AND t2.status <> 'assigned') JOIN institutions e ON "
     "e.id = t.evaluator_id WHERE p.status = 'active' AND t.status = 'passed' AND "
     "p.provider_id IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = $1) "
@@ -141,21 +142,20 @@ int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out)
     GET_ONE(SQL_POOL_GET, DB_ARGS(DB_INT(id)), read_pool, out);
 }
 
-#define POOL_ARGS(root, depth, f)                                                              \
-    DB_INT(root), DB_INT(depth), DB_INT((f)->provider_id), DB_TEXT(OR_EMPTY((f)->kind)),      \
+#define POOL_ARGS(root, depth, f)                                                                  \
+    DB_INT(root), DB_INT(depth), DB_INT((f)->provider_id), DB_TEXT(OR_EMPTY((f)->kind)),           \
         DB_TEXT(OR_EMPTY((f)->region)), DB_TEXT(OR_EMPTY((f)->status))
 
-int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth,
-                             const struct pool_filter *f, const struct page_req *p,
-                             struct pool **items, int *n)
+int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
+                             const struct page_req *p, struct pool **items, int *n)
 {
     LIST_ALL(SQL_POOL_LIST,
              DB_ARGS(POOL_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
              struct pool, read_pool, items, n);
 }
 
-int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth,
-                              const struct pool_filter *f, int64_t *total)
+int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
+                              int64_t *total)
 {
     return db_query_int(ctx_db(ctx), SQL_POOL_COUNT, DB_ARGS(POOL_ARGS(root, depth, f)), total,
                         &ctx->err);
@@ -209,8 +209,7 @@ static void read_alloc(struct ctx *ctx, struct db_rows *r, struct allocation *o)
     o->version = (int)db_int(r, 12);
 }
 
-int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today,
-                             struct allocation *out)
+int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today, struct allocation *out)
 {
     GET_ONE(SQL_ALLOC_GET, DB_ARGS(DB_INT(id), DB_TEXT(today)), read_alloc, out);
 }
@@ -221,8 +220,8 @@ int resource_store_alloc_list(struct ctx *ctx, int64_t root, int depth, const ch
 {
     LIST_ALL(SQL_ALLOC_LIST,
              DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(f->pool_id), DB_INT(f->user_id),
-                     DB_TEXT(OR_EMPTY(f->status)), DB_INT(f->reclaimable_only),
-                     DB_INT(p->after_id), DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
+                     DB_TEXT(OR_EMPTY(f->status)), DB_INT(f->reclaimable_only), DB_INT(p->after_id),
+                     DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
              struct allocation, read_alloc, items, n);
 }
 
@@ -248,9 +247,8 @@ int resource_store_alloc_event(struct ctx *ctx, int64_t alloc_id, const char *op
                                int64_t after, const char *reason)
 {
     return db_exec(ctx_db(ctx), SQL_EVENT,
-                   DB_ARGS(DB_INT(id_new()), DB_INT(alloc_id), DB_TEXT(op),
-                           DB_INT(before), DB_INT(after), DB_TEXT(OR_EMPTY(reason)),
-                           DB_INT(time_now_ms()),
+                   DB_ARGS(DB_INT(id_new()), DB_INT(alloc_id), DB_TEXT(op), DB_INT(before),
+                           DB_INT(after), DB_TEXT(OR_EMPTY(reason)), DB_INT(time_now_ms()),
                            ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL),
                    NULL, &ctx->err);
 }

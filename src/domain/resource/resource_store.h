@@ -17,11 +17,10 @@ struct catalogue_row {
  * (conformity tests) or uses (allocations). */
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id);
 int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out);
-int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth,
-                             const struct pool_filter *f, const struct page_req *p,
-                             struct pool **items, int *n);
-int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth,
-                              const struct pool_filter *f, int64_t *total);
+int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
+                             const struct page_req *p, struct pool **items, int *n);
+int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
+                              int64_t *total);
 int resource_store_pool_insert(struct ctx *ctx, const struct pool *p);
 int resource_store_pool_update(struct ctx *ctx, const struct pool *p, int expected_version);
 /* Adds delta to the pool's allocated units unless that would pass capacity or the pool is not
