@@ -24,6 +24,7 @@ build() { # dir, extra cmake args...
 }
 
 suite "build" build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+suite "lint (clang-format, clang-tidy, cppcheck)" scripts/lint.sh build
 suite "unit + API on SQLite" ctest --test-dir build --output-on-failure -j"$jobs" -L sqlite
 suite "API on PostgreSQL" tests/with-pg.sh ctest --test-dir build --output-on-failure -L pg
 suite "build with ASan+UBSan" build build-asan -DCMAKE_BUILD_TYPE=Debug -DEGOV_SANITIZE=ON
