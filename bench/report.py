@@ -358,6 +358,32 @@ if cg:
             if f in prof:
                 w(f"| `{f}` | {what[f]} | {prof[f]:,.0f} | {prof[f] / base * 100:.0f} % |")
         w("")
+jc = kv(read(os.path.join(W, "sqlite", "jsoncost.txt")))
+if jc.get("jansson_us_per_page"):
+    w("## Rendering the page: jansson against a direct writer")
+    w("")
+    w("`bench/jsoncost.c` reads the 50 institutions back from egov's own answer and renders the page"
+      " again, egov's way (json_pack of the same 17 fields, snprintf timestamps, json_dumps,"
+      " json_decref, the copy) and with a direct writer into one buffer; both outputs are first"
+      f" checked byte for byte against egov's answer ({jc.get('items', '?')} items, {jc.get('bytes', '?')} bytes,"
+      f" identical: {jc.get('identical', '?')}; {jc.get('iterations', '?')} renderings each way)."
+      " Command: `" + (read(os.path.join(W, "sqlite", "jsoncost.cmd")) or "").strip() + "`.")
+    w("")
+    w("| renderer | CPU per page | |")
+    w("| --- | ---: | --- |")
+    w(f"| jansson, as egov does it now | {float(jc['jansson_us_per_page']):.1f} µs | |")
+    w(f"| direct writer | {float(jc['direct_us_per_page']):.1f} µs | {float(jc['speedup']):.0f}× less |")
+    li = data.get("sqlite", {}).get("runs", {}).get("list", {})
+    if li.get("cpu_ms_per_req"):
+        saved = (float(jc["jansson_us_per_page"]) - float(jc["direct_us_per_page"])) / 1000
+        left = max(li["cpu_ms_per_req"] - saved, 0.0)
+        w("")
+        w(f"egov's whole list request took {li['cpu_ms_per_req']:.3f} ms of CPU in the SQLite run above;"
+          f" taking the difference away leaves ≈ {left:.3f} ms, i.e. roughly"
+          f" {li['cpu_ms_per_req'] / left:.0f}× the req/s on the same CPU (an estimate from two"
+          " measurements, not a measurement of a changed egov)." if left > 0 else "")
+    w("")
+
 w("## Misses and their likely causes")
 w("")
 if not misses:

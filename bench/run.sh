@@ -248,6 +248,17 @@ store_phase() {
     callgrind_annotate --inclusive=yes --threshold=100 "$dir/callgrind.out" >"$dir/callgrind.txt" 2>/dev/null || true
     callgrind_annotate --inclusive=no --threshold=100 "$dir/callgrind.out" >"$dir/callgrind-self.txt" 2>/dev/null || true
   fi
+
+  if [[ $name == sqlite ]]; then
+    # The same page rendered egov's way (jansson) and by a direct writer, outputs compared byte
+    # for byte with egov's answer: what the proposed fix would save (bench/NOTES.md).
+    echo "bench: [$name] rendering cost of the list page: jansson against a direct writer"
+    if cc -std=c11 -O2 -o "$W/jsoncost" "$here/jsoncost.c" $(pkg-config --cflags --libs jansson) 2>"$dir/jsoncost.log"; then
+      echo "cc -std=c11 -O2 -o jsoncost bench/jsoncost.c \$(pkg-config --cflags --libs jansson) && ./jsoncost list.json 2000" >"$dir/jsoncost.cmd"
+      "$W/jsoncost" "$dir/list.json" 2000 >"$dir/jsoncost.txt" 2>&1 || true
+      cat "$dir/jsoncost.txt"
+    fi
+  fi
 }
 
 if [[ ${1:-} == --store ]]; then
