@@ -10,6 +10,7 @@
 #include "http.h"
 #include "app.h"
 #include "core/arena.h"
+#include "domain/agreement/agreement.h"
 #include "domain/audit/audit.h"
 #include "domain/auth/auth.h"
 #include "domain/org/org.h"
@@ -95,6 +96,8 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
     if (r->scope == SCOPE_POOL_PATH && pool_access(ctx, rq->params[0]) < 0)
         return -1;
     if (r->scope == SCOPE_PRODUCT_PATH && product_access(ctx, rq->params[0]) < 0)
+        return -1;
+    if (r->scope == SCOPE_AGREEMENT_PATH && agreement_access(ctx, rq->params[0]) < 0)
         return -1;
     if (inst && org_access_institution(ctx, inst, ORG_SEE) < 0) {
         if (ctx->err.kind == ERR_NOT_FOUND && r->scope == SCOPE_PERSON_PATH)

@@ -61,7 +61,8 @@ enum scope_rule {
     SCOPE_INST_PATH,   /* params[0] is an institution */
     SCOPE_PERSON_PATH, /* params[0] is a person */
     SCOPE_POOL_PATH,   /* params[0] is a resource pool */
-    SCOPE_PRODUCT_PATH /* params[0] is a product */
+    SCOPE_PRODUCT_PATH,  /* params[0] is a product */
+    SCOPE_AGREEMENT_PATH /* params[0] is a service agreement */
 };
 
 enum route_flag {

@@ -152,6 +152,23 @@ static const struct {
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR
      ",\"title\":" STR ",\"content\":" STR ",\"session_date\":" STR ",\"created_at\":" TS "}}"},
     {"DocumentPage", PAGE("Document")},
+    {"Agreement",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"management_id\":" ID
+     ",\"management_name\":" STR ",\"provider_id\":" ID ",\"provider_name\":" STR
+     ",\"previous_id\":" OPT_ID ",\"title\":" STR ",\"number\":" INT ",\"state\":{\"enum\":["
+     "\"draft\",\"signing\",\"in_force\",\"superseded\",\"expired\"]},\"valid_from\":" STR
+     ",\"valid_to\":" STR ",\"clauses\":{\"type\":\"object\",\"additionalProperties\":" STR
+     "},\"availability_bp\":" INT ",\"response_minutes\":{\"type\":\"array\",\"items\":" INT
+     "},\"resolution_minutes\":{\"type\":\"array\",\"items\":" INT "},\"product_ids\":{"
+     "\"type\":\"array\",\"items\":" ID "},\"pool_ids\":{\"type\":\"array\",\"items\":" ID
+     "},\"management_signer\":" OPT_ID ",\"management_signed_at\":" TS
+     ",\"provider_signer\":" OPT_ID ",\"provider_signed_at\":" TS ",\"created_at\":" TS
+     ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+    {"AgreementPage", PAGE("Agreement")},
+    {"Breach", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"agreement_id\":" ID
+               ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
+               ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
+    {"BreachPage", PAGE("Breach")},
     {"AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                      ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
@@ -175,6 +192,7 @@ static const struct {
     {"/api/v1/products", "provider_id,category,state,q,recommended"},
     {"/api/v1/product-tests", "product_id,status"},
     {"/api/v1/products/{id}/prices", "on"},
+    {"/api/v1/agreements", "provider_id,state,expiring_before"},
 };
 
 static const char *const tags[][2] = {
@@ -195,6 +213,7 @@ static const char *const tags[][2] = {
     {"product-lifecycle", "Lifecycle, recommendation and elimination (T5-3.4, T5-7.2a, T5-7.2b)"},
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
+    {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
 };
 
 static json_t *ref(const char *schema)

@@ -9,6 +9,7 @@
 
 #include "http.h"
 #include "system.h"
+#include "domain/agreement/agreement_http.h"
 #include "domain/audit/audit_http.h"
 #include "domain/auth/auth_http.h"
 #include "domain/catalogue/catalogue_http.h"
@@ -25,6 +26,7 @@
 #define NONE  SCOPE_NONE
 #define POOL  SCOPE_POOL_PATH
 #define PROD  SCOPE_PRODUCT_PATH
+#define AGRE  SCOPE_AGREEMENT_PATH
 
 /* clang-format off */
 const struct route routes[] = {
@@ -107,6 +109,14 @@ const struct route routes[] = {
     {"GET", "/api/v1/catalogues/products/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the product catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/products/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One product catalogue edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/catalogues/products/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of a product catalogue edition (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/agreements", agreement_http_list, "agreement.read", NONE, PAGED, "agreements", "Service agreements you made or are party to (expiring_before: expiry warning)", NULL, NULL, "AgreementPage", 200},
+    {"POST", "/api/v1/agreements", agreement_http_create, "agreement.write", NONE, BODY, "agreements", "Draft a service agreement with a provider (T5-8.2a)", agreement_create_spec, "AgreementCreate", "Agreement", 201},
+    {"GET", "/api/v1/agreements/{id}", agreement_http_get, "agreement.read", AGRE, 0, "agreements", "Read an agreement with its nine clauses", NULL, NULL, "Agreement", 200},
+    {"PATCH", "/api/v1/agreements/{id}", agreement_http_update, "agreement.write", AGRE, BODY, "agreements", "Change a draft agreement", agreement_patch_spec, "AgreementPatch", "Agreement", 200},
+    {"POST", "/api/v1/agreements/{id}/signatures", agreement_http_sign, "agreement.sign", AGRE, 0, "agreements", "Sign for your institution: refused until all nine clauses are present", NULL, NULL, "Agreement", 200},
+    {"POST", "/api/v1/agreements/{id}/amendments", agreement_http_amend, "agreement.write", AGRE, 0, "agreements", "Start a new version of an agreement in force", NULL, NULL, "Agreement", 201},
+    {"GET", "/api/v1/agreements/{id}/breaches", agreement_http_breaches, "agreement.read", AGRE, 0, "agreements", "Breaches recorded against an agreement", NULL, NULL, "BreachPage", 200},
+    {"POST", "/api/v1/agreements/{id}/breaches", agreement_http_breach, "agreement.write", AGRE, BODY, "agreements", "Record a breach: clause, facts, evidence, liability applied", breach_spec, "BreachCreate", "Breach", 201},
     {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},

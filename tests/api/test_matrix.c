@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "core/arena.h"
+#include "domain/agreement/agreement.h"
 #include "domain/org/org.h"
 #include "domain/product/product.h"
 #include "domain/resource/resource.h"
@@ -181,6 +182,50 @@ static int64_t fresh_product(const char *state, int64_t *metric_id)
     if (product_act(c, p.id, "launch", NULL, &p) < 0)
         fail_msg("product launch: %s", c->err.message);
     return p.id;
+}
+
+static int64_t target_agreement, in_force_agreement;
+
+/* An agreement of M with P: a draft, complete and ready to sign, or in force. */
+static int64_t fresh_agreement(const char *state)
+{
+    static int64_t response[4] = {15, 30, 60, 240}, resolution[4] = {240, 480, 1440, 4320};
+    struct agreement_input in;
+    struct agreement a;
+    struct ctx *c = th_ctx();
+    c->caller.institution_id = T->m;
+    memset(&in, 0, sizeof(in));
+    in.has = AGR_F_TITLE;
+    in.v.provider_id = T->p;
+    in.v.title = arena_printf(c->arena, "政务云服务协议%d", ++T->serial);
+    if (strcmp(state, "draft") != 0) {
+        in.has |= AGR_F_VALID_FROM | AGR_F_VALID_TO | AGR_F_AVAILABILITY | AGR_F_RESPONSE |
+                  AGR_F_RESOLUTION | AGR_F_POOLS;
+        in.v.valid_from = "2026-01-01";
+        in.v.valid_to = "2027-12-31";
+        in.v.availability_bp = 9995;
+        in.v.response_minutes = response;
+        in.v.resolution_minutes = resolution;
+        in.v.n_response = in.v.n_resolution = 4;
+        in.v.pool_ids = &target_pool;
+        in.v.n_pools = 1;
+        for (int i = 0; i < AGREEMENT_CLAUSES; i++) {
+            in.has |= AGR_F_CLAUSE0 << i;
+            in.v.clause[i] = "按附件约定执行";
+        }
+    }
+    if (agreement_create(c, &in, &a) < 0)
+        fail_msg("agreement: %s", c->err.message);
+    if (!strcmp(state, "in_force")) {
+        c->caller.person_id = T->who[W_M_ADMIN].person_id;
+        if (agreement_sign(c, a.id, &a) < 0)
+            fail_msg("sign M: %s", c->err.message);
+        c->caller.institution_id = T->p;
+        c->caller.person_id = T->who[W_P_ADMIN].person_id;
+        if (agreement_sign(c, a.id, &a) < 0)
+            fail_msg("sign P: %s", c->err.message);
+    }
+    return a.id;
 }
 
 static int64_t fresh_test(void)
@@ -388,6 +433,23 @@ static struct th_resp *run_cell(const char *route, int caller)
             BODY("{\"kind\":\"manual\",\"title\":\"用户手册\",\"content\":\"第一章 …\"}");
         else if (!strncmp(route, "POST", 4))
             BODY("{}");
+    } else if (IS("POST /api/v1/agreements")) {
+        BODY("{\"provider_id\":%lld,\"title\":\"矩阵协议%d\"}", (long long)T->p, ++T->serial);
+    } else if (strstr(route, "/agreements/{id}")) {
+        int64_t a = target_agreement;
+        if (strstr(route, "/signatures"))
+            a = fresh_agreement("complete");
+        else if (strstr(route, "/amendments"))
+            a = fresh_agreement("in_force");
+        else if (IS("POST /api/v1/agreements/{id}/breaches"))
+            a = in_force_agreement;
+        PATH("/api/v1/agreements/%lld%s", (long long)a, strstr(pattern, "{id}") + 4);
+        if (IS("PATCH /api/v1/agreements/{id}"))
+            BODY("{\"security\":\"遵守等保三级要求\"}");
+        else if (IS("POST /api/v1/agreements/{id}/breaches"))
+            BODY("{\"clause\":\"quality_standards\",\"facts\":\"月可用性 99.2%%\","
+                 "\"evidence\":\"监测报表\",\"liability\":\"扣减当月费用 5%%\","
+                 "\"occurred_on\":\"2026-02-01\"}");
     } else if (IS("POST /api/v1/people")) {
         BODY("{\"institution_id\":%lld,\"login\":\"%s\",\"name\":\"新人\",\"team\":"
              "\"technical\",\"password\":\"Long-Password-9\"}",
@@ -423,6 +485,8 @@ static void test_route_by_caller(void **state)
     target_person = th_person(T->u1, false, "technical");
     target_pool = fresh_pool();
     target_product = fresh_product("draft", NULL);
+    target_agreement = fresh_agreement("draft");
+    in_force_agreement = fresh_agreement("in_force");
     assert_status(th_call("POST", "/api/v1/catalogues/products/editions", &T->who[W_M_ADMIN], NULL),
                   201);
     fresh_allocation();

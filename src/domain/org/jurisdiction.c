@@ -20,16 +20,18 @@ static const struct policy {
     unsigned kinds;
     enum who who;
 } policies[] = {
-    {"institution.read", K_ALL, ANY_MEMBER},     {"institution.write", K_M, ADMIN_OR_POST},
-    {"qualification.write", K_M, ADMIN_OR_POST}, {"relation.write", K_ALL, ADMIN_OR_POST},
-    {"post.write", K_ALL, ADMIN_OR_POST},        {"person.read", K_ALL, ANY_MEMBER},
-    {"person.write", K_ALL, ADMIN_OR_POST},      {"certificate.write", K_ALL, ADMIN_OR_POST},
-    {"audit.read", K_M, ADMIN_OR_POST},          {"audit.verify", K_M, ADMIN_OR_POST},
-    {"resource.read", K_ALL, ANY_MEMBER},        {"pool.write", K_P, ADMIN_OR_POST},
-    {"allocation.write", K_P, ADMIN_OR_POST},    {"test.assign", K_M, ADMIN_OR_POST},
-    {"test.record", K_E, ADMIN_OR_POST},         {"catalogue.publish", K_M, ADMIN_OR_POST},
-    {"product.read", K_ALL, ANY_MEMBER},         {"product.write", K_P, ADMIN_OR_POST},
-    {"product.govern", K_M, ADMIN_OR_POST},      {"price.publish", K_E, ADMIN_OR_POST},
+    {"institution.read", K_ALL, ANY_MEMBER},      {"institution.write", K_M, ADMIN_OR_POST},
+    {"qualification.write", K_M, ADMIN_OR_POST},  {"relation.write", K_ALL, ADMIN_OR_POST},
+    {"post.write", K_ALL, ADMIN_OR_POST},         {"person.read", K_ALL, ANY_MEMBER},
+    {"person.write", K_ALL, ADMIN_OR_POST},       {"certificate.write", K_ALL, ADMIN_OR_POST},
+    {"audit.read", K_M, ADMIN_OR_POST},           {"audit.verify", K_M, ADMIN_OR_POST},
+    {"resource.read", K_ALL, ANY_MEMBER},         {"pool.write", K_P, ADMIN_OR_POST},
+    {"allocation.write", K_P, ADMIN_OR_POST},     {"test.assign", K_M, ADMIN_OR_POST},
+    {"test.record", K_E, ADMIN_OR_POST},          {"catalogue.publish", K_M, ADMIN_OR_POST},
+    {"product.read", K_ALL, ANY_MEMBER},          {"product.write", K_P, ADMIN_OR_POST},
+    {"product.govern", K_M, ADMIN_OR_POST},       {"price.publish", K_E, ADMIN_OR_POST},
+    {"agreement.read", K_M | K_P, ANY_MEMBER},    {"agreement.write", K_M, ADMIN_OR_POST},
+    {"agreement.sign", K_M | K_P, ADMIN_OR_POST},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
@@ -50,6 +52,8 @@ const char *const org_grantable[] = {
     "product.write",
     "product.govern",
     "price.publish",
+    "agreement.write",
+    "agreement.sign",
     NULL,
 };
 
