@@ -185,7 +185,9 @@ w(f"- load: wrk with {cond.get('wrk_threads', '?')} threads, {C} connections, {D
   f" 127.0.0.1, keep-alive. egov: `egov serve --threads {T}` (one worker and one store connection"
   f" per core: the list is CPU-bound, and more workers than cores only add switching; the run with"
   f" twice as many threads checks that). nginx: {cond.get('nproc', '?')} worker processes,"
-  " access_log off, sendfile, its own prefix and config in a temporary folder (config at the end).")
+  " access_log off, sendfile, its own prefix and config in a temporary folder (config at the end);"
+  " at tens of thousands of req/s on 2 shared cores, nginx's figure is probably bounded by wrk"
+  " itself, so the true ceiling is, if anything, higher.")
 w("- stores: SQLite in WAL mode with `synchronous=NORMAL` (egov's settings) on the local disk;"
   " PostgreSQL 15 from `tests/with-pg.sh`, a throwaway server started with `fsync=off"
   " synchronous_commit=off full_page_writes=off` (so PostgreSQL writes here are not durable and"
