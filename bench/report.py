@@ -375,15 +375,20 @@ if jc.get("jansson_us_per_page"):
     w("| --- | ---: | --- |")
     w(f"| jansson, as egov does it now | {float(jc['jansson_us_per_page']):.1f} µs | |")
     w(f"| direct writer | {float(jc['direct_us_per_page']):.1f} µs | {float(jc['speedup']):.0f}× less |")
-    li = data.get("sqlite", {}).get("runs", {}).get("list", {})
-    if li.get("cpu_ms_per_req"):
-        saved = (float(jc["jansson_us_per_page"]) - float(jc["direct_us_per_page"])) / 1000
-        left = max(li["cpu_ms_per_req"] - saved, 0.0)
+    sp = float(jc["speedup"])
+    if prof.get("on_request"):
+        js = prof.get("institution_to_json", 0) + prof.get("resp_json", 0)
+        after = prof["on_request"] - js + js / sp
         w("")
-        w(f"egov's whole list request took {li['cpu_ms_per_req']:.3f} ms of CPU in the SQLite run above;"
-          f" taking the difference away leaves ≈ {left:.3f} ms, i.e. roughly"
-          f" {li['cpu_ms_per_req'] / left:.0f}× the req/s on the same CPU (an estimate from two"
-          " measurements, not a measurement of a changed egov)." if left > 0 else "")
+        w(f"Estimate for egov: with callgrind's split above ({js / prof['on_request'] * 100:.0f} % of a"
+          f" list request's instructions in the JSON), rendering {sp:.0f}× cheaper leaves ≈"
+          f" {after / 1e6:.2f} M of {prof['on_request'] / 1e6:.2f} M instructions per request, roughly"
+          f" {prof['on_request'] / after:.0f}× fewer instructions in egov's own code (libmicrohttpd's"
+          " parsing and the kernel's socket work are not in that count, so the gain in req/s is"
+          " smaller, perhaps 4–5×). This is an estimate from"
+          " two measurements, not a measurement of a changed egov. (The CPU times of jsoncost and of the"
+          " wrk runs were taken at different moments on a shared machine and are not comparable to"
+          " each other; the instruction counts are.)")
     w("")
 
 w("## Misses and their likely causes")
@@ -425,14 +430,15 @@ for kind, s, val in misses:
           " before it listens; on PostgreSQL each is a new server backend (fork + authentication).")
 pe = {s: data[s]["runs"].get("people") for s in stores}
 if any(pe.values()):
-    w("- **Writes of people are slow by design, and serialised on SQLite.** Each POST /api/v1/people"
-      " hashes the password with argon2id (64 MiB, ≈ 0.1 s of one core): "
-      + "; ".join(f"{LABEL[s]} {r['rps']:.1f} req/s, p50 {fmt_ms(r['p50'])}" for s, r in pe.items() if r and r.get("rps"))
-      + ". In person_create (src/domain/org/person.c) the hash is computed after `ctx_tx_begin`,"
-      " i.e. inside SQLite's `BEGIN IMMEDIATE`, so the store's only write lock is held for the whole"
-      " hash and every write of the server (people, posts, institutions, logins' audit records)"
-      " waits behind it: throughput is one hash at a time whatever the cores. bench/NOTES.md"
-      " proposes hashing before the transaction, as auth.c already does for logins.")
+    w("- **Writes of people are slow by design, and on SQLite they block every other write.** Each"
+      " POST /api/v1/people hashes the password with argon2id (64 MiB, ≈ 0.06–0.1 s of one core): "
+      + "; ".join(f"{LABEL[s]} {r['rps']:.1f} req/s, p50 {fmt_ms(r['p50'])} at {C} connections" for s, r in pe.items() if r and r.get("rps"))
+      + ". That is the intended price of argon2id. The problem is where the hash runs: in"
+      " person_create (src/domain/org/person.c) it is computed after `ctx_tx_begin`, i.e. inside"
+      " SQLite's `BEGIN IMMEDIATE`, so the store's only write lock is held for the whole hash and"
+      " every other write of the server waits behind it (next section: cheap writes nearly stop on"
+      " SQLite, not on PostgreSQL). bench/NOTES.md proposes hashing before the transaction, as"
+      " auth.c already does for logins.")
 w("")
 
 # ---- hash under the write lock ----
@@ -452,7 +458,7 @@ if pairs:
         cc = f"{c['requests']}, {c['rps']:.1f}" if c and c.get("rps") is not None else "–"
         w(f"| {LABEL[s]} | {a['requests']}, {a['rps']:.0f}, {fmt_ms(a['p50'])}, {fmt_ms(a['p99'])} |"
           f" {b['requests']}, {b['rps']:.0f}, {fmt_ms(b['p50'])}, {fmt_ms(b['p99'])} | {cc} |"
-          f" {b['rps'] / a['rps'] * 100:.1f} % of alone |")
+          f" {b['requests'] / a['requests'] * 100:.2g} % of alone (completed) |")
     w("")
     w("wrk's latency figures count only the requests that completed within the run; writes still"
       " waiting when it ended are not in them, so with few completions the completed count is the"
