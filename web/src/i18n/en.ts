@@ -274,7 +274,7 @@ const en: Shape<typeof zhCN> = {
     sessionDate: 'Session date', manualHint: 'The manual, or where to get it', trainingHint: 'Content, audience, place and how to enrol',
   },
   lifecycle: {
-    timeline: 'Recorded lifecycle', empty: 'Nothing recorded', by: 'By: {who}', reason: 'Reason: {reason}', institutionN: 'Institution #{id}', system: 'System',
+    timeline: 'Recorded lifecycle', empty: 'Nothing recorded', by: 'By: {who}', reason: 'Reason: {reason}', institutionN: 'Institution #{id}', managementN: 'Management institution (#{id})', evaluatorN: 'Evaluator (#{id})', system: 'System',
     mapping: 'States and the standard lifecycle stages', stage: 'Standard stage',
     mappingNote: 'GB/T 34077.5 3.4 divides the service lifecycle into creation, planning & design, release, delivery, operation and offline. The states around the test belong to planning & design; an online product goes through release, delivery and operation; offline and eliminated are the offline stage.',
   },

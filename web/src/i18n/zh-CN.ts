@@ -268,7 +268,7 @@ export default {
     sessionDate: '培训日期', manualHint: '用户手册正文或获取方式', trainingHint: '培训内容、对象、地点和报名方式',
   },
   lifecycle: {
-    timeline: '生命周期记录', empty: '暂无记录', by: '操作机构：{who}', reason: '原因：{reason}', institutionN: '机构 #{id}', system: '系统',
+    timeline: '生命周期记录', empty: '暂无记录', by: '操作机构：{who}', reason: '原因：{reason}', institutionN: '机构 #{id}', managementN: '管理机构（#{id}）', evaluatorN: '评估机构（#{id}）', system: '系统',
     mapping: '状态与标准生命周期阶段的对应', stage: '标准阶段',
     mappingNote: 'GB/T 34077.5 3.4 将服务生命周期分为产生、规划设计、发布、交付、运行和下线。测试前后的状态属于规划设计阶段；上线后产品依次经历发布、交付和运行；下线和淘汰都属于下线阶段。',
   },
