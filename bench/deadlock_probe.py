@@ -6,8 +6,9 @@
 Opens N connections to 127.0.0.1:PORT, sends the first 20 bytes of an authenticated
 GET /api/v1/institutions?limit=5 on each, waits 0.3 s, then sends the rest on all of them at
 once, so that a worker finds several complete requests in one round of its event loop. Counts
-the answers that arrive within 5 s, then asks once more on a fresh connection (5 s timeout) to
-see whether the server still answers at all. Bounded: at most about 11 s. Loopback only.
+the answers (any status) that arrive within 5 s, then asks once more on a fresh connection (5 s
+timeout) to see whether the server still answers at all. TOKEN may be junk such as "egv_x": egov
+still looks it up in the store, so an anonymous client can do the same. Bounded: at most about 11 s. Loopback only.
 
 Why: egov returns a request's store connection to its pool only in libmicrohttpd's
 request-completed callback, which runs on the same worker thread in a later round of its event
@@ -33,7 +34,7 @@ deadline = time.monotonic() + 5
 for s in socks:
     s.settimeout(max(0.05, deadline - time.monotonic()))
     try:
-        answered += s.recv(16).startswith(b"HTTP/1.1 200")
+        answered += s.recv(16).startswith(b"HTTP/1.")  # any answer (401 for a junk token)
     except OSError:
         pass
 for s in socks:
@@ -42,7 +43,7 @@ alive = False
 try:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(req.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
-        alive = s.recv(16).startswith(b"HTTP/1.1 200")
+        alive = s.recv(16).startswith(b"HTTP/1.")
 except OSError:
     pass
 res = {"connections": n, "answered": answered, "alive_after": alive}
