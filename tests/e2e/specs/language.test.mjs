@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PASSWORD, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
+import { seedSupply } from '../lib/supply.mjs';
 
-const RAW_KEY = /\b(nav|inst|person|common|list|login|home|audit|cert|qual|post|rel|problem|perm|kind|level|status|team)\.[a-zA-Z_]+\b/;
+const RAW_KEY = /\b(nav|inst|person|common|list|login|home|audit|cert|qual|post|rel|problem|perm|kind|level|status|team|pool|alloc|test|prod|metric|price|doc|lifecycle|elim|cat|portal|refusal|resKind|resUnit|poolStatus|allocStatus|allocOp|testStatus|prodCat|prodState|stage|stdStage|docKind)\.[a-zA-Z_]+\b/;
 
 describe('language', () => {
   let b;
@@ -51,5 +52,26 @@ describe('language', () => {
       assert.doesNotMatch(await page.locator('body').innerText(), RAW_KEY);
       assert.equal(await page.evaluate(() => localStorage.getItem('egov.locale')), 'zh-CN');
     });
+  });
+
+  test('the public portal in English: prices in the English way, no raw message keys', async (t) => {
+    const seed = await seedSupply('lang');
+    const en = await openBrowser({ locale: 'en' });
+    const { page } = en;
+    try {
+      await shot(t, page, async () => {
+        await page.goto(`/portal/products/${seed.publisher}/${seed.edition}/${seed.product.id}`);
+        await waitForText(page.locator('h2'), 'Metrics and price basis');
+        await waitForText(page.getByTestId('cat-product-metrics'), 'CN¥450.00');
+        await waitForText(page.getByTestId('cat-product-metrics'), 'CN¥500.00');
+        await waitForText(page.getByTestId('cat-product-info'), 'Operation & maintenance');
+        assert.doesNotMatch(await page.locator('body').innerText(), RAW_KEY);
+        await page.getByTestId('portal-nav-editions').click();
+        await waitForText(page.getByTestId('edition-signature'), 'Verify with OpenSSL');
+        assert.doesNotMatch(await page.locator('body').innerText(), RAW_KEY);
+      });
+    } finally {
+      await en.close();
+    }
   });
 });
