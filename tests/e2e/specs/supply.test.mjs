@@ -5,7 +5,8 @@
 // evaluator records passes and publishes a price basis; the provider launches; management
 // recommends and publishes both catalogues; the public portal, logged out, shows the product with
 // its price and the edition's signature details (verified in the browser); the user agency
-// browses the catalogue and sees its allocation.
+// browses the catalogue and sees its allocation. Last, a failed retest makes it a candidate for
+// elimination, and management eliminates it with a reason.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BASE, RUN, apiSession, choose, dialog, field, fill, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
@@ -336,6 +337,46 @@ describe('service resources and products: the supply chain from provider to publ
         await settled(page);
         await waitForText(page.locator('.el-table__body'), POOL);
         await waitForText(page.locator('.el-table__body tr', { hasText: POOL }), '50');
+      });
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('management retests, finds the product among the elimination candidates and eliminates it with a reason', async (t) => {
+    const b = await openBrowser();
+    const { page } = b;
+    try {
+      await shot(t, page, async () => {
+        await login(page, 'gz.admin', { path: `/products/${ids.product}` });
+        await waitForText(page.getByTestId('product-state'), '已上线');
+        await page.getByTestId('act-assign').click();
+        await choose(dialog(page, '指派评估机构'), '评估机构', '黔安信息安全测评中心有限公司');
+        await page.getByTestId('assign-save').click();
+        await toast(page, '已指派 黔安信息安全测评中心有限公司 承担测试');
+
+        // The evaluator finds the retest failing (through the API: its console path is covered above).
+        const qa = await apiSession('qa.admin');
+        const queue = await qa.call('GET', `/product-tests?product_id=${ids.product}&status=assigned`);
+        const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+        const r = await qa.call('PATCH', `/product-tests/${queue.body.items[0].id}`, { result: 'failed', findings: '复测发现备份恢复超时', report_ref: `QA-${RUN}-RT`, tested_on: today });
+        assert.equal(r.status, 200);
+
+        await page.getByTestId('nav-elimination-candidates').click();
+        await page.locator('.el-table__body a', { hasText: PRODUCT }).click();
+        await page.getByTestId('act-eliminate').click();
+        await page.getByTestId('act-confirm').click();
+        await waitForText(field(dialog(page, '淘汰'), '原因').locator('.el-form-item__error'), '淘汰须说明理由，至少 4 个字');
+        await page.getByTestId('act-reason').fill('复测未通过，恢复时间不达标');
+        await page.getByTestId('act-confirm').click();
+        await waitForText(page.getByTestId('product-state'), '已淘汰');
+        await waitForText(page.getByTestId('product-eliminate-note'), '复测未通过，恢复时间不达标');
+        await page.getByRole('tab', { name: '生命周期' }).click();
+        await waitForText(page.getByTestId('lifecycle-timeline'), '已上线 → 已淘汰');
+        await waitForText(page.getByTestId('lifecycle-timeline'), '原因：复测未通过，恢复时间不达标');
+        // Eliminated products cannot be recommended or eliminated again: the buttons are gone.
+        assert.equal(await page.getByTestId('act-eliminate').count(), 0);
+        assert.equal(await page.getByTestId('act-recommend').count(), 0);
       });
     } finally {
       await b.close();
