@@ -176,6 +176,12 @@ int person_create(struct ctx *ctx, const struct person_input *in, struct person 
         err_field(&ctx->err, "is_admin", "admin_only", "only an administrator can appoint one");
     if (ctx->err.kind)
         return -1;
+    /* argon2id takes tens of milliseconds: never inside the transaction, where on SQLite it
+     * would hold the store's only write lock and stop every other write. */
+    if (!password)
+        password = *generated_password = generate_password(ctx);
+    if (org_password_hash(ctx, password, &hash) < 0)
+        return -1;
     if (ctx_tx_begin(ctx) < 0)
         return -1;
     if (institution_get(ctx, v.institution_id, &inst) < 0) {
@@ -200,10 +206,6 @@ int person_create(struct ctx *ctx, const struct person_input *in, struct person 
     }
     v.id = id_new();
     if (check_posts(ctx, v.id, v.institution_id, in) < 0)
-        return fail(ctx);
-    if (!password)
-        password = *generated_password = generate_password(ctx);
-    if (org_password_hash(ctx, password, &hash) < 0)
         return fail(ctx);
     v.created_at = v.updated_at = time_now_ms();
     v.version = 1;
@@ -315,21 +317,21 @@ int person_set_password(struct ctx *ctx, int64_t id, const char *current, const 
     struct person_secret secret;
     const char *hash = NULL;
     bool self = id == ctx->caller.person_id;
-    if (ctx_tx_begin(ctx) < 0 || load_person(ctx, id, &cur) < 0)
-        return fail(ctx);
-    if (!self && !org_may(ctx, "person.write")) {
-        err_set(&ctx->err, ERR_FORBIDDEN, "you may change only your own password");
-        return fail(ctx);
-    }
+    /* The two argon2id computations run before the transaction opens (see person_create). */
+    if (load_person(ctx, id, &cur) < 0)
+        return -1;
+    if (!self && !org_may(ctx, "person.write"))
+        return err_set(&ctx->err, ERR_FORBIDDEN, "you may change only your own password");
     if (org_store_person_get(ctx, id, &cur, &secret) < 0)
-        return fail(ctx);
+        return -1;
     if (self && !ctx->caller.is_system &&
-        (!current || crypto_pwhash_str_verify(secret.password_hash, current, strlen(current)))) {
-        err_field(&ctx->err, "current_password", "mismatch", "the current password is wrong");
-        return fail(ctx);
-    }
+        (!current || crypto_pwhash_str_verify(secret.password_hash, current, strlen(current))))
+        return err_field(&ctx->err, "current_password", "mismatch",
+                         "the current password is wrong");
     if (org_password_check(ctx, "new_password", next, cur.login) < 0 ||
         org_password_hash(ctx, next, &hash) < 0)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || load_person(ctx, id, &cur) < 0)
         return fail(ctx);
     struct audit_changes *ch = audit_changes_new(ctx);
     audit_note(ch, "password", self ? "changed by the person" : "reset by an administrator");
