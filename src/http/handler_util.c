@@ -97,9 +97,10 @@ int q_only(struct ctx *ctx, const struct req *rq, const char *const *allowed)
         for (k = 0; allowed[k]; k++)
             if (!strcmp(allowed[k], rq->query[i].key))
                 break;
-        if (!allowed[k])
-            err_field(&ctx->err, utf8_cut(ctx->arena, rq->query[i].key, 60), "unknown_parameter",
-                      "unknown query parameter");
+        if (!allowed[k]) {
+            const char *name = utf8_cut(ctx->arena, rq->query[i].key, 60);
+            err_field(&ctx->err, name, "unknown_parameter", "unknown query parameter '%s'", name);
+        }
     }
     return ctx->err.kind ? -1 : 0;
 }

@@ -68,7 +68,8 @@ enum scope_rule {
 enum route_flag {
     RF_PUBLIC = 1u << 0, /* no session needed */
     RF_BODY = 1u << 1,   /* a JSON object body is required */
-    RF_PAGED = 1u << 2,  /* a list that pages with limit / cursor / total */
+    RF_PAGED = 1u << 2,  /* a list that pages with limit / cursor */
+    RF_TOTAL = 1u << 3,  /* … and counts its matches on ?total=true */
 };
 
 struct field_spec;

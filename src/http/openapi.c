@@ -193,6 +193,10 @@ static const struct {
     {"/api/v1/product-tests", "product_id,status"},
     {"/api/v1/products/{id}/prices", "on"},
     {"/api/v1/agreements", "provider_id,state,expiring_before"},
+    {"/api/v1/catalogues/resources/editions/{number}", "publisher_id"},
+    {"/api/v1/catalogues/resources/editions/{number}/signature", "publisher_id"},
+    {"/api/v1/catalogues/products/editions/{number}", "publisher_id"},
+    {"/api/v1/catalogues/products/editions/{number}/signature", "publisher_id"},
 };
 
 static const char *const tags[][2] = {

@@ -18,15 +18,16 @@
 #include "domain/resource/resource_http.h"
 #include "core/banned.h"
 
-#define PUB   RF_PUBLIC
-#define BODY  RF_BODY
-#define PAGED RF_PAGED
-#define INST  SCOPE_INST_PATH
-#define PERS  SCOPE_PERSON_PATH
-#define NONE  SCOPE_NONE
-#define POOL  SCOPE_POOL_PATH
-#define PROD  SCOPE_PRODUCT_PATH
-#define AGRE  SCOPE_AGREEMENT_PATH
+#define PUB     RF_PUBLIC
+#define BODY    RF_BODY
+#define PAGED   RF_PAGED
+#define COUNTED (RF_PAGED | RF_TOTAL)
+#define INST    SCOPE_INST_PATH
+#define PERS    SCOPE_PERSON_PATH
+#define NONE    SCOPE_NONE
+#define POOL    SCOPE_POOL_PATH
+#define PROD    SCOPE_PRODUCT_PATH
+#define AGRE    SCOPE_AGREEMENT_PATH
 
 /* clang-format off */
 const struct route routes[] = {
@@ -39,15 +40,15 @@ const struct route routes[] = {
     {"GET", "/api/v1/session", auth_http_whoami, "session", NONE, 0, "session", "Who am I, and what may I do", NULL, NULL, "WhoAmI", 200},
     {"DELETE", "/api/v1/session", auth_http_logout, "session", NONE, 0, "session", "Log out", NULL, NULL, NULL, 204},
 
-    {"GET", "/api/v1/institutions", org_http_list, "institution.read", NONE, PAGED, "institutions", "List institutions in your jurisdiction", NULL, NULL, "InstitutionPage", 200},
+    {"GET", "/api/v1/institutions", org_http_list, "institution.read", NONE, COUNTED, "institutions", "List institutions in your jurisdiction", NULL, NULL, "InstitutionPage", 200},
     {"POST", "/api/v1/institutions", org_http_create, "institution.write", NONE, BODY, "institutions", "Register an institution", institution_create_spec, "InstitutionCreate", "Institution", 201},
     {"GET", "/api/v1/institutions/{id}", org_http_get, "institution.read", INST, 0, "institutions", "Read an institution", NULL, NULL, "Institution", 200},
     {"PATCH", "/api/v1/institutions/{id}", org_http_update, "institution.write", INST, BODY, "institutions", "Change an institution", institution_patch_spec, "InstitutionPatch", "Institution", 200},
     {"DELETE", "/api/v1/institutions/{id}", org_http_delete, "institution.write", INST, 0, "institutions", "Delete an institution that holds nothing", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/institutions/{id}/qualifications", org_http_qualifications, "institution.read", INST, PAGED, "qualifications", "Qualifications of an institution", NULL, NULL, "QualificationPage", 200},
+    {"GET", "/api/v1/institutions/{id}/qualifications", org_http_qualifications, "institution.read", INST, COUNTED, "qualifications", "Qualifications of an institution", NULL, NULL, "QualificationPage", 200},
     {"POST", "/api/v1/institutions/{id}/qualifications", org_http_qualification_create, "qualification.write", INST, BODY, "qualifications", "Record a qualification", qualification_spec, "QualificationCreate", "Qualification", 201},
     {"DELETE", "/api/v1/institutions/{id}/qualifications/{qid}", org_http_qualification_delete, "qualification.write", INST, 0, "qualifications", "Remove a qualification", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/qualifications", org_http_all_qualifications, "institution.read", NONE, PAGED, "qualifications", "Qualifications in your jurisdiction (e.g. expiring_before)", NULL, NULL, "QualificationPage", 200},
+    {"GET", "/api/v1/qualifications", org_http_all_qualifications, "institution.read", NONE, COUNTED, "qualifications", "Qualifications in your jurisdiction (e.g. expiring_before)", NULL, NULL, "QualificationPage", 200},
     {"GET", "/api/v1/institutions/{id}/interest-relations", org_http_relations, "institution.read", INST, 0, "interest-relations", "Declared interest relations of an institution", NULL, NULL, "RelationPage", 200},
     {"POST", "/api/v1/institutions/{id}/interest-relations", org_http_relation_create, "relation.write", INST, BODY, "interest-relations", "Declare an interest relation", relation_spec, "RelationCreate", "InterestRelation", 201},
     {"DELETE", "/api/v1/institutions/{id}/interest-relations/{rid}", org_http_relation_delete, "relation.write", INST, 0, "interest-relations", "Withdraw an interest relation", NULL, NULL, NULL, 204},
@@ -56,19 +57,19 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/institutions/{id}/posts/{pid}", org_http_post_update, "post.write", INST, BODY, "posts", "Change a post", post_patch_spec, "PostPatch", "Post", 200},
     {"DELETE", "/api/v1/institutions/{id}/posts/{pid}", org_http_post_delete, "post.write", INST, 0, "posts", "Delete a post nobody holds", NULL, NULL, NULL, 204},
 
-    {"GET", "/api/v1/people", person_http_list, "person.read", NONE, PAGED, "people", "List people in your jurisdiction", NULL, NULL, "PersonPage", 200},
+    {"GET", "/api/v1/people", person_http_list, "person.read", NONE, COUNTED, "people", "List people in your jurisdiction", NULL, NULL, "PersonPage", 200},
     {"POST", "/api/v1/people", person_http_create, "person.write", NONE, BODY, "people", "Add a person", person_create_spec, "PersonCreate", "Person", 201},
     {"GET", "/api/v1/people/{id}", person_http_get, "person.read", PERS, 0, "people", "Read a person", NULL, NULL, "Person", 200},
     {"PATCH", "/api/v1/people/{id}", person_http_update, "person.write", PERS, BODY, "people", "Change, enable or disable a person", person_patch_spec, "PersonPatch", "Person", 200},
     {"POST", "/api/v1/people/{id}/password", person_http_password, "session", PERS, BODY, "people", "Change your password, or reset another's (person.write)", password_spec, "PasswordChange", NULL, 204},
-    {"GET", "/api/v1/people/{id}/certificates", person_http_certificates, "person.read", PERS, PAGED, "certificates", "Certificates of a person", NULL, NULL, "CertificatePage", 200},
+    {"GET", "/api/v1/people/{id}/certificates", person_http_certificates, "person.read", PERS, COUNTED, "certificates", "Certificates of a person", NULL, NULL, "CertificatePage", 200},
     {"POST", "/api/v1/people/{id}/certificates", person_http_certificate_create, "certificate.write", PERS, BODY, "certificates", "Record a certificate", certificate_spec, "CertificateCreate", "Certificate", 201},
     {"DELETE", "/api/v1/people/{id}/certificates/{cid}", person_http_certificate_delete, "certificate.write", PERS, 0, "certificates", "Remove a certificate", NULL, NULL, NULL, 204},
-    {"GET", "/api/v1/certificates", person_http_all_certificates, "person.read", NONE, PAGED, "certificates", "Certificates in your jurisdiction (e.g. expiring_before)", NULL, NULL, "CertificatePage", 200},
+    {"GET", "/api/v1/certificates", person_http_all_certificates, "person.read", NONE, COUNTED, "certificates", "Certificates in your jurisdiction (e.g. expiring_before)", NULL, NULL, "CertificatePage", 200},
 
-    {"GET", "/api/v1/audit", audit_http_list, "audit.read", NONE, PAGED, "audit", "Read the audit trail of your jurisdiction", NULL, NULL, "AuditPage", 200},
+    {"GET", "/api/v1/audit", audit_http_list, "audit.read", NONE, COUNTED, "audit", "Read the audit trail of your jurisdiction", NULL, NULL, "AuditPage", 200},
     {"GET", "/api/v1/resource-kinds", resource_http_kinds, "resource.read", NONE, 0, "resources", "Resource kinds and their units (T5-6.1)", NULL, NULL, "ResourceKindPage", 200},
-    {"GET", "/api/v1/resource-pools", resource_http_pools, "resource.read", NONE, PAGED, "resources", "Resource pools you provide, supervise, test or use", NULL, NULL, "PoolPage", 200},
+    {"GET", "/api/v1/resource-pools", resource_http_pools, "resource.read", NONE, COUNTED, "resources", "Resource pools you provide, supervise, test or use", NULL, NULL, "PoolPage", 200},
     {"POST", "/api/v1/resource-pools", resource_http_pool_create, "pool.write", NONE, BODY, "resources", "Create a resource pool of your provider", pool_create_spec, "PoolCreate", "Pool", 201},
     {"GET", "/api/v1/resource-pools/{id}", resource_http_pool, "resource.read", POOL, 0, "resources", "Read a resource pool", NULL, NULL, "Pool", 200},
     {"PATCH", "/api/v1/resource-pools/{id}", resource_http_pool_update, "pool.write", POOL, BODY, "resources", "Change a resource pool", pool_patch_spec, "PoolPatch", "Pool", 200},
@@ -84,7 +85,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/catalogues/resources/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the resource catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/resources/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/catalogues/resources/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of an edition (public)", NULL, NULL, NULL, 200},
-    {"GET", "/api/v1/products", product_http_list, "product.read", NONE, PAGED, "products", "Products: online ones for everyone, plus those you provide, supervise or test", NULL, NULL, "ProductPage", 200},
+    {"GET", "/api/v1/products", product_http_list, "product.read", NONE, COUNTED, "products", "Products: online ones for everyone, plus those you provide, supervise or test", NULL, NULL, "ProductPage", 200},
     {"POST", "/api/v1/products", product_http_create, "product.write", NONE, BODY, "products", "Create a product (draft) of your provider", product_create_spec, "ProductCreate", "Product", 201},
     {"GET", "/api/v1/products/{id}", product_http_get, "product.read", PROD, 0, "products", "Read a product", NULL, NULL, "Product", 200},
     {"PATCH", "/api/v1/products/{id}", product_http_update, "product.write", PROD, BODY, "products", "Change a product (its substance only in draft)", product_patch_spec, "ProductPatch", "Product", 200},

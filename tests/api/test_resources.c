@@ -118,6 +118,18 @@ static void test_configure_adjust_expand_release(void **state)
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM audit_log WHERE action LIKE "
                                 "'allocation.%'") >= 4,
                      1);
+    /* A provider, who cannot list user agencies, names one by its public credit code. */
+    char uscc[32];
+    snprintf(path, sizeof(path), "/api/v1/institutions/%lld", (long long)T->u1);
+    snprintf(uscc, sizeof(uscc), "%s", jstr(th_call("GET", path, M_ADMIN, NULL)->json, "uscc"));
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations", (long long)pool);
+    snprintf(body, sizeof(body),
+             "{\"user_uscc\":\"%s\",\"application\":\"政务服务网\","
+             "\"quantity\":1}",
+             uscc);
+    r = th_call("POST", path, P_ADMIN, body);
+    assert_status(r, 201);
+    assert_int_equal(jint(r->json, "user_id"), T->u1);
     /* Only user agencies receive allocations. */
     snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations", (long long)pool);
     snprintf(body, sizeof(body), "{\"user_id\":%lld,\"application\":\"x系统\",\"quantity\":1}",

@@ -31,7 +31,7 @@ struct agreement {
     const char *title, *state, *valid_from, *valid_to;
     int number;
     const char *clause[AGREEMENT_CLAUSES];
-    int64_t availability_bp; /* 9995 = 99.95 % per month */
+    int64_t availability_bp;                        /* 9995 = 99.95 % per month */
     int64_t *response_minutes, *resolution_minutes; /* per severity 1..4 */
     int n_response, n_resolution;
     int64_t *product_ids, *pool_ids;

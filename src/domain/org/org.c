@@ -281,6 +281,14 @@ int institution_lookup(struct ctx *ctx, int64_t id, struct institution *out)
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
 }
 
+int institution_lookup_uscc(struct ctx *ctx, const char *uscc, struct institution *out)
+{
+    int rc = org_store_inst_by_uscc(ctx, upper_trimmed(ctx, uscc), out);
+    if (rc < 0)
+        return -1;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+}
+
 int institution_list(struct ctx *ctx, const struct institution_filter *f, const struct page_req *p,
                      struct institution **items, int *n, struct page_info *info)
 {

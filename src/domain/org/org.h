@@ -88,6 +88,8 @@ int institution_get(struct ctx *ctx, int64_t id, struct institution *out);
 /* Reads an institution whatever the caller's jurisdiction: for references that cross it (the
  * user agency of an allocation, an evaluator, a related party). ERR_NOT_FOUND when absent. */
 int institution_lookup(struct ctx *ctx, int64_t id, struct institution *out);
+/* The same by unified social credit code (the public identity of an institution). */
+int institution_lookup_uscc(struct ctx *ctx, const char *uscc, struct institution *out);
 int institution_create(struct ctx *ctx, const struct institution_input *in,
                        struct institution *out);
 /* if_match < 0: no precondition. */

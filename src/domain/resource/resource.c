@@ -290,15 +290,18 @@ int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocati
         err_field(&ctx->err, "quantity", "range", "quantity must be a positive whole number");
     if (v.use_by && *v.use_by)
         check_date(ctx, "use_by", v.use_by);
-    if (!v.user_id)
-        err_field(&ctx->err, "user_id", "required", "user_id names the user agency");
+    if (!v.user_id && !(v.user_uscc && *v.user_uscc))
+        err_field(&ctx->err, "user_id", "required",
+                  "name the user agency by user_id or user_uscc (its credit code)");
     if (ctx->err.kind)
         return -1;
     if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0)
         return fail(ctx);
-    /* The user agency lies outside the provider's own visibility. */
-    if (institution_lookup(ctx, v.user_id, &user) < 0 || strcmp(user.kind, "user") != 0 ||
-        strcmp(user.status, "active") != 0) {
+    /* The user agency lies outside the provider's own visibility: the provider names it by
+     * id or by its public credit code. */
+    if ((v.user_id ? institution_lookup(ctx, v.user_id, &user)
+                   : institution_lookup_uscc(ctx, v.user_uscc, &user)) < 0 ||
+        strcmp(user.kind, "user") != 0 || strcmp(user.status, "active") != 0) {
         if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
             return fail(ctx);
         err_clear(&ctx->err);
@@ -310,6 +313,7 @@ int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocati
         return fail(ctx);
     v.id = id_new();
     v.pool_id = pool_id;
+    v.user_id = user.id;
     v.user_name = user.name;
     v.status = "active";
     v.use_by = v.use_by ? v.use_by : "";

@@ -79,6 +79,7 @@ int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id);
 
 struct allocation {
     int64_t id, pool_id, user_id;
+    const char *user_uscc; /* on input: names the user agency instead of user_id */
     const char *user_name; /* filled on read */
     const char *application, *status, *use_by, *first_used_on;
     int64_t quantity;

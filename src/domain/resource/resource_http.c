@@ -46,7 +46,9 @@ const struct field_spec pool_patch_spec[] = {
 
 #define A(f) offsetof(struct allocation, f)
 const struct field_spec allocation_spec[] = {
-    {"user_id", JV_ID, JV_REQUIRED, A(user_id), 0, 1, 0, NULL, "the user agency"},
+    {"user_id", JV_ID, 0, A(user_id), 0, 1, 0, NULL, "the user agency"},
+    {"user_uscc", JV_STRING, 0, A(user_uscc), 0, 16, 18, NULL,
+     "the user agency's credit code, instead of user_id"},
     {"application", JV_STRING, JV_REQUIRED, A(application), 0, 2, 100, NULL,
      "the application system the resources serve"},
     {"quantity", JV_INT, JV_REQUIRED, A(quantity), 0, 4, 0, NULL, NULL},
