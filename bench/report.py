@@ -167,9 +167,12 @@ w("Written by `make bench` (`bench/run.sh`, then `bench/report.py`); every figur
 w("")
 w("## Conditions")
 w("")
+dirty = cond.get("dirty_src", "?")
 w(f"- date (UTC): {cond.get('date', '?')}; egov commit `{cond.get('commit', '?')}`"
-  f" ({cond.get('dirty_src', '?')} uncommitted paths under src/, sql/, CMakeLists.txt at build time:"
-  " others were editing the tree), built Release (`-O3`) in `build-bench/`")
+  + (" (the working tree had no uncommitted change under src/, sql/, CMakeLists.txt)" if dirty == "0" else
+     f" plus {dirty} uncommitted paths under src/, sql/, CMakeLists.txt at build time (others were"
+     " editing the tree)")
+  + ", built Release (`-O3`) in `build-bench/`")
 w(f"- machine: {cond.get('nproc', '?')} cores (`nproc`), {cond.get('cpu', '?')}, {cond.get('mem', '?')},"
   f" kernel {cond.get('kernel', '?')}, {cond.get('os', '?')}")
 w(f"- **shared machine**: other engineers' builds and browser tests ran at the same time. Load"
@@ -385,7 +388,7 @@ if jc.get("jansson_us_per_page"):
           f" {after / 1e6:.2f} M of {prof['on_request'] / 1e6:.2f} M instructions per request, roughly"
           f" {prof['on_request'] / after:.0f}× fewer instructions in egov's own code (libmicrohttpd's"
           " parsing and the kernel's socket work are not in that count, so the gain in req/s is"
-          " smaller, perhaps 4–5×). This is an estimate from"
+          " somewhat smaller). This is an estimate from"
           " two measurements, not a measurement of a changed egov. (The CPU times of jsoncost and of the"
           " wrk runs were taken at different moments on a shared machine and are not comparable to"
           " each other; the instruction counts are.)")
