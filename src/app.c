@@ -38,9 +38,7 @@ void app_release(struct app *app)
 
 static void release_conn(void *p)
 {
-    struct ctx *ctx = p;
-    db_release(ctx->conn);
-    ctx->conn = NULL;
+    ctx_release_db(p);
 }
 
 struct ctx *ctx_new(struct app *app, struct arena *arena)
@@ -51,6 +49,14 @@ struct ctx *ctx_new(struct app *app, struct arena *arena)
     snprintf(ctx->request_id, sizeof(ctx->request_id), "%016llx%08x",
              (unsigned long long)time_now_ms(), randombytes_random());
     return ctx;
+}
+
+void ctx_release_db(struct ctx *ctx)
+{
+    if (ctx->conn) {
+        db_release(ctx->conn);
+        ctx->conn = NULL;
+    }
 }
 
 struct db_conn *ctx_db(struct ctx *ctx)

@@ -61,6 +61,10 @@ void app_release(struct app *app);
 struct ctx *ctx_new(struct app *app, struct arena *arena);
 /* The store connection for this context, acquired on first use; NULL with ctx->err set. */
 struct db_conn *ctx_db(struct ctx *ctx);
+/* Gives the store connection back now (a rolled-back transaction if one is open). The
+ * dispatcher calls it as soon as the answer is rendered: a connection must never wait for the
+ * event loop to finish sending, or the workers can end up waiting on each other for one. */
+void ctx_release_db(struct ctx *ctx);
 /* One transaction per request: begin, and commit or roll back. */
 int ctx_tx_begin(struct ctx *ctx);
 int ctx_tx_commit(struct ctx *ctx);

@@ -174,6 +174,7 @@ out:
     if (ctx->err.kind == ERR_UNAUTHORIZED)
         resp_header(ctx, rs, "WWW-Authenticate", "Bearer realm=\"egov\"");
     resp_header(ctx, rs, "X-Request-Id", ctx->request_id);
+    ctx_release_db(ctx);
     if (app->metrics)
         metrics_observe(app->metrics, idx, rs->status, time_mono_ns() - t0);
 }
