@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_impl.h"
 #include "core/err.h"
@@ -114,11 +115,22 @@ struct histogram *db_latency(struct db *db)
     return &db->latency;
 }
 
+/* A request waits this long for a free connection, then gets 503: a stuck pool degrades into
+ * refusals instead of a hung server. */
+#define ACQUIRE_WAIT_S 10
+
 struct db_conn *db_acquire(struct db *db, struct err *e)
 {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ACQUIRE_WAIT_S;
     pthread_mutex_lock(&db->lock);
     while (!db->free_list)
-        pthread_cond_wait(&db->freed, &db->lock);
+        if (pthread_cond_timedwait(&db->freed, &db->lock, &until) != 0 && !db->free_list) {
+            pthread_mutex_unlock(&db->lock);
+            err_set(e, ERR_UNAVAILABLE, "all store connections are busy; try again");
+            return NULL;
+        }
     struct db_conn *c = db->free_list;
     db->free_list = c->next_free;
     pthread_mutex_unlock(&db->lock);

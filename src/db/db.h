@@ -49,7 +49,8 @@ enum db_kind db_kind(const struct db *db);
 /* Latency of every statement, for /metrics. */
 struct histogram *db_latency(struct db *db);
 
-/* Takes a connection, waiting for one to be free; NULL with ERR_UNAVAILABLE on failure. */
+/* Takes a connection, waiting up to 10 s for one to be free; NULL with ERR_UNAVAILABLE when
+ * none came or the store cannot be reached. */
 struct db_conn *db_acquire(struct db *db, struct err *e);
 /* Returns it to the pool; an open transaction is rolled back first. NULL is accepted. */
 void db_release(struct db_conn *c);
