@@ -142,6 +142,12 @@ static PGresult *run(struct pg_conn *c, const char *sql, const struct db_val *p,
     /* Transaction control is not prepared: it has no parameters and runs often. */
     if (n == 0 && (!strcmp(sql, "BEGIN") || !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK")))
         return PQexec(c->h, sql);
+    /* A search's best plan depends on its pattern: a generic plan of a prepared LIKE query
+     * walks the primary key hoping for early matches and reads the whole table when there are
+     * none, while a plan made for the actual pattern uses the pg_trgm index. Such statements
+     * are planned for each execution. */
+    if (strstr(sql, " LIKE "))
+        return PQexecParams(c->h, sql, n, NULL, vals, NULL, NULL, 0);
     uint64_t h = db_sql_hash(sql);
     struct pslot *s = &c->cache[h % CACHE_SLOTS];
     if (!(s->sql && s->hash == h && !strcmp(s->sql, sql))) {

@@ -30,14 +30,18 @@
 #define Q_LIKE                                                                                     \
     "($6 = '' OR LOWER(p.name) LIKE $6 ESCAPE '\\' OR LOWER(p.description) LIKE $6 ESCAPE "        \
     "'\\')"
-#define Q_FTS                                                                                      \
-    "p.id IN (SELECT rowid FROM products_fts WHERE name LIKE $6 UNION SELECT rowid FROM "          \
-    "products_fts WHERE description LIKE $6)"
+/* On SQLite the trigram index drives the query: matches come in rowid (= id) order, so the
+ * page ends as soon as it is full. */
+#define Q_FTS "f.text LIKE $6"
 #define PRODUCT_WHERE_Q(q)                                                                         \
     PRODUCT_SCOPE " AND (CAST($3 AS BIGINT) = 0 OR p.provider_id = $3) AND ($4 = '' OR "           \
                   "p.category = $4) AND ($5 = '' OR p.state = $5) AND " q                          \
                   " AND (CAST($7 AS INTEGER) < 0 OR p.recommended = $7)"
 #define PRODUCT_WHERE PRODUCT_WHERE_Q(Q_LIKE)
+/* With a q, the "$6 = ''" escape is left out: PostgreSQL cannot use the pg_trgm indexes under an
+ * OR with a parameter test, once it plans the prepared statement generically. */
+#define Q_LIKE_ONLY                                                                                \
+    "(LOWER(p.name) LIKE $6 ESCAPE '\\' OR LOWER(p.description) LIKE $6 ESCAPE '\\')"
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM products p WHERE p.id = $3 AND " PRODUCT_SCOPE;
@@ -45,10 +49,18 @@ static const char SQL_GET[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE p.id = 
 static const char SQL_LIST[] = "SELECT " PRODUCT_COLS PRODUCT_FROM "WHERE " PRODUCT_WHERE
                                " AND p.id > $8 ORDER BY p.id LIMIT $9";
 static const char SQL_COUNT[] = "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE;
+static const char SQL_LIST_Q[] = "SELECT " PRODUCT_COLS PRODUCT_FROM
+                                 "WHERE " PRODUCT_WHERE_Q(Q_LIKE_ONLY) " AND p.id > $8 ORDER BY "
+                                                                       "p.id LIMIT $9";
+static const char SQL_COUNT_Q[] =
+    "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE_Q(Q_LIKE_ONLY);
 static const char SQL_LIST_FTS[] =
-    "SELECT " PRODUCT_COLS PRODUCT_FROM
-    "WHERE " PRODUCT_WHERE_Q(Q_FTS) " AND p.id > $8 ORDER BY p.id LIMIT $9";
-static const char SQL_COUNT_FTS[] = "SELECT COUNT(*)" PRODUCT_FROM "WHERE " PRODUCT_WHERE_Q(Q_FTS);
+    "SELECT " PRODUCT_COLS " FROM products_fts f JOIN products p ON p.id = f.rowid JOIN "
+    "institutions i ON i.id = p.provider_id WHERE " PRODUCT_WHERE_Q(
+        Q_FTS) " AND f.rowid > $8 ORDER BY f.rowid LIMIT $9";
+static const char SQL_COUNT_FTS[] = "SELECT COUNT(*) FROM products_fts f JOIN products p ON "
+                                    "p.id = f.rowid WHERE " PRODUCT_WHERE_Q(Q_FTS);
+
 static const char SQL_INSERT[] =
     "INSERT INTO products (id, provider_id, name, category, description, state, recommended, "
     "recommend_note, eliminate_note, region, created_at, updated_at, version) VALUES ($1, $2, "
@@ -187,7 +199,9 @@ int product_store_list(struct ctx *ctx, int64_t root, int depth, const struct pr
 {
     const char *fts = fts_pattern(ctx, f->q);
     const char *like = fts ? fts : store_like_pattern(ctx, f->q);
-    LIST_ALL(fts ? SQL_LIST_FTS : SQL_LIST,
+    LIST_ALL(fts     ? SQL_LIST_FTS
+             : *like ? SQL_LIST_Q
+                     : SQL_LIST,
              DB_ARGS(FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
                      DB_INT(page_fetch_limit(p))),
              struct product, read_product, items, n);
@@ -198,7 +212,10 @@ int product_store_count(struct ctx *ctx, int64_t root, int depth, const struct p
 {
     const char *fts = fts_pattern(ctx, f->q);
     const char *like = fts ? fts : store_like_pattern(ctx, f->q);
-    return db_query_int(ctx_db(ctx), fts ? SQL_COUNT_FTS : SQL_COUNT,
+    return db_query_int(ctx_db(ctx),
+                        fts     ? SQL_COUNT_FTS
+                        : *like ? SQL_COUNT_Q
+                                : SQL_COUNT,
                         DB_ARGS(FILTER_ARGS(root, depth, f, like)), total, &ctx->err);
 }
 
