@@ -48,6 +48,10 @@ static const struct key {
      sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
     {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),
      0, 0, "", "folder of the built web console served at / (empty: not served)"},
+    {"elimination_idle_months", K_INT, offsetof(struct config, elimination_idle_months), 0, 1, 120,
+     "6",
+     "months an online product may go without an agreement in force that covers it before it "
+     "is listed as a candidate for elimination"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };

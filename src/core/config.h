@@ -21,8 +21,9 @@ struct config {
     int login_lock_min;   /* minutes of lock */
     int rate_limit;       /* requests per second per client address; 0 = off */
     char log_level[16];
-    char web_root[512]; /* built console; "" = none */
-    char timezone[64];  /* default display zone for new institutions */
+    char web_root[512];          /* built console; "" = none */
+    char timezone[64];           /* default display zone for new institutions */
+    int elimination_idle_months; /* unused online products become elimination candidates */
     char config_file[512];
 };
 

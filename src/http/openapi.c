@@ -125,7 +125,7 @@ static const struct {
                 ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR
                 ",\"description\":" STR ",\"state\":" STR ",\"lifecycle_stage\":" STR
                 ",\"region\":" STR ",\"recommended\":" BOOL ",\"recommend_note\":" STR
-                ",\"eliminate_note\":" STR ",\"latest_test\":" STR ",\"pool_ids\":{\"type\":"
+                ",\"eliminate_note\":" STR ",\"latest_test\":" STR ",\"candidate_reason\":{\"enum\":[\"failed_retest\",\"unused\"]},\"pool_ids\":{\"type\":"
                 "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS
                 ",\"version\":" INT "}}"},
     {"ProductPage", PAGE("Product")},

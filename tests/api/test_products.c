@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "harness.h"
+#include "core/timeutil.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
 #define M1_ADMIN (&T->who[W_M1_ADMIN])
@@ -240,6 +241,8 @@ static void test_recommend_eliminate_and_candidates(void **state)
     int found = 0;
     json_array_foreach(json_object_get(r->json, "items"), i, it) found |= jint(it, "id") == p;
     assert_true(found);
+    json_array_foreach(json_object_get(r->json, "items"), i, it) if (jint(it, "id") == p)
+        assert_string_equal(jstr(it, "candidate_reason"), "failed_retest");
     /* Management outside the provider's jurisdiction has no say. */
     assert_status(act(p, "eliminate", M1_ADMIN, "{\"reason\":\"复测不合格\"}"), 403);
     r = act(p, "eliminate", M_ADMIN, "{}");
@@ -251,6 +254,51 @@ static void test_recommend_eliminate_and_candidates(void **state)
     assert_false(json_is_true(json_object_get(r->json, "recommended")));
     assert_status(act(p, "launch", P_ADMIN, NULL), 409);
     assert_status(act(p, "eliminate", M_ADMIN, "{\"reason\":\"再次淘汰\"}"), 409);
+}
+
+static void test_unused_products_become_candidates(void **state)
+{
+    (void)state;
+    int64_t p = online_product(NULL);
+    int64_t covered = online_product(NULL);
+    /* An agreement in force covers the second product: that is use the platform can see. */
+    snprintf(body, sizeof(body),
+             "{\"provider_id\":%lld,\"title\":\"覆盖协议%d\","
+             "\"valid_from\":\"2026-01-01\",\"valid_to\":\"2030-12-31\",\"availability_bp\":9990,"
+             "\"response_minutes\":[15,30,60,120],\"resolution_minutes\":[60,120,240,480],"
+             "\"product_ids\":[%lld],\"responsibilities\":\"约定\",\"service_content\":\"约定\","
+             "\"quality_standards\":\"约定\",\"security\":\"约定\",\"breach_liability\":\"约定\","
+             "\"dispute_handling\":\"约定\",\"ip_ownership\":\"约定\",\"performance\":\"约定\","
+             "\"fee_payment\":\"约定\"}",
+             (long long)T->p, ++T->serial, (long long)covered);
+    struct th_resp *r = th_call("POST", "/api/v1/agreements", M_ADMIN, body);
+    assert_status(r, 201);
+    int64_t agreement = jint(r->json, "id");
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld/signatures", (long long)agreement);
+    assert_status(th_call("POST", path, M_ADMIN, NULL), 200);
+    assert_status(th_call("POST", path, P_ADMIN, NULL), 200);
+    /* Seven months later (elimination_idle_months is 6 by default). */
+    time_set_offset_ms(7LL * 30 * 86400000);
+    struct who later;
+    memset(&later, 0, sizeof(later));
+    th_session(&later, M_ADMIN->person_id); /* a session of that day */
+    r = th_call("GET", "/api/v1/product-elimination-candidates", &later, NULL);
+    time_set_offset_ms(0);
+    assert_status(r, 200);
+    size_t i;
+    json_t *it;
+    int unused = 0, wrongly = 0;
+    json_array_foreach(json_object_get(r->json, "items"), i, it)
+    {
+        if (jint(it, "id") == p)
+            unused = !strcmp(jstr(it, "candidate_reason"), "unused");
+        wrongly |= jint(it, "id") == covered;
+    }
+    assert_true(unused);
+    assert_false(wrongly);
+    /* Not yet after one month. */
+    r = th_call("GET", "/api/v1/product-elimination-candidates", M_ADMIN, NULL);
+    json_array_foreach(json_object_get(r->json, "items"), i, it) assert_true(jint(it, "id") != p);
 }
 
 static void test_documents(void **state)
@@ -370,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_lifecycle_needs_a_passed_independent_test),
         cmocka_unit_test(test_price_basis_in_force),
         cmocka_unit_test(test_recommend_eliminate_and_candidates),
+        cmocka_unit_test(test_unused_products_become_candidates),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_signed_product_catalogue),
         cmocka_unit_test(test_search_matches_chinese_substrings),

@@ -696,7 +696,9 @@ int product_elimination_candidates(struct ctx *ctx, struct product **items, int 
     int64_t root;
     int depth;
     org_scope(ctx, &root, &depth);
-    return product_store_candidates(ctx, root, depth, items, n);
+    int months = ctx->app ? ctx->app->cfg.elimination_idle_months : 6;
+    int64_t before = time_now_ms() - (int64_t)months * 30 * 86400000LL;
+    return product_store_candidates(ctx, root, depth, before, items, n);
 }
 
 /* ---------- the catalogue of qualified products (T5-7.2c) ---------- */

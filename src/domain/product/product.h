@@ -37,7 +37,8 @@ struct product {
     const char *name, *category, *description, *state, *region;
     bool recommended;
     const char *recommend_note, *eliminate_note;
-    const char *latest_test; /* "", assigned, passed, failed */
+    const char *latest_test;      /* "", assigned, passed, failed */
+    const char *candidate_reason; /* for elimination candidates: failed_retest or unused */
     int64_t *pool_ids;
     int n_pools;
     int64_t created_at, updated_at;
@@ -124,7 +125,8 @@ int document_add(struct ctx *ctx, int64_t product_id, const struct product_docum
                  struct product_document *out);
 int document_list(struct ctx *ctx, int64_t product_id, struct product_document **items, int *n);
 
-/* Online or offline products whose newest recorded test failed: candidates for elimination. */
+/* Candidates for elimination: online or offline products whose newest recorded test failed,
+ * and online products that no agreement in force has covered for elimination_idle_months. */
 int product_elimination_candidates(struct ctx *ctx, struct product **items, int *n);
 
 /* The catalogue of qualified products of the caller's jurisdiction: online products with their

@@ -395,8 +395,11 @@ int product_http_candidates(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (product_elimination_candidates(ctx, &items, &n) < 0)
         return -1;
     json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, product_to_json(&items[i]));
+    for (int i = 0; i < n; i++) {
+        json_t *o = product_to_json(&items[i]);
+        json_object_set_new(o, "candidate_reason", json_string(items[i].candidate_reason));
+        json_array_append_new(arr, o);
+    }
     struct page_info info = {0, n};
     return resp_json(ctx, rs, 200, j_page(arr, &info));
 }

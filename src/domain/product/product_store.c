@@ -132,12 +132,23 @@ static const char SQL_DOCS[] =
     "SELECT id, product_id, kind, title, content, session_date, created_at FROM "
     "product_documents WHERE product_id = $1 ORDER BY id";
 
+/* Candidates for elimination (T5-7.2a): the newest recorded test failed, or the product has been
+ * online since before $3 (ms) and no agreement in force covers it - the use that the platform
+ * can see until orders exist. */
+#define FAILED_RETEST                                                                              \
+    "(SELECT t.status FROM product_tests t WHERE t.product_id = p.id AND t.status <> "             \
+    "'assigned' ORDER BY t.id DESC LIMIT 1) = 'failed'"
+#define UNUSED                                                                                     \
+    "(p.state = 'online' AND (SELECT MAX(x.at) FROM product_transitions x WHERE x.product_id "     \
+    "= p.id AND x.to_state = 'online') < CAST($3 AS BIGINT) AND NOT EXISTS (SELECT 1 FROM "        \
+    "agreement_items ai JOIN agreements a ON a.id = ai.agreement_id WHERE ai.product_id = "        \
+    "p.id AND a.state = 'in_force'))"
 static const char SQL_CANDIDATES[] =
-    "SELECT " PRODUCT_COLS PRODUCT_FROM
-    "WHERE p.state IN ('online', 'offline') AND p.provider_id IN (SELECT descendant_id FROM "
-    "institution_tree WHERE CAST($1 AS BIGINT) = 0 OR (ancestor_id = $1 AND depth <= CAST($2 "
-    "AS INTEGER))) AND (SELECT t.status FROM product_tests t WHERE t.product_id = p.id AND "
-    "t.status <> 'assigned' ORDER BY t.id DESC LIMIT 1) = 'failed' ORDER BY p.id LIMIT 1000";
+    "SELECT " PRODUCT_COLS ", CASE WHEN " FAILED_RETEST " THEN 'failed_retest' ELSE 'unused' "
+    "END" PRODUCT_FROM "WHERE p.state IN ('online', 'offline') AND p.provider_id IN (SELECT "
+    "descendant_id FROM institution_tree WHERE CAST($1 AS BIGINT) = 0 OR (ancestor_id = $1 AND "
+    "depth <= CAST($2 AS INTEGER))) AND (" FAILED_RETEST " OR " UNUSED ") ORDER BY p.id LIMIT "
+    "1000";
 static const char SQL_ONLINE[] =
     "SELECT " PRODUCT_COLS PRODUCT_FROM
     "WHERE p.state = 'online' AND p.provider_id IN (SELECT descendant_id FROM institution_tree "
@@ -160,6 +171,7 @@ static void read_product(struct ctx *ctx, struct db_rows *r, struct product *o)
     o->created_at = db_int(r, 12);
     o->updated_at = db_int(r, 13);
     o->version = (int)db_int(r, 14);
+    o->candidate_reason = NULL;
     o->pool_ids = NULL;
     o->n_pools = 0;
 }
@@ -450,11 +462,17 @@ int product_store_documents(struct ctx *ctx, int64_t product_id, struct product_
     LIST_ALL(SQL_DOCS, DB_ARGS(DB_INT(product_id)), struct product_document, read_doc, items, n);
 }
 
-int product_store_candidates(struct ctx *ctx, int64_t root, int depth, struct product **items,
-                             int *n)
+static void read_candidate(struct ctx *ctx, struct db_rows *r, struct product *o)
 {
-    LIST_ALL(SQL_CANDIDATES, DB_ARGS(DB_INT(root), DB_INT(depth)), struct product, read_product,
-             items, n);
+    read_product(ctx, r, o);
+    o->candidate_reason = S(15);
+}
+
+int product_store_candidates(struct ctx *ctx, int64_t root, int depth, int64_t online_before,
+                             struct product **items, int *n)
+{
+    LIST_ALL(SQL_CANDIDATES, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(online_before)),
+             struct product, read_candidate, items, n);
 }
 
 int product_store_online(struct ctx *ctx, int64_t root, struct product **items, int *n)

@@ -44,8 +44,8 @@ int product_store_document_insert(struct ctx *ctx, const struct product_document
 int product_store_documents(struct ctx *ctx, int64_t product_id, struct product_document **items,
                             int *n);
 
-int product_store_candidates(struct ctx *ctx, int64_t root, int depth, struct product **items,
-                             int *n);
+int product_store_candidates(struct ctx *ctx, int64_t root, int depth, int64_t online_before,
+                             struct product **items, int *n);
 /* Online products of the subtree of root, for the catalogue. */
 int product_store_online(struct ctx *ctx, int64_t root, struct product **items, int *n);
 
