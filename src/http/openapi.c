@@ -121,13 +121,14 @@ static const struct {
                 ",\"publisher_name\":" STR ",\"published_at\":" TS ",\"items\":" INT
                 ",\"key_id\":" STR ",\"signature\":" STR "}}"},
     {"EditionPage", PAGE("Edition")},
-    {"Product", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
-                ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR
-                ",\"description\":" STR ",\"state\":" STR ",\"lifecycle_stage\":" STR
-                ",\"region\":" STR ",\"recommended\":" BOOL ",\"recommend_note\":" STR
-                ",\"eliminate_note\":" STR ",\"latest_test\":" STR ",\"candidate_reason\":{\"enum\":[\"failed_retest\",\"unused\"]},\"pool_ids\":{\"type\":"
-                "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS
-                ",\"version\":" INT "}}"},
+    {"Product",
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
+     ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR ",\"description\":" STR
+     ",\"state\":" STR ",\"lifecycle_stage\":" STR ",\"region\":" STR ",\"recommended\":" BOOL
+     ",\"recommend_note\":" STR ",\"eliminate_note\":" STR ",\"latest_test\":" STR
+     ",\"candidate_reason\":{\"enum\":[\"failed_retest\",\"unused\"]},\"pool_ids\":{\"type\":"
+     "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
+     "}}"},
     {"ProductPage", PAGE("Product")},
     {"Metric",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"name\":" STR
