@@ -154,6 +154,33 @@ int org_institution_of_person(struct ctx *ctx, int64_t person_id, int64_t *inst_
     return 0;
 }
 
+int org_check_independent_evaluator(struct ctx *ctx, int64_t provider_id, int64_t evaluator_id,
+                                    const char *what, struct institution *ev)
+{
+    struct institution provider;
+    bool related;
+    const char *kind = NULL;
+    if (!evaluator_id)
+        return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
+    if (institution_lookup(ctx, evaluator_id, ev) < 0 || strcmp(ev->kind, "evaluator") != 0 ||
+        strcmp(ev->status, "active") != 0) {
+        if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
+            return -1;
+        err_clear(&ctx->err);
+        return err_field(&ctx->err, "evaluator_id", "evaluator",
+                         "tests are assigned to an active evaluation agency (服务评测机构)");
+    }
+    if (institution_lookup(ctx, provider_id, &provider) < 0 ||
+        org_has_interest_relation(ctx, provider_id, evaluator_id, &related, &kind) < 0)
+        return -1;
+    if (related)
+        return err_field_as(&ctx->err, ERR_CONFLICT, "evaluator_id", "interest_relation",
+                            "%s has a declared %s interest relation with the provider %s and "
+                            "cannot test its %s (T5-8.2f)",
+                            ev->name, kind, provider.name, what);
+    return 0;
+}
+
 int org_has_interest_relation(struct ctx *ctx, int64_t a, int64_t b, bool *related,
                               const char **kind)
 {

@@ -124,6 +124,15 @@ int org_institution_of_person(struct ctx *ctx, int64_t person_id, int64_t *inst_
 int org_has_interest_relation(struct ctx *ctx, int64_t a, int64_t b, bool *related,
                               const char **kind);
 
+/*
+ * T5-8.2f in one place: evaluator_id must be an active evaluation agency with no declared
+ * interest relation with provider_id. 0 and *ev filled, or -1: a field error on evaluator_id
+ * (rule "evaluator", or ERR_CONFLICT with rule "interest_relation" naming the relation and both
+ * parties). what completes "cannot test its …" in the message.
+ */
+int org_check_independent_evaluator(struct ctx *ctx, int64_t provider_id, int64_t evaluator_id,
+                                    const char *what, struct institution *ev);
+
 /* ---------- qualifications (T5-11.2a) ---------- */
 struct qualification {
     int64_t id, institution_id;

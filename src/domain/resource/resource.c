@@ -443,33 +443,13 @@ int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
                       struct conformity_test *out)
 {
     struct pool p;
-    struct institution ev, provider;
-    bool related;
-    const char *kind = NULL;
+    struct institution ev;
     if (!evaluator_id)
         return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
     if (ctx_tx_begin(ctx) < 0 || pool_get(ctx, pool_id, &p) < 0)
         return fail(ctx);
-    if (institution_lookup(ctx, evaluator_id, &ev) < 0 || strcmp(ev.kind, "evaluator") != 0 ||
-        strcmp(ev.status, "active") != 0) {
-        if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
-            return fail(ctx);
-        err_clear(&ctx->err);
-        err_field(&ctx->err, "evaluator_id", "evaluator",
-                  "conformity tests are assigned to an active evaluation agency (服务评测机构)");
+    if (org_check_independent_evaluator(ctx, p.provider_id, evaluator_id, "resources", &ev) < 0)
         return fail(ctx);
-    }
-    if (institution_lookup(ctx, p.provider_id, &provider) < 0 ||
-        org_has_interest_relation(ctx, p.provider_id, evaluator_id, &related, &kind) < 0)
-        return fail(ctx);
-    if (related) {
-        /* T5-8.2f: the evaluator is an independent third party. */
-        err_field_as(&ctx->err, ERR_CONFLICT, "evaluator_id", "interest_relation",
-                     "%s has a declared %s interest relation with the provider %s and cannot "
-                     "test its resources (T5-8.2f)",
-                     ev.name, kind, provider.name);
-        return fail(ctx);
-    }
     int open = resource_store_test_open(ctx, pool_id);
     if (open != 0) {
         if (open > 0)

@@ -20,7 +20,7 @@ const R = (re: RegExp, key: string, ...parts: Part[]): Refusal => ({ re, key, pa
 export const REFUSALS: Refusal[] = [
   /* T5-8.2f: independence of evaluators */
   R(/^(.+) has a declared (\w+) interest relation with the provider (.+) and cannot test its (resources|products)/, 'refusal.interestRelation', 'text', 'relation', 'text', 'what'),
-  R(/^(?:conformity tests are assigned|products are tested) (?:to|by) an active evaluation agency/, 'refusal.notEvaluator'),
+  R(/^(?:conformity tests are assigned|products are tested|tests are assigned) (?:to|by) an active evaluation agency/, 'refusal.notEvaluator'),
   R(/^a conformity test of (.+) is already under way/, 'refusal.poolTestOpen', 'text'),
   R(/^a test of (.+) is already under way/, 'refusal.productTestOpen', 'text'),
   R(/^the result of this test is recorded already \((\w+)\)/, 'refusal.testRecorded', 'test'),
