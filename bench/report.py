@@ -433,15 +433,13 @@ for kind, s, val in misses:
           " before it listens; on PostgreSQL each is a new server backend (fork + authentication).")
 pe = {s: data[s]["runs"].get("people") for s in stores}
 if any(pe.values()):
-    w("- **Writes of people are slow by design, and on SQLite they block every other write.** Each"
+    w("- **Writes of people are slow by design.** Each"
       " POST /api/v1/people hashes the password with argon2id (64 MiB, ≈ 0.06–0.1 s of one core): "
       + "; ".join(f"{LABEL[s]} {r['rps']:.1f} req/s, p50 {fmt_ms(r['p50'])} at {C} connections" for s, r in pe.items() if r and r.get("rps"))
-      + ". That is the intended price of argon2id. The problem is where the hash runs: in"
-      " person_create (src/domain/org/person.c) it is computed after `ctx_tx_begin`, i.e. inside"
-      " SQLite's `BEGIN IMMEDIATE`, so the store's only write lock is held for the whole hash and"
-      " every other write of the server waits behind it (next section: cheap writes nearly stop on"
-      " SQLite, not on PostgreSQL). bench/NOTES.md proposes hashing before the transaction, as"
-      " auth.c already does for logins.")
+      + ". That is the intended price of argon2id. An earlier execution found the hash running"
+      " inside the write transaction, where on SQLite it held the store's only write lock and"
+      " stopped every other write; since commit 399f967 the hash runs before the transaction"
+      " opens, and the next section measures what is left of that effect.")
 w("")
 
 # ---- hash under the write lock ----
@@ -492,11 +490,13 @@ if hangs or probes or any(data[s].get("stop_hung") for s in stores):
           f" authenticated GETs made readable at the same moment → {p['answered']} answered within 5 s;"
           f" a new request afterwards was {'answered' if p['alive_after'] else '**not answered** (the server is hung for good)'}.")
     w("")
-    w("Cause (see bench/NOTES.md): a request's store connection goes back to the pool only in"
-      " libmicrohttpd's request-completed callback, which the same worker thread runs in a later"
-      " round of its event loop; a worker that meanwhile takes another request with the pool empty"
-      " waits in `db_acquire()` (pthread_cond_wait, no timeout) for a connection that only it can"
-      " give back. Every worker ends up there and egov stops answering, for good.")
+    w("Cause of the hang found by an earlier execution (see bench/NOTES.md): a request's store"
+      " connection went back to the pool only in libmicrohttpd's request-completed callback, which"
+      " the same worker thread runs in a later round of its event loop; a worker that meanwhile took"
+      " another request with the pool empty waited in `db_acquire()` for a connection only it could"
+      " give back. Fixed in commit 766f618 (the connection is returned when the answer is"
+      " rendered; a request waits at most 10 s for one, then gets 503); the probes above and"
+      " tests/http/availability.test.mjs check it.")
     w("")
 
 # ---- raw ----
