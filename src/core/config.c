@@ -48,6 +48,9 @@ static const struct key {
      sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
     {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),
      0, 0, "", "folder of the built web console served at / (empty: not served)"},
+    {"cookie_secure", K_INT, offsetof(struct config, cookie_secure), 0, 0, 1, "0",
+     "1 when egov is served over HTTPS (directly or behind a TLS proxy): the session cookie gets "
+     "the Secure attribute"},
     {"elimination_idle_months", K_INT, offsetof(struct config, elimination_idle_months), 0, 1, 120,
      "6",
      "months an online product may go without an agreement in force that covers it before it "

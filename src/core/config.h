@@ -23,6 +23,7 @@ struct config {
     char log_level[16];
     char web_root[512];          /* built console; "" = none */
     char timezone[64];           /* default display zone for new institutions */
+    int cookie_secure;           /* 1: the session cookie carries Secure (served behind TLS) */
     int elimination_idle_months; /* unused online products become elimination candidates */
     char config_file[512];
 };

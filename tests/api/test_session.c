@@ -36,6 +36,11 @@ static void test_login_returns_token_cookie_and_stores_only_a_hash(void **state)
     assert_string_equal(jstr(json_object_get(r->json, "person"), "login"), l);
     assert_non_null(strstr(r->set_cookie, "HttpOnly"));
     assert_non_null(strstr(r->set_cookie, "SameSite=Strict"));
+    assert_null(strstr(r->set_cookie, "Secure"));
+    T->app.cfg.cookie_secure = 1; /* behind TLS */
+    assert_non_null(strstr(login(l, TEST_PASSWORD)->set_cookie, "; Secure"));
+    T->app.cfg.cookie_secure = 0;
+    r = login(l, TEST_PASSWORD);
     snprintf(body, sizeof(body), "SELECT COUNT(*) FROM sessions WHERE token_hash = '%s'", token);
     assert_int_equal(count(body), 0);
     assert_true(count("SELECT COUNT(*) FROM sessions WHERE LENGTH(token_hash) = 64") > 0);

@@ -46,8 +46,9 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
                           "institution", institution_brief(&g.institution));
     resp_header(ctx, rs, "Set-Cookie",
                 arena_printf(ctx->arena,
-                             "egov_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-                             g.token, ctx->app->cfg.session_ttl_min * 60));
+                             "egov_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+                             g.token, ctx->app->cfg.session_ttl_min * 60,
+                             ctx->app->cfg.cookie_secure ? "; Secure" : ""));
     resp_header(ctx, rs, "Cache-Control", "no-store");
     return resp_json(ctx, rs, 201, o);
 }
@@ -78,7 +79,9 @@ int auth_http_logout(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (auth_logout(ctx) < 0)
         return -1;
     resp_header(ctx, rs, "Set-Cookie",
-                "egov_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+                ctx->app->cfg.cookie_secure
+                    ? "egov_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                    : "egov_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     rs->status = 204;
     return 0;
 }
