@@ -80,6 +80,17 @@ int err_field_as(struct err *e, enum err_kind kind, const char *field, const cha
     return -1;
 }
 
+int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    e->kind = kind;
+    copy(e->rule, sizeof(e->rule), rule);
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 void err_clear(struct err *e)
 {
     memset(e, 0, sizeof(*e));

@@ -52,6 +52,10 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
 /* Adds a field error (kind becomes ERR_INVALID unless already set) and returns -1. */
 int err_field(struct err *e, const char *field, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* err_set with a stable rule name, for refusals that concern no single field (a state
+ * transition, a party that may not act): clients read the rule, people read the message. */
+int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* err_field with a kind other than ERR_INVALID (a field-level conflict, 404 or 412). */
 int err_field_as(struct err *e, enum err_kind kind, const char *field, const char *rule,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -101,6 +101,7 @@ static void test_two_party_signing_and_immutability(void **state)
     snprintf(path, sizeof(path), "/api/v1/agreements/%lld", (long long)id);
     r = th_call("PATCH", path, M_ADMIN, "{\"fee_payment\":\"改为按季度支付\"}");
     assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "immutable");
     /* The provider signs through a person whose post carries agreement.sign. */
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld/posts", (long long)T->p);
     r = th_call("POST", path, P_ADMIN,

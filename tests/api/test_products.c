@@ -128,12 +128,14 @@ static void test_lifecycle_needs_a_passed_independent_test(void **state)
     struct th_resp *r = act(p, "submit", P_ADMIN, NULL);
     assert_status(r, 409);
     assert_non_null(strstr(jstr(r->json, "detail"), "T5-7.1"));
+    assert_string_equal(jstr(r->json, "rule"), "metric_required");
     add_metric(p, "服务时长", 1200000);
     assert_status(act(p, "launch", P_ADMIN, NULL), 409);
     assert_status(act(p, "submit", P_ADMIN, NULL), 200);
     r = act(p, "launch", P_ADMIN, NULL);
     assert_status(r, 409);
     assert_non_null(strstr(jstr(r->json, "detail"), "T5-7.2e"));
+    assert_string_equal(jstr(r->json, "rule"), "not_passed");
     /* An evaluator with an interest relation with the provider is refused. */
     int64_t related = th_institution(T->m, "evaluator", "provincial");
     snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);

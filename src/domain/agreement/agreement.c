@@ -253,8 +253,8 @@ int agreement_update(struct ctx *ctx, int64_t id, int if_match, const struct agr
         return fail(ctx);
     }
     if (strcmp(cur.state, "draft") != 0) {
-        err_set(&ctx->err, ERR_CONFLICT,
-                "a %s agreement is immutable; amend it to make a new version", cur.state);
+        err_rule(&ctx->err, ERR_CONFLICT, "immutable",
+                 "a %s agreement is immutable; amend it to make a new version", cur.state);
         return fail(ctx);
     }
     v = cur;
@@ -298,17 +298,18 @@ int agreement_sign(struct ctx *ctx, int64_t id, struct agreement *out)
         return fail(ctx);
     }
     if (!as_management && !as_provider) {
-        err_set(&ctx->err, ERR_FORBIDDEN, "only the two parties sign an agreement");
+        err_rule(&ctx->err, ERR_FORBIDDEN, "not_a_party", "only the two parties sign an agreement");
         return fail(ctx);
     }
     if (strcmp(cur.state, "draft") != 0 && strcmp(cur.state, "signing") != 0) {
-        err_set(&ctx->err, ERR_CONFLICT, "a %s agreement is not open for signing", cur.state);
+        err_rule(&ctx->err, ERR_CONFLICT, "not_signable", "a %s agreement is not open for signing",
+                 cur.state);
         return fail(ctx);
     }
     if (check_complete(ctx, &cur) < 0)
         return fail(ctx);
     if ((as_management && cur.management_signer) || (as_provider && cur.provider_signer)) {
-        err_set(&ctx->err, ERR_CONFLICT, "your institution has signed already");
+        err_rule(&ctx->err, ERR_CONFLICT, "signed_already", "your institution has signed already");
         return fail(ctx);
     }
     v = cur;
@@ -373,8 +374,8 @@ int agreement_amend(struct ctx *ctx, int64_t id, struct agreement *out)
         return fail(ctx);
     }
     if (strcmp(cur.state, "in_force") != 0) {
-        err_set(&ctx->err, ERR_CONFLICT, "only an agreement in force is amended (this one is %s)",
-                cur.state);
+        err_rule(&ctx->err, ERR_CONFLICT, "not_in_force",
+                 "only an agreement in force is amended (this one is %s)", cur.state);
         return fail(ctx);
     }
     v = cur;
@@ -417,7 +418,8 @@ int breach_record(struct ctx *ctx, int64_t agreement_id, const struct breach *in
         return fail(ctx);
     }
     if (!strcmp(a.state, "draft") || !strcmp(a.state, "signing")) {
-        err_set(&ctx->err, ERR_CONFLICT, "an agreement not yet in force cannot be breached");
+        err_rule(&ctx->err, ERR_CONFLICT, "not_in_force",
+                 "an agreement not yet in force cannot be breached");
         return fail(ctx);
     }
     v.id = id_new();

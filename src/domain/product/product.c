@@ -287,48 +287,48 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
         struct metric *m;
         int n;
         if (!in(p.state, from)) {
-            err_set(&ctx->err, ERR_CONFLICT, "only a draft is submitted for test (now %s)",
-                    p.state);
+            err_rule(&ctx->err, ERR_CONFLICT, "not_draft",
+                     "only a draft is submitted for test (now %s)", p.state);
             return fail(ctx);
         }
         if (product_store_metrics(ctx, id, &m, &n) < 0)
             return fail(ctx);
         if (n == 0) {
             /* T5-7.1: quantifiable, measurable, priceable before anyone tests it. */
-            err_set(&ctx->err, ERR_CONFLICT,
-                    "a product needs at least one priced metric before it is tested (T5-7.1)");
+            err_rule(&ctx->err, ERR_CONFLICT, "metric_required",
+                     "a product needs at least one priced metric before it is tested (T5-7.1)");
             return fail(ctx);
         }
         to = "submitted";
     } else if (!strcmp(action, "launch")) {
         static const char *const from[] = {"passed", "offline", NULL};
         if (!in(p.state, from) || strcmp(p.latest_test, "passed") != 0) {
-            err_set(&ctx->err, ERR_CONFLICT,
-                    "%s cannot go online: only a product whose newest test by an independent "
-                    "evaluator passed may be launched (T5-7.2e); its state is %s and its "
-                    "newest test %s",
-                    p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
+            err_rule(&ctx->err, ERR_CONFLICT, "not_passed",
+                     "%s cannot go online: only a product whose newest test by an independent "
+                     "evaluator passed may be launched (T5-7.2e); its state is %s and its "
+                     "newest test %s",
+                     p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
             return fail(ctx);
         }
         to = "online";
     } else if (!strcmp(action, "withdraw")) {
         if (strcmp(p.state, "online") != 0) {
-            err_set(&ctx->err, ERR_CONFLICT, "only an online product is taken offline (now %s)",
-                    p.state);
+            err_rule(&ctx->err, ERR_CONFLICT, "not_online",
+                     "only an online product is taken offline (now %s)", p.state);
             return fail(ctx);
         }
         to = "offline";
     } else if (!strcmp(action, "revise")) {
         static const char *const from[] = {"failed", "offline", NULL};
         if (!in(p.state, from)) {
-            err_set(&ctx->err, ERR_CONFLICT,
-                    "only a failed or offline product goes back to draft (now %s)", p.state);
+            err_rule(&ctx->err, ERR_CONFLICT, "not_revisable",
+                     "only a failed or offline product goes back to draft (now %s)", p.state);
             return fail(ctx);
         }
         to = "draft";
     } else if (management) {
         if (!strcmp(p.state, "eliminated")) {
-            err_set(&ctx->err, ERR_CONFLICT, "%s is eliminated already", p.name);
+            err_rule(&ctx->err, ERR_CONFLICT, "eliminated", "%s is eliminated already", p.name);
             return fail(ctx);
         }
         p.eliminate_note = reason;
@@ -354,8 +354,8 @@ int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char 
     if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, id, &cur) < 0)
         return fail(ctx);
     if (recommended && strcmp(cur.state, "online") != 0) {
-        err_set(&ctx->err, ERR_CONFLICT, "only an online product is recommended (now %s)",
-                cur.state);
+        err_rule(&ctx->err, ERR_CONFLICT, "not_online",
+                 "only an online product is recommended (now %s)", cur.state);
         return fail(ctx);
     }
     v = cur;
