@@ -37,4 +37,14 @@ static inline int page_keep(const struct page_req *p, int n_fetched, bool *more)
     return *more ? limit : n_fetched;
 }
 
+/* Trims a list read with page_fetch_limit to its page, sets the cursor to the id of the last item
+ * kept (items: an array of structs with an int64_t id) and marks the total as not counted. */
+#define PAGE_FINISH(p, items, n, info)                                                             \
+    do {                                                                                           \
+        bool more_;                                                                                \
+        *(n) = page_keep((p), *(n), &more_);                                                       \
+        (info)->next_cursor = more_ ? (items)[*(n)-1].id : 0;                                      \
+        (info)->total = -1;                                                                        \
+    } while (0)
+
 #endif

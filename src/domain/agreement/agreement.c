@@ -65,16 +65,13 @@ int agreement_list(struct ctx *ctx, const struct agreement_filter *f, const stru
 {
     int64_t root;
     int depth;
-    bool more;
     if (f->expiring_before && *f->expiring_before &&
         check_date(ctx, "expiring_before", f->expiring_before) < 0)
         return -1;
     org_scope(ctx, &root, &depth);
     if (agreement_store_list(ctx, root, depth, ctx->caller.institution_id, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     return 0;
 }
 

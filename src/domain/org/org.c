@@ -294,15 +294,12 @@ int institution_list(struct ctx *ctx, const struct institution_filter *f, const 
 {
     int64_t root;
     int depth;
-    bool more;
     org_scope(ctx, &root, &depth);
     if (f->region && *f->region && strspn(f->region, "0123456789") != strlen(f->region))
         return err_field(&ctx->err, "region", "digits", "region filter must be digits");
     if (org_store_inst_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     if (p->want_total && org_store_inst_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;
@@ -438,7 +435,6 @@ int qualification_list(struct ctx *ctx, const struct qualification_filter *f,
 {
     int64_t root;
     int depth;
-    bool more;
     if (f->institution_id && org_access_institution(ctx, f->institution_id, ORG_SEE) < 0)
         return -1;
     if (f->expiring_before && *f->expiring_before &&
@@ -447,9 +443,7 @@ int qualification_list(struct ctx *ctx, const struct qualification_filter *f,
     org_scope(ctx, &root, &depth);
     if (org_store_qual_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     if (p->want_total && org_store_qual_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;

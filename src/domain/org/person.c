@@ -134,21 +134,18 @@ int person_list(struct ctx *ctx, const struct person_filter *f, const struct pag
 {
     int64_t root;
     int depth;
-    bool more;
     if (f->institution_id && org_access_institution(ctx, f->institution_id, ORG_SEE) < 0)
         return -1;
     org_scope(ctx, &root, &depth);
     if (org_store_person_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
+    PAGE_FINISH(p, *items, n, info);
     /* NEEDSWORK: one query per person (at most a page of them); a grouped query would need a
      * dialect switch (group_concat / string_agg). */
     for (int i = 0; i < *n; i++)
         if (org_store_person_posts(ctx, (*items)[i].id, &(*items)[i].posts, &(*items)[i].n_posts) <
             0)
             return -1;
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
     if (p->want_total && org_store_person_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;
@@ -351,7 +348,6 @@ int certificate_list(struct ctx *ctx, const struct certificate_filter *f, const 
 {
     int64_t root;
     int depth;
-    bool more;
     struct person who;
     if (f->person_id && load_person(ctx, f->person_id, &who) < 0)
         return -1;
@@ -361,9 +357,7 @@ int certificate_list(struct ctx *ctx, const struct certificate_filter *f, const 
     org_scope(ctx, &root, &depth);
     if (org_store_cert_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     if (p->want_total && org_store_cert_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;

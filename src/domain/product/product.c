@@ -104,13 +104,10 @@ int product_list(struct ctx *ctx, const struct product_filter *f, const struct p
 {
     int64_t root;
     int depth;
-    bool more;
     org_scope(ctx, &root, &depth);
     if (product_store_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     if (p->want_total && product_store_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;
@@ -547,15 +544,12 @@ int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
 {
     int64_t root;
     int depth;
-    bool more;
     if (product_id && product_access(ctx, product_id) < 0)
         return -1;
     org_scope(ctx, &root, &depth);
     if (product_store_tests(ctx, root, depth, product_id, status, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     return 0;
 }
 

@@ -119,13 +119,10 @@ int pool_list(struct ctx *ctx, const struct pool_filter *f, const struct page_re
 {
     int64_t root;
     int depth;
-    bool more;
     org_scope(ctx, &root, &depth);
     if (resource_store_pool_list(ctx, root, depth, f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     if (p->want_total && resource_store_pool_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;
@@ -425,15 +422,12 @@ int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const st
 {
     int64_t root;
     int depth;
-    bool more;
     if (f->pool_id && pool_visible(ctx, f->pool_id) < 0)
         return -1;
     org_scope(ctx, &root, &depth);
     if (resource_store_alloc_list(ctx, root, depth, today(ctx), f, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     return 0;
 }
 
@@ -547,15 +541,12 @@ int conformity_list(struct ctx *ctx, int64_t pool_id, const char *status, const 
 {
     int64_t root;
     int depth;
-    bool more;
     if (pool_id && pool_visible(ctx, pool_id) < 0)
         return -1;
     org_scope(ctx, &root, &depth);
     if (resource_store_test_list(ctx, root, depth, pool_id, status, p, items, n) < 0)
         return -1;
-    *n = page_keep(p, *n, &more);
-    info->next_cursor = more ? (*items)[*n - 1].id : 0;
-    info->total = -1;
+    PAGE_FINISH(p, *items, n, info);
     return 0;
 }
 
