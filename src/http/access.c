@@ -13,7 +13,9 @@
 #include "domain/agreement/agreement.h"
 #include "domain/audit/audit.h"
 #include "domain/auth/auth.h"
+#include "domain/order/order.h"
 #include "domain/org/org.h"
+#include "domain/procurement/procurement.h"
 #include "domain/product/product.h"
 #include "domain/resource/resource.h"
 #include "core/banned.h"
@@ -98,6 +100,10 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
     if (r->scope == SCOPE_PRODUCT_PATH && product_access(ctx, rq->params[0]) < 0)
         return -1;
     if (r->scope == SCOPE_AGREEMENT_PATH && agreement_access(ctx, rq->params[0]) < 0)
+        return -1;
+    if (r->scope == SCOPE_PROJECT_PATH && project_access(ctx, rq->params[0]) < 0)
+        return -1;
+    if (r->scope == SCOPE_ORDER_PATH && order_access(ctx, rq->params[0]) < 0)
         return -1;
     if (inst && org_access_institution(ctx, inst, ORG_SEE) < 0) {
         if (ctx->err.kind == ERR_NOT_FOUND && r->scope == SCOPE_PERSON_PATH)

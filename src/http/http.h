@@ -62,7 +62,9 @@ enum scope_rule {
     SCOPE_PERSON_PATH,   /* params[0] is a person */
     SCOPE_POOL_PATH,     /* params[0] is a resource pool */
     SCOPE_PRODUCT_PATH,  /* params[0] is a product */
-    SCOPE_AGREEMENT_PATH /* params[0] is a service agreement */
+    SCOPE_AGREEMENT_PATH, /* params[0] is a service agreement */
+    SCOPE_PROJECT_PATH,   /* params[0] is a procurement project */
+    SCOPE_ORDER_PATH      /* params[0] is an order */
 };
 
 enum route_flag {

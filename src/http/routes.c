@@ -13,7 +13,9 @@
 #include "domain/audit/audit_http.h"
 #include "domain/auth/auth_http.h"
 #include "domain/catalogue/catalogue_http.h"
+#include "domain/order/order_http.h"
 #include "domain/org/org_http.h"
+#include "domain/procurement/procurement_http.h"
 #include "domain/product/product_http.h"
 #include "domain/resource/resource_http.h"
 #include "core/banned.h"
@@ -28,6 +30,8 @@
 #define POOL    SCOPE_POOL_PATH
 #define PROD    SCOPE_PRODUCT_PATH
 #define AGRE    SCOPE_AGREEMENT_PATH
+#define PROJ    SCOPE_PROJECT_PATH
+#define ORDR    SCOPE_ORDER_PATH
 
 /* clang-format off */
 const struct route routes[] = {
@@ -118,6 +122,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/agreements/{id}/amendments", agreement_http_amend, "agreement.write", AGRE, 0, "agreements", "Start a new version of an agreement in force", NULL, NULL, "Agreement", 201},
     {"GET", "/api/v1/agreements/{id}/breaches", agreement_http_breaches, "agreement.read", AGRE, 0, "agreements", "Breaches recorded against an agreement", NULL, NULL, "BreachPage", 200},
     {"POST", "/api/v1/agreements/{id}/breaches", agreement_http_breach, "agreement.write", AGRE, BODY, "agreements", "Record a breach: clause, facts, evidence, liability applied", breach_spec, "BreachCreate", "Breach", 201},
+/* Each module of service usage keeps its rows in its own file, included here. */
+#include "domain/procurement/procurement_routes.inc"
+#include "domain/order/order_routes.inc"
     {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},

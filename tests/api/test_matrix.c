@@ -294,10 +294,15 @@ static int64_t fresh_certificate(void)
     return out.id;
 }
 
+/* The modules of service usage build their own cells (each file defines <module>_cell, which
+ * returns true when it built the request of the route, and <module>_matrix_setup). */
+#include "matrix_procurement.inc"
+#include "matrix_order.inc"
+
 /* Builds the request of one matrix cell; the objects it names exist before the call. */
 static struct th_resp *run_cell(const char *route, int caller)
 {
-    static char path[256], body[512];
+    static char path[256], body[1024];
     struct who w = T->who[caller];
     const char *method = route, *pattern = strchr(route, ' ') + 1;
     char m[8];
@@ -308,7 +313,10 @@ static struct th_resp *run_cell(const char *route, int caller)
 #define IS(x)     (!strcmp(route, x))
 #define PATH(...) snprintf(path, sizeof(path), __VA_ARGS__)
 #define BODY(...) (snprintf(body, sizeof(body), __VA_ARGS__), b = body)
-    if (IS("POST /api/v1/session")) {
+    if (procurement_cell(route, caller, path, sizeof(path), body, sizeof(body), &b) ||
+        order_cell(route, caller, path, sizeof(path), body, sizeof(body), &b)) {
+        /* built by the module's matrix file */
+    } else if (IS("POST /api/v1/session")) {
         BODY("{\"login\":\"%s\",\"password\":\"%s\"}", T->who[W_U1_MEMBER].login, TEST_PASSWORD);
     } else if (IS("DELETE /api/v1/session")) {
         if (caller != W_ANON)
@@ -487,6 +495,8 @@ static void test_route_by_caller(void **state)
     target_product = fresh_product("draft", NULL);
     target_agreement = fresh_agreement("draft");
     in_force_agreement = fresh_agreement("in_force");
+    procurement_matrix_setup();
+    order_matrix_setup();
     assert_status(th_call("POST", "/api/v1/catalogues/products/editions", &T->who[W_M_ADMIN], NULL),
                   201);
     fresh_allocation();

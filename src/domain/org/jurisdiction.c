@@ -32,6 +32,15 @@ static const struct policy {
     {"product.govern", K_M, ADMIN_OR_POST},       {"price.publish", K_E, ADMIN_OR_POST},
     {"agreement.read", K_M | K_P, ANY_MEMBER},    {"agreement.write", K_M, ADMIN_OR_POST},
     {"agreement.sign", K_M | K_P, ADMIN_OR_POST},
+    /* procurement projects (T5-6.2a, T5-7.2c, T5-8.2b, T5-8.2f, T5-12.2c) */
+    {"procurement.read", K_ALL, ANY_MEMBER},      {"procurement.declare", K_M | K_U, ADMIN_OR_POST},
+    {"procurement.manage", K_M, ADMIN_OR_POST},   {"provider.bar", K_M, ADMIN_OR_POST},
+    {"bid.write", K_P, ADMIN_OR_POST},            {"project.supervise", K_E, ADMIN_OR_POST},
+    {"market.read", K_M, ANY_MEMBER},
+    /* orders, budgets and feedback (T5-5.3c, T5-7.2d, T5-8.2e, T5-10.2e) */
+    {"order.read", K_M | K_P | K_U, ANY_MEMBER},  {"order.apply", K_U, ADMIN_OR_POST},
+    {"order.approve", K_M, ADMIN_OR_POST},        {"order.deliver", K_P, ADMIN_OR_POST},
+    {"budget.write", K_M, ADMIN_OR_POST},         {"feedback.write", K_U | K_P, ANY_MEMBER},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
@@ -54,6 +63,15 @@ const char *const org_grantable[] = {
     "price.publish",
     "agreement.write",
     "agreement.sign",
+    "procurement.declare",
+    "procurement.manage",
+    "provider.bar",
+    "bid.write",
+    "project.supervise",
+    "order.apply",
+    "order.approve",
+    "order.deliver",
+    "budget.write",
     NULL,
 };
 
