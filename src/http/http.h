@@ -57,11 +57,11 @@ typedef int (*handler_fn)(struct ctx *ctx, struct req *rq, struct resp *rs);
 
 /* How the dispatcher finds the institution a path names, for the jurisdiction check. */
 enum scope_rule {
-    SCOPE_NONE,          /* lists and creations: the service scopes by the caller */
-    SCOPE_INST_PATH,     /* params[0] is an institution */
-    SCOPE_PERSON_PATH,   /* params[0] is a person */
-    SCOPE_POOL_PATH,     /* params[0] is a resource pool */
-    SCOPE_PRODUCT_PATH,  /* params[0] is a product */
+    SCOPE_NONE,           /* lists and creations: the service scopes by the caller */
+    SCOPE_INST_PATH,      /* params[0] is an institution */
+    SCOPE_PERSON_PATH,    /* params[0] is a person */
+    SCOPE_POOL_PATH,      /* params[0] is a resource pool */
+    SCOPE_PRODUCT_PATH,   /* params[0] is a product */
     SCOPE_AGREEMENT_PATH, /* params[0] is a service agreement */
     SCOPE_PROJECT_PATH,   /* params[0] is a procurement project */
     SCOPE_ORDER_PATH      /* params[0] is an order */

@@ -172,9 +172,9 @@ static const struct {
                ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
                ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"BreachPage", PAGE("Breach")},
-    PROCUREMENT_SCHEMAS ORDER_SCHEMAS
-    {"AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
-                     ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
+    PROCUREMENT_SCHEMAS ORDER_SCHEMAS{
+        "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
+                        ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
 
 /* Query parameters of the list routes besides limit/cursor/total. */
@@ -197,8 +197,8 @@ static const struct {
     {"/api/v1/product-tests", "product_id,status"},
     {"/api/v1/products/{id}/prices", "on"},
     {"/api/v1/agreements", "provider_id,state,expiring_before"},
-    PROCUREMENT_LIST_PARAMS ORDER_LIST_PARAMS
-    {"/api/v1/catalogues/resources/editions/{number}", "publisher_id"},
+    PROCUREMENT_LIST_PARAMS ORDER_LIST_PARAMS{"/api/v1/catalogues/resources/editions/{number}",
+                                              "publisher_id"},
     {"/api/v1/catalogues/resources/editions/{number}/signature", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}/signature", "publisher_id"},
@@ -223,8 +223,7 @@ static const char *const tags[][2] = {
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
     {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
-    PROCUREMENT_TAGS ORDER_TAGS
-};
+    PROCUREMENT_TAGS ORDER_TAGS};
 
 static json_t *ref(const char *schema)
 {

@@ -1,5 +1,6 @@
 /*
- * procurement.c - procurement projects: declaration, budget, lots, bids, awards, supervision, evaluation.
+ * procurement.c - procurement projects: declaration, budget, lots, bids, awards, supervision,
+ * evaluation.
  */
 #include "procurement.h"
 #include "app.h"

@@ -1,5 +1,6 @@
 /*
- * procurement.h - procurement projects: declaration, budget, lots, bids, awards, supervision, evaluation.
+ * procurement.h - procurement projects: declaration, budget, lots, bids, awards, supervision,
+ * evaluation.
  */
 #ifndef EGOV_PROCUREMENT_H
 #define EGOV_PROCUREMENT_H
@@ -8,8 +9,8 @@
 
 struct ctx;
 
-/* The jurisdiction rule of routes whose path names a procurement project: 0, or 404 if the caller may not
- * see it. */
+/* The jurisdiction rule of routes whose path names a procurement project: 0, or 404 if the caller
+ * may not see it. */
 int project_access(struct ctx *ctx, int64_t id);
 
 #endif
