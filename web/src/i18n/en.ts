@@ -1,9 +1,15 @@
 /* English. Typed against zh-CN so that no key is missing. */
 import type zhCN from './zh-CN';
+import agreement from './modules/agreement';
+import order from './modules/order';
+import procurement from './modules/procurement';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 const en: Shape<typeof zhCN> = {
+  ...agreement.en,
+  ...procurement.en,
+  ...order.en,
   app: { name: 'Gov Cloud Service Management Platform', short: 'Gov Cloud Console' },
   nav: {
     main: 'Main navigation', breadcrumb: 'You are here', home: 'Home', org: 'Institutions & people', institutions: 'Institutions', myInstitution: 'My institution',

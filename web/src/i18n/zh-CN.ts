@@ -1,5 +1,12 @@
 /* 简体中文（默认语言）。en.ts 必须有同样的键：类型检查会指出遗漏。 */
+import agreement from './modules/agreement';
+import order from './modules/order';
+import procurement from './modules/procurement';
+
 export default {
+  ...agreement.zh,
+  ...procurement.zh,
+  ...order.zh,
   app: { name: '政务云服务管理平台', short: '政务云服务管理' },
   nav: {
     main: '主导航', breadcrumb: '当前位置', home: '首页', org: '机构与人员', institutions: '机构管理', myInstitution: '本机构',

@@ -7,6 +7,9 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import { setUnauthorizedHandler } from '@/api/client';
 import { useSessionStore } from '@/stores/session';
 import type { InstitutionKind } from '@/api/types';
+import { agreementRoutes } from './agreement';
+import { orderRoutes } from './order';
+import { procurementRoutes } from './procurement';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -74,6 +77,9 @@ export const router = createRouter({
         { path: 'catalogue/publish', name: 'catalogue-publish', component: () => import('@/views/catalogue/PublishView.vue'), meta: { title: 'nav.publish', perm: 'catalogue.publish', kinds: M, trail: catTrail } },
         { path: 'catalogue/products/:publisher(\\d+)/:edition(\\d+)/:product(\\d+)', name: 'catalogue-product', component: () => import('@/views/catalogue/CatalogueProductView.vue'), props: true, meta: { title: 'cat.productTitle', trail: [...catTrail, { title: 'nav.catalogueBrowse', to: 'catalogue' }] } },
         { path: 'audit', name: 'audit', component: () => import('@/views/audit/AuditView.vue'), meta: { title: 'nav.audit', perm: 'audit.read', kinds: M } },
+        ...agreementRoutes,
+        ...procurementRoutes,
+        ...orderRoutes,
         { path: 'forbidden', name: 'forbidden', component: () => import('@/views/error/ForbiddenView.vue'), meta: { title: 'error.forbiddenTitle' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFoundView.vue'), meta: { title: 'error.notFoundTitle' } },
       ],
