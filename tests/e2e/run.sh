@@ -53,7 +53,8 @@ echo "e2e: console at $EGOV_E2E_URL, screenshots of failures in $shots"
 # One node process per spec file, one after the other: each drives its own chromium.
 # The spec reporter for people, TAP into a file for the totals.
 passed=0; failed=0; failures=()
-for spec in "$here"/specs/*.test.mjs; do
+# EGOV_E2E_ONLY=name runs one spec (specs/name.test.mjs) while working on it.
+for spec in "$here"/specs/${EGOV_E2E_ONLY:-*}.test.mjs; do
   name=$(basename "$spec" .test.mjs)
   tap="$work/$name.tap"
   if ! (cd "$here" && node --test --test-reporter=spec --test-reporter-destination=stdout \
