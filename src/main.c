@@ -22,6 +22,7 @@ static const struct command {
     {"demo", cmd_demo, "fill the store with a realistic provincial government cloud"},
     {"user", cmd_user, "add a person, change a password, disable a person"},
     {"audit", cmd_audit, "verify the hash chain of the audit trail"},
+    {"jobs", cmd_jobs, "run the periodic jobs once (agreement expiry), e.g. from cron"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -42,6 +42,9 @@ static const struct key {
      "consecutive failed logins after which the account is locked"},
     {"login_lock_min", K_INT, offsetof(struct config, login_lock_min), 0, 1, 24 * 60, "15",
      "minutes an account stays locked"},
+    {"jobs_interval_s", K_INT, offsetof(struct config, jobs_interval_s), 0, 0, 86400, "60",
+     "seconds between runs of the periodic jobs (expiry of agreements ...); 0 = never in this "
+     "process (run `egov jobs run` from cron instead)"},
     {"rate_limit", K_INT, offsetof(struct config, rate_limit), 0, 0, 1000000, "0",
      "requests per second allowed per client address (0 = unlimited)"},
     {"log_level", K_STR, offsetof(struct config, log_level),

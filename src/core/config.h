@@ -20,6 +20,7 @@ struct config {
     int login_lock_after; /* failures before the account is locked */
     int login_lock_min;   /* minutes of lock */
     int rate_limit;       /* requests per second per client address; 0 = off */
+    int jobs_interval_s;  /* seconds between periodic job runs; 0 = off */
     char log_level[16];
     char web_root[512];          /* built console; "" = none */
     char timezone[64];           /* default display zone for new institutions */

@@ -23,6 +23,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "jobs/jobs.h"
 #include "core/banned.h"
 
 struct conn_state {
@@ -434,10 +435,13 @@ int server_run(struct app *app, struct err *e)
     log_info("egov serving on %s (port %u, %d threads, store %s)", app->cfg.listen,
              di ? di->port : 0, app->cfg.threads,
              strncmp(app->cfg.db, "sqlite:", 7) ? "postgresql" : app->cfg.db);
+    if (jobs_start(app) < 0)
+        log_warn("the periodic jobs could not start; run `egov jobs run` from cron");
     fprintf(stdout, "egov listening on http://%s\n", app->cfg.listen);
     fflush(stdout);
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
+    jobs_stop();
     MHD_stop_daemon(d);
     pthread_mutex_destroy(&srv->rl_lock);
     free(srv);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "harness.h"
+#include "core/timeutil.h"
+#include "jobs/jobs.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
 #define P_ADMIN  (&T->who[W_P_ADMIN])
@@ -182,6 +184,63 @@ static void test_breaches_and_expiry_warning(void **state)
     json_array_foreach(json_object_get(r->json, "items"), i, it) assert_true(jint(it, "id") != id);
 }
 
+static const char *state_of(int64_t id)
+{
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld", (long long)id);
+    struct th_resp *r = th_call("GET", path, M_ADMIN, NULL);
+    assert_status(r, 200);
+    return jstr(r->json, "state");
+}
+
+/* The periodic job moves an agreement in force to `expired` once its period has ended, audits
+ * it, leaves the others alone, and finds nothing more to do on a second run. */
+static void test_expiry_job(void **state)
+{
+    (void)state;
+    struct jobs_report rep;
+    struct err e;
+    int64_t ending = draft(), lasting = draft();
+    complete(ending, "2027-01-31");
+    complete(lasting, "2027-12-31");
+    for (int i = 0; i < 2; i++) {
+        assert_status(sign(i ? lasting : ending, M_ADMIN), 200);
+        assert_status(sign(i ? lasting : ending, P_ADMIN), 200);
+    }
+    err_clear(&e);
+    assert_int_equal(jobs_run_once(&T->app, &rep, &e), 0);
+    assert_string_equal(state_of(ending), "in_force"); /* its last day has not passed yet */
+
+    time_set_offset_ms(80LL * 86400000); /* into February 2027 (sessions lapse meanwhile) */
+    assert_int_equal(jobs_run_once(&T->app, &rep, &e), 0);
+    int first = rep.agreements_expired;
+    assert_int_equal(jobs_run_once(&T->app, &rep, &e), 0);
+    int second = rep.agreements_expired;
+    time_set_offset_ms(0);
+    assert_true(first >= 1);
+    assert_int_equal(second, 0);
+    assert_string_equal(state_of(ending), "expired");
+    assert_string_equal(state_of(lasting), "in_force");
+
+    snprintf(path, sizeof(path), "/api/v1/audit?object_type=agreement&object_id=%lld",
+             (long long)ending);
+    struct th_resp *r = th_call("GET", path, M_ADMIN, NULL);
+    size_t i;
+    json_t *it;
+    int expired = 0;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) expired +=
+        !strcmp(jstr(it, "action"), "agreement.expire");
+    assert_int_equal(expired, 1);
+    /* an expired agreement is out of force: no amendment, but breaches of its period count */
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld/amendments", (long long)ending);
+    assert_status(th_call("POST", path, M_ADMIN, NULL), 409);
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld/breaches", (long long)ending);
+    assert_status(th_call("POST", path, M_ADMIN,
+                          "{\"clause\":\"fee_payment\",\"facts\":\"逾期开票\",\"evidence\":"
+                          "\"往来函件\",\"liability\":\"书面警告\",\"occurred_on\":"
+                          "\"2026-11-01\"}"),
+                  201);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_two_party_signing_and_immutability),
         cmocka_unit_test(test_amendment_supersedes),
         cmocka_unit_test(test_breaches_and_expiry_warning),
+        cmocka_unit_test(test_expiry_job),
     };
     return cmocka_run_group_tests_name("agreements", tests, th_setup, th_teardown);
 }

@@ -361,6 +361,28 @@ int agreement_sign(struct ctx *ctx, int64_t id, struct agreement *out)
     return 0;
 }
 
+int agreement_expire_due(struct ctx *ctx, int *n)
+{
+    int64_t *ids, *managers;
+    int due;
+    *n = 0;
+    if (agreement_store_due(ctx, today(ctx), &ids, &managers, &due) < 0)
+        return -1;
+    for (int i = 0; i < due; i++) {
+        int rc = agreement_store_expire(ctx, ids[i], time_now_ms());
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue; /* signed away or superseded meanwhile */
+        struct audit_changes *ch = audit_changes_new(ctx);
+        audit_change_str(ch, "state", "in_force", "expired");
+        if (audit_append(ctx, "agreement.expire", "agreement", ids[i], managers[i], ch) < 0)
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
 int agreement_amend(struct ctx *ctx, int64_t id, struct agreement *out)
 {
     struct agreement cur, v;

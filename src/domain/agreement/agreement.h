@@ -78,6 +78,10 @@ int agreement_sign(struct ctx *ctx, int64_t id, struct agreement *out);
 /* A new draft version of an agreement in force, with the same content. */
 int agreement_amend(struct ctx *ctx, int64_t id, struct agreement *out);
 
+/* The periodic job (jobs/jobs.c), inside the caller's transaction: every agreement in force
+ * whose period ended before today becomes `expired`, audited. *n receives how many. */
+int agreement_expire_due(struct ctx *ctx, int *n);
+
 struct breach {
     int64_t id, agreement_id, recorded_by, created_at;
     const char *clause, *facts, *evidence, *liability, *occurred_on;

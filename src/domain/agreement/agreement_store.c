@@ -60,6 +60,12 @@ static const char SQL_ITEMS[] =
 static const char SQL_ITEMS_CLEAR[] = "DELETE FROM agreement_items WHERE agreement_id = $1";
 static const char SQL_ITEM_ADD[] =
     "INSERT INTO agreement_items (agreement_id, product_id, pool_id) VALUES ($1, $2, $3)";
+static const char SQL_DUE[] =
+    "SELECT id, management_id FROM agreements WHERE state = 'in_force' AND valid_to <> '' AND "
+    "valid_to < $1 ORDER BY id LIMIT 1000";
+static const char SQL_EXPIRE[] =
+    "UPDATE agreements SET state = 'expired', updated_at = $2, version = version + 1 WHERE id = "
+    "$1 AND state = 'in_force'";
 static const char SQL_BREACH_INSERT[] =
     "INSERT INTO agreement_breaches (id, agreement_id, clause, facts, evidence, liability, "
     "occurred_on, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -264,4 +270,31 @@ static void read_breach(struct ctx *ctx, struct db_rows *r, struct breach *o)
 int agreement_store_breaches(struct ctx *ctx, int64_t id, struct breach **items, int *n)
 {
     LIST_ALL(SQL_BREACHES, DB_ARGS(DB_INT(id)), struct breach, read_breach, items, n);
+}
+
+int agreement_store_due(struct ctx *ctx, const char *day, int64_t **ids, int64_t **managers, int *n)
+{
+    struct db_rows *r;
+    struct db_conn *c = ctx_db(ctx);
+    int step;
+    if (!c || db_query(c, SQL_DUE, DB_ARGS(DB_TEXT(day)), &r, &ctx->err) < 0)
+        return -1;
+    *ids = arena_alloc(ctx->arena, sizeof(int64_t) * 1000);
+    *managers = arena_alloc(ctx->arena, sizeof(int64_t) * 1000);
+    *n = 0;
+    while ((step = db_rows_next(r, &ctx->err)) == 1 && *n < 1000) {
+        (*ids)[*n] = db_int(r, 0);
+        (*managers)[(*n)++] = db_int(r, 1);
+    }
+    db_rows_free(r);
+    return step < 0 ? -1 : 0;
+}
+
+int agreement_store_expire(struct ctx *ctx, int64_t id, int64_t at)
+{
+    struct db_conn *c = ctx_db(ctx);
+    int64_t changed = 0;
+    if (!c || db_exec(c, SQL_EXPIRE, DB_ARGS(DB_INT(id), DB_INT(at)), &changed, &ctx->err) < 0)
+        return -1;
+    return changed > 0;
 }

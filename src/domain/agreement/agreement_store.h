@@ -16,6 +16,11 @@ int agreement_store_insert(struct ctx *ctx, const struct agreement *a);
 int agreement_store_update(struct ctx *ctx, const struct agreement *a, int expected_version);
 int agreement_store_details(struct ctx *ctx, struct agreement *a);
 int agreement_store_set_details(struct ctx *ctx, const struct agreement *a);
+/* Agreements in force whose period ended before `day`: ids and management institutions. */
+int agreement_store_due(struct ctx *ctx, const char *day, int64_t **ids, int64_t **managers,
+                        int *n);
+/* 1 when the agreement was in force and is now expired, 0 when something else changed it. */
+int agreement_store_expire(struct ctx *ctx, int64_t id, int64_t at);
 int agreement_store_breach_insert(struct ctx *ctx, const struct breach *b);
 int agreement_store_breaches(struct ctx *ctx, int64_t id, struct breach **items, int *n);
 
