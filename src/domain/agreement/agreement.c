@@ -72,6 +72,9 @@ int agreement_list(struct ctx *ctx, const struct agreement_filter *f, const stru
     if (agreement_store_list(ctx, root, depth, ctx->caller.institution_id, f, p, items, n) < 0)
         return -1;
     PAGE_FINISH(p, *items, n, info);
+    if (p->want_total &&
+        agreement_store_count(ctx, root, depth, ctx->caller.institution_id, f, &info->total) < 0)
+        return -1;
     return 0;
 }
 
