@@ -215,12 +215,24 @@ describe('service agreements: drafting, signing by both parties, breaches and am
         // The new draft starts from the text in force, editable again.
         assert.equal(await page.getByTestId('agr-text-fee_payment').inputValue(), TEXT.fee_payment);
         await waitForText(page.getByTestId('agr-completeness'), '9 / 9 项条款已完整');
+
+        // Someone else saves the draft meanwhile: saving is refused as stale, and reloading
+        // shows their text (the existing stale flow).
+        const api = await apiSession('gz.admin');
+        const before = await api.call('GET', `/agreements/${v2}`);
+        const other = await api.call('PATCH', `/agreements/${v2}`, { performance: `每半年考核一次${RUN}` }, { 'If-Match': before.etag });
+        assert.equal(other.status, 200);
+        await page.getByTestId('agr-text-fee_payment').fill('按季度结算，甲方在收到发票后 15 日内支付。');
+        await page.getByTestId('agr-save').click();
+        await confirm(page, '记录已被他人修改', '重新加载最新内容');
+        await page.waitForFunction((want) => document.querySelector('[data-testid="agr-text-performance"]')?.value === want, `每半年考核一次${RUN}`);
+        assert.equal(await page.getByTestId('agr-text-fee_payment').inputValue(), TEXT.fee_payment);
+
         await page.getByRole('tab', { name: '版本历史' }).click();
         const versions = page.getByTestId('agr-versions');
         await waitForText(versions.locator('.el-table__body tr', { hasText: '第 1 版' }), '生效中');
         await waitForText(versions.locator('.el-table__body tr', { hasText: '第 2 版' }), '草稿');
 
-        const api = await apiSession('gz.admin');
         const amended = (await api.call('GET', `/agreements/${v2}`)).body;
         assert.equal(amended.previous_id, ids.agreement);
         assert.equal(amended.number, 2);
