@@ -26,6 +26,7 @@ static int64_t draft(void)
     struct th_resp *r = th_call("POST", "/api/v1/agreements", M_ADMIN, body);
     assert_status(r, 201);
     assert_string_equal(jstr(r->json, "state"), "draft");
+    assert_true(*jstr(r->json, "management_name") && *jstr(r->json, "provider_name"));
     return jint(r->json, "id");
 }
 

@@ -211,8 +211,13 @@ int agreement_create(struct ctx *ctx, const struct agreement_input *in, struct a
     }
     if (check_items(ctx, &v) < 0)
         return fail(ctx);
+    /* The answer names both parties, as a read of it does. */
+    struct institution management;
+    if (institution_get(ctx, ctx->caller.institution_id, &management) < 0)
+        return fail(ctx);
     v.id = id_new();
     v.management_id = ctx->caller.institution_id;
+    v.management_name = management.name;
     v.provider_name = provider.name;
     v.number = 1;
     v.state = "draft";
