@@ -28,6 +28,7 @@ static int64_t draft(void)
     struct th_resp *r = th_call("POST", "/api/v1/agreements", M_ADMIN, body);
     assert_status(r, 201);
     assert_string_equal(jstr(r->json, "state"), "draft");
+    assert_true(*jstr(r->json, "management_name") && *jstr(r->json, "provider_name"));
     return jint(r->json, "id");
 }
 
@@ -241,6 +242,28 @@ static void test_expiry_job(void **state)
                   201);
 }
 
+/* The list counts what its filter matches when asked (?total=true), for the console's pager. */
+static void test_list_counts_total(void **state)
+{
+    (void)state;
+    draft();
+    draft();
+    struct th_resp *r =
+        th_call("GET", "/api/v1/agreements?state=draft&limit=1&total=true", M_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_true(json_is_string(json_object_get(r->json, "next_cursor")));
+    json_int_t total = json_integer_value(json_object_get(r->json, "total"));
+    assert_true(total >= 2);
+    /* The provider counts the same drafts: it is party to all of them. */
+    r = th_call("GET", "/api/v1/agreements?state=draft&total=true", P_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "total")), total);
+    assert_int_equal((json_int_t)json_array_size(json_object_get(r->json, "items")), total);
+    r = th_call("GET", "/api/v1/agreements?expiring_before=2000-01-01&total=true", P_ADMIN, NULL);
+    assert_int_equal(json_integer_value(json_object_get(r->json, "total")), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_amendment_supersedes),
         cmocka_unit_test(test_breaches_and_expiry_warning),
         cmocka_unit_test(test_expiry_job),
+        cmocka_unit_test(test_list_counts_total),
     };
     return cmocka_run_group_tests_name("agreements", tests, th_setup, th_teardown);
 }

@@ -72,6 +72,9 @@ int agreement_list(struct ctx *ctx, const struct agreement_filter *f, const stru
     if (agreement_store_list(ctx, root, depth, ctx->caller.institution_id, f, p, items, n) < 0)
         return -1;
     PAGE_FINISH(p, *items, n, info);
+    if (p->want_total &&
+        agreement_store_count(ctx, root, depth, ctx->caller.institution_id, f, &info->total) < 0)
+        return -1;
     return 0;
 }
 
@@ -208,8 +211,13 @@ int agreement_create(struct ctx *ctx, const struct agreement_input *in, struct a
     }
     if (check_items(ctx, &v) < 0)
         return fail(ctx);
+    /* The answer names both parties, as a read of it does. */
+    struct institution management;
+    if (institution_get(ctx, ctx->caller.institution_id, &management) < 0)
+        return fail(ctx);
     v.id = id_new();
     v.management_id = ctx->caller.institution_id;
+    v.management_name = management.name;
     v.provider_name = provider.name;
     v.number = 1;
     v.state = "draft";

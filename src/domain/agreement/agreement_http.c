@@ -140,7 +140,7 @@ static int answer(struct ctx *ctx, struct resp *rs, int status, const struct agr
 
 int agreement_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    static const char *const allowed[] = {"limit", "cursor",          "provider_id",
+    static const char *const allowed[] = {"limit", "cursor",          "total", "provider_id",
                                           "state", "expiring_before", NULL};
     struct agreement_filter f;
     struct page_req p;

@@ -29,11 +29,13 @@
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM agreements a WHERE a.id = $4 AND " AGR_SCOPE;
 static const char SQL_GET[] = "SELECT " AGR_COLS AGR_FROM "WHERE a.id = $1";
+/* $4 provider, $5 state, $6 expiring_before (in force and ending before it). */
+#define AGR_FILTER                                                                                 \
+    AGR_SCOPE " AND (CAST($4 AS BIGINT) = 0 OR a.provider_id = $4) AND ($5 = '' OR a.state = "     \
+              "$5) AND ($6 = '' OR (a.state = 'in_force' AND a.valid_to < $6))"
 static const char SQL_LIST[] =
-    "SELECT " AGR_COLS AGR_FROM "WHERE " AGR_SCOPE
-    " AND (CAST($4 AS BIGINT) = 0 OR a.provider_id = $4) AND ($5 = '' OR a.state = $5) AND "
-    "($6 = '' OR (a.state = 'in_force' AND a.valid_to < $6)) AND a.id > $7 ORDER BY a.id "
-    "LIMIT $8";
+    "SELECT " AGR_COLS AGR_FROM "WHERE " AGR_FILTER " AND a.id > $7 ORDER BY a.id LIMIT $8";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM agreements a WHERE " AGR_FILTER;
 static const char SQL_INSERT[] =
     "INSERT INTO agreements (id, management_id, provider_id, title, number, previous_id, state, "
     "valid_from, valid_to, responsibilities, service_content, quality_standards, security, "
@@ -124,6 +126,18 @@ int agreement_store_list(struct ctx *ctx, int64_t root, int depth, int64_t own,
                      DB_TEXT(OR_EMPTY(f->state)), DB_TEXT(OR_EMPTY(f->expiring_before)),
                      DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
              struct agreement, read_agreement, items, n);
+}
+
+int agreement_store_count(struct ctx *ctx, int64_t root, int depth, int64_t own,
+                          const struct agreement_filter *f, int64_t *total)
+{
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    return db_query_int(c, SQL_COUNT,
+                        DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(own), DB_INT(f->provider_id),
+                                DB_TEXT(OR_EMPTY(f->state)), DB_TEXT(OR_EMPTY(f->expiring_before))),
+                        total, &ctx->err);
 }
 
 int agreement_store_insert(struct ctx *ctx, const struct agreement *a)

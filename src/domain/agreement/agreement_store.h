@@ -11,6 +11,9 @@ int agreement_store_get(struct ctx *ctx, int64_t id, struct agreement *out);
 int agreement_store_list(struct ctx *ctx, int64_t root, int depth, int64_t own,
                          const struct agreement_filter *f, const struct page_req *p,
                          struct agreement **items, int *n);
+/* Every agreement the list's filter matches, ignoring the cursor (?total=true). */
+int agreement_store_count(struct ctx *ctx, int64_t root, int depth, int64_t own,
+                          const struct agreement_filter *f, int64_t *total);
 int agreement_store_insert(struct ctx *ctx, const struct agreement *a);
 /* 1 updated, 0 when the version moved on. */
 int agreement_store_update(struct ctx *ctx, const struct agreement *a, int expected_version);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiSession, axe, login, openBrowser, shot } from '../lib/harness.mjs';
 import { seedSupply } from '../lib/supply.mjs';
+import { seedAgreements } from '../lib/agreements.mjs';
 
 function report(violations) {
   return violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(' | ')}`).join('\n');
@@ -110,5 +111,31 @@ describe('accessibility: resources, products and catalogues', () => {
     test('resource catalogue', async (t) => scan(t, b.page, '/portal?tab=resources', () => b.page.getByTestId('catalogue-resources').waitFor()));
     test('catalogue product', async (t) => scan(t, b.page, `/portal/products/${seed.publisher}/${seed.edition}/${seed.product.id}`, () => b.page.getByTestId('cat-product-metrics').waitFor()));
     test('editions and signatures', async (t) => scan(t, b.page, '/portal/editions', () => b.page.getByTestId('edition-commands').waitFor()));
+  });
+});
+
+// T5-8.2a: the agreement pages, a draft (editable by management) and one in force with a breach.
+describe('accessibility: service agreements', () => {
+  let seed;
+  before(async () => { seed = await seedAgreements('a11y'); });
+
+  describe('management (gz.admin)', () => {
+    let b;
+    before(async () => { b = await openBrowser(); await login(b.page, 'gz.admin'); });
+    after(async () => { await b?.close(); });
+    test('agreements', async (t) => scan(t, b.page, '/agreements', () => b.page.getByTestId(`agr-row-${seed.signed.id}`).waitFor()));
+    test('agreement form', async (t) => scan(t, b.page, '/agreements/new', () => b.page.getByTestId('agr-create-form').waitFor()));
+    test('draft agreement', async (t) => scan(t, b.page, `/agreements/${seed.draft.id}`, () => b.page.getByTestId('agr-text-fee_payment').waitFor()));
+    test('agreement in force', async (t) => scan(t, b.page, `/agreements/${seed.signed.id}`, () => b.page.getByTestId('agr-sla-table').waitFor()));
+    test('agreement breaches', async (t) => scan(t, b.page, `/agreements/${seed.signed.id}?tab=breaches`, () => b.page.getByTestId('agr-breaches').locator('.el-table__body tr').first().waitFor()));
+    test('agreement versions', async (t) => scan(t, b.page, `/agreements/${seed.signed.id}?tab=versions`, () => b.page.getByTestId('agr-version-1').waitFor()));
+  });
+
+  describe('provider (qy.admin)', () => {
+    let b;
+    before(async () => { b = await openBrowser(); await login(b.page, 'qy.admin'); });
+    after(async () => { await b?.close(); });
+    test('agreements', async (t) => scan(t, b.page, '/agreements', () => b.page.getByTestId(`agr-row-${seed.signed.id}`).waitFor()));
+    test('draft agreement to sign', async (t) => scan(t, b.page, `/agreements/${seed.draft.id}`, () => b.page.getByTestId('agr-sign-provider').waitFor()));
   });
 });

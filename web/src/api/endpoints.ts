@@ -13,6 +13,7 @@ import type {
   ProductTestRecord, Publication, Qualification, QualificationCreate, QualificationQuery, RelationCreate,
   ResourceEditionBody, ResourceKind, Session, Transition, WhoAmI,
 } from './types';
+import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
 
 type Paging = { limit?: number; cursor?: string; total?: boolean };
 const data = <T>(p: Promise<Answer<T>>) => p.then((a) => a.data);
@@ -126,4 +127,18 @@ export const catalogueApi = {
   edition: <B extends ResourceEditionBody | ProductEditionBody>(c: CatalogueName, n: number, publisherId: number) =>
     catalogueApi.editionText(c, n, publisherId).then((t) => JSON.parse(t) as B),
   publicKey: () => requestText('/catalogues/public-key').then((r) => ({ pem: r.text, keyId: r.headers.get('X-Egov-Key-Id') ?? '' })),
+};
+
+/* Service agreements (T5-8.2a): writes by management, signatures by each party, breaches. */
+export const agreementApi = {
+  list: (q: AgreementQuery) => data(api.get<Page<Agreement>>('/agreements', q)),
+  get: (id: number) => api.get<Agreement>(`/agreements/${id}`),
+  create: (body: AgreementCreate) => data(api.post<Agreement>('/agreements', body)),
+  update: (id: number, body: AgreementPatch, etag: string) => api.patch<Agreement>(`/agreements/${id}`, body, etag),
+  /* The caller signs for its own institution (management or provider). */
+  sign: (id: number) => data(api.post<Agreement>(`/agreements/${id}/signatures`, {})),
+  /* A new draft version of an agreement in force. */
+  amend: (id: number) => data(api.post<Agreement>(`/agreements/${id}/amendments`, {})),
+  breaches: (id: number) => data(api.get<Page<Breach>>(`/agreements/${id}/breaches`)),
+  recordBreach: (id: number, body: BreachCreate) => data(api.post<Breach>(`/agreements/${id}/breaches`, body)),
 };

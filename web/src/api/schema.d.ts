@@ -1135,6 +1135,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service agreements you made or are party to (expiring_before: expiry warning)
+         * @description Permission: `agreement.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_agreements"];
+        put?: never;
+        /**
+         * Draft a service agreement with a provider (T5-8.2a)
+         * @description Permission: `agreement.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_agreements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agreements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an agreement with its nine clauses
+         * @description Permission: `agreement.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_agreements__id_"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft agreement
+         * @description Permission: `agreement.write` (see docs/permissions.md).
+         */
+        patch: operations["patch_api_v1_agreements__id_"];
+        trace?: never;
+    };
+    "/api/v1/agreements/{id}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign for your institution: refused until all nine clauses are present
+         * @description Permission: `agreement.sign` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_agreements__id__signatures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agreements/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new version of an agreement in force
+         * @description Permission: `agreement.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_agreements__id__amendments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agreements/{id}/breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Breaches recorded against an agreement
+         * @description Permission: `agreement.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_agreements__id__breaches"];
+        put?: never;
+        /**
+         * Record a breach: clause, facts, evidence, liability applied
+         * @description Permission: `agreement.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_agreements__id__breaches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalogues/public-key": {
         parameters: {
             query?: never;
@@ -1339,7 +1451,9 @@ export interface components {
         };
         AllocationCreate: {
             /** @description the user agency */
-            user_id: number;
+            user_id?: number;
+            /** @description the user agency's credit code, instead of user_id */
+            user_uscc?: string;
             /** @description the application system the resources serve */
             application: string;
             quantity: number;
@@ -1446,6 +1560,88 @@ export interface components {
             content: string;
             /** @description for training: YYYY-MM-DD */
             session_date?: string;
+        };
+        AgreementCreate: {
+            provider_id: number;
+            title?: string;
+            /** @description effective period, YYYY-MM-DD */
+            valid_from?: string;
+            valid_to?: string;
+            /** @description 双方责任: responsibilities of both parties */
+            responsibilities?: string;
+            /** @description 服务内容: what is provided (items in product_ids, pool_ids) */
+            service_content?: string;
+            /** @description 质量考核标准 (targets in availability_bp, *_minutes) */
+            quality_standards?: string;
+            /** @description 安全保密要求: security and confidentiality */
+            security?: string;
+            /** @description 违约责任: liability for breach */
+            breach_liability?: string;
+            /** @description 处理机制: handling of disputes */
+            dispute_handling?: string;
+            /** @description 知识产权归属: intellectual-property ownership */
+            ip_ownership?: string;
+            /** @description 绩效考核要求: performance assessment */
+            performance?: string;
+            /** @description 费用支付: fee payment terms */
+            fee_payment?: string;
+            /** @description monthly availability target in basis points (9995 = 99.95 %) */
+            availability_bp?: number;
+            /** @description response minutes for severities 1..4 */
+            response_minutes?: number[];
+            /** @description resolution minutes for severities 1..4 */
+            resolution_minutes?: number[];
+            /** @description products covered */
+            product_ids?: number[];
+            /** @description resource pools covered */
+            pool_ids?: number[];
+        };
+        AgreementPatch: {
+            title?: string;
+            /** @description effective period, YYYY-MM-DD */
+            valid_from?: string;
+            valid_to?: string;
+            /** @description 双方责任: responsibilities of both parties */
+            responsibilities?: string;
+            /** @description 服务内容: what is provided (items in product_ids, pool_ids) */
+            service_content?: string;
+            /** @description 质量考核标准 (targets in availability_bp, *_minutes) */
+            quality_standards?: string;
+            /** @description 安全保密要求: security and confidentiality */
+            security?: string;
+            /** @description 违约责任: liability for breach */
+            breach_liability?: string;
+            /** @description 处理机制: handling of disputes */
+            dispute_handling?: string;
+            /** @description 知识产权归属: intellectual-property ownership */
+            ip_ownership?: string;
+            /** @description 绩效考核要求: performance assessment */
+            performance?: string;
+            /** @description 费用支付: fee payment terms */
+            fee_payment?: string;
+            /** @description monthly availability target in basis points (9995 = 99.95 %) */
+            availability_bp?: number;
+            /** @description response minutes for severities 1..4 */
+            response_minutes?: number[];
+            /** @description resolution minutes for severities 1..4 */
+            resolution_minutes?: number[];
+            /** @description products covered */
+            product_ids?: number[];
+            /** @description resource pools covered */
+            pool_ids?: number[];
+        };
+        BreachCreate: {
+            /**
+             * @description the clause that was breached
+             * @enum {string}
+             */
+            clause: "responsibilities" | "service_content" | "quality_standards" | "security" | "breach_liability" | "dispute_handling" | "ip_ownership" | "performance" | "fee_payment";
+            facts: string;
+            evidence: string;
+            /** @description the liability applied under the breach clause */
+            liability: string;
+            /** @description YYYY-MM-DD */
+            occurred_on: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -1774,6 +1970,8 @@ export interface components {
             recommend_note?: string;
             eliminate_note?: string;
             latest_test?: string;
+            /** @enum {unknown} */
+            candidate_reason?: "failed_retest" | "unused";
             pool_ids?: number[];
             /** Format: date-time */
             created_at?: string | null;
@@ -1875,6 +2073,63 @@ export interface components {
         };
         DocumentPage: {
             items: components["schemas"]["Document"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        Agreement: {
+            id?: number;
+            management_id?: number;
+            management_name?: string;
+            provider_id?: number;
+            provider_name?: string;
+            previous_id?: number | null;
+            title?: string;
+            number?: number;
+            /** @enum {unknown} */
+            state?: "draft" | "signing" | "in_force" | "superseded" | "expired";
+            valid_from?: string;
+            valid_to?: string;
+            clauses?: {
+                [key: string]: string;
+            };
+            availability_bp?: number;
+            response_minutes?: number[];
+            resolution_minutes?: number[];
+            product_ids?: number[];
+            pool_ids?: number[];
+            management_signer?: number | null;
+            /** Format: date-time */
+            management_signed_at?: string | null;
+            provider_signer?: number | null;
+            /** Format: date-time */
+            provider_signed_at?: string | null;
+            /** Format: date-time */
+            created_at?: string | null;
+            /** Format: date-time */
+            updated_at?: string | null;
+            version?: number;
+        };
+        AgreementPage: {
+            items: components["schemas"]["Agreement"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        Breach: {
+            id?: number;
+            agreement_id?: number;
+            clause?: string;
+            facts?: string;
+            evidence?: string;
+            liability?: string;
+            occurred_on?: string;
+            recorded_by?: number | null;
+            /** Format: date-time */
+            created_at?: string | null;
+        };
+        BreachPage: {
+            items: components["schemas"]["Breach"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
@@ -5239,6 +5494,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with a rule or the state */
             409: {
                 headers: {
@@ -5364,7 +5628,9 @@ export interface operations {
     };
     get_api_v1_catalogues_resources_editions__number_: {
         parameters: {
-            query?: never;
+            query?: {
+                publisher_id?: string;
+            };
             header?: never;
             path: {
                 number: number;
@@ -5389,11 +5655,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_api_v1_catalogues_resources_editions__number__signature: {
         parameters: {
-            query?: never;
+            query?: {
+                publisher_id?: string;
+            };
             header?: never;
             path: {
                 number: number;
@@ -5411,6 +5697,24 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6756,6 +7060,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with a rule or the state */
             409: {
                 headers: {
@@ -7252,7 +7565,9 @@ export interface operations {
     };
     get_api_v1_catalogues_products_editions__number_: {
         parameters: {
-            query?: never;
+            query?: {
+                publisher_id?: string;
+            };
             header?: never;
             path: {
                 number: number;
@@ -7277,11 +7592,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_api_v1_catalogues_products_editions__number__signature: {
         parameters: {
-            query?: never;
+            query?: {
+                publisher_id?: string;
+            };
             header?: never;
             path: {
                 number: number;
@@ -7299,6 +7634,614 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_agreements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                total?: boolean;
+                provider_id?: string;
+                state?: string;
+                expiring_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_agreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementCreate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_agreements__id_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_api_v1_agreements__id_: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_agreements__id__signatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_agreements__id__amendments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_agreements__id__breaches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_agreements__id__breaches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreachCreate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Breach"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

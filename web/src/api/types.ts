@@ -75,6 +75,7 @@ export const GRANTABLE = [
   'institution.write', 'qualification.write', 'relation.write', 'post.write', 'person.write',
   'certificate.write', 'audit.read', 'audit.verify', 'pool.write', 'allocation.write', 'test.assign',
   'test.record', 'catalogue.publish', 'product.write', 'product.govern', 'price.publish',
+  'agreement.write', 'agreement.sign',
 ] as const;
 
 /* Resources (T5-6.1) and products (T5-7.2d), as the document's enums declare them. */
@@ -138,3 +139,21 @@ export interface Page<T> {
   next_cursor: string | null;
   total?: number;
 }
+
+/* Service agreements (T5-8.2a): the nine clauses, SLA targets, signatures, versions, breaches. */
+export type Agreement = S['Agreement'];
+export type AgreementCreate = S['AgreementCreate'];
+export type AgreementPatch = S['AgreementPatch'];
+export type Breach = S['Breach'];
+export type BreachCreate = S['BreachCreate'];
+export type AgreementQuery = Q<'get_api_v1_agreements'>;
+export type AgreementState = NonNullable<Agreement['state']>;
+export type AgreementClause = BreachCreate['clause'];
+export const AGREEMENT_STATES: AgreementState[] = ['draft', 'signing', 'in_force', 'superseded', 'expired'];
+/* The nine clauses in the standard's order (the server's agreement_clause_names). */
+export const AGREEMENT_CLAUSES: AgreementClause[] = [
+  'responsibilities', 'service_content', 'quality_standards', 'security', 'breach_liability',
+  'dispute_handling', 'ip_ownership', 'performance', 'fee_payment',
+];
+/* Incident severities the quality standards set response and resolution minutes for. */
+export const SEVERITIES = [1, 2, 3, 4] as const;

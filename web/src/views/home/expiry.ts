@@ -1,6 +1,6 @@
 /* Shared by the dashboards: what expires in the next 90 days, counted by month. */
-import { certificateApi, qualificationApi } from '@/api/endpoints';
-import type { Certificate, Qualification } from '@/api/types';
+import { agreementApi, certificateApi, qualificationApi } from '@/api/endpoints';
+import type { Agreement, Certificate, Qualification } from '@/api/types';
 import { isoDay } from '@/utils/format';
 
 export const HORIZON_DAYS = 90;
@@ -42,4 +42,11 @@ export function countByMonth(dates: (string | undefined)[], months: string[]): n
     counts[i] += 1;
   }
   return counts;
+}
+
+/* Service agreements in force whose period ends within `days` days (T5-8.2a expiry warning). */
+export async function expiringAgreements(tz: string, days: number): Promise<{ items: Agreement[]; total: number }> {
+  const p = await agreementApi.list({ expiring_before: isoDay(tz, days + 1), limit: 100, total: true });
+  const items = [...p.items].sort((a, b) => (a.valid_to ?? '').localeCompare(b.valid_to ?? ''));
+  return { items, total: p.total ?? p.items.length };
 }
