@@ -8,7 +8,7 @@
 // feedback and the thread shows both.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { RUN, apiSession, dialog, field, fill, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
+import { RUN, apiSession, axe, dialog, fill, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
 import { budgetLineId, deliveredOrder, seedOrders } from '../lib/orders.mjs';
 
 const CODE = `GA-${RUN}`;
@@ -189,5 +189,36 @@ describe('orders: application, approval, delivery, trial and acceptance with fee
     assert.equal(r.body.items[0].rating, 4);
     assert.equal(r.body.items[0].comment, COMMENT);
     assert.equal(r.body.items[0].answers[0].text, ANSWER);
+  });
+
+  test('the order pages have no serious or critical WCAG 2 A/AA violation (axe)', async (t) => {
+    for (const who of ['u.gat.admin', 'gz.admin', 'qy.admin']) {
+      const b = await openBrowser();
+      const { page } = b;
+      try {
+        await shot(t, page, async () => {
+          await login(page, who);
+          const pages = [
+            ['/orders', () => page.getByTestId('order-state-tabs').waitFor()],
+            [`/orders/${ids.order2}`, () => page.getByTestId('order-info').waitFor()],
+          ];
+          if (who !== 'qy.admin') pages.push(['/budget-lines', () => page.locator('h1', { hasText: '预算科目' }).waitFor()]);
+          if (who === 'u.gat.admin') pages.push(['/orders/new', () => page.getByTestId('order-submit').waitFor()]);
+          for (const [path, ready] of pages) {
+            await page.goto(path);
+            await ready();
+            const v = await axe(page);
+            assert.equal(v.length, 0, `axe on ${path} as ${who}:\n${v.map((x) => `${x.impact} ${x.id}: ${x.help} — ${x.nodes.join(' | ')}`).join('\n')}`);
+          }
+          await page.goto(`/orders/${ids.order2}`);
+          await page.getByRole('tab', { name: '反馈与评价' }).click();
+          await page.getByTestId('feedback-entry').first().waitFor();
+          const v = await axe(page);
+          assert.equal(v.length, 0, `axe on the feedback thread as ${who}:\n${v.map((x) => `${x.impact} ${x.id}: ${x.help} — ${x.nodes.join(' | ')}`).join('\n')}`);
+        });
+      } finally {
+        await b.close();
+      }
+    }
   });
 });
