@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
+#include "db/db.h"
 #include "domain/product/product.h"
 #include "domain/resource/resource.h"
 #include "domain/validate.h"
@@ -663,6 +664,38 @@ static void test_visibility_and_lists(void **state)
     assert_true(has_field_error(r->json, "state", "enum"));
 }
 
+/* curl's torture idea on the biggest write: fail each statement of a delivery in turn; nothing
+ * of it may remain (no allocation, no capacity taken, no transition, no audit record). */
+static void test_delivery_is_all_or_nothing(void **state)
+{
+    (void)state;
+    int64_t product = online_product(), pool = pool_of(T->p, 100);
+    int64_t id = applied(line(T->u1, 10000000), 1000, product, pool, 7);
+    assert_status(act(id, "approve", M_ADMIN, "{}"), 200);
+    int64_t allocs = th_sql_int("SELECT COUNT(*) FROM allocations");
+    int64_t moves = th_sql_int("SELECT COUNT(*) FROM order_transitions");
+    int64_t audit = th_sql_int("SELECT COUNT(*) FROM audit_log");
+    int n;
+    for (n = 1; n < 60; n++) {
+        db_fail_nth(T->app.db, n);
+        struct th_resp *r = act(id, "deliver", P_ADMIN, "{}");
+        db_fail_nth(T->app.db, 0);
+        if (r->status < 300)
+            break;
+        assert_int_equal(r->status, 500);
+        assert_int_equal(th_sql_int("SELECT COUNT(*) FROM allocations"), allocs);
+        assert_int_equal(th_sql_int("SELECT COUNT(*) FROM order_transitions"), moves);
+        assert_int_equal(th_sql_int("SELECT COUNT(*) FROM audit_log"), audit);
+        assert_int_equal(pool_allocated(pool), 0);
+        assert_string_equal(jstr(get_order(id, U1_ADMIN)->json, "state"), "approved");
+    }
+    assert_true(n > 5 && n < 60);
+    assert_int_equal(pool_allocated(pool), 7);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM allocations"), allocs + 1);
+    struct th_resp *v = th_call("GET", "/api/v1/audit/verify", M_ADMIN, NULL);
+    assert_true(json_is_true(json_object_get(v->json, "ok")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_changes_and_release),
         cmocka_unit_test(test_feedback_thread),
         cmocka_unit_test(test_visibility_and_lists),
+        cmocka_unit_test(test_delivery_is_all_or_nothing),
     };
     return cmocka_run_group_tests_name("orders", tests, th_setup, th_teardown);
 }
