@@ -71,6 +71,8 @@ describe('orders: application, approval, delivery, trial and acceptance with fee
         await page.getByTestId('order-estimate').fill('1200.00');
         await pick(page, 'order-products', ids.productName);
         await page.keyboard.press('Escape');
+        // The price basis in force (T5-7.2e) is shown as the reference for the estimate.
+        await waitForText(page.getByTestId('order-price-basis'), '¥450.00/TB·月');
         await page.getByTestId('order-submit').click();
         await waitForText(page.getByTestId('order-title'), APP);
         await waitForText(page.getByTestId('order-state'), '已申请');
@@ -158,6 +160,23 @@ describe('orders: application, approval, delivery, trial and acceptance with fee
         await waitForText(page.getByTestId('order-state'), '服务中');
         await page.getByRole('tab', { name: '反馈与评价' }).click();
         await waitForText(page.getByTestId('feedback-comment'), COMMENT);
+      });
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('in English the same refusal reads the rule in English', async (t) => {
+    const b = await openBrowser({ locale: 'en' });
+    const { page } = b;
+    try {
+      await shot(t, page, async () => {
+        await login(page, 'u.gat.admin', { path: `/orders/${ids.order}` });
+        await waitForText(page.getByTestId('order-state'), 'In trial');
+        await page.getByTestId('act-accept').click();
+        await page.getByTestId('act-confirm').click();
+        await waitForText(page.getByTestId('order-refusal'), 'The trial runs until');
+        await waitForText(page.getByTestId('order-refusal'), 'accept it on or after that day (T5-7.2d)');
       });
     } finally {
       await b.close();
