@@ -664,6 +664,32 @@ static void test_visibility_and_lists(void **state)
     assert_true(has_field_error(r->json, "state", "enum"));
 }
 
+/* T5-7.2d: six calendar months from delivery; the day is clamped to the end of a shorter
+ * month (31 August + 6 months is the last day of February, 29th in a leap year). */
+static void test_trial_end_is_six_calendar_months_later(void **state)
+{
+    (void)state;
+    int64_t id = applied(line(T->u1, 1000000), 100, online_product(), 0, 0);
+    assert_status(act(id, "approve", M_ADMIN, "{}"), 200);
+    int64_t then = 0;
+    assert_int_equal(time_parse("2027-08-31T02:00:00Z", &then), 0);
+    time_set_offset_ms(then - time_now_ms());
+    struct who later;
+    memset(&later, 0, sizeof(later));
+    th_session(&later, P_ADMIN->person_id);
+    struct th_resp *r = act(id, "deliver", &later, "{}");
+    int status = r->status;
+    char on[16] = "", ends[16] = "";
+    if (status == 200) {
+        snprintf(on, sizeof(on), "%s", jstr(r->json, "delivered_on"));
+        snprintf(ends, sizeof(ends), "%s", jstr(r->json, "trial_ends_on"));
+    }
+    time_set_offset_ms(0);
+    assert_int_equal(status, 200);
+    assert_string_equal(on, "2027-08-31");
+    assert_string_equal(ends, "2028-02-29");
+}
+
 /* curl's torture idea on the biggest write: fail each statement of a delivery in turn; nothing
  * of it may remain (no allocation, no capacity taken, no transition, no audit record). */
 static void test_delivery_is_all_or_nothing(void **state)
@@ -708,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_changes_and_release),
         cmocka_unit_test(test_feedback_thread),
         cmocka_unit_test(test_visibility_and_lists),
+        cmocka_unit_test(test_trial_end_is_six_calendar_months_later),
         cmocka_unit_test(test_delivery_is_all_or_nothing),
     };
     return cmocka_run_group_tests_name("orders", tests, th_setup, th_teardown);
