@@ -133,8 +133,8 @@ static const char SQL_DOCS[] =
     "product_documents WHERE product_id = $1 ORDER BY id";
 
 /* Candidates for elimination (T5-7.2a): the newest recorded test failed, or the product has been
- * online since before $3 (ms) and no agreement in force covers it - the use that the platform
- * can see until orders exist. */
+ * online since before $3 (ms), no agreement in force covers it and no order of it is delivered
+ * (in its trial) or in service - the use that the platform can see. */
 #define FAILED_RETEST                                                                              \
     "(SELECT t.status FROM product_tests t WHERE t.product_id = p.id AND t.status <> "             \
     "'assigned' ORDER BY t.id DESC LIMIT 1) = 'failed'"
@@ -142,7 +142,9 @@ static const char SQL_DOCS[] =
     "(p.state = 'online' AND (SELECT MAX(x.at) FROM product_transitions x WHERE x.product_id "     \
     "= p.id AND x.to_state = 'online') < CAST($3 AS BIGINT) AND NOT EXISTS (SELECT 1 FROM "        \
     "agreement_items ai JOIN agreements a ON a.id = ai.agreement_id WHERE ai.product_id = "        \
-    "p.id AND a.state = 'in_force'))"
+    "p.id AND a.state = 'in_force') AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o "   \
+    "ON o.id = oi.order_id WHERE oi.product_id = p.id AND o.state IN ('delivered', "               \
+    "'in_service')))"
 static const char SQL_CANDIDATES[] =
     "SELECT " PRODUCT_COLS ", CASE WHEN " FAILED_RETEST " THEN 'failed_retest' ELSE 'unused' "
     "END" PRODUCT_FROM "WHERE p.state IN ('online', 'offline') AND p.provider_id IN (SELECT "

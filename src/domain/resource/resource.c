@@ -276,40 +276,39 @@ static int take(struct ctx *ctx, const struct pool *p, int64_t delta)
     return 0;
 }
 
-int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
-                         struct allocation *out)
+static void validate_allocation(struct ctx *ctx, const struct allocation *v)
 {
-    struct allocation v = *in;
-    struct pool p;
-    struct institution user;
-    check_text(ctx, "application", v.application, 2, 100);
-    if (v.quantity <= 0 || v.quantity > MAX_QUANTITY)
+    check_text(ctx, "application", v->application, 2, 100);
+    if (v->quantity <= 0 || v->quantity > MAX_QUANTITY)
         err_field(&ctx->err, "quantity", "range", "quantity must be a positive whole number");
-    if (v.use_by && *v.use_by)
-        check_date(ctx, "use_by", v.use_by);
-    if (!v.user_id && !(v.user_uscc && *v.user_uscc))
+    if (v->use_by && *v->use_by)
+        check_date(ctx, "use_by", v->use_by);
+    if (!v->user_id && !(v->user_uscc && *v->user_uscc))
         err_field(&ctx->err, "user_id", "required",
                   "name the user agency by user_id or user_uscc (its credit code)");
-    if (ctx->err.kind)
-        return -1;
-    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0)
-        return fail(ctx);
+}
+
+/* The writes of configure, inside an open transaction; who may act was decided by the caller. */
+static int configure_locked(struct ctx *ctx, const struct pool *p, const struct allocation *in,
+                            struct allocation *out)
+{
+    struct allocation v = *in;
+    struct institution user;
     /* The user agency lies outside the provider's own visibility: the provider names it by
      * id or by its public credit code. */
     if ((v.user_id ? institution_lookup(ctx, v.user_id, &user)
                    : institution_lookup_uscc(ctx, v.user_uscc, &user)) < 0 ||
         strcmp(user.kind, "user") != 0 || strcmp(user.status, "active") != 0) {
         if (ctx->err.kind && ctx->err.kind != ERR_NOT_FOUND)
-            return fail(ctx);
+            return -1;
         err_clear(&ctx->err);
-        err_field(&ctx->err, "user_id", "user_agency",
-                  "allocations go to an active user agency (服务使用机构)");
-        return fail(ctx);
+        return err_field(&ctx->err, "user_id", "user_agency",
+                         "allocations go to an active user agency (服务使用机构)");
     }
-    if (take(ctx, &p, v.quantity) < 0)
-        return fail(ctx);
+    if (take(ctx, p, v.quantity) < 0)
+        return -1;
     v.id = id_new();
-    v.pool_id = pool_id;
+    v.pool_id = p->id;
     v.user_id = user.id;
     v.user_name = user.name;
     v.status = "active";
@@ -323,11 +322,47 @@ int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocati
     audit_note(ch, "application", v.application);
     if (resource_store_alloc_insert(ctx, &v) < 0 ||
         resource_store_alloc_event(ctx, v.id, "configure", 0, v.quantity, NULL) < 0 ||
-        audit_append(ctx, "allocation.configure", "allocation", v.id, p.provider_id, ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
+        audit_append(ctx, "allocation.configure", "allocation", v.id, p->provider_id, ch) < 0)
+        return -1;
     *out = v;
     return 0;
+}
+
+int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
+                         struct allocation *out)
+{
+    struct pool p;
+    validate_allocation(ctx, in);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
+        configure_locked(ctx, &p, in, out) < 0 || ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    return 0;
+}
+
+/* Reads a pool for a caller that acts inside its own transaction (no visibility rule). */
+static int pool_read(struct ctx *ctx, int64_t id, struct pool *out)
+{
+    int rc = resource_store_pool_get(ctx, id, out);
+    if (rc < 0)
+        return -1;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "resource pool not found");
+}
+
+int pool_lookup(struct ctx *ctx, int64_t id, struct pool *out)
+{
+    return pool_read(ctx, id, out);
+}
+
+int allocation_configure_in_tx(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
+                               struct allocation *out)
+{
+    struct pool p;
+    validate_allocation(ctx, in);
+    if (ctx->err.kind || pool_read(ctx, pool_id, &p) < 0)
+        return -1;
+    return configure_locked(ctx, &p, in, out);
 }
 
 static int load_allocation(struct ctx *ctx, int64_t pool_id, int64_t id, struct allocation *out)
@@ -340,27 +375,27 @@ static int load_allocation(struct ctx *ctx, int64_t pool_id, int64_t id, struct 
     return 0;
 }
 
-int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
-                      int64_t quantity, const char *reason, struct allocation *out)
+static int validate_change(struct ctx *ctx, const char *op, int64_t quantity, const char *reason)
 {
     static const char *const ops[] = {"adjust", "expand", "release", NULL};
-    struct allocation cur, v;
-    struct pool p;
     if (check_enum(ctx, "op", op, ops) < 0)
         return -1;
     if (strcmp(op, "release") != 0 && (quantity <= 0 || quantity > MAX_QUANTITY))
         return err_field(&ctx->err, "quantity", "range",
                          "quantity must be positive (use op=release to free everything)");
     check_opt_text(ctx, "reason", reason, 500);
-    if (ctx->err.kind)
+    return ctx->err.kind ? -1 : 0;
+}
+
+/* The writes of a change, inside an open transaction; who may act was decided by the caller. */
+static int change_locked(struct ctx *ctx, const struct pool *p, int64_t id, const char *op,
+                         int64_t quantity, const char *reason, struct allocation *out)
+{
+    struct allocation cur, v;
+    if (load_allocation(ctx, p->id, id, &cur) < 0)
         return -1;
-    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
-        load_allocation(ctx, pool_id, id, &cur) < 0)
-        return fail(ctx);
-    if (strcmp(cur.status, "active") != 0) {
-        err_set(&ctx->err, ERR_CONFLICT, "the allocation was released already");
-        return fail(ctx);
-    }
+    if (strcmp(cur.status, "active") != 0)
+        return err_rule(&ctx->err, ERR_CONFLICT, "released", "the allocation was released already");
     v = cur;
     if (!strcmp(op, "adjust"))
         v.quantity = quantity;
@@ -370,8 +405,8 @@ int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *
         v.quantity = 0;
         v.status = "released";
     }
-    if (v.quantity != cur.quantity && take(ctx, &p, v.quantity - cur.quantity) < 0)
-        return fail(ctx);
+    if (v.quantity != cur.quantity && take(ctx, p, v.quantity - cur.quantity) < 0)
+        return -1;
     v.updated_at = time_now_ms();
     struct audit_changes *ch = audit_changes_new(ctx);
     audit_change_int(ch, "quantity", cur.quantity, v.quantity, true);
@@ -381,13 +416,33 @@ int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *
     if (resource_store_alloc_update(ctx, &v) < 0 ||
         resource_store_alloc_event(ctx, id, op, cur.quantity, v.quantity, reason) < 0 ||
         audit_append(ctx, arena_printf(ctx->arena, "allocation.%s", op), "allocation", id,
-                     p.provider_id, ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
+                     p->provider_id, ch) < 0)
+        return -1;
     v.version = cur.version + 1;
     v.reclaimable = false;
     *out = v;
     return 0;
+}
+
+int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
+                      int64_t quantity, const char *reason, struct allocation *out)
+{
+    struct pool p;
+    if (validate_change(ctx, op, quantity, reason) < 0)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
+        change_locked(ctx, &p, id, op, quantity, reason, out) < 0 || ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    return 0;
+}
+
+int allocation_change_in_tx(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
+                            int64_t quantity, const char *reason, struct allocation *out)
+{
+    struct pool p;
+    if (validate_change(ctx, op, quantity, reason) < 0 || pool_read(ctx, pool_id, &p) < 0)
+        return -1;
+    return change_locked(ctx, &p, id, op, quantity, reason, out);
 }
 
 int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,

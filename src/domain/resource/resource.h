@@ -101,6 +101,20 @@ int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocati
  * exceeded, also when requests race for the last units. */
 int allocation_change(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
                       int64_t quantity, const char *reason, struct allocation *out);
+/*
+ * The same two operations for the order module (T5-6.2b: the provider delivers and changes
+ * what a user agency ordered), inside the caller's open transaction: the same validation,
+ * capacity rule, event and audit record, but neither a transaction of their own nor the
+ * "own pool" check - the caller has decided who may act (the order's provider delivers, the
+ * order's user agency releases). On failure the caller rolls back.
+ */
+int allocation_configure_in_tx(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
+                               struct allocation *out);
+int allocation_change_in_tx(struct ctx *ctx, int64_t pool_id, int64_t id, const char *op,
+                            int64_t quantity, const char *reason, struct allocation *out);
+/* Reads a pool whatever the caller's visibility: a user agency orders capacity of a pool it
+ * does not use yet. ERR_NOT_FOUND when absent. */
+int pool_lookup(struct ctx *ctx, int64_t id, struct pool *out);
 /* Records the first use (so it is not flagged for reclamation). */
 int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,
                          struct allocation *out);

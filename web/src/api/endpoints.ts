@@ -12,6 +12,8 @@ import type {
   ProductCreate, ProductDocument, ProductEditionBody, ProductPatch, ProductQuery, ProductTest, ProductTestQuery,
   ProductTestRecord, Publication, Qualification, QualificationCreate, QualificationQuery, RelationCreate,
   ResourceEditionBody, ResourceKind, Session, Transition, WhoAmI,
+  BudgetLine, BudgetLineCreate, BudgetLineQuery, Feedback, FeedbackAnswer, Order, OrderAcceptance, OrderApproval,
+  OrderChange, OrderChangeCreate, OrderCreate, OrderQuery, OrderTransition,
 } from './types';
 import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
 
@@ -141,4 +143,31 @@ export const agreementApi = {
   amend: (id: number) => data(api.post<Agreement>(`/agreements/${id}/amendments`, {})),
   breaches: (id: number) => data(api.get<Page<Breach>>(`/agreements/${id}/breaches`)),
   recordBreach: (id: number, body: BreachCreate) => data(api.post<Breach>(`/agreements/${id}/breaches`, body)),
+};
+
+/* Budget lines (management writes; agencies read their own) and orders with their transitions,
+ * changes and feedback thread. Every refusal carries a rule code (see views/order/refusal.ts). */
+export const budgetApi = {
+  list: (q: BudgetLineQuery) => data(api.get<Page<BudgetLine>>('/budget-lines', q)),
+  create: (body: BudgetLineCreate) => data(api.post<BudgetLine>('/budget-lines', body)),
+};
+
+export const orderApi = {
+  list: (q: OrderQuery) => data(api.get<Page<Order>>('/orders', q)),
+  get: (id: number) => data(api.get<Order>(`/orders/${id}`)),
+  apply: (body: OrderCreate) => data(api.post<Order>('/orders', body)),
+  approve: (id: number, body: OrderApproval) => data(api.post<Order>(`/orders/${id}/approve`, body)),
+  refuse: (id: number, reason: string) => data(api.post<Order>(`/orders/${id}/refuse`, { reason })),
+  deliver: (id: number, note?: string) => data(api.post<Order>(`/orders/${id}/deliver`, note ? { note } : {})),
+  accept: (id: number, body: OrderAcceptance) => data(api.post<Order>(`/orders/${id}/accept`, body)),
+  reject: (id: number, reason: string) => data(api.post<Order>(`/orders/${id}/reject`, { reason })),
+  release: (id: number, reason?: string) => data(api.post<Order>(`/orders/${id}/release`, reason ? { reason } : {})),
+  transitions: (id: number) => data(api.get<Page<OrderTransition>>(`/orders/${id}/transitions`)),
+  changes: (id: number) => data(api.get<Page<OrderChange>>(`/orders/${id}/changes`)),
+  requestChange: (id: number, body: OrderChangeCreate) => data(api.post<OrderChange>(`/orders/${id}/changes`, body)),
+  applyChange: (id: number, cid: number) => data(request<OrderChange>('POST', `/orders/${id}/changes/${cid}/apply`)),
+  feedback: (id: number) => data(api.get<Page<Feedback>>(`/orders/${id}/feedback`)),
+  postFeedback: (id: number, rating: number, comment?: string) =>
+    data(api.post<Feedback>(`/orders/${id}/feedback`, comment ? { rating, comment } : { rating })),
+  answer: (id: number, fid: number, text: string) => data(api.post<FeedbackAnswer>(`/orders/${id}/feedback/${fid}/answers`, { text })),
 };

@@ -157,3 +157,20 @@ export const AGREEMENT_CLAUSES: AgreementClause[] = [
 ];
 /* Incident severities the quality standards set response and resolution minutes for. */
 export const SEVERITIES = [1, 2, 3, 4] as const;
+/* Orders, budget lines and feedback (T5-5.3c, T5-7.2d, T5-8.2c, T5-8.2e, T5-10.2e). */
+export type BudgetLine = S['BudgetLine'];
+export type BudgetLineCreate = S['BudgetLineCreate'];
+export type Order = S['Order'];
+export type OrderItem = S['OrderItem'];
+export type OrderCreate = S['OrderCreate'];
+export type OrderApproval = S['OrderApproval'];
+export type OrderAcceptance = S['OrderAcceptance'];
+export type OrderTransition = S['OrderTransition'];
+export type OrderChange = S['OrderChange'];
+export type OrderChangeCreate = S['OrderChangeCreate'];
+export type Feedback = S['Feedback'];
+export type FeedbackAnswer = S['FeedbackAnswer'];
+export type OrderState = NonNullable<Order['state']>;
+export const ORDER_STATES: OrderState[] = ['applied', 'approved', 'refused', 'delivered', 'rejected', 'in_service', 'released'];
+export type OrderQuery = Q<'get_api_v1_orders'>;
+export type BudgetLineQuery = Q<'get_api_v1_budget_lines'>;
