@@ -59,8 +59,7 @@ static int64_t declare_in(struct who *w, const char *region)
     snprintf(body, sizeof(body),
              "{\"title\":\"政务云项目%d\",\"description\":\"建设需求\",\"subject\":\"product\","
              "\"requested_fen\":50000000%s%s%s}",
-             ++T->serial, region ? ",\"region\":\"" : "", region ? region : "",
-             region ? "\"" : "");
+             ++T->serial, region ? ",\"region\":\"" : "", region ? region : "", region ? "\"" : "");
     struct th_resp *r = th_call("POST", "/api/v1/procurement-projects", w, body);
     assert_status(r, 201);
     assert_string_equal(jstr(r->json, "state"), "declared");
@@ -361,8 +360,8 @@ static void test_separation_of_duties(void **state)
     assert_status(award(id2, bid(id2, &p2, lots2[1], 100000)), 201);
     /* Nothing was half-written by the refusals. */
     r = th_call("GET", pp(id2, ""), M_ADMIN, NULL);
-    assert_int_equal(jint(json_array_get(json_object_get(r->json, "lots"), 1), "awarded_provider_id"),
-                     p2_id);
+    assert_int_equal(
+        jint(json_array_get(json_object_get(r->json, "lots"), 1), "awarded_provider_id"), p2_id);
 }
 
 /* T5-8.2f: checked when the supervisor is assigned and when a lot is awarded. */
@@ -511,7 +510,8 @@ static void test_supervision_evaluation_and_close(void **state)
     assert_string_equal(rule_of(r->json), "not_supervising");
     assert_status(th_call("POST", pp(id, "/transitions"), M1_ADMIN, "{\"to\":\"supervising\"}"),
                   200);
-    r = th_call("POST", pp(id, "/transitions"), M1_ADMIN, "{\"to\":\"cancelled\",\"reason\":\"x1\"}");
+    r = th_call("POST", pp(id, "/transitions"), M1_ADMIN,
+                "{\"to\":\"cancelled\",\"reason\":\"x1\"}");
     assert_status(r, 409);
     assert_string_equal(rule_of(r->json), "not_cancellable");
     assert_status(th_call("POST", pp(id, "/supervision-records"), P_ADMIN, rec), 403);
@@ -532,8 +532,8 @@ static void test_supervision_evaluation_and_close(void **state)
     r = th_call("POST", pp(id, "/transitions"), M1_ADMIN, "{\"to\":\"evaluating\"}");
     assert_status(r, 409);
     assert_string_equal(rule_of(r->json), "milestone_open");
-    snprintf(path, sizeof(path), "/api/v1/procurement-projects/%lld/milestones/%lld",
-             (long long)id, (long long)ms);
+    snprintf(path, sizeof(path), "/api/v1/procurement-projects/%lld/milestones/%lld", (long long)id,
+             (long long)ms);
     r = th_call("PATCH", path, M1_ADMIN, "{\"done_on\":\"2999-01-01\"}");
     assert_status(r, 422);
     assert_true(has_field_error(r->json, "done_on", "not_future"));
@@ -552,9 +552,9 @@ static void test_supervision_evaluation_and_close(void **state)
     r = th_call("POST", pp(id, "/evaluation"), E_ADMIN, "{\"score\":101,\"findings\":\"良好\"}");
     assert_status(r, 422);
     assert_true(has_field_error(r->json, "score", "range"));
-    assert_status(th_call("POST", pp(id, "/evaluation"), M1_ADMIN,
-                          "{\"score\":90,\"findings\":\"良好\"}"),
-                  403);
+    assert_status(
+        th_call("POST", pp(id, "/evaluation"), M1_ADMIN, "{\"score\":90,\"findings\":\"良好\"}"),
+        403);
     r = th_call("POST", pp(id, "/evaluation"), E_ADMIN,
                 "{\"score\":88,\"findings\":\"按期交付，运行稳定\"}");
     assert_status(r, 200);
@@ -562,8 +562,8 @@ static void test_supervision_evaluation_and_close(void **state)
     assert_status(th_call("POST", pp(id, "/transitions"), M1_ADMIN, "{\"to\":\"closed\"}"), 200);
     r = th_call("GET", pp(id, "/transitions"), U1_ADMIN, NULL);
     json_t *items = json_object_get(r->json, "items");
-    static const char *const want[] = {"declared",   "budgeted", "procuring", "supervising",
-                                       "evaluating", "closed"};
+    static const char *const want[] = {"declared",    "budgeted",   "procuring",
+                                       "supervising", "evaluating", "closed"};
     assert_int_equal(json_array_size(items), 6);
     for (size_t i = 0; i < 6; i++)
         assert_string_equal(jstr(json_array_get(items, i), "to_state"), want[i]);
@@ -578,8 +578,9 @@ static json_t *group_of(json_t *doc, const char *region, const char *category)
 {
     size_t i;
     json_t *g;
-    json_array_foreach(json_object_get(doc, "groups"), i, g) if (
-        !strcmp(jstr(g, "region"), region) && !strcmp(jstr(g, "category"), category)) return g;
+    json_array_foreach(json_object_get(doc, "groups"), i,
+                       g) if (!strcmp(jstr(g, "region"), region) &&
+                              !strcmp(jstr(g, "category"), category)) return g;
     return NULL;
 }
 
@@ -595,7 +596,8 @@ static void test_market_concentration(void **state)
     assert_status(award(id, bid(id, P_ADMIN, lots[0], 600000)), 201);
     assert_status(award(id, bid(id, &p2, lots[1], 400000)), 201);
     assert_status(award(id, bid(id, P_ADMIN, lots[2], 300000)), 201);
-    struct th_resp *r = th_call("GET", "/api/v1/market-concentration?region=522700", M_MEMBER, NULL);
+    struct th_resp *r =
+        th_call("GET", "/api/v1/market-concentration?region=522700", M_MEMBER, NULL);
     assert_status(r, 200);
     assert_int_equal(jint(r->json, "hhi_warning"), 2500);
     json_t *om = group_of(r->json, "522700", "operation_maintenance");

@@ -39,10 +39,11 @@ int bar_create(struct ctx *ctx, const struct provider_bar *in, struct provider_b
     if (!v.provider_id)
         err_field(&ctx->err, "provider_id", "required", "provider_id is required");
     check_text(ctx, "reason", v.reason, 2, 500);
-    int dates = check_date(ctx, "valid_from", v.valid_from) | check_date(ctx, "valid_to", v.valid_to);
-    if (!dates && strcmp(v.valid_from, v.valid_to) > 0)
+    bool dates_ok = check_date(ctx, "valid_from", v.valid_from) == 0;
+    dates_ok = check_date(ctx, "valid_to", v.valid_to) == 0 && dates_ok;
+    if (dates_ok && strcmp(v.valid_from, v.valid_to) > 0)
         err_field(&ctx->err, "valid_to", "after_from", "valid_to comes on or after valid_from");
-    else if (!dates && strcmp(v.valid_to, today(ctx)) < 0)
+    else if (dates_ok && strcmp(v.valid_to, today(ctx)) < 0)
         err_field(&ctx->err, "valid_to", "past", "a bar that ended before today bars nothing");
     if (ctx->err.kind)
         return -1;

@@ -103,8 +103,8 @@ static int move(struct ctx *ctx, struct project *v, const char *to, const char *
         audit_note(ch, "reason", reason);
     v->state = to;
     if (proc_store_transition(ctx, v->id, from, to, reason) < 0 ||
-        audit_append(ctx, "procurement.transition", "procurement_project", v->id,
-                     v->management_id, ch) < 0)
+        audit_append(ctx, "procurement.transition", "procurement_project", v->id, v->management_id,
+                     ch) < 0)
         return -1;
     return 0;
 }
@@ -195,9 +195,10 @@ int project_declare(struct ctx *ctx, const struct project *in, struct project *o
     audit_note(ch, "title", v.title);
     audit_note(ch, "subject", v.subject);
     audit_change_int(ch, "requested_fen", 0, v.requested_fen, false);
-    if (proc_store_insert(ctx, &v) < 0 || proc_store_transition(ctx, v.id, "", "declared", "") < 0 ||
-        audit_append(ctx, "procurement.declare", "procurement_project", v.id, v.management_id,
-                     ch) < 0)
+    if (proc_store_insert(ctx, &v) < 0 ||
+        proc_store_transition(ctx, v.id, "", "declared", "") < 0 ||
+        audit_append(ctx, "procurement.declare", "procurement_project", v.id, v.management_id, ch) <
+            0)
         return proc_fail(ctx);
     return finish(ctx, &v, out);
 }
@@ -414,11 +415,12 @@ int lot_add(struct ctx *ctx, int64_t project_id, const struct lot *in, struct lo
             return proc_fail(ctx);
         }
     /* T5-8.2c: what is bought is a budget item; the lots never exceed the budget. */
-    if (lots_total(&cur) + l.budget_fen > cur.budget_fen) {
+    int64_t need = lots_total(&cur) + l.budget_fen;
+    if (need > cur.budget_fen) {
         err_rule(&ctx->err, ERR_CONFLICT, "lots_exceed_budget",
                  "the lots would need %lld fen, more than the project's budget of %lld fen "
                  "(T5-8.2c)",
-                 (long long)(lots_total(&cur) + l.budget_fen), (long long)cur.budget_fen);
+                 (long long)need, (long long)cur.budget_fen);
         return proc_fail(ctx);
     }
     memset(&l, 0, sizeof(l));
@@ -680,8 +682,8 @@ int milestone_add(struct ctx *ctx, int64_t project_id, const struct milestone *i
     audit_note(ch, "title", m.title);
     audit_note(ch, "due_on", m.due_on);
     if (proc_store_milestone_insert(ctx, &m) < 0 ||
-        audit_append(ctx, "procurement.milestone", "procurement_milestone", m.id,
-                     cur.management_id, ch) < 0 ||
+        audit_append(ctx, "procurement.milestone", "procurement_milestone", m.id, cur.management_id,
+                     ch) < 0 ||
         ctx_tx_commit(ctx) < 0)
         return proc_fail(ctx);
     *out = m;
@@ -756,14 +758,15 @@ int milestone_list(struct ctx *ctx, int64_t project_id, struct milestone **items
 /* Supervision and evaluation belong to the assigned supervisor alone. */
 static int check_supervisor(struct ctx *ctx, const struct project *p)
 {
-    if (ctx->caller.is_system || (p->supervisor_id && p->supervisor_id == ctx->caller.institution_id))
+    if (ctx->caller.is_system ||
+        (p->supervisor_id && p->supervisor_id == ctx->caller.institution_id))
         return 0;
     return err_rule(&ctx->err, ERR_FORBIDDEN, "not_supervisor",
                     "only the project's assigned supervisor records supervision and evaluation");
 }
 
-int supervision_record_add(struct ctx *ctx, int64_t project_id,
-                           const struct supervision_record *in, struct supervision_record *out)
+int supervision_record_add(struct ctx *ctx, int64_t project_id, const struct supervision_record *in,
+                           struct supervision_record *out)
 {
     struct project cur;
     struct supervision_record r = *in;
@@ -805,16 +808,16 @@ int supervision_record_add(struct ctx *ctx, int64_t project_id,
     audit_note(ch, "conclusion", r.conclusion);
     audit_note(ch, "observation", r.observation);
     if (proc_store_record_insert(ctx, &r) < 0 ||
-        audit_append(ctx, "procurement.supervision", "supervision_record", r.id,
-                     cur.management_id, ch) < 0 ||
+        audit_append(ctx, "procurement.supervision", "supervision_record", r.id, cur.management_id,
+                     ch) < 0 ||
         ctx_tx_commit(ctx) < 0)
         return proc_fail(ctx);
     *out = r;
     return 0;
 }
 
-int supervision_record_list(struct ctx *ctx, int64_t project_id,
-                            struct supervision_record **items, int *n)
+int supervision_record_list(struct ctx *ctx, int64_t project_id, struct supervision_record **items,
+                            int *n)
 {
     if (project_access(ctx, project_id) < 0)
         return -1;

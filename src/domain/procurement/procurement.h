@@ -123,10 +123,10 @@ struct supervision_record {
     int64_t id, project_id, milestone_id, evaluator_id, recorded_by, created_at;
     const char *evaluator_name, *observation, *conclusion, *recorded_on;
 };
-int supervision_record_add(struct ctx *ctx, int64_t project_id,
-                           const struct supervision_record *in, struct supervision_record *out);
-int supervision_record_list(struct ctx *ctx, int64_t project_id,
-                            struct supervision_record **items, int *n);
+int supervision_record_add(struct ctx *ctx, int64_t project_id, const struct supervision_record *in,
+                           struct supervision_record *out);
+int supervision_record_list(struct ctx *ctx, int64_t project_id, struct supervision_record **items,
+                            int *n);
 
 /* 绩效评价: the assigned supervisor scores the project (0..100) with findings. */
 int project_evaluate(struct ctx *ctx, int64_t id, int score, const char *findings,

@@ -116,8 +116,7 @@ const struct field_spec milestone_patch_spec[] = {
 const struct field_spec supervision_record_spec[] = {
     {"milestone_id", JV_ID, 0, SR(milestone_id), 0, 1, 0, NULL, "the milestone it concerns"},
     {"observation", JV_STRING, JV_REQUIRED, SR(observation), 0, 2, 5000, NULL, "监理意见"},
-    {"conclusion", JV_STRING, JV_REQUIRED, SR(conclusion), 0, 4, 30, supervision_conclusions,
-     NULL},
+    {"conclusion", JV_STRING, JV_REQUIRED, SR(conclusion), 0, 4, 30, supervision_conclusions, NULL},
     {"recorded_on", JV_STRING, 0, SR(recorded_on), 0, 8, 10, NULL, "YYYY-MM-DD (default today)"},
     JV_END,
 };
@@ -142,8 +141,7 @@ const struct field_spec bar_spec[] = {
 };
 #undef BR
 const struct field_spec bar_lift_spec[] = {
-    {"reason", JV_STRING, JV_REQUIRED, offsetof(struct reason_body, reason), 0, 1, 500, NULL,
-     NULL},
+    {"reason", JV_STRING, JV_REQUIRED, offsetof(struct reason_body, reason), 0, 1, 500, NULL, NULL},
     JV_END,
 };
 
@@ -158,11 +156,10 @@ static json_t *lot_to_json(const struct lot *l)
                      (json_int_t)l->id, "project_id", (json_int_t)l->project_id, "category",
                      nz(l->category), "title", nz(l->title), "budget_fen",
                      (json_int_t)l->budget_fen, "awarded_bid_id", j_id(l->awarded_bid_id),
-                     "awarded_provider_id", j_id(l->awarded_provider_id),
-                     "awarded_provider_name", nz(l->awarded_provider_name), "award_fen",
-                     (json_int_t)l->award_fen, "awarded_on", nz(l->awarded_on), "awarded_at",
-                     j_time(l->awarded_at), "bids", l->n_bids, "created_at",
-                     j_time(l->created_at));
+                     "awarded_provider_id", j_id(l->awarded_provider_id), "awarded_provider_name",
+                     nz(l->awarded_provider_name), "award_fen", (json_int_t)l->award_fen,
+                     "awarded_on", nz(l->awarded_on), "awarded_at", j_time(l->awarded_at), "bids",
+                     l->n_bids, "created_at", j_time(l->created_at));
 }
 
 static json_t *project_to_json(const struct project *p, bool with_lots)
@@ -174,14 +171,14 @@ static json_t *project_to_json(const struct project *p, bool with_lots)
         "subject", nz(p->subject), "state", nz(p->state), "region", nz(p->region), "declared_by",
         (json_int_t)p->declared_by, "declared_by_name", nz(p->declared_by_name),
         "declared_by_person", j_id(p->declared_by_person), "management_id",
-        (json_int_t)p->management_id, "management_name", nz(p->management_name),
-        "requested_fen", (json_int_t)p->requested_fen, "fiscal_year", p->fiscal_year,
-        "budget_fen", (json_int_t)p->budget_fen, "budget_line", nz(p->budget_line),
-        "supervisor_id", j_id(p->supervisor_id), "supervisor_name", nz(p->supervisor_name),
-        "score", p->score >= 0 ? json_integer(p->score) : json_null(), "findings",
-        nz(p->findings), "evaluated_by", j_id(p->evaluated_by), "evaluated_at",
-        j_time(p->evaluated_at), "cancel_reason", nz(p->cancel_reason), "created_at",
-        j_time(p->created_at), "updated_at", j_time(p->updated_at), "version", p->version);
+        (json_int_t)p->management_id, "management_name", nz(p->management_name), "requested_fen",
+        (json_int_t)p->requested_fen, "fiscal_year", p->fiscal_year, "budget_fen",
+        (json_int_t)p->budget_fen, "budget_line", nz(p->budget_line), "supervisor_id",
+        j_id(p->supervisor_id), "supervisor_name", nz(p->supervisor_name), "score",
+        p->score >= 0 ? json_integer(p->score) : json_null(), "findings", nz(p->findings),
+        "evaluated_by", j_id(p->evaluated_by), "evaluated_at", j_time(p->evaluated_at),
+        "cancel_reason", nz(p->cancel_reason), "created_at", j_time(p->created_at), "updated_at",
+        j_time(p->updated_at), "version", p->version);
     if (with_lots) {
         json_t *lots = json_array();
         for (int i = 0; i < p->n_lots; i++)
@@ -283,13 +280,13 @@ int proc_http_history(struct ctx *ctx, struct req *rq, struct resp *rs)
         return -1;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(
-            arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)items[i].id,
-                           "project_id", (json_int_t)items[i].project_id, "from_state",
-                           items[i].from_state, "to_state", items[i].to_state, "reason",
-                           items[i].reason, "at", j_time(items[i].at), "by_person",
-                           j_id(items[i].by_person), "by_institution",
-                           j_id(items[i].by_institution)));
+        json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id",
+                                             (json_int_t)items[i].id, "project_id",
+                                             (json_int_t)items[i].project_id, "from_state",
+                                             items[i].from_state, "to_state", items[i].to_state,
+                                             "reason", items[i].reason, "at", j_time(items[i].at),
+                                             "by_person", j_id(items[i].by_person),
+                                             "by_institution", j_id(items[i].by_institution)));
     return resp_json(ctx, rs, 200, items_page(arr));
 }
 
@@ -298,22 +295,20 @@ int proc_http_lot_add(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct lot in, out;
     unsigned has;
     memset(&in, 0, sizeof(in));
-    if (body_decode(ctx, rq, lot_spec, &in, &has) < 0 ||
-        lot_add(ctx, rq->params[0], &in, &out) < 0)
+    if (body_decode(ctx, rq, lot_spec, &in, &has) < 0 || lot_add(ctx, rq->params[0], &in, &out) < 0)
         return -1;
     return resp_json(ctx, rs, 201, lot_to_json(&out));
 }
 
 static json_t *bid_to_json(const struct bid *b)
 {
-    return json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:i}", "id",
-                     (json_int_t)b->id, "project_id", (json_int_t)b->project_id, "lot_id",
-                     (json_int_t)b->lot_id, "lot_title", nz(b->lot_title), "provider_id",
-                     (json_int_t)b->provider_id, "provider_name", nz(b->provider_name),
-                     "amount_fen", (json_int_t)b->amount_fen, "note", nz(b->note), "status",
-                     nz(b->status), "submitted_by", j_id(b->submitted_by), "created_at",
-                     j_time(b->created_at), "updated_at", j_time(b->updated_at), "version",
-                     b->version);
+    return json_pack(
+        "{s:I,s:I,s:I,s:s,s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:i}", "id", (json_int_t)b->id,
+        "project_id", (json_int_t)b->project_id, "lot_id", (json_int_t)b->lot_id, "lot_title",
+        nz(b->lot_title), "provider_id", (json_int_t)b->provider_id, "provider_name",
+        nz(b->provider_name), "amount_fen", (json_int_t)b->amount_fen, "note", nz(b->note),
+        "status", nz(b->status), "submitted_by", j_id(b->submitted_by), "created_at",
+        j_time(b->created_at), "updated_at", j_time(b->updated_at), "version", b->version);
 }
 
 int proc_http_bids(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -414,11 +409,11 @@ int proc_http_milestone_update(struct ctx *ctx, struct req *rq, struct resp *rs)
 static json_t *record_to_json(const struct supervision_record *r)
 {
     return json_pack("{s:I,s:I,s:o,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)r->id,
-                     "project_id", (json_int_t)r->project_id, "milestone_id",
-                     j_id(r->milestone_id), "evaluator_id", (json_int_t)r->evaluator_id,
-                     "evaluator_name", nz(r->evaluator_name), "observation", nz(r->observation),
-                     "conclusion", nz(r->conclusion), "recorded_on", nz(r->recorded_on),
-                     "recorded_by", j_id(r->recorded_by), "created_at", j_time(r->created_at));
+                     "project_id", (json_int_t)r->project_id, "milestone_id", j_id(r->milestone_id),
+                     "evaluator_id", (json_int_t)r->evaluator_id, "evaluator_name",
+                     nz(r->evaluator_name), "observation", nz(r->observation), "conclusion",
+                     nz(r->conclusion), "recorded_on", nz(r->recorded_on), "recorded_by",
+                     j_id(r->recorded_by), "created_at", j_time(r->created_at));
 }
 
 int proc_http_records(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -462,13 +457,13 @@ int proc_http_evaluate(struct ctx *ctx, struct req *rq, struct resp *rs)
 static json_t *bar_to_json(const struct provider_bar *b)
 {
     return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:s}", "id",
-                     (json_int_t)b->id, "provider_id", (json_int_t)b->provider_id,
-                     "provider_name", nz(b->provider_name), "management_id",
-                     (json_int_t)b->management_id, "management_name", nz(b->management_name),
-                     "reason", nz(b->reason), "valid_from", nz(b->valid_from), "valid_to",
-                     nz(b->valid_to), "in_force", b->in_force, "created_by", j_id(b->created_by),
-                     "created_at", j_time(b->created_at), "lifted_at", j_time(b->lifted_at),
-                     "lifted_by", j_id(b->lifted_by), "lift_reason", nz(b->lift_reason));
+                     (json_int_t)b->id, "provider_id", (json_int_t)b->provider_id, "provider_name",
+                     nz(b->provider_name), "management_id", (json_int_t)b->management_id,
+                     "management_name", nz(b->management_name), "reason", nz(b->reason),
+                     "valid_from", nz(b->valid_from), "valid_to", nz(b->valid_to), "in_force",
+                     b->in_force, "created_by", j_id(b->created_by), "created_at",
+                     j_time(b->created_at), "lifted_at", j_time(b->lifted_at), "lifted_by",
+                     j_id(b->lifted_by), "lift_reason", nz(b->lift_reason));
 }
 
 int proc_http_bars(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -531,13 +526,13 @@ int proc_http_market(struct ctx *ctx, struct req *rq, struct resp *rs)
         const struct market_group *g = &groups[i];
         json_t *shares = json_array();
         for (int k = 0; k < g->n_shares; k++)
-            json_array_append_new(
-                shares, json_pack("{s:I,s:s,s:I,s:I,s:i}", "provider_id",
-                                  (json_int_t)g->shares[k].provider_id, "provider_name",
-                                  nz(g->shares[k].provider_name), "awarded_fen",
-                                  (json_int_t)g->shares[k].awarded_fen, "share_bp",
-                                  (json_int_t)g->shares[k].share_bp, "awards",
-                                  g->shares[k].n_awards));
+            json_array_append_new(shares,
+                                  json_pack("{s:I,s:s,s:I,s:I,s:i}", "provider_id",
+                                            (json_int_t)g->shares[k].provider_id, "provider_name",
+                                            nz(g->shares[k].provider_name), "awarded_fen",
+                                            (json_int_t)g->shares[k].awarded_fen, "share_bp",
+                                            (json_int_t)g->shares[k].share_bp, "awards",
+                                            g->shares[k].n_awards));
         json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I,s:b,s:o}", "region", g->region,
                                              "category", g->category, "total_fen",
                                              (json_int_t)g->total_fen, "hhi", (json_int_t)g->hhi,

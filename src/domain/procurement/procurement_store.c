@@ -16,7 +16,7 @@
 
 #define PRJ_COLS                                                                                   \
     "p.id, p.title, p.description, p.subject, p.declared_by, COALESCE(p.declared_by_person, 0), "  \
-    "p.management_id, p.region, p.state, p.requested_fen, p.fiscal_year, p.budget_fen, "          \
+    "p.management_id, p.region, p.state, p.requested_fen, p.fiscal_year, p.budget_fen, "           \
     "p.budget_line, COALESCE(p.supervisor_id, 0), p.score, p.findings, "                           \
     "COALESCE(p.evaluated_by, 0), p.evaluated_at, p.cancel_reason, p.created_at, p.updated_at, "   \
     "p.version, d.name, m.name, COALESCE(s.name, '')"
@@ -75,9 +75,9 @@ static const char SQL_LOT_AWARD[] =
 static const char SQL_BID_GET[] = "SELECT " BID_COLS BID_FROM "WHERE b.id = $1";
 static const char SQL_BID_FIND[] =
     "SELECT " BID_COLS BID_FROM "WHERE b.lot_id = $1 AND b.provider_id = $2";
-static const char SQL_BIDS[] = "SELECT " BID_COLS BID_FROM
-                               "WHERE b.project_id = $1 AND (CAST($2 AS BIGINT) = 0 OR "
-                               "b.provider_id = $2) ORDER BY l.id, b.amount_fen, b.id";
+static const char SQL_BIDS[] =
+    "SELECT " BID_COLS BID_FROM "WHERE b.project_id = $1 AND (CAST($2 AS BIGINT) = 0 OR "
+    "b.provider_id = $2) ORDER BY l.id, b.amount_fen, b.id";
 static const char SQL_BID_INSERT[] =
     "INSERT INTO procurement_bids (id, project_id, lot_id, provider_id, amount_fen, note, status, "
     "submitted_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, 'submitted', "
@@ -185,10 +185,10 @@ int proc_store_visible(struct ctx *ctx, const struct proc_scope *s, int64_t id)
 {
     int64_t n = 0;
     struct db_conn *c = ctx_db(ctx);
-    if (!c || db_query_int(c, SQL_VISIBLE,
-                           DB_ARGS(DB_INT(s->root), DB_INT(s->depth), DB_INT(s->is_provider),
-                                   DB_INT(id)),
-                           &n, &ctx->err) < 0)
+    if (!c ||
+        db_query_int(c, SQL_VISIBLE,
+                     DB_ARGS(DB_INT(s->root), DB_INT(s->depth), DB_INT(s->is_provider), DB_INT(id)),
+                     &n, &ctx->err) < 0)
         return -1;
     return n > 0;
 }
@@ -203,8 +203,8 @@ int proc_store_list(struct ctx *ctx, const struct proc_scope *s, const struct pr
 {
     LIST_ALL(SQL_LIST,
              DB_ARGS(DB_INT(s->root), DB_INT(s->depth), DB_INT(s->is_provider),
-                     DB_TEXT(OR_EMPTY(f->state)), DB_TEXT(OR_EMPTY(f->region)),
-                     DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+                     DB_TEXT(OR_EMPTY(f->state)), DB_TEXT(OR_EMPTY(f->region)), DB_INT(p->after_id),
+                     DB_INT(page_fetch_limit(p))),
              struct project, read_project, items, n);
 }
 
@@ -412,9 +412,8 @@ int proc_store_record_insert(struct ctx *ctx, const struct supervision_record *r
 {
     return db_exec(ctx_db(ctx), SQL_REC_INSERT,
                    DB_ARGS(DB_INT(r->id), DB_INT(r->project_id), OPT(r->milestone_id),
-                           DB_INT(r->evaluator_id), DB_TEXT(r->observation),
-                           DB_TEXT(r->conclusion), OPT(r->recorded_by), DB_TEXT(r->recorded_on),
-                           DB_INT(r->created_at)),
+                           DB_INT(r->evaluator_id), DB_TEXT(r->observation), DB_TEXT(r->conclusion),
+                           OPT(r->recorded_by), DB_TEXT(r->recorded_on), DB_INT(r->created_at)),
                    NULL, &ctx->err);
 }
 
