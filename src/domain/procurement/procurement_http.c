@@ -332,7 +332,8 @@ int proc_http_bid(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, bid_spec, &in, &has) < 0 ||
         bid_submit(ctx, rq->params[0], &in, &out, &created) < 0)
         return -1;
-    return resp_json(ctx, rs, created ? 201 : 200, bid_to_json(&out));
+    (void)created; /* a first bid and a revision answer alike: the lot has one bid of yours */
+    return resp_json(ctx, rs, 200, bid_to_json(&out));
 }
 
 int proc_http_award(struct ctx *ctx, struct req *rq, struct resp *rs)
