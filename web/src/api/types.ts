@@ -138,3 +138,34 @@ export interface Page<T> {
   next_cursor: string | null;
   total?: number;
 }
+
+/* Procurement projects (T5-6.2a, T5-7.2c, T5-8.2b, T5-8.2c, T5-8.2f, T5-12.2c). */
+export type Project = S['Project'];
+export type ProjectDeclare = S['ProjectDeclare'];
+export type ProjectBudget = S['ProjectBudget'];
+export type ProjectTransition = S['ProjectTransition'];
+export type ProjectTransitionCreate = S['ProjectTransitionCreate'];
+export type Lot = S['Lot'];
+export type LotCreate = S['LotCreate'];
+export type Bid = S['Bid'];
+export type BidCreate = S['BidCreate'];
+export type Milestone = S['Milestone'];
+export type MilestoneCreate = S['MilestoneCreate'];
+export type MilestonePatch = S['MilestonePatch'];
+export type SupervisionRecord = S['SupervisionRecord'];
+export type SupervisionRecordCreate = S['SupervisionRecordCreate'];
+export type EvaluationCreate = S['EvaluationCreate'];
+export type ProviderBar = S['ProviderBar'];
+export type ProviderBarCreate = S['ProviderBarCreate'];
+export type MarketConcentration = S['MarketConcentration'];
+export type MarketGroup = NonNullable<MarketConcentration['groups']>[number];
+export type ProjectState = NonNullable<Project['state']>;
+export type ProjectSubject = ProjectDeclare['subject'];
+export type ProjectTarget = ProjectTransitionCreate['to'];
+export type SupervisionConclusion = SupervisionRecordCreate['conclusion'];
+export const PROJECT_STATES: ProjectState[] = ['declared', 'budgeted', 'procuring', 'supervising', 'evaluating', 'closed', 'cancelled'];
+export const PROJECT_SUBJECTS: ProjectSubject[] = ['resource', 'product'];
+export const SUPERVISION_CONCLUSIONS: SupervisionConclusion[] = ['conforming', 'rectification_required'];
+export type ProjectQuery = Q<'get_api_v1_procurement_projects'>;
+export type ProviderBarQuery = Q<'get_api_v1_provider_bars'>;
+export type MarketQuery = Q<'get_api_v1_market_concentration'>;
