@@ -373,10 +373,8 @@ int project_assign_supervisor(struct ctx *ctx, int64_t id, int64_t evaluator_id,
     for (int i = 0; i < cur.n_lots; i++) {
         const struct lot *l = &cur.lots[i];
         if (l->awarded_provider_id &&
-            org_check_independent_evaluator(
-                ctx, l->awarded_provider_id, evaluator_id,
-                arena_printf(ctx->arena, "work in this project (lot %lld)", (long long)l->id),
-                &ev) < 0)
+            org_check_independent_evaluator(ctx, l->awarded_provider_id, evaluator_id,
+                                            "work in this procurement project", &ev) < 0)
             return proc_fail(ctx);
     }
     v = cur;
