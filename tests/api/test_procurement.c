@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "core/timeutil.h"
+#include "db/db.h"
 #include "domain/org/org.h"
 
 #define M_ADMIN   (&T->who[W_M_ADMIN])
@@ -634,6 +635,43 @@ static void test_market_concentration(void **state)
     assert_int_equal(json_array_size(json_object_get(r->json, "groups")), 0);
 }
 
+/* No partial writes: an award whose Nth statement fails leaves no trace (lot, bids, project
+ * version, audit), for every N, and then succeeds. */
+static void test_award_is_all_or_nothing(void **state)
+{
+    (void)state;
+    fixture();
+    static const char *const cats[] = {"planning_consulting"};
+    int64_t lots[1];
+    char q[256];
+    int64_t id = procuring(NULL, cats, 1, lots);
+    int64_t b = bid(id, P_ADMIN, lots[0], 500000);
+    snprintf(q, sizeof(q),
+             "SELECT COUNT(*) FROM procurement_lots WHERE id = %lld AND awarded_bid_id IS NULL",
+             (long long)lots[0]);
+    int64_t audit = th_sql_int("SELECT COUNT(*) FROM audit_log");
+    snprintf(path, sizeof(path), "SELECT version FROM procurement_projects WHERE id = %lld",
+             (long long)id);
+    int64_t version = th_sql_int(path);
+    int n;
+    for (n = 1; n < 60; n++) {
+        snprintf(body, sizeof(body), "{\"bid_id\":%lld}", (long long)b);
+        db_fail_nth(T->app.db, n);
+        struct th_resp *r = th_call("POST", pp(id, "/awards"), M_ADMIN, body);
+        db_fail_nth(T->app.db, 0);
+        if (r->status < 300)
+            break;
+        assert_int_equal(r->status, 500);
+        assert_int_equal(th_sql_int(q), 1);
+        assert_int_equal(th_sql_int("SELECT COUNT(*) FROM audit_log"), audit);
+        snprintf(path, sizeof(path), "SELECT version FROM procurement_projects WHERE id = %lld",
+                 (long long)id);
+        assert_int_equal(th_sql_int(path), version);
+    }
+    assert_true(n > 3 && n < 60);
+    assert_int_equal(th_sql_int(q), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_barred_provider),
         cmocka_unit_test(test_supervision_evaluation_and_close),
         cmocka_unit_test(test_market_concentration),
+        cmocka_unit_test(test_award_is_all_or_nothing),
     };
     return cmocka_run_group_tests_name("procurement", tests, th_setup, th_teardown);
 }

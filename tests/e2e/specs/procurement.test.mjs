@@ -7,7 +7,7 @@
 // the supervisor evaluates; management closes; the market-concentration view shows the HHI.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { RUN, apiSession, field, fill, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
+import { RUN, apiSession, axe, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
 
 const TITLE = `省公安厅视频云平台建设项目${RUN}`;
 const QY = '黔云数据科技有限公司';
@@ -212,6 +212,7 @@ describe('procurement: a project from declaration to performance evaluation', ()
       const rows = page.getByTestId('proc-history').locator('.el-table__body tr');
       await waitForText(rows.last(), '已关闭');
       assert.equal(await rows.count(), 6);
+      assert.deepEqual(await axe(page), [], 'no serious accessibility violations on the project page');
 
       await page.getByTestId('nav-market-concentration').click();
       await settled(page);
@@ -221,6 +222,7 @@ describe('procurement: a project from declaration to performance evaluation', ()
       await waitForText(plan.getByTestId('market-hhi'), '10,000');
       assert.equal(await plan.getByTestId('market-warning').getAttribute('data-warning'), 'true');
       await waitForText(plan.getByTestId('market-warning'), '集中度预警');
+      assert.deepEqual(await axe(page), [], 'no serious accessibility violations on the market view');
     });
     const gz = await apiSession('gz.admin');
     const p = (await gz.call('GET', `/procurement-projects/${ids.project}`)).body;

@@ -17,7 +17,7 @@ const zh = {
       title: '项目名称', description: '需求说明', subject: '采购对象', requested: '估算金额（元）', region: '区域代码',
       regionHint: '默认为申报单位所在区域', declaredBy: '申报单位', management: '管理机构', state: '状态', budget: '预算金额',
       fiscalYear: '预算年度', amount: '预算金额（元）', budgetLine: '预算科目', lotTitle: '标段名称', category: '类别',
-      lotBudget: '标段预算（元）', awarded: '中标机构', awardAmount: '中标金额', bids: '投标数', provider: '服务提供机构',
+      lotBudget: '标段预算（元）', awarded: '中标机构', awardAmount: '中标金额', bids: '投标数', bidList: '投标', provider: '服务提供机构',
       bidAmount: '投标金额（元）', note: '备注', lot: '标段', status: '状态', supervisor: '监理/评价机构', evaluator: '评测机构',
       milestone: '里程碑', dueOn: '计划日期', doneOn: '完成日期', observation: '监理意见', conclusion: '结论', recordedOn: '记录日期',
       score: '绩效得分', findings: '评价结论', reason: '原因', from: '原状态', to: '新状态', at: '时间', updated: '更新时间',
@@ -42,7 +42,7 @@ const zh = {
       lifted: '限制已解除',
     },
     market: {
-      group: '{region} · {category}', hhi: 'HHI', warning: '集中度预警', normal: '竞争充分', share: '份额', total: '中标总额',
+      period: '中标期间', group: '{region} · {category}', hhi: 'HHI', warning: '集中度预警', normal: '竞争充分', share: '份额', total: '中标总额',
       awards: '中标次数', chart: '各区域与类别的 HHI', pie: '{region} {category} 中标份额',
     },
     refusal: {
@@ -101,7 +101,7 @@ const en: Shape<typeof zh> = {
       title: 'Project', description: 'Need', subject: 'Subject', requested: 'Estimate (yuan)', region: 'Region code',
       regionHint: "Default: the declarant's region", declaredBy: 'Declared by', management: 'Management', state: 'State', budget: 'Budget',
       fiscalYear: 'Fiscal year', amount: 'Budget (yuan)', budgetLine: 'Budget line', lotTitle: 'Lot', category: 'Category',
-      lotBudget: 'Lot budget (yuan)', awarded: 'Awarded to', awardAmount: 'Award', bids: 'Bids', provider: 'Provider',
+      lotBudget: 'Lot budget (yuan)', awarded: 'Awarded to', awardAmount: 'Award', bids: 'Bids', bidList: 'Bids', provider: 'Provider',
       bidAmount: 'Bid (yuan)', note: 'Note', lot: 'Lot', status: 'Status', supervisor: 'Supervisor / evaluator', evaluator: 'Evaluation agency',
       milestone: 'Milestone', dueOn: 'Due', doneOn: 'Done', observation: 'Observation', conclusion: 'Conclusion', recordedOn: 'Recorded on',
       score: 'Score', findings: 'Findings', reason: 'Reason', from: 'From', to: 'To', at: 'At', updated: 'Updated',
@@ -127,7 +127,7 @@ const en: Shape<typeof zh> = {
       evaluated: 'Evaluation submitted', barred: 'Provider barred', lifted: 'Bar lifted',
     },
     market: {
-      group: '{region} · {category}', hhi: 'HHI', warning: 'Concentration warning', normal: 'Competitive', share: 'Share', total: 'Awarded',
+      period: 'Awarded between', group: '{region} · {category}', hhi: 'HHI', warning: 'Concentration warning', normal: 'Competitive', share: 'Share', total: 'Awarded',
       awards: 'Awards', chart: 'HHI per region and category', pie: 'Shares in {region} {category}',
     },
     refusal: {
