@@ -1,13 +1,14 @@
 // Procurement projects (issue 5), one project from declaration to evaluation, each step by the
 // institution that takes it: the user agency declares; management compiles the budget, adds lots
-// and opens procurement; two providers bid; management awards, is refused in words when it would
-// give service design to the planning & consulting winner (T5-8.2b), is refused the supervisor
-// that holds an interest relation with the winner (T5-8.2f) and assigns the independent one,
-// then starts supervision; the supervisor records supervision; management starts the evaluation;
-// the supervisor evaluates; management closes; the market-concentration view shows the HHI.
+// and opens procurement; two providers bid; management bars a third, whose bid is then refused in
+// words (T5-12.2c), and lifts the bar; management awards, is refused in words when it would give
+// service design to the planning & consulting winner (T5-8.2b), is refused the supervisor that
+// holds an interest relation with the winner (T5-8.2f) and assigns the independent one, then
+// starts supervision; the supervisor records supervision; management starts the evaluation; the
+// supervisor evaluates; management closes; the market-concentration view shows the HHI.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { RUN, apiSession, axe, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
+import { RUN, apiSession, axe, dialog, login, openBrowser, settled, shot, waitForText } from '../lib/harness.mjs';
 
 const TITLE = `省公安厅视频云平台建设项目${RUN}`;
 const QY = '黔云数据科技有限公司';
@@ -15,6 +16,9 @@ const ZC = '筑城云计算服务有限公司';
 const LOT_PLAN = `规划咨询标段${RUN}`;
 const LOT_DESIGN = `服务设计标段${RUN}`;
 const LOT_BUILD = `集成实施标段${RUN}`;
+const ZS = '遵义智算信息技术有限公司';
+const BAR_REASON = `围标串标查实，限制投标${RUN}`;
+const ymd = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400000));
 
 /* The text box of an Element Plus input (the test id sits on the native box or around it). */
 const box = (page, id) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first();
@@ -121,6 +125,45 @@ describe('procurement: a project from declaration to performance evaluation', ()
         assert.equal(await rows.count(), list.length);
       });
     }
+  });
+
+  test('management bars a provider (T5-12.2c); its bid is refused in words; management lifts the bar', async (t) => {
+    await as(t, async (page) => {
+      await login(page, 'gz.admin');
+      await page.getByTestId('nav-provider-bars').click();
+      await settled(page);
+      await pick(page, 'bar-provider', ZS);
+      const range = page.locator('.el-date-editor--daterange').first().locator('input.el-range-input');
+      await range.nth(0).fill(ymd(0));
+      await range.nth(1).fill(ymd(30));
+      await range.nth(1).press('Enter');
+      await page.keyboard.press('Escape');
+      await box(page, 'bar-reason').fill(BAR_REASON);
+      await page.getByTestId('bar-submit').click();
+      await toast(page, '已限制投标');
+      await waitForText(page.locator('.el-table__body tr', { hasText: BAR_REASON }), '生效中');
+    });
+    await as(t, async (page) => {
+      await openProject(page, 'zs.admin', ids.project, '标段、投标与中标');
+      await pick(page, 'proc-bid-lot', LOT_BUILD);
+      await box(page, 'proc-bid-amount').fill('900000');
+      await page.getByTestId('proc-bid-submit').click();
+      await waitForText(page.getByTestId('proc-refusal'), '该服务提供机构已被限制投标（T5-12.2c）');
+      await waitForText(page.getByTestId('proc-refusal-detail'), BAR_REASON);
+      assert.equal(await page.getByTestId('proc-bids').locator('.el-table__body tr').count(), 0);
+    });
+    await as(t, async (page) => {
+      await login(page, 'gz.admin');
+      await page.getByTestId('nav-provider-bars').click();
+      await settled(page);
+      const row = page.locator('.el-table__body tr', { hasText: BAR_REASON });
+      await row.getByTestId('bar-lift').click();
+      const box2 = dialog(page, '请说明解除原因');
+      await box2.locator('input').fill('经复核，违规事实不成立');
+      await box2.getByRole('button', { name: '解除' }).click();
+      await toast(page, '限制已解除');
+      await waitForText(row, '已解除');
+    });
   });
 
   test('management awards, is refused the separation and independence breaches in words, assigns the supervisor and starts supervision', async (t) => {
