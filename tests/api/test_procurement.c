@@ -610,6 +610,13 @@ static void test_market_concentration(void **state)
     json_t *first = json_array_get(json_object_get(om, "providers"), 0);
     assert_int_equal(jint(first, "provider_id"), T->p);
     assert_int_equal(jint(first, "share_bp"), 6000);
+    /* The threshold is configuration (hhi_warning): above 5200 this market is not flagged. */
+    T->app.cfg.hhi_warning = 6000;
+    r = th_call("GET", "/api/v1/market-concentration?region=522700", M_MEMBER, NULL);
+    assert_int_equal(jint(r->json, "hhi_warning"), 6000);
+    om = group_of(r->json, "522700", "operation_maintenance");
+    assert_true(json_is_false(json_object_get(om, "warning")));
+    T->app.cfg.hhi_warning = 2500;
     json_t *tr = group_of(r->json, "522700", "training_promotion");
     assert_non_null(tr);
     assert_int_equal(jint(tr, "hhi"), 10000);
