@@ -394,6 +394,24 @@ static void test_independent_supervisor(void **state)
     assert_string_equal(rule_of(r->json), "interest_relation");
     assert_non_null(strstr(jstr(r->json, "detail"), "T5-8.2f"));
     assert_status(award(id2, bp2), 201);
+    /* A relation declared after the assignment is caught when supervision starts. */
+    int64_t e3 = th_institution(T->m, "evaluator", "provincial");
+    int64_t id3 = procuring(NULL, cats, 1, lots);
+    assert_status(assign(id3, e3), 200);
+    assert_status(award(id3, bid(id3, &p2, lots[0], 100000)), 201);
+    struct interest_relation rel, rel_out;
+    struct ctx *c = th_ctx();
+    memset(&rel, 0, sizeof(rel));
+    rel.related_id = e3;
+    rel.kind = "personnel";
+    rel.since = "2025-06-01";
+    if (relation_create(c, p2_id, &rel, &rel_out) < 0)
+        fail_msg("relation: %s", c->err.message);
+    r = to(id3, "supervising", NULL);
+    assert_status(r, 409);
+    assert_string_equal(rule_of(r->json), "interest_relation");
+    assert_status(assign(id3, T->e), 200);
+    assert_status(to(id3, "supervising", NULL), 200);
     /* The supervisor it could not have is not visible to it either. */
     assert_status(th_call("GET", pp(id, ""), &e2, NULL), 404);
     assert_status(th_call("GET", pp(id2, ""), &e2, NULL), 200);

@@ -290,6 +290,14 @@ static int check_entry(struct ctx *ctx, const struct project *p, const char *to)
             return err_rule(&ctx->err, ERR_CONFLICT, "no_supervisor",
                             "supervision starts when an independent supervisor is assigned "
                             "(T5-8.2f)");
+        /* T5-8.2f once more at the start: a relation declared after the assignment counts. */
+        for (int i = 0; i < p->n_lots; i++) {
+            struct institution ev;
+            if (org_check_independent_evaluator(ctx, p->lots[i].awarded_provider_id,
+                                                p->supervisor_id,
+                                                "work in this procurement project", &ev) < 0)
+                return -1;
+        }
     }
     if (!strcmp(to, "evaluating")) {
         struct milestone *ms;
