@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "http/http.h"
 #include "domain/org/org.h"
 
 #define M_ADMIN   (&T->who[W_M_ADMIN])
@@ -697,6 +698,64 @@ static void test_award_is_all_or_nothing(void **state)
     assert_int_equal(th_sql_int(q), 0);
 }
 
+/* Hostile and malformed bodies on every write of the module: a problem naming what is wrong,
+ * never a 500 and never a change. */
+static void test_hostile_bodies(void **state)
+{
+    static const char *const bodies[] = {
+        "{}",
+        "[]",
+        "null",
+        "{\"title\":123,\"subject\":[]}",
+        "{\"amount_fen\":\"1\",\"lot_id\":\"x\"}",
+        "{\"bid_id\":-1}",
+        "{\"lot_id\":9007199254740993,\"amount_fen\":1}",
+        "{\"fiscal_year\":99999999999,\"amount_fen\":-9223372036854775807,\"budget_line\":\"\"}",
+        "{\"score\":-5,\"findings\":\"\\u0000\"}",
+        "{\"to\":\"closed\\u0000\",\"reason\":1}",
+        "{\"evaluator_id\":0}",
+        "{\"valid_from\":\"2026-02-30\",\"valid_to\":\"x\",\"provider_id\":1}",
+        "{\"category\":\"planning_consulting\",\"title\":\"\\u202e\",\"budget_fen\":"
+        "9223372036854775807}",
+        "{\"unknown\":1}",
+    };
+    (void)state;
+    fixture();
+    static const char *const cats[] = {"planning_consulting"};
+    int64_t lots[1];
+    int64_t id = procuring(NULL, cats, 1, lots);
+    /* Each caller reaches the handlers of its own routes: M manages, P bids, E supervises. */
+    struct who *callers[3] = {M_ADMIN, P_ADMIN, E_ADMIN};
+    assert_status(assign(id, T->e), 200);
+    static const char changes[] = "SELECT COUNT(*) FROM audit_log WHERE action <> 'access.denied'";
+    int64_t audit = th_sql_int(changes);
+    for (int i = 0; i < n_routes; i++) {
+        const struct route *rt = &routes[i];
+        if (!(rt->flags & RF_BODY) || (!strstr(rt->pattern, "/procurement-projects") &&
+                                       !strstr(rt->pattern, "/provider-bars")))
+            continue;
+        char p[200];
+        const char *at = strstr(rt->pattern, "{id}");
+        if (at)
+            snprintf(p, sizeof(p), "%.*s%lld%s", (int)(at - rt->pattern), rt->pattern,
+                     (long long)id, at + 4);
+        else
+            snprintf(p, sizeof(p), "%s", rt->pattern);
+        char *mid = strstr(p, "{mid}");
+        if (mid)
+            snprintf(mid, sizeof(p) - (size_t)(mid - p), "1");
+        for (size_t k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++)
+            for (int w = 0; w < 3; w++) {
+                struct th_resp *r = th_call(rt->method, p, callers[w], bodies[k]);
+                if (r->status < 400 || r->status >= 500)
+                    fail_msg("%s %s with %s answered %d: %s", rt->method, p, bodies[k], r->status,
+                             r->body);
+            }
+    }
+    /* Nothing was written: the only audit records are the denials of the routes M may not use. */
+    assert_int_equal(th_sql_int(changes), audit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_supervision_evaluation_and_close),
         cmocka_unit_test(test_market_concentration),
         cmocka_unit_test(test_award_is_all_or_nothing),
+        cmocka_unit_test(test_hostile_bodies),
     };
     return cmocka_run_group_tests_name("procurement", tests, th_setup, th_teardown);
 }
