@@ -58,6 +58,9 @@ static const struct key {
      "6",
      "months an online product may go without an agreement in force that covers it before it "
      "is listed as a candidate for elimination"},
+    {"hhi_warning", K_INT, offsetof(struct config, hhi_warning), 0, 0, 10000, "2500",
+     "Herfindahl-Hirschman index (0..10000) of awarded value per region and category at which "
+     "the market-concentration view warns management officials (T5-8.2b)"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };

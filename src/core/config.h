@@ -26,6 +26,7 @@ struct config {
     char timezone[64];           /* default display zone for new institutions */
     int cookie_secure;           /* 1: the session cookie carries Secure (served behind TLS) */
     int elimination_idle_months; /* unused online products become elimination candidates */
+    int hhi_warning;             /* market concentration (HHI) at which M is warned */
     char config_file[512];
 };
 

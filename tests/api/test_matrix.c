@@ -19,7 +19,7 @@
 #error "EGOV_SOURCE_DIR must name the repository"
 #endif
 
-#define MAX_ROWS 128
+#define MAX_ROWS 512
 
 struct row {
     char route[128]; /* "GET /api/v1/institutions/{id}" */
@@ -61,6 +61,8 @@ static void load_matrix(void)
         }
         if (n != 2 + W_COUNT)
             fail_msg("matrix row has %d cells, expected %d: %s", n, 2 + W_COUNT, cells[0]);
+        if (n_rows == MAX_ROWS)
+            fail_msg("more than %d matrix rows: raise MAX_ROWS", MAX_ROWS);
         struct row *r = &rows[n_rows++];
         snprintf(r->route, sizeof(r->route), "%s", cells[0]);
         for (int i = 0; i < W_COUNT; i++)

@@ -16,6 +16,11 @@ import type {
   OrderChange, OrderChangeCreate, OrderCreate, OrderQuery, OrderTransition,
 } from './types';
 import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
+import type {
+  Bid, BidCreate, EvaluationCreate, LotCreate, Lot, MarketConcentration, MarketQuery, Milestone, MilestoneCreate,
+  MilestonePatch, Project, ProjectBudget, ProjectDeclare, ProjectQuery, ProjectTarget, ProjectTransition, ProviderBar,
+  ProviderBarCreate, ProviderBarQuery, SupervisionRecord, SupervisionRecordCreate,
+} from './types';
 
 type Paging = { limit?: number; cursor?: string; total?: boolean };
 const data = <T>(p: Promise<Answer<T>>) => p.then((a) => a.data);
@@ -170,4 +175,40 @@ export const orderApi = {
   postFeedback: (id: number, rating: number, comment?: string) =>
     data(api.post<Feedback>(`/orders/${id}/feedback`, comment ? { rating, comment } : { rating })),
   answer: (id: number, fid: number, text: string) => data(api.post<FeedbackAnswer>(`/orders/${id}/feedback/${fid}/answers`, { text })),
+};
+
+/* Procurement projects: declaration → budget → procurement → supervision → evaluation. */
+export const procurementApi = {
+  list: (q: ProjectQuery) => data(api.get<Page<Project>>('/procurement-projects', q)),
+  get: (id: number) => data(api.get<Project>(`/procurement-projects/${id}`)),
+  declare: (body: ProjectDeclare) => data(api.post<Project>('/procurement-projects', body)),
+  budget: (id: number, body: ProjectBudget) => data(api.post<Project>(`/procurement-projects/${id}/budget`, body)),
+  move: (id: number, to: ProjectTarget, reason?: string) =>
+    data(api.post<Project>(`/procurement-projects/${id}/transitions`, reason ? { to, reason } : { to })),
+  transitions: (id: number) => data(api.get<Page<ProjectTransition>>(`/procurement-projects/${id}/transitions`)),
+  addLot: (id: number, body: LotCreate) => data(api.post<Lot>(`/procurement-projects/${id}/lots`, body)),
+  bids: (id: number) => data(api.get<Page<Bid>>(`/procurement-projects/${id}/bids`)),
+  bid: (id: number, body: BidCreate) => data(api.post<Bid>(`/procurement-projects/${id}/bids`, body)),
+  award: (id: number, bidId: number) => data(api.post<Lot>(`/procurement-projects/${id}/awards`, { bid_id: bidId })),
+  assignSupervisor: (id: number, evaluatorId: number) =>
+    data(api.post<Project>(`/procurement-projects/${id}/supervisor`, { evaluator_id: evaluatorId })),
+  milestones: (id: number) => data(api.get<Page<Milestone>>(`/procurement-projects/${id}/milestones`)),
+  addMilestone: (id: number, body: MilestoneCreate) => data(api.post<Milestone>(`/procurement-projects/${id}/milestones`, body)),
+  updateMilestone: (id: number, mid: number, body: MilestonePatch) =>
+    data(api.patch<Milestone>(`/procurement-projects/${id}/milestones/${mid}`, body)),
+  records: (id: number) => data(api.get<Page<SupervisionRecord>>(`/procurement-projects/${id}/supervision-records`)),
+  addRecord: (id: number, body: SupervisionRecordCreate) =>
+    data(api.post<SupervisionRecord>(`/procurement-projects/${id}/supervision-records`, body)),
+  evaluate: (id: number, body: EvaluationCreate) => data(api.post<Project>(`/procurement-projects/${id}/evaluation`, body)),
+};
+
+/* Bars on providers (T5-12.2c) and the market-concentration view (T5-8.2b). */
+export const barApi = {
+  list: (q: ProviderBarQuery) => data(api.get<Page<ProviderBar>>('/provider-bars', q)),
+  create: (body: ProviderBarCreate) => data(api.post<ProviderBar>('/provider-bars', body)),
+  lift: (id: number, reason: string) => data(api.post<ProviderBar>(`/provider-bars/${id}/lift`, { reason })),
+};
+
+export const marketApi = {
+  concentration: (q: MarketQuery) => data(api.get<MarketConcentration>('/market-concentration', q)),
 };
