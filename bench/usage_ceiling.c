@@ -37,8 +37,9 @@ int main(int argc, char **argv)
     sqlite3 *db;
     if (sqlite3_open(argv[1], &db) != SQLITE_OK)
         return 1;
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; DROP TABLE IF EXISTS "
-                     "ceiling",
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; DROP TABLE IF EXISTS "
+                 "ceiling",
                  NULL, NULL, NULL);
     sqlite3_exec(db,
                  unique ? "CREATE TABLE ceiling (id TEXT NOT NULL PRIMARY KEY, provider_id BIGINT, "

@@ -282,8 +282,7 @@ static struct slot *series_ref(struct usage_batch *b, int64_t alloc, int64_t met
 }
 
 /* A record whose id is stored already: duplicated when it says the same, else rejected. */
-static int seen_before(struct usage_batch *b, int64_t line, const struct usage_row *w,
-                       bool *found)
+static int seen_before(struct usage_batch *b, int64_t line, const struct usage_row *w, bool *found)
 {
     struct ctx *ctx = b->ctx;
     struct usage_row old;
@@ -426,8 +425,7 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
                       (long long)in->allocation_id);
     if (in->provider_id && in->provider_id != a->v[1])
         return REJECT("mismatch", "provider_id", "allocation %lld is provided by %lld, not %lld",
-                      (long long)in->allocation_id, (long long)a->v[1],
-                      (long long)in->provider_id);
+                      (long long)in->allocation_id, (long long)a->v[1], (long long)in->provider_id);
     if (in->user_id && in->user_id != a->v[2])
         return REJECT("mismatch", "user_id", "allocation %lld is used by %lld, not %lld",
                       (long long)in->allocation_id, (long long)a->v[2], (long long)in->user_id);

@@ -41,9 +41,9 @@ struct import {
     bool csv;
     /* the queue of filled blocks */
     struct block *blocks[BLOCKS];
-    int head, count;     /* filled blocks: blocks[(head + i) % BLOCKS] */
-    bool done, stop;     /* reader finished; writer gave up */
-    int read_rc;         /* 0, -2 read error, -3 malformed CSV */
+    int head, count; /* filled blocks: blocks[(head + i) % BLOCKS] */
+    bool done, stop; /* reader finished; writer gave up */
+    int read_rc;     /* 0, -2 read error, -3 malformed CSV */
     const char *why;
     struct block *filling;
     struct block *spare[BLOCKS];
@@ -247,8 +247,8 @@ static void print_outcomes(struct ctx *ctx, int64_t batch, int64_t rejected)
         return;
     printf("first records not accepted:\n");
     for (int i = 0; i < n; i++)
-        printf("  line %lld  %-10s %-12s %-14s %s\n", (long long)o[i].line, o[i].outcome,
-               o[i].rule, o[i].field, o[i].message);
+        printf("  line %lld  %-10s %-12s %-14s %s\n", (long long)o[i].line, o[i].outcome, o[i].rule,
+               o[i].field, o[i].message);
 }
 
 static int cmd_outcomes(int argc, char **argv)
@@ -278,8 +278,8 @@ static int cmd_outcomes(int argc, char **argv)
             break;
         }
         for (int i = 0; i < n; i++)
-            printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)o[i].line, o[i].record_id,
-                   o[i].outcome, o[i].rule, o[i].field, o[i].message);
+            printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)o[i].line, o[i].record_id, o[i].outcome,
+                   o[i].rule, o[i].field, o[i].message);
         p.after_id = info.next_cursor;
     } while (info.next_cursor);
     cli_close(&app, arena);
@@ -321,8 +321,8 @@ static int cmd_import(int argc, char **argv)
             fclose(f);
         return 1;
     }
-    struct import im = {.tty = isatty(2) == 1, .started_ns = time_mono_ns(), .f = f,
-                        .csv = !strcmp(fmt, "csv")};
+    struct import im = {
+        .tty = isatty(2) == 1, .started_ns = time_mono_ns(), .f = f, .csv = !strcmp(fmt, "csv")};
     pthread_mutex_init(&im.lock, NULL);
     pthread_cond_init(&im.changed, NULL);
     if (f != stdin && fseek(f, 0, SEEK_END) == 0) {

@@ -222,9 +222,9 @@ int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void 
 /* ---- CSV --------------------------------------------------------------------------------- */
 
 enum col { C_ID, C_ALLOC, C_METRIC, C_QTY, C_START, C_END, C_SOURCE, C_PROVIDER, C_USER, C_N };
-static const char *const col_names[C_N] = {"id",    "allocation_id", "metric_id",
-                                           "quantity", "start",     "end",
-                                           "source", "provider_id", "user_id"};
+static const char *const col_names[C_N] = {"id",       "allocation_id", "metric_id",
+                                           "quantity", "start",         "end",
+                                           "source",   "provider_id",   "user_id"};
 
 struct usage_csv {
     struct csv_parser p;

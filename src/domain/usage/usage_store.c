@@ -95,8 +95,7 @@ int usage_store_product_pool(struct ctx *ctx, int64_t product_id, int64_t pool_i
     return n > 0;
 }
 
-int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id,
-                       int64_t *last_end)
+int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id, int64_t *last_end)
 {
     struct db_conn *c = ctx_db(ctx);
     struct db_rows *r;
@@ -253,8 +252,9 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     *lines = NULL;
     if (!w->pg || !w->n)
         return 0;
-    if (db_copy_begin(c, SQL_COPY, &ctx->err) < 0 || db_copy_put(c, w->buf, w->len, &ctx->err) < 0 ||
-        db_copy_end(c, &ctx->err) < 0 || db_query(c, SQL_MOVE, NULL, 0, &r, &ctx->err) < 0)
+    if (db_copy_begin(c, SQL_COPY, &ctx->err) < 0 ||
+        db_copy_put(c, w->buf, w->len, &ctx->err) < 0 || db_copy_end(c, &ctx->err) < 0 ||
+        db_query(c, SQL_MOVE, NULL, 0, &r, &ctx->err) < 0)
         return -1;
     free(w->missing);
     w->missing = malloc(sizeof(int64_t) * (size_t)w->n);
