@@ -405,6 +405,52 @@ static void test_quantity_text(void **state)
     assert_string_equal(buf, "3");
 }
 
+/* The API: an NDJSON stream read in pieces (the harness hands it over 7 bytes at a time, cutting
+ * lines and characters), the last line without a newline, blank lines skipped; the answer counts
+ * every record and lists the ones not accepted; the batch and its outcomes can be read back. */
+static void test_api_stream(void **state)
+{
+    (void)state;
+    char nd[4096];
+    size_t o = 0;
+    /* ids, blank lines between records, the last line without a newline */
+    for (int i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), i == 3 ? "api %d" : "api-%d", i);
+        o += (size_t)snprintf(nd + o, sizeof(nd) - o, "%s%s", i ? "\n\n" : "",
+                              hourly(alloc, metric, id, "\"2.5\"", 200000 + i));
+    }
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "records"), 5);
+    assert_int_equal(jint(r->json, "accepted"), 4);
+    assert_int_equal(jint(r->json, "rejected"), 1);
+    json_t *list = json_object_get(r->json, "outcomes");
+    assert_int_equal(json_array_size(list), 1);
+    assert_string_equal(jstr(json_array_get(list, 0), "rule"), "format");
+    assert_int_equal(jint(json_array_get(list, 0), "line"), 7); /* blank lines count as lines */
+    int64_t batch = jint(r->json, "batch_id");
+    /* again: all duplicated, nothing new */
+    r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_int_equal(jint(r->json, "duplicated"), 4);
+    assert_int_equal(jint(r->json, "accepted"), 0);
+    snprintf(path, sizeof(path), "/api/v1/usage/batches/%lld", (long long)batch);
+    r = th_call("GET", path, &T->who[W_M_ADMIN], NULL);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "accepted"), 4);
+    snprintf(path, sizeof(path), "/api/v1/usage/batches/%lld/outcomes", (long long)batch);
+    r = th_call("GET", path, &T->who[W_P_MEMBER], NULL);
+    assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    /* the wrong media type is refused before the body is read; so is a user agency */
+    const char *const json_ct[] = {"Content-Type: application/json", NULL};
+    r = th_callh("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd, json_ct);
+    assert_status(r, 415);
+    assert_status(th_call("POST", "/api/v1/usage", &T->who[W_U1_ADMIN], nd), 403);
+    assert_status(th_call("GET", path, &T->who[W_U1_ADMIN], NULL), 403);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id LIKE 'api-%'"), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_quantities_are_exact),
         cmocka_unit_test(test_failure_loses_only_the_chunk_in_flight),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_api_stream),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);
 }

@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
+#include "domain/org/org.h"
 #include "core/banned.h"
 
 /* ---- a small int64-keyed map (key 0 is "empty": ids are never 0) ----------------------- */
@@ -560,11 +561,19 @@ int usage_batch_get(struct ctx *ctx, int64_t id, struct usage_batch_info *out)
     int rc = usage_store_batch_get(ctx, id, out);
     if (rc < 0)
         return -1;
-    /* a provider sees its own batches; management and the operator see all */
-    if (rc == 0 || (!ctx->caller.is_system && strcmp(ctx->caller.inst_kind, "management") != 0 &&
-                    out->provider_id != ctx->caller.institution_id))
+    if (rc == 1 && ctx->caller.is_system)
+        return 0;
+    /* a provider sees its own batches, management those of providers in its jurisdiction; the
+     * operator's imports (no provider) are read with `egov usage outcomes` */
+    if (rc == 0 || !out->provider_id)
         return err_set(&ctx->err, ERR_NOT_FOUND, "usage batch not found");
-    return 0;
+    if (out->provider_id == ctx->caller.institution_id)
+        return 0;
+    if (ctx->caller.inst_kind && !strcmp(ctx->caller.inst_kind, "management") &&
+        org_access_institution(ctx, out->provider_id, ORG_SEE) == 0)
+        return 0;
+    err_clear(&ctx->err);
+    return err_set(&ctx->err, ERR_NOT_FOUND, "usage batch not found");
 }
 
 int usage_outcomes(struct ctx *ctx, int64_t batch_id, const struct page_req *p,
