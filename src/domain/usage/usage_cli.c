@@ -2,7 +2,7 @@
  * usage_cli.c - `egov usage import FILE|-`: usage records from CSV or NDJSON (by the file's
  * extension, or --format), committed in chunks, with a progress bar when stderr is a terminal
  * and a summary at the end. Re-running an import is harmless: records already stored are
- * reported as duplicated. Exit 0 when every record was accepted or duplicated, 3 when some were
+ * reported as duplicated. Exit 0 when every record was accepted or duplicated, 2 when some were
  * rejected (the summary lists the first ones; `egov usage outcomes BATCH` lists all), 1 when the
  * store failed (committed chunks stay; re-run the import).
  */
@@ -380,7 +380,7 @@ static int cmd_import(int argc, char **argv)
         goto done;
     }
     print_outcomes(ctx, s.batch_id, s.rejected);
-    rc = s.rejected ? 3 : 0;
+    rc = s.rejected ? 2 : 0; /* invalid input: some records were refused */
 done:
     if (f != stdin)
         fclose(f);
