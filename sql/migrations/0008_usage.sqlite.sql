@@ -53,3 +53,11 @@ CREATE TABLE usage_outcomes (
     message         TEXT NOT NULL,
     PRIMARY KEY (batch_id, line)
 );
+
+-- Counts committed chunks of all ingests: a batch that finds it where its own last commit left it
+-- knows its cached series marks are still true.
+CREATE TABLE usage_epoch (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    n               BIGINT NOT NULL
+);
+INSERT INTO usage_epoch (id, n) VALUES (1, 0);

@@ -80,7 +80,8 @@ int db_copy_end(struct db_conn *c, struct err *e);
 /* Appends s to buf in COPY text format (backslash, tab, newline, CR escaped); returns the new
  * length, or 0 when it does not fit in cap. */
 size_t db_copy_escape(char *buf, size_t len, size_t cap, const char *s);
-/* Runs several statements without parameters (migrations only). */
+/* Runs statements without parameters: migrations, and bulk statements whose text holds only
+ * numbers formatted by the caller. */
 int db_exec_script(struct db_conn *c, const char *sql, struct err *e);
 
 /* Runs a query; *out must be released with db_rows_free (the caller owns it). */

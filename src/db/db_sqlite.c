@@ -231,7 +231,7 @@ static int sq_exec_script(void *p, const char *sql, struct err *e)
     if (rc != SQLITE_OK) {
         log_error("sqlite script failed: %s", msg ? msg : "?");
         sqlite3_free(msg);
-        return err_set(e, ERR_INTERNAL, "migration failed");
+        return err_set(e, ERR_INTERNAL, "store script failed");
     }
     return 0;
 }

@@ -14,7 +14,7 @@
 #include "db/db.h"
 #include "domain/usage/usage.h"
 
-static int64_t pool, alloc, metric;           /* P's pool, allocated to U1, product metric */
+static int64_t pool, alloc, alloc2, metric;   /* P's pool, two allocations to U1, a metric */
 static int64_t other_pool_metric;             /* P's metric of a product on another pool */
 static int64_t foreign_alloc, foreign_metric; /* of a second provider */
 static char body[2048], path[256];
@@ -63,6 +63,7 @@ static int setup(void **state)
     struct who *p = &T->who[W_P_ADMIN];
     pool = make_pool(p, "计量资源池");
     alloc = make_alloc(p, pool);
+    alloc2 = make_alloc(p, pool);
     metric = make_metric(p, pool);
     other_pool_metric = make_metric(p, make_pool(p, "另一资源池"));
     /* a second provider with its own pool, allocation and product */
@@ -451,6 +452,24 @@ static void test_api_stream(void **state)
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id LIKE 'api-%'"), 4);
 }
 
+/* One id twice in a chunk, in two series: the first is stored, the second refused as a reused
+ * id (on PostgreSQL both are staged and the move tells them apart). */
+static void test_same_id_twice_in_a_chunk(void **state)
+{
+    (void)state;
+    struct usage_batch *b = usage_batch_begin(th_ctx(), "import");
+    line(hourly(alloc, metric, "twin", "\"1\"", 300000), b, 1);
+    line(hourly(alloc2, metric, "twin", "\"1\"", 300000), b, 2);
+    line(hourly(alloc2, metric, "twin-2", "\"1\"", 300001), b, 3);
+    struct usage_summary s;
+    assert_int_equal(usage_batch_end(b, &s), 0);
+    assert_int_equal(s.accepted, 2);
+    assert_int_equal(s.rejected, 1);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id LIKE 'twin%'"), 2);
+    snprintf(body, sizeof(body), "SELECT allocation_id FROM usage_records WHERE id = 'twin'");
+    assert_int_equal(th_sql_int(body), alloc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_failure_loses_only_the_chunk_in_flight),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_api_stream),
+        cmocka_unit_test(test_same_id_twice_in_a_chunk),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);
 }

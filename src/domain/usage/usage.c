@@ -83,6 +83,7 @@ struct usage_batch {
     struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
     struct usage_writer *w;
+    int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
     int64_t in_chunk;
     bool in_tx, dead;
     struct arena *scratch;
@@ -113,6 +114,7 @@ struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin)
     if (!b)
         abort();
     b->ctx = ctx;
+    b->epoch = -1;
     b->info.id = id_new();
     b->info.origin = api ? "api" : "import";
     b->info.provider_id = api ? ctx->caller.institution_id : 0;
@@ -151,22 +153,29 @@ static int commit_chunk(struct usage_batch *b)
         return 0;
     if (settle_staged(b) < 0)
         return -1;
+    int64_t *rows = malloc(sizeof(int64_t) * 3 * (b->series.n + 1));
+    int n = 0;
+    if (!rows)
+        abort();
     for (size_t i = 0; i < b->series.cap; i++) {
         struct slot *s = &b->series.s[i];
         if (s->k1 && s->v[1]) {
-            if (usage_store_series_set(ctx, s->k1, s->k2, s->v[0]) < 0)
-                return -1;
+            rows[3 * n] = s->k1;
+            rows[3 * n + 1] = s->k2;
+            rows[3 * n + 2] = s->v[0];
+            n++;
             s->v[1] = 0;
         }
     }
+    int put = usage_store_series_put(ctx, rows, n);
+    free(rows);
+    if (put < 0 || usage_store_epoch(ctx, true, &b->epoch) < 0)
+        return -1;
     b->info.finished_at = time_now_ms();
     if (usage_store_batch_update(ctx, &b->info) < 0 || ctx_tx_commit(ctx) < 0)
         return -1;
     b->in_tx = false;
     b->in_chunk = 0;
-    /* Another ingest may extend a series between two chunks: read the marks afresh. */
-    free(b->series.s);
-    memset(&b->series, 0, sizeof(b->series));
     arena_free(b->scratch);
     b->scratch = arena_new();
     if (b->on_commit) {
@@ -496,11 +505,18 @@ int usage_batch_add_parsed(struct usage_batch *b, const struct usage_parsed *p)
     if (b->dead)
         return -1;
     if (!b->in_tx) {
+        int64_t epoch;
         if (ctx_tx_begin(b->ctx) < 0 || usage_store_lock(b->ctx) < 0 ||
+            usage_store_epoch(b->ctx, false, &epoch) < 0 ||
             (!b->w && !(b->w = usage_writer_open(b->ctx)))) {
             ctx_tx_rollback(b->ctx);
             b->dead = true;
             return -1;
+        }
+        if (epoch != b->epoch) {
+            /* another ingest committed since this batch's last chunk: read the marks afresh */
+            free(b->series.s);
+            memset(&b->series, 0, sizeof(b->series));
         }
         b->in_tx = true;
     }

@@ -22,9 +22,6 @@ static const char SQL_PRODUCT_POOL[] =
     "SELECT COUNT(*) FROM product_resources WHERE product_id = $1 AND pool_id = $2";
 static const char SQL_SERIES[] =
     "SELECT last_end FROM usage_series WHERE allocation_id = $1 AND metric_id = $2";
-static const char SQL_SERIES_SET[] =
-    "INSERT INTO usage_series (allocation_id, metric_id, last_end) VALUES ($1, $2, $3) ON "
-    "CONFLICT (allocation_id, metric_id) DO UPDATE SET last_end = excluded.last_end";
 static const char SQL_INSERT[] =
     "INSERT INTO usage_records (id, provider_id, user_id, allocation_id, metric_id, quantity, "
     "period_start, period_end, source, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
@@ -111,12 +108,47 @@ int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id
     return rc < 0 ? -1 : 0;
 }
 
-int usage_store_series_set(struct ctx *ctx, int64_t allocation_id, int64_t metric_id,
-                           int64_t last_end)
+int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n)
 {
-    return db_exec(ctx_db(ctx), SQL_SERIES_SET,
-                   DB_ARGS(DB_INT(allocation_id), DB_INT(metric_id), DB_INT(last_end)), NULL,
-                   &ctx->err);
+    /* One statement for up to 400 series: integers only, so the text is built here (a
+     * statement a row cost a round trip each on PostgreSQL). */
+    enum { PER = 400 };
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    size_t cap = (size_t)PER * 72 + 256;
+    char *sql = malloc(cap);
+    if (!sql)
+        abort();
+    for (int i = 0; i < n; i += PER) {
+        size_t o = (size_t)snprintf(sql, cap,
+                                    "INSERT INTO usage_series (allocation_id, "
+                                    "metric_id, last_end) VALUES ");
+        for (int k = i; k < n && k < i + PER; k++)
+            o += (size_t)snprintf(sql + o, cap - o, "%s(%lld, %lld, %lld)", k > i ? ", " : "",
+                                  (long long)rows[3 * k], (long long)rows[3 * k + 1],
+                                  (long long)rows[3 * k + 2]);
+        snprintf(sql + o, cap - o,
+                 " ON CONFLICT (allocation_id, metric_id) DO UPDATE SET last_end = "
+                 "excluded.last_end");
+        if (db_exec_script(c, sql, &ctx->err) < 0) {
+            free(sql);
+            return -1;
+        }
+    }
+    free(sql);
+    return 0;
+}
+
+int usage_store_epoch(struct ctx *ctx, bool bump, int64_t *n)
+{
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    if (bump &&
+        db_exec(c, "UPDATE usage_epoch SET n = n + 1 WHERE id = 1", NULL, 0, NULL, &ctx->err) < 0)
+        return -1;
+    return db_query_int(c, "SELECT n FROM usage_epoch WHERE id = 1", NULL, 0, n, &ctx->err);
 }
 
 struct staged {
@@ -141,15 +173,20 @@ static const char SQL_STAGE[] =
     "user_id BIGINT, allocation_id BIGINT, metric_id BIGINT, quantity BIGINT, period_start "
     "BIGINT, period_end BIGINT, source TEXT, batch_id BIGINT) ON COMMIT DELETE ROWS";
 static const char SQL_COPY[] = "COPY usage_stage FROM STDIN";
-/* Moves the staged rows (the first of each id) and answers the lines that were not moved. */
+/* Moves the staged rows and counts the new ones; when some were not new (rare: an id stored
+ * by another ingest, or twice in the chunk), SQL_NOT_MOVED names their lines: a staged row was
+ * moved when the stored row is it (same batch and content), and of two equal ones the first. */
 static const char SQL_MOVE[] =
-    "WITH ins AS (INSERT INTO usage_records (id, provider_id, user_id, allocation_id, "
-    "metric_id, quantity, period_start, period_end, source, batch_id) SELECT DISTINCT ON (id) "
-    "id, provider_id, user_id, allocation_id, metric_id, quantity, period_start, period_end, "
-    "source, batch_id FROM usage_stage ORDER BY id, line ON CONFLICT (id) DO NOTHING RETURNING "
-    "id) SELECT s.line FROM usage_stage s WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id = "
-    "s.id) OR s.line > (SELECT MIN(t.line) FROM usage_stage t WHERE t.id = s.id) ORDER BY "
-    "s.line";
+    "WITH ins AS (INSERT INTO usage_records (id, provider_id, user_id, allocation_id, metric_id, "
+    "quantity, period_start, period_end, source, batch_id) SELECT id, provider_id, user_id, "
+    "allocation_id, metric_id, quantity, period_start, period_end, source, batch_id FROM "
+    "usage_stage ORDER BY line ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT COUNT(*) FROM ins";
+static const char SQL_NOT_MOVED[] =
+    "SELECT line FROM (SELECT s.line, r.id AS stored, row_number() OVER (PARTITION BY s.id "
+    "ORDER BY s.line) AS nth FROM usage_stage s LEFT JOIN usage_records r ON r.id = s.id AND "
+    "r.batch_id = s.batch_id AND r.allocation_id = s.allocation_id AND r.metric_id = "
+    "s.metric_id AND r.quantity = s.quantity AND r.period_start = s.period_start AND "
+    "r.period_end = s.period_end) x WHERE stored IS NULL OR nth > 1 ORDER BY line";
 static const char SQL_UNSTAGE[] = "DELETE FROM usage_stage";
 
 int usage_store_lock(struct ctx *ctx)
@@ -252,9 +289,16 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     *lines = NULL;
     if (!w->pg || !w->n)
         return 0;
+    int64_t moved = 0;
     if (db_copy_begin(c, SQL_COPY, &ctx->err) < 0 ||
         db_copy_put(c, w->buf, w->len, &ctx->err) < 0 || db_copy_end(c, &ctx->err) < 0 ||
-        db_query(c, SQL_MOVE, NULL, 0, &r, &ctx->err) < 0)
+        db_query_int(c, SQL_MOVE, NULL, 0, &moved, &ctx->err) < 0)
+        return -1;
+    if (moved == w->n) {
+        w->len = 0;
+        return db_exec(c, SQL_UNSTAGE, NULL, 0, NULL, &ctx->err);
+    }
+    if (db_query(c, SQL_NOT_MOVED, NULL, 0, &r, &ctx->err) < 0)
         return -1;
     free(w->missing);
     w->missing = malloc(sizeof(int64_t) * (size_t)w->n);

@@ -29,8 +29,11 @@ int usage_store_product_pool(struct ctx *ctx, int64_t product_id, int64_t pool_i
 /* The newest period end of a series; 0 when the series has none. */
 int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id,
                        int64_t *last_end);
-int usage_store_series_set(struct ctx *ctx, int64_t allocation_id, int64_t metric_id,
-                           int64_t last_end);
+/* Sets the marks of n series: rows holds n triples (allocation, metric, last_end). */
+int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n);
+/* The counter of committed chunks of all ingests (bumped first when bump): a batch whose last
+ * commit left it at n knows that nobody else moved a series mark since. */
+int usage_store_epoch(struct ctx *ctx, bool bump, int64_t *n);
 /*
  * The writer of a chunk. On SQLite each record is inserted at once through one prepared
  * statement, and the answer says whether its id was new (1) or stored already (0). On
