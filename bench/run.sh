@@ -384,3 +384,4 @@ echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$W/conditions"
 python3 "$here/report.py" "$W" "$here/RESULTS.md"
 echo "bench: wrote bench/RESULTS.md"
 "$here/search.sh" "$here/RESULTS.md" || echo "bench: the search benchmark failed" >&2
+"$here/usage.sh" "$here/RESULTS.md" || echo "bench: the usage benchmark failed" >&2

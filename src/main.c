@@ -23,6 +23,7 @@ static const struct command {
     {"user", cmd_user, "add a person, change a password, disable a person"},
     {"audit", cmd_audit, "verify the hash chain of the audit trail"},
     {"jobs", cmd_jobs, "run the periodic jobs once (agreement expiry), e.g. from cron"},
+    {"usage", cmd_usage, "import usage records (CSV or NDJSON), list a batch's outcomes"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -182,6 +182,83 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *params, int
     return rc;
 }
 
+struct db_stmt {
+    struct db_conn *conn;
+    void *impl;
+};
+
+int db_stmt_prepare(struct db_conn *c, const char *sql, struct db_stmt **out, struct err *e)
+{
+    struct db_stmt *s = calloc(1, sizeof(*s));
+    if (!s)
+        die("out of memory");
+    s->conn = c;
+    if (c->db->ops->stmt_prepare(c->impl, sql, &s->impl, e) < 0) {
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int db_stmt_exec(struct db_stmt *s, const struct db_val *params, int n, int64_t *changes,
+                 struct err *e)
+{
+    int64_t dummy;
+    if (injected(s->conn->db, e))
+        return -1;
+    return s->conn->db->ops->stmt_exec(s->conn->impl, s->impl, params, n,
+                                       changes ? changes : &dummy, e);
+}
+
+void db_stmt_free(struct db_stmt *s)
+{
+    if (!s)
+        return;
+    s->conn->db->ops->stmt_free(s->impl);
+    free(s);
+}
+
+int db_copy_begin(struct db_conn *c, const char *sql, struct err *e)
+{
+    if (!c->db->ops->copy_begin)
+        return err_set(e, ERR_INTERNAL, "COPY is a PostgreSQL statement");
+    if (injected(c->db, e))
+        return -1;
+    return c->db->ops->copy_begin(c->impl, sql, e);
+}
+
+int db_copy_put(struct db_conn *c, const char *data, size_t n, struct err *e)
+{
+    return c->db->ops->copy_put(c->impl, data, n, e);
+}
+
+int db_copy_end(struct db_conn *c, struct err *e)
+{
+    if (injected(c->db, e)) {
+        struct err ignored;
+        c->db->ops->copy_end(c->impl, &ignored);
+        return -1;
+    }
+    return c->db->ops->copy_end(c->impl, e);
+}
+
+size_t db_copy_escape(char *buf, size_t len, size_t cap, const char *s)
+{
+    for (; *s; s++) {
+        char esc = *s == '\\' ? '\\' : *s == '\t' ? 't' : *s == '\n' ? 'n' : *s == '\r' ? 'r' : 0;
+        if (len + 2 >= cap)
+            return 0;
+        if (esc) {
+            buf[len++] = '\\';
+            buf[len++] = esc;
+        } else {
+            buf[len++] = *s;
+        }
+    }
+    return len;
+}
+
 int db_exec_script(struct db_conn *c, const char *sql, struct err *e)
 {
     return c->db->ops->exec_script(c->impl, sql, e);

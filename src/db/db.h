@@ -65,7 +65,23 @@ bool db_in_tx(const struct db_conn *c);
 /* Runs one statement; *changes (may be NULL) receives the number of rows changed. */
 int db_exec(struct db_conn *c, const char *sql, const struct db_val *params, int n,
             int64_t *changes, struct err *e);
-/* Runs several statements without parameters (migrations only). */
+/* A statement prepared once and executed many times (bulk ingest): no per-call cache lookup.
+ * Belongs to the connection; free it before the connection is released. */
+struct db_stmt;
+int db_stmt_prepare(struct db_conn *c, const char *sql, struct db_stmt **out, struct err *e);
+int db_stmt_exec(struct db_stmt *s, const struct db_val *params, int n, int64_t *changes,
+                 struct err *e);
+void db_stmt_free(struct db_stmt *s);
+/* COPY … FROM STDIN in text format, PostgreSQL only (db_kind tells): begin, put the rows
+ * (tab-separated, newline-ended, escaped with db_copy_escape), end. */
+int db_copy_begin(struct db_conn *c, const char *sql, struct err *e);
+int db_copy_put(struct db_conn *c, const char *data, size_t n, struct err *e);
+int db_copy_end(struct db_conn *c, struct err *e);
+/* Appends s to buf in COPY text format (backslash, tab, newline, CR escaped); returns the new
+ * length, or 0 when it does not fit in cap. */
+size_t db_copy_escape(char *buf, size_t len, size_t cap, const char *s);
+/* Runs statements without parameters: migrations, and bulk statements whose text holds only
+ * numbers formatted by the caller. */
 int db_exec_script(struct db_conn *c, const char *sql, struct err *e);
 
 /* Runs a query; *out must be released with db_rows_free (the caller owns it). */

@@ -24,6 +24,15 @@ struct db_ops {
     int64_t (*integer)(void *rows, int col);
     bool (*is_null)(void *rows, int col);
     void (*rows_free)(void *rows);
+    /* A statement prepared once for many executions (bulk ingest). */
+    int (*stmt_prepare)(void *conn, const char *sql, void **stmt, struct err *e);
+    int (*stmt_exec)(void *conn, void *stmt, const struct db_val *p, int n, int64_t *changes,
+                     struct err *e);
+    void (*stmt_free)(void *stmt);
+    /* COPY … FROM STDIN (PostgreSQL; NULL on SQLite). */
+    int (*copy_begin)(void *conn, const char *sql, struct err *e);
+    int (*copy_put)(void *conn, const char *data, size_t n, struct err *e);
+    int (*copy_end)(void *conn, struct err *e);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -268,6 +268,64 @@ static void pg_rows_free(void *p)
     free(r);
 }
 
+/* PostgreSQL keeps its own cache of prepared statements (see run): a bulk statement is its SQL. */
+static int pg_stmt_prepare(void *p, const char *sql, void **out, struct err *e)
+{
+    (void)p;
+    char *copy = strdup(sql);
+    if (!copy)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    *out = copy;
+    return 0;
+}
+
+static int pg_stmt_exec(void *p, void *stmt, const struct db_val *params, int n, int64_t *changes,
+                        struct err *e)
+{
+    return pg_exec(p, stmt, params, n, changes, e);
+}
+
+static void pg_stmt_free(void *stmt)
+{
+    free(stmt);
+}
+
+static int pg_copy_begin(void *p, const char *sql, struct err *e)
+{
+    struct pg_conn *c = p;
+    PGresult *r = PQexec(c->h, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        fail_result(c, r, e);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_copy_put(void *p, const char *data, size_t n, struct err *e)
+{
+    struct pg_conn *c = p;
+    if (n > INT32_MAX || PQputCopyData(c->h, data, (int)n) != 1)
+        return fail_result(c, NULL, e);
+    return 0;
+}
+
+static int pg_copy_end(void *p, struct err *e)
+{
+    struct pg_conn *c = p;
+    int rc = 0;
+    if (PQputCopyEnd(c->h, NULL) != 1)
+        return fail_result(c, NULL, e);
+    PGresult *r;
+    while ((r = PQgetResult(c->h)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+            rc = fail_result(c, r, e);
+        PQclear(r);
+    }
+    return rc;
+}
+
 const struct db_ops db_pg_ops = {
     .kind = DB_PG,
     .begin_sql = "BEGIN",
@@ -282,4 +340,10 @@ const struct db_ops db_pg_ops = {
     .integer = pg_int,
     .is_null = pg_is_null,
     .rows_free = pg_rows_free,
+    .stmt_prepare = pg_stmt_prepare,
+    .stmt_exec = pg_stmt_exec,
+    .stmt_free = pg_stmt_free,
+    .copy_begin = pg_copy_begin,
+    .copy_put = pg_copy_put,
+    .copy_end = pg_copy_end,
 };

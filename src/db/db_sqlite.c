@@ -231,7 +231,7 @@ static int sq_exec_script(void *p, const char *sql, struct err *e)
     if (rc != SQLITE_OK) {
         log_error("sqlite script failed: %s", msg ? msg : "?");
         sqlite3_free(msg);
-        return err_set(e, ERR_INTERNAL, "migration failed");
+        return err_set(e, ERR_INTERNAL, "store script failed");
     }
     return 0;
 }
@@ -310,6 +310,43 @@ static void sq_rows_free(void *p)
     free(r);
 }
 
+static int sq_stmt_prepare(void *p, const char *sql, void **out, struct err *e)
+{
+    struct sq_conn *c = p;
+    sqlite3_stmt *st;
+    char *q = rewrite(sql);
+    int rc = sqlite3_prepare_v3(c->h, q, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    free(q);
+    if (rc != SQLITE_OK)
+        return fail(c, rc, e);
+    *out = st;
+    return 0;
+}
+
+static int sq_stmt_exec(void *p, void *stmt, const struct db_val *params, int n, int64_t *changes,
+                        struct err *e)
+{
+    struct sq_conn *c = p;
+    sqlite3_stmt *st = stmt;
+    int rc = bind(c, st, params, n, e);
+    if (rc == 0) {
+        int s = sqlite3_step(st);
+        while (s == SQLITE_ROW)
+            s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = fail(c, s, e);
+        else
+            *changes = sqlite3_changes64(c->h);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static void sq_stmt_free(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
 const struct db_ops db_sqlite_ops = {
     .kind = DB_SQLITE,
     .begin_sql = "BEGIN IMMEDIATE",
@@ -324,4 +361,7 @@ const struct db_ops db_sqlite_ops = {
     .integer = sq_int,
     .is_null = sq_is_null,
     .rows_free = sq_rows_free,
+    .stmt_prepare = sq_stmt_prepare,
+    .stmt_exec = sq_stmt_exec,
+    .stmt_free = sq_stmt_free,
 };

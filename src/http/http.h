@@ -72,9 +72,22 @@ enum route_flag {
     RF_BODY = 1u << 1,   /* a JSON object body is required */
     RF_PAGED = 1u << 2,  /* a list that pages with limit / cursor */
     RF_TOTAL = 1u << 3,  /* … and counts its matches on ?total=true */
+    RF_STREAM = 1u << 4, /* the body is streamed to route->stream, of any size */
 };
 
 struct field_spec;
+
+/* A route whose body is handed to it in pieces as it arrives (RF_STREAM), so that its size is
+ * bounded by nothing but the handler's work; the answer is rendered when the body ends. open runs
+ * after the guards (authentication, permission); NULL with ctx->err set refuses the request
+ * before a byte of the body is read. */
+struct stream_ops {
+    const char *media_type; /* of the body */
+    void *(*open)(struct ctx *ctx, struct req *rq);
+    int (*feed)(void *state, const char *data, size_t n); /* -1: stop reading (err in ctx) */
+    void (*finish)(void *state, struct resp *rs);         /* renders the answer (or problem) */
+    void (*abort)(void *state); /* the client went away before the end of the body */
+};
 
 struct route {
     const char *method;
@@ -89,6 +102,7 @@ struct route {
     const char *body_schema;            /* component name of the request body */
     const char *resp_schema;            /* component name of the 2xx answer */
     int ok_status;
+    const struct stream_ops *stream; /* RF_STREAM routes only */
 };
 
 extern const struct route routes[];
@@ -96,6 +110,16 @@ extern const int n_routes;
 
 /* Runs the whole pipeline for one request; always fills rs (a problem on failure). */
 void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struct resp *rs);
+/* Streamed requests (RF_STREAM routes). router_is_stream tells from the request line alone;
+ * router_stream_open runs the guards and the route's open: NULL when refused, with the problem
+ * in rs. feed hands a piece of the body over; finish renders the answer. */
+struct stream_call;
+bool router_is_stream(const char *method, const char *path);
+struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,
+                                       struct resp *rs);
+void router_stream_feed(struct stream_call *sc, const char *data, size_t n);
+void router_stream_finish(struct stream_call *sc, struct resp *rs);
+void router_stream_abort(struct stream_call *sc);
 /* Index of the matching route (params filled), -1 no path, -2 path but not method. */
 int router_match(const char *method, const char *path, struct req *rq);
 

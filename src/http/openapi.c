@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "domain/order/order_openapi.h"
 #include "domain/procurement/procurement_openapi.h"
+#include "domain/usage/usage_openapi.h"
 #include "core/banned.h"
 
 #define TS      "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
@@ -172,7 +173,7 @@ static const struct {
                ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
                ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"BreachPage", PAGE("Breach")},
-    PROCUREMENT_SCHEMAS ORDER_SCHEMAS{
+    PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS{
         "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                         ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
@@ -223,7 +224,7 @@ static const char *const tags[][2] = {
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
     {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
-    PROCUREMENT_TAGS ORDER_TAGS};
+    PROCUREMENT_TAGS ORDER_TAGS USAGE_TAGS};
 
 static json_t *ref(const char *schema)
 {
@@ -295,7 +296,13 @@ static json_t *operation(const struct route *r)
         json_object_set_new(op, "parameters", params);
     else
         json_decref(params);
-    if (r->body_schema)
+    if (r->stream)
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b,s:s,s:o}", "required", 1, "description",
+                      "one UsageRecord (JSON) per line; any size, read as it arrives", "content",
+                      content(r->stream->media_type, ref("UsageRecord"))));
+    else if (r->body_schema)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b,s:o}", "required", 1, "content",
                                       content("application/json", ref(r->body_schema))));

@@ -113,57 +113,46 @@ static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
     return 0;
 }
 
-void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struct resp *rs)
+/* The guards every request passes, in order, up to the permission. 0 with *r set, or -1 with
+ * ctx->err set (and rs headers such as Allow). */
+static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, const struct route **r)
 {
-    int64_t t0 = time_mono_ns();
-    struct ctx *ctx = ctx_new(app, arena);
-    int idx;
-    const struct route *r = NULL;
-
-    memset(rs, 0, sizeof(*rs));
-    snprintf(ctx->client_ip, sizeof(ctx->client_ip), "%s", rq->client_ip ? rq->client_ip : "");
+    struct app *app = ctx->app;
+    *idx = -1;
+    *r = NULL;
     if (rq->rate_limited) {
         ctx->err.retry_after = 1;
-        err_set(&ctx->err, ERR_RATE_LIMITED, "too many requests from your address; slow down");
-        idx = -1;
-        goto out;
+        return err_set(&ctx->err, ERR_RATE_LIMITED,
+                       "too many requests from your address; slow down");
     }
-    if (rq->bad_framing) {
-        err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
-        idx = -1;
-        goto out;
-    }
-    if (rq->too_many_headers) {
-        err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters", REQ_MAX_KV);
-        idx = -1;
-        goto out;
-    }
-    if (rq->body_too_large) {
-        err_set(&ctx->err, ERR_TOO_LARGE, "the body is larger than %d bytes", app->cfg.body_max);
-        idx = -1;
-        goto out;
-    }
-    idx = router_match(rq->method, rq->path, rq);
-    if (idx == -1) {
-        err_set(&ctx->err, ERR_NOT_FOUND, "no such resource");
-        goto out;
-    }
-    if (idx == -2) {
+    if (rq->bad_framing)
+        return err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
+    if (rq->too_many_headers)
+        return err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters",
+                       REQ_MAX_KV);
+    if (rq->body_too_large)
+        return err_set(&ctx->err, ERR_TOO_LARGE, "the body is larger than %d bytes",
+                       app->cfg.body_max);
+    *idx = router_match(rq->method, rq->path, rq);
+    if (*idx == -1)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "no such resource");
+    if (*idx == -2) {
         resp_header(ctx, rs, "Allow", allowed_methods(ctx, rq->path));
-        err_set(&ctx->err, ERR_METHOD, "this resource does not accept that method");
-        goto out;
+        return err_set(&ctx->err, ERR_METHOD, "this resource does not accept that method");
     }
-    if (idx == -3) {
-        err_field_as(&ctx->err, ERR_BAD_REQUEST, "id", "id",
-                     "an id in the path must be a positive integer below 2^53");
-        goto out;
-    }
-    r = &routes[idx];
-    if (access_authenticate(ctx, r, rq) < 0 || access_authorize(ctx, r, rq) < 0 ||
-        parse_body(ctx, r, rq) < 0)
-        goto out;
-    r->handler(ctx, rq, rs);
-out:
+    if (*idx == -3)
+        return err_field_as(&ctx->err, ERR_BAD_REQUEST, "id", "id",
+                            "an id in the path must be a positive integer below 2^53");
+    *r = &routes[*idx];
+    if (access_authenticate(ctx, *r, rq) < 0 || access_authorize(ctx, *r, rq) < 0)
+        return -1;
+    return 0;
+}
+
+/* Problem rendering, the request id, the store connection back, metrics. */
+static void conclude(struct ctx *ctx, struct req *rq, struct resp *rs, int idx,
+                     const struct route *r, int64_t t0)
+{
     if (ctx->err.kind != ERR_NONE) {
         resp_problem(ctx, rs, rq->path);
     } else if (!rs->status) {
@@ -175,6 +164,93 @@ out:
         resp_header(ctx, rs, "WWW-Authenticate", "Bearer realm=\"egov\"");
     resp_header(ctx, rs, "X-Request-Id", ctx->request_id);
     ctx_release_db(ctx);
-    if (app->metrics)
-        metrics_observe(app->metrics, idx, rs->status, time_mono_ns() - t0);
+    if (ctx->app->metrics)
+        metrics_observe(ctx->app->metrics, idx, rs->status, time_mono_ns() - t0);
+}
+
+static struct ctx *new_ctx(struct app *app, struct arena *arena, struct req *rq, struct resp *rs)
+{
+    struct ctx *ctx = ctx_new(app, arena);
+    memset(rs, 0, sizeof(*rs));
+    snprintf(ctx->client_ip, sizeof(ctx->client_ip), "%s", rq->client_ip ? rq->client_ip : "");
+    return ctx;
+}
+
+void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struct resp *rs)
+{
+    int64_t t0 = time_mono_ns();
+    struct ctx *ctx = new_ctx(app, arena, rq, rs);
+    int idx;
+    const struct route *r;
+    if (guard(ctx, rq, rs, &idx, &r) == 0 && r && parse_body(ctx, r, rq) == 0) {
+        if (r->flags & RF_STREAM)
+            err_set(&ctx->err, ERR_INTERNAL, "a streamed route reached the buffered dispatcher");
+        else
+            r->handler(ctx, rq, rs);
+    }
+    conclude(ctx, rq, rs, idx, r, t0);
+}
+
+struct stream_call {
+    struct ctx *ctx;
+    struct req *rq;
+    const struct route *r;
+    int idx;
+    void *state;
+    bool stopped;
+    int64_t t0;
+};
+
+bool router_is_stream(const char *method, const char *path)
+{
+    struct req tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    int idx = router_match(method, path, &tmp);
+    return idx >= 0 && (routes[idx].flags & RF_STREAM);
+}
+
+struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,
+                                       struct resp *rs)
+{
+    struct stream_call *sc = arena_alloc(arena, sizeof(*sc));
+    memset(sc, 0, sizeof(*sc));
+    sc->t0 = time_mono_ns();
+    sc->rq = rq;
+    sc->ctx = new_ctx(app, arena, rq, rs);
+    if (guard(sc->ctx, rq, rs, &sc->idx, &sc->r) == 0 && sc->r && sc->r->stream) {
+        const char *ct = req_header(rq, "Content-Type");
+        size_t n = strlen(sc->r->stream->media_type);
+        if (!ct || strncasecmp(ct, sc->r->stream->media_type, n) != 0 ||
+            (ct[n] && ct[n] != ';' && ct[n] != ' '))
+            err_set(&sc->ctx->err, ERR_UNSUPPORTED, "send the body as %s",
+                    sc->r->stream->media_type);
+        else
+            sc->state = sc->r->stream->open(sc->ctx, rq);
+    }
+    if (!sc->state) {
+        if (!sc->ctx->err.kind)
+            err_set(&sc->ctx->err, ERR_INTERNAL, "the stream could not start");
+        conclude(sc->ctx, rq, rs, sc->idx, sc->r, sc->t0);
+        return NULL;
+    }
+    return sc;
+}
+
+void router_stream_feed(struct stream_call *sc, const char *data, size_t n)
+{
+    if (!sc->stopped && sc->r->stream->feed(sc->state, data, n) < 0)
+        sc->stopped = true; /* the rest is read and dropped; finish tells what happened */
+}
+
+void router_stream_finish(struct stream_call *sc, struct resp *rs)
+{
+    memset(rs, 0, sizeof(*rs));
+    sc->r->stream->finish(sc->state, rs);
+    conclude(sc->ctx, sc->rq, rs, sc->idx, sc->r, sc->t0);
+}
+
+void router_stream_abort(struct stream_call *sc)
+{
+    sc->r->stream->abort(sc->state);
+    ctx_release_db(sc->ctx);
 }

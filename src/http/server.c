@@ -31,7 +31,8 @@ struct conn_state {
     struct strbuf body;
     struct req rq;
     bool answered;
-    size_t dropped; /* body bytes read and thrown away past the limit */
+    size_t dropped;             /* body bytes read and thrown away past the limit */
+    struct stream_call *stream; /* a streamed body (RF_STREAM route) */
 };
 
 struct server {
@@ -226,11 +227,10 @@ static const char *framing_error(const struct req *rq, const char *version)
     return NULL;
 }
 
-static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
-                              struct conn_state *st)
+static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_state *st,
+                             const struct resp *rsp)
 {
-    struct resp rs;
-    router_dispatch(srv->app, st->arena, &st->rq, &rs);
+    struct resp rs = *rsp;
     struct MHD_Response *r = MHD_create_response_from_buffer(rs.len, rs.body ? rs.body : (void *)"",
                                                              MHD_RESPMEM_MUST_COPY);
     if (!r)
@@ -254,6 +254,14 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
     return ret;
 }
 
+static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
+                              struct conn_state *st)
+{
+    struct resp rs;
+    router_dispatch(srv->app, st->arena, &st->rq, &rs);
+    return queue(conn, st, &rs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -275,13 +283,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, st);
         st->rq.client_ip = client_ip(st, conn);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoll(cl, NULL, 10) > srv->app->cfg.body_max)
+        bool streamed = router_is_stream(method, url);
+        if (cl && strtoll(cl, NULL, 10) > srv->app->cfg.body_max && !streamed)
             st->rq.body_too_large = true;
         st->rq.bad_framing = framing_error(&st->rq, version);
         st->rq.rate_limited = rate_limited(srv, st->rq.client_ip);
         if (st->rq.body_too_large || st->rq.rate_limited || st->rq.too_many_headers ||
             st->rq.bad_framing)
             return answer(srv, conn, st); /* refuse before reading a byte of the body */
+        if (streamed) {
+            struct resp rs;
+            st->stream = router_stream_open(srv->app, st->arena, &st->rq, &rs);
+            if (!st->stream) {
+                st->rq.bad_framing = "refused"; /* close after answering: the body is unread */
+                return queue(conn, st, &rs);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size && st->stream) {
+        router_stream_feed(st->stream, upload_data, *upload_size);
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -306,6 +328,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         (!strcmp(method, "GET") || !strcmp(method, "HEAD"))) {
         st->answered = true;
         return serve_static(srv, conn, url);
+    }
+    if (st->stream) {
+        struct resp rs;
+        router_stream_finish(st->stream, &rs);
+        st->stream = NULL;
+        return queue(conn, st, &rs);
     }
     st->rq.body = st->body.buf;
     st->rq.body_len = st->body.len;
@@ -342,6 +370,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!st)
         return;
+    if (st->stream) /* the body never ended: what it committed stays, the rest is dropped */
+        router_stream_abort(st->stream);
     sb_release(&st->body);
     arena_free(st->arena);
     free(st);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -77,6 +78,17 @@ static void test_time_parse_and_format(void **state)
     /* China Standard Time: 20:00 UTC is already the next day. */
     time_format_date(1795723200000LL, 480, buf, sizeof(buf));
     assert_string_equal(buf, "2026-11-27");
+    /* The date arithmetic agrees with the C library's timegm on every day of 1900..2400, leap
+     * days and century years included. */
+    for (int64_t day = -25567; day < 157000; day += 1) {
+        time_t t = (time_t)(day * 86400 + ((day * 7919) % 86400 + 86400) % 86400);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        assert_int_equal(time_parse(buf, &ms), 0);
+        assert_int_equal(ms, (int64_t)timegm(&tm) * 1000);
+    }
 }
 
 static void test_dates(void **state)

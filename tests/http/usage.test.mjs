@@ -1,0 +1,149 @@
+// usage.test.mjs - the usage ingest of the real binary: `egov usage import` killed with SIGKILL in
+// the middle leaves whole chunks only (every batch row counts exactly the records it committed)
+// and a re-run completes the file without a record twice; stdin and CSV work; POST /api/v1/usage
+// takes a chunked NDJSON stream larger than body_max over a real socket.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { BIN, demoStore, login, runCli, sleep, startServer, tmpDir } from './lib/harness.mjs';
+
+const CHUNK = 20000; // USAGE_CHUNK in src/domain/usage/usage.h
+const BASE = 9000000000000000;
+const POOL = BASE + 1; const PRODUCT = BASE + 2; const METRIC = BASE + 3; const ALLOCS = 50;
+
+function sql(file, statement) {
+  return execFileSync('sqlite3', ['-batch', '-bail', file, statement], { encoding: 'utf8', timeout: 30000 }).trim();
+}
+
+/* One provider's pool, allocations and a product with a metric on the pool, as plain SQL. */
+function fixture(file) {
+  const provider = "(SELECT id FROM institutions WHERE name = '黔云数据科技有限公司')";
+  const user = "(SELECT id FROM institutions WHERE name = '贵州省公安厅')";
+  let s = 'BEGIN;';
+  s += `INSERT INTO resource_pools (id, provider_id, name, kind, unit, specification, capacity, allocated, region, security_level, status, created_at, updated_at, version) VALUES (${POOL}, ${provider}, 'usage test pool', 'compute', 'vcpu', 'x86', 1000, ${ALLOCS}, '520000', 3, 'active', 0, 0, 1);`;
+  s += `INSERT INTO products (id, provider_id, name, category, description, state, region, created_at, updated_at, version) VALUES (${PRODUCT}, ${provider}, 'usage test product', 'operation_maintenance', 'x', 'online', '520000', 0, 0, 1);`;
+  s += `INSERT INTO product_resources (product_id, pool_id) VALUES (${PRODUCT}, ${POOL});`;
+  s += `INSERT INTO product_metrics (id, product_id, name, unit, method, list_price_fen, created_at) VALUES (${METRIC}, ${PRODUCT}, 'vcpu hours', 'h', 'hourly', 12, 0);`;
+  for (let i = 0; i < ALLOCS; i++) {
+    s += `INSERT INTO allocations (id, pool_id, user_id, application, quantity, status, created_at, updated_at, version) VALUES (${BASE + 100 + i}, ${POOL}, ${user}, 'app', 1, 'active', 0, 0, 1);`;
+  }
+  sql(file, `${s}COMMIT;`);
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+function records(n, prefix, csv = false, hour0 = 0) {
+  const out = csv ? ['id,allocation_id,metric_id,quantity,start,end,source'] : [];
+  for (let i = 0; i < n; i++) {
+    const h = hour0 + Math.floor(i / ALLOCS);
+    const start = new Date(T0 + h * 3600000).toISOString();
+    const end = new Date(T0 + (h + 1) * 3600000).toISOString();
+    const q = `${i % 97}.${String(i % 1000).padStart(3, '0')}`;
+    const id = `${prefix}${String(i).padStart(9, '0')}`;
+    out.push(csv ? `${id},${BASE + 100 + (i % ALLOCS)},${METRIC},${q},${start},${end},t`
+      : JSON.stringify({ id, allocation_id: BASE + 100 + (i % ALLOCS), metric_id: METRIC, quantity: q, start, end }));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/* Every batch row counts exactly the records it stored: nothing half-committed. */
+function assertWholeChunks(file) {
+  const rows = sql(file, 'SELECT b.id, b.accepted, (SELECT COUNT(*) FROM usage_records r WHERE r.batch_id = b.id) FROM usage_batches b;');
+  for (const line of rows.split('\n').filter(Boolean)) {
+    const [id, accepted, stored] = line.split('|').map(Number);
+    assert.equal(stored, accepted, `batch ${id}: row says ${accepted}, store holds ${stored}`);
+  }
+}
+
+describe('egov usage import', () => {
+  let dir; let file;
+  before(() => {
+    dir = tmpDir('usage');
+    file = demoStore(dir, 'usage.db');
+    fixture(file);
+  });
+
+  test('a kill in the middle loses no committed chunk and leaves no half chunk; the re-run completes it', async () => {
+    const total = 8 * CHUNK;
+    const data = path.join(dir, 'kill.ndjson');
+    fs.writeFileSync(data, records(total, 'k'));
+    const child = spawn(BIN, ['usage', 'import', data, '--db', `sqlite:${file}`], { stdio: 'ignore' });
+    // wait until at least one chunk is committed, then kill without warning
+    const deadline = Date.now() + 60000;
+    let stored = 0;
+    while (Date.now() < deadline) {
+      await sleep(50);
+      stored = Number(sql(file, "SELECT COUNT(*) FROM usage_records WHERE id LIKE 'k%';"));
+      if (stored >= CHUNK) break;
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    stored = Number(sql(file, "SELECT COUNT(*) FROM usage_records WHERE id LIKE 'k%';"));
+    assert.ok(stored >= CHUNK, `a chunk was committed before the kill (${stored})`);
+    assert.ok(stored < total, 'the kill came before the end (make the file larger if this fails)');
+    assert.equal(stored % CHUNK, 0, `only whole chunks are stored (${stored})`);
+    assertWholeChunks(file);
+
+    const again = runCli(['usage', 'import', data, '--db', `sqlite:${file}`], { timeoutMs: 300000 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`${total} records .*: ${total - stored} accepted, ${stored} duplicated, 0 rejected`));
+    assert.equal(Number(sql(file, "SELECT COUNT(*) FROM usage_records WHERE id LIKE 'k%';")), total);
+    assertWholeChunks(file);
+  });
+
+  test('stdin and CSV; rejected records give exit 2 (invalid input) and are listed', () => {
+    const csv = path.join(dir, 'in.csv');
+    fs.writeFileSync(csv, `${records(100, 'c', true, 100000)}c-bad,${BASE + 100},${METRIC},-1,2040-01-01T00:00:00Z,2040-01-01T01:00:00Z,t\n`);
+    const r = runCli(['usage', 'import', csv, '--db', `sqlite:${file}`]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stdout, /101 records .*: 100 accepted, 0 duplicated, 1 rejected/);
+    assert.match(r.stdout, /line 101 +rejected +negative +quantity/);
+    const batch = r.stdout.match(/^batch (\d+)/)[1];
+    const o = runCli(['usage', 'outcomes', batch, '--db', `sqlite:${file}`]);
+    assert.equal(o.status, 0, o.stderr);
+    assert.match(o.stdout, /^101\tc-bad\trejected\tnegative\tquantity\t/);
+    // the same file through stdin: nothing new, the bad record refused again
+    const viaStdin = spawnSync(BIN, ['usage', 'import', '-', '--format', 'csv', '--db', `sqlite:${file}`],
+      { input: fs.readFileSync(csv), encoding: 'utf8', timeout: 60000 });
+    assert.equal(viaStdin.status, 2, viaStdin.stderr);
+    assert.match(viaStdin.stdout, /101 records .*: 0 accepted, 100 duplicated, 1 rejected/);
+  });
+});
+
+describe('POST /api/v1/usage over a socket', () => {
+  let dir; let server; let token;
+  before(async () => {
+    dir = tmpDir('usage-http');
+    const file = demoStore(dir, 'usage-http.db');
+    fixture(file);
+    server = await startServer({ dbFile: file, args: ['--body-max', '65536'] });
+    token = (await login(server, 'qy.admin')).token;
+  });
+  after(async () => { await server?.stop(); });
+
+  test('a chunked stream many times larger than body_max is taken whole', async () => {
+    const n = 30000;
+    const body = records(n, 'h'); // about 5 MB against a 64 KiB body limit
+    const answer = await new Promise((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/v1/usage',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
+      }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      // chunked transfer: written in pieces that cut lines anywhere
+      for (let o = 0; o < body.length; o += 40000) req.write(body.slice(o, o + 40000));
+      req.end();
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.equal(answer.json.records, n);
+    assert.equal(answer.json.accepted, n);
+    assert.equal(answer.json.rejected, 0);
+  });
+});
