@@ -1867,6 +1867,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send usage records: an NDJSON stream of any size, one record a line (T5-7.1); each record is accepted, duplicated or rejected with a reason
+         * @description Permission: `usage.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_usage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch of usage records: its counts
+         * @description Permission: `usage.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_usage_batches__id_"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/batches/{id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The records of a batch that were not accepted, with line, rule and reason
+         * @description Permission: `usage.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_usage_batches__id__outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalogues/public-key": {
         parameters: {
             query?: never;
@@ -3228,6 +3288,56 @@ export interface components {
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
+        };
+        UsageRecord: {
+            /** @description the idempotency key; time-ordered ids (ULID, UUIDv7) ingest fastest */
+            id: string;
+            allocation_id: number;
+            metric_id: number;
+            provider_id?: number;
+            user_id?: number;
+            /** @description exact decimal, at most 6 places, as a string ("12.5") or an integer */
+            quantity: string | number;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            source?: string;
+        };
+        UsageOutcome: {
+            line?: number;
+            id?: string;
+            /** @enum {unknown} */
+            outcome?: "duplicated" | "rejected";
+            rule?: string;
+            field?: string;
+            message?: string;
+        };
+        UsageOutcomePage: {
+            items: components["schemas"]["UsageOutcome"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        UsageAnswer: {
+            batch_id?: number;
+            records?: number;
+            accepted?: number;
+            duplicated?: number;
+            rejected?: number;
+            outcomes?: components["schemas"]["UsageOutcome"][];
+            more_outcomes?: string | null;
+        };
+        UsageBatch: {
+            id?: number;
+            /** @enum {unknown} */
+            origin?: "api" | "import";
+            provider_id?: number;
+            started_at?: string;
+            finished_at?: string;
+            accepted?: number;
+            duplicated?: number;
+            rejected?: number;
         };
         AuditVerdict: {
             ok?: boolean;
@@ -12549,6 +12659,187 @@ export interface operations {
                 };
             };
             /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description one UsageRecord (JSON) per line; any size, read as it arrives */
+        requestBody: {
+            content: {
+                "application/x-ndjson": components["schemas"]["UsageRecord"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageAnswer"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_usage_batches__id_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageBatch"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_usage_batches__id__outcomes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                total?: boolean;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageOutcomePage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
             422: {
                 headers: {
                     [name: string]: unknown;
