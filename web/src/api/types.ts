@@ -75,7 +75,9 @@ export const GRANTABLE = [
   'institution.write', 'qualification.write', 'relation.write', 'post.write', 'person.write',
   'certificate.write', 'audit.read', 'audit.verify', 'pool.write', 'allocation.write', 'test.assign',
   'test.record', 'catalogue.publish', 'product.write', 'product.govern', 'price.publish',
-  'agreement.write', 'agreement.sign',
+  'agreement.write', 'agreement.sign', 'procurement.declare', 'procurement.manage', 'provider.bar',
+  'bid.write', 'project.supervise', 'order.apply', 'order.approve', 'order.deliver', 'budget.write',
+  'usage.write',
 ] as const;
 
 /* Resources (T5-6.1) and products (T5-7.2d), as the document's enums declare them. */
