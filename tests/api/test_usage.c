@@ -470,6 +470,33 @@ static void test_same_id_twice_in_a_chunk(void **state)
     assert_int_equal(th_sql_int(body), alloc);
 }
 
+/* After an allocation is released, usage that ends after the release is refused; usage of the
+ * time before still lands. */
+static void test_released_allocation(void **state)
+{
+    (void)state;
+    int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/changes",
+             (long long)pool, (long long)a);
+    assert_status(
+        th_call("POST", path, &T->who[W_P_ADMIN], "{\"op\":\"release\",\"reason\":\"应用下线\"}"),
+        200);
+    struct usage_batch *b = usage_batch_begin(th_ctx(), "import");
+    line(hourly(a, metric, "rel-before", "\"1\"", 10), b, 1);    /* April 2026 */
+    line(hourly(a, metric, "rel-after", "\"1\"", 100000), b, 2); /* 2037 */
+    struct usage_summary s;
+    assert_int_equal(usage_batch_end(b, &s), 0);
+    assert_int_equal(s.accepted, 1);
+    assert_int_equal(s.rejected, 1);
+    struct usage_outcome *o;
+    int n;
+    struct page_req p = {.limit = 10};
+    struct page_info info;
+    assert_int_equal(usage_outcomes(th_ctx(), s.batch_id, &p, &o, &n, &info), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(o[0].rule, "released");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_api_stream),
         cmocka_unit_test(test_same_id_twice_in_a_chunk),
+        cmocka_unit_test(test_released_allocation),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);
 }

@@ -13,8 +13,9 @@ struct usage_row {
 
 /* What a record refers to; found = false when the id is unknown. */
 struct usage_alloc_ref {
-    bool found, released;
+    bool found;
     int64_t provider_id, user_id, pool_id;
+    int64_t released_at; /* 0 while the allocation is live */
 };
 struct usage_metric_ref {
     bool found;
