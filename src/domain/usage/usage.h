@@ -75,6 +75,15 @@ void usage_batch_on_commit(struct usage_batch *b,
 /* Abandons the batch: the chunk in flight is rolled back. */
 void usage_batch_abort(struct usage_batch *b);
 
+/* Two threads for one ingest (usage_pipe.c): the caller puts records (checked with
+ * usage_prepare in its own thread), a writer thread adds them to the batch in order. Between
+ * start and finish the batch and its context belong to the writer. put returns -1 once the
+ * writer failed (the error is in the batch's context after finish); finish returns -1 then. */
+struct usage_pipe;
+struct usage_pipe *usage_pipe_start(struct usage_batch *b);
+int usage_pipe_put(struct usage_pipe *p, const struct usage_input *in, int64_t line);
+int usage_pipe_finish(struct usage_pipe *p);
+
 /* Exact decimal "123.456789" (or an integer) into millionths; -1 with a rule name in *rule
  * ("format", "scale", "negative", "range"). */
 int usage_parse_quantity(const char *s, size_t n, int64_t *out, const char **rule);

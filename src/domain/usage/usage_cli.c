@@ -6,7 +6,6 @@
  * rejected (the summary lists the first ones; `egov usage outcomes BATCH` lists all), 1 when the
  * store failed (committed chunks stay; re-run the import).
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,35 +20,15 @@
 
 #define BLOCK (1u << 20)
 
-/* The reader thread parses and checks records (usage_prepare) into blocks; the main thread
- * takes the blocks in order and writes them (usage_batch_add_parsed). On two cores the
- * parsing and the store's work overlap. */
-#define BLOCK_RECORDS 2048
-#define BLOCKS        4
-
-struct block {
-    struct usage_parsed rec[BLOCK_RECORDS];
-    int n;
-};
-
 struct import {
     struct usage_batch *batch;
+    struct usage_pipe *pipe;
     bool tty;
     int64_t started_ns, size;
-    _Atomic int64_t bytes;
+    _Atomic int64_t bytes; /* read so far (the progress bar runs in the writer's thread) */
     FILE *f;
-    bool csv;
-    /* the queue of filled blocks */
-    struct block *blocks[BLOCKS];
-    int head, count; /* filled blocks: blocks[(head + i) % BLOCKS] */
-    bool done, stop; /* reader finished; writer gave up */
-    int read_rc;     /* 0, -2 read error, -3 malformed CSV */
+    int read_rc; /* 0, -1 the writer failed, -2 read error, -3 malformed CSV */
     const char *why;
-    struct block *filling;
-    struct block *spare[BLOCKS];
-    int n_spare;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
 };
 
 static void progress(void *arg, const struct usage_summary *s)
@@ -73,35 +52,10 @@ static void progress(void *arg, const struct usage_summary *s)
     }
 }
 
-/* Reader side: hands the filled block over and takes an empty one; false when told to stop. */
-static bool hand_over(struct import *im)
-{
-    pthread_mutex_lock(&im->lock);
-    while (im->count == BLOCKS && !im->stop)
-        pthread_cond_wait(&im->changed, &im->lock);
-    if (im->stop) {
-        pthread_mutex_unlock(&im->lock);
-        return false;
-    }
-    im->blocks[(im->head + im->count++) % BLOCKS] = im->filling;
-    while (!im->n_spare && !im->stop)
-        pthread_cond_wait(&im->changed, &im->lock);
-    im->filling = im->stop ? NULL : im->spare[--im->n_spare];
-    pthread_cond_broadcast(&im->changed);
-    pthread_mutex_unlock(&im->lock);
-    if (!im->filling)
-        return false;
-    im->filling->n = 0;
-    return true;
-}
-
 static int put_record(void *arg, const struct usage_input *in, int64_t line)
 {
     struct import *im = arg;
-    usage_prepare(in, line, &im->filling->rec[im->filling->n++]);
-    if (im->filling->n == BLOCK_RECORDS && !hand_over(im))
-        return -1;
-    return 0;
+    return usage_pipe_put(im->pipe, in, line);
 }
 
 static void read_ndjson(struct import *im)
@@ -130,8 +84,10 @@ static void read_ndjson(struct import *im)
             if (n) { /* blank lines are not records */
                 struct usage_input in;
                 usage_parse_ndjson(buf + start, n, &in, scratch);
-                if (put_record(im, &in, line) < 0)
+                if (put_record(im, &in, line) < 0) {
+                    im->read_rc = -1;
                     goto out;
+                }
             }
             start = nl ? end + 1 : have;
         }
@@ -143,8 +99,10 @@ static void read_ndjson(struct import *im)
             memset(&in, 0, sizeof(in));
             in.bad_field = "";
             in.bad_rule = "json";
-            if (put_record(im, &in, ++line) < 0)
+            if (put_record(im, &in, ++line) < 0) {
+                im->read_rc = -1;
                 goto out;
+            }
             int c;
             while ((c = fgetc(im->f)) != EOF && c != '\n')
                 atomic_fetch_add(&im->bytes, 1);
@@ -179,62 +137,14 @@ static void read_csv(struct import *im)
     }
     if (rc == 0 && usage_csv_finish(c, &why) < 0)
         rc = -1;
-    if (rc < 0 && why) {
-        im->read_rc = -3;
+    if (rc < 0) {
+        im->read_rc = why ? -3 : -1;
         im->why = why;
-    } else if (rc == 0 && ferror(im->f)) {
+    } else if (ferror(im->f)) {
         im->read_rc = -2;
     }
     usage_csv_free(c);
     free(buf);
-}
-
-static void *reader(void *arg)
-{
-    struct import *im = arg;
-    if (im->csv)
-        read_csv(im);
-    else
-        read_ndjson(im);
-    pthread_mutex_lock(&im->lock);
-    if (im->filling && im->filling->n && !im->stop)
-        im->blocks[(im->head + im->count++) % BLOCKS] = im->filling; /* always room */
-    im->filling = NULL;
-    im->done = true;
-    pthread_cond_broadcast(&im->changed);
-    pthread_mutex_unlock(&im->lock);
-    return NULL;
-}
-
-/* Writer side: every block in order into the batch. -1 when the store failed. */
-static int write_all(struct import *im)
-{
-    int rc = 0;
-    for (;;) {
-        pthread_mutex_lock(&im->lock);
-        while (!im->count && !im->done)
-            pthread_cond_wait(&im->changed, &im->lock);
-        if (!im->count) {
-            pthread_mutex_unlock(&im->lock);
-            break;
-        }
-        struct block *blk = im->blocks[im->head];
-        im->head = (im->head + 1) % BLOCKS;
-        im->count--;
-        pthread_mutex_unlock(&im->lock);
-        for (int i = 0; i < blk->n && rc == 0; i++)
-            if (usage_batch_add_parsed(im->batch, &blk->rec[i]) < 0)
-                rc = -1;
-        pthread_mutex_lock(&im->lock);
-        im->spare[im->n_spare++] = blk;
-        if (rc < 0)
-            im->stop = true;
-        pthread_cond_broadcast(&im->changed);
-        pthread_mutex_unlock(&im->lock);
-        if (rc < 0)
-            break;
-    }
-    return rc;
 }
 
 static void print_outcomes(struct ctx *ctx, int64_t batch, int64_t rejected)
@@ -321,10 +231,7 @@ static int cmd_import(int argc, char **argv)
             fclose(f);
         return 1;
     }
-    struct import im = {
-        .tty = isatty(2) == 1, .started_ns = time_mono_ns(), .f = f, .csv = !strcmp(fmt, "csv")};
-    pthread_mutex_init(&im.lock, NULL);
-    pthread_cond_init(&im.changed, NULL);
+    struct import im = {.tty = isatty(2) == 1, .started_ns = time_mono_ns(), .f = f};
     if (f != stdin && fseek(f, 0, SEEK_END) == 0) {
         im.size = ftell(f);
         rewind(f);
@@ -335,23 +242,12 @@ static int cmd_import(int argc, char **argv)
         goto done;
     }
     usage_batch_on_commit(im.batch, progress, &im);
-    /* BLOCKS blocks circulate: one being filled, the others queued or being written, so the
-     * queue (BLOCKS places) always has room for the reader's last, partial block. */
-    struct block *all[BLOCKS];
-    for (int i = 0; i < BLOCKS; i++) {
-        all[i] = calloc(1, sizeof(struct block));
-        if (!all[i])
-            abort();
-    }
-    im.filling = all[0];
-    for (int i = 1; i < BLOCKS; i++)
-        im.spare[im.n_spare++] = all[i];
-    pthread_t th;
-    pthread_create(&th, NULL, reader, &im);
-    int write_rc = write_all(&im);
-    pthread_join(th, NULL);
-    for (int i = 0; i < BLOCKS; i++)
-        free(all[i]);
+    im.pipe = usage_pipe_start(im.batch);
+    if (!strcmp(fmt, "csv"))
+        read_csv(&im);
+    else
+        read_ndjson(&im);
+    int write_rc = usage_pipe_finish(im.pipe);
     struct usage_summary s;
     int end_rc = write_rc < 0 ? (usage_batch_abort(im.batch), -1) : usage_batch_end(im.batch, &s);
     if (im.tty)

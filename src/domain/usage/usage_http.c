@@ -20,6 +20,7 @@
 struct usage_stream {
     struct ctx *ctx;
     struct usage_batch *batch;
+    struct usage_pipe *pipe; /* the batch is written by the pipe's thread while the body arrives */
     void *scratch;
     char *line; /* the line being assembled across pieces */
     size_t len;
@@ -45,7 +46,7 @@ static int one_line(struct usage_stream *s)
     }
     s->len = 0;
     s->overlong = false;
-    return usage_batch_add(s->batch, &in, s->line_no);
+    return usage_pipe_put(s->pipe, &in, s->line_no);
 }
 
 static void *usage_open(struct ctx *ctx, struct req *rq)
@@ -61,6 +62,7 @@ static void *usage_open(struct ctx *ctx, struct req *rq)
     s->line = malloc(LINE_MAX_BYTES);
     if (!s->scratch || !s->line)
         abort();
+    s->pipe = usage_pipe_start(s->batch);
     return s;
 }
 
@@ -122,6 +124,9 @@ static void usage_finish(void *state, struct resp *rs)
     struct usage_summary sum;
     if (!s->failed && (s->len || s->overlong) && one_line(s) < 0)
         s->failed = true; /* the last line had no newline */
+    if (usage_pipe_finish(s->pipe) < 0)
+        s->failed = true; /* the store failed: ctx->err says how */
+    s->pipe = NULL;
     if (s->failed) {
         struct err e = ctx->err;
         usage_batch_abort(s->batch);
@@ -155,6 +160,8 @@ static void usage_finish(void *state, struct resp *rs)
 static void usage_abort(void *state)
 {
     struct usage_stream *s = state;
+    if (s->pipe)
+        usage_pipe_finish(s->pipe);
     usage_batch_abort(s->batch);
     release(s);
 }
