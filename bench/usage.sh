@@ -72,8 +72,9 @@ token=$(curl -sf -H 'Content-Type: application/json' -d '{"login":"qy.admin","pa
   "http://127.0.0.1:$port/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 # the fixture's provider is the first provider; qy (黔云) is it in the demo
 start=$(date +%s.%N)
-curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/x-ndjson' -H 'Transfer-Encoding: chunked' \
-  --data-binary "@$W/seq.ndjson" "http://127.0.0.1:$port/api/v1/usage" >"$W/http.json"
+# -T - streams stdin in chunks (--data-binary would read the whole file into memory first)
+curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/x-ndjson' \
+  -T - "http://127.0.0.1:$port/api/v1/usage" <"$W/seq.ndjson" >"$W/http.json"
 end=$(date +%s.%N)
 secs=$(python3 -c "print(round($end - $start, 2))")
 accepted=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted"])' "$W/http.json")
@@ -125,7 +126,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| PostgreSQL: \`COPY\` of the CSV from psql | ${R[p_copy.s]} | ${R[p_copy]} | | |"
   echo "| PostgreSQL: \`egov usage import\` NDJSON | ${R[p_egov.s]} | ${R[p_egov]} | ${R[p_egov.rss]} kB | $(ratio "${R[p_egov.s]}" "${R[p_copy.s]}") × COPY's time (aim ≤ 1.5) |"
   echo
-  echo "Commands: \`cc -O2 bench/usage_ceiling.c -lsqlite3\` then \`usage_ceiling DB FILE unique|nokey\`; \`egov usage import FILE --db sqlite:DB\`; \`psql -c \"\\\\copy ceiling FROM 'seq.csv' WITH (FORMAT csv, HEADER true)\"\`; \`curl -H 'Transfer-Encoding: chunked' --data-binary @seq.ndjson …/api/v1/usage\`."
+  echo "Commands: \`cc -O2 bench/usage_ceiling.c -lsqlite3\` then \`usage_ceiling DB FILE unique|nokey\`; \`egov usage import FILE --db sqlite:DB\`; \`psql -c \"\\\\copy ceiling FROM 'seq.csv' WITH (FORMAT csv, HEADER true)\"\`; \`curl -X POST -T - …/api/v1/usage < seq.ndjson\` (chunked)."
   echo "Rating and billing of a month (the third aim of issue 6) are not built yet: no figure."
 } >>"$out"
 echo "usage bench: appended to $out"
