@@ -165,6 +165,8 @@ struct usage_writer {
     struct db_stmt *insert;
     char *buf; /* COPY text of the staged rows */
     size_t len, cap;
+    char *direct; /* the same rows for usage_records (no line column) */
+    size_t dcap;
     struct staged *rows;
     int n, cap_rows;
     int64_t *missing;
@@ -175,6 +177,11 @@ static const char SQL_STAGE[] =
     "user_id BIGINT, allocation_id BIGINT, metric_id BIGINT, quantity BIGINT, period_start "
     "BIGINT, period_end BIGINT, source TEXT, batch_id BIGINT) ON COMMIT DELETE ROWS";
 static const char SQL_COPY[] = "COPY usage_stage FROM STDIN";
+/* The fast path: straight into the table; a duplicate key makes the whole COPY fail, and the
+ * savepoint takes the chunk back to the staging path. */
+static const char SQL_COPY_DIRECT[] =
+    "COPY usage_records (id, provider_id, user_id, allocation_id, metric_id, quantity, "
+    "period_start, period_end, source, batch_id) FROM STDIN";
 /* Moves the staged rows and counts the new ones; when some were not new (rare: an id stored
  * by another ingest, or twice in the chunk), SQL_NOT_MOVED names their lines: a staged row was
  * moved when the stored row is it (same batch and content), and of two equal ones the first. */
@@ -291,6 +298,34 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     *lines = NULL;
     if (!w->pg || !w->n)
         return 0;
+    /* the rows as usage_records takes them: the staged text without its first column */
+    if (w->dcap < w->len + 1) {
+        w->dcap = w->len + 1;
+        w->direct = realloc(w->direct, w->dcap);
+        if (!w->direct)
+            abort();
+    }
+    size_t dlen = 0;
+    for (size_t i = 0; i < w->len;) {
+        const char *tab = memchr(w->buf + i, '\t', w->len - i);
+        const char *nl = memchr(w->buf + i, '\n', w->len - i);
+        size_t from = (size_t)(tab - w->buf) + 1, to = (size_t)(nl - w->buf) + 1;
+        memcpy(w->direct + dlen, w->buf + from, to - from);
+        dlen += to - from;
+        i = to;
+    }
+    if (db_exec(c, "SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err) < 0)
+        return -1;
+    if (db_copy_begin(c, SQL_COPY_DIRECT, &ctx->err) == 0 &&
+        db_copy_put(c, w->direct, dlen, &ctx->err) == 0 && db_copy_end(c, &ctx->err) == 0) {
+        w->len = 0;
+        return db_exec(c, "RELEASE SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err);
+    }
+    if (ctx->err.kind != ERR_CONFLICT || strcmp(ctx->err.rule, "unique") != 0)
+        return -1;
+    err_clear(&ctx->err);
+    if (db_exec(c, "ROLLBACK TO SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err) < 0)
+        return -1;
     int64_t moved = 0;
     if (db_copy_begin(c, SQL_COPY, &ctx->err) < 0 ||
         db_copy_put(c, w->buf, w->len, &ctx->err) < 0 || db_copy_end(c, &ctx->err) < 0 ||
@@ -344,6 +379,7 @@ void usage_writer_close(struct usage_writer *w)
         return;
     db_stmt_free(w->insert);
     free(w->buf);
+    free(w->direct);
     free(w->rows);
     free(w->missing);
     free(w);
