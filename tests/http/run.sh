@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/http/run.sh PATH_TO_EGOV - the black-box suite: the real binary on 127.0.0.1, hostile
-# requests, login lock-out, CLI exit codes, promtool on /metrics, the OpenAPI lint, and a
+# requests, login lock-out, CLI exit codes, promtool on /metrics, the OpenAPI lint, the usage
+# ingest (kill during import, streaming), the availability regression, and a
 # subset under valgrind. Installs what it needs when missing (Debian packages sqlite3,
 # prometheus (promtool), valgrind; npm deps from package-lock.json), runs node's test runner
 # and exits non-zero on failure. Every server it starts is stopped when it ends.
@@ -86,7 +87,7 @@ unset EGOV_DB EGOV_LISTEN EGOV_CONFIG EGOV_BODY_MAX EGOV_RATE_LIMIT EGOV_LOGIN_S
       EGOV_SESSION_TTL_MIN EGOV_TIMEZONE EGOV_ADMIN_PASSWORD EGOV_USER_PASSWORD
 
 files=()
-for name in ${EGOV_BB_ONLY:-hostile concurrency login cli metrics openapi valgrind}; do
+for name in ${EGOV_BB_ONLY:-hostile concurrency login cli metrics openapi usage availability valgrind}; do
   files+=("$here/$name.test.mjs")
 done
 

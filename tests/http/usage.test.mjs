@@ -67,7 +67,7 @@ describe('egov usage import', () => {
   });
 
   test('a kill in the middle loses no committed chunk and leaves no half chunk; the re-run completes it', async () => {
-    const total = 8 * CHUNK;
+    const total = 30 * CHUNK; // large enough that the kill always comes before the end
     const data = path.join(dir, 'kill.ndjson');
     fs.writeFileSync(data, records(total, 'k'));
     const child = spawn(BIN, ['usage', 'import', data, '--db', `sqlite:${file}`], { stdio: 'ignore' });
@@ -75,7 +75,7 @@ describe('egov usage import', () => {
     const deadline = Date.now() + 60000;
     let stored = 0;
     while (Date.now() < deadline) {
-      await sleep(50);
+      await sleep(20);
       stored = Number(sql(file, "SELECT COUNT(*) FROM usage_records WHERE id LIKE 'k%';"));
       if (stored >= CHUNK) break;
     }
