@@ -72,7 +72,7 @@ enum route_flag {
     RF_BODY = 1u << 1,   /* a JSON object body is required */
     RF_PAGED = 1u << 2,  /* a list that pages with limit / cursor */
     RF_TOTAL = 1u << 3,  /* … and counts its matches on ?total=true */
-    RF_STREAM = 1u << 4, /* the body is streamed to route->stream, of any size */
+    RF_STREAM = 1u << 4, /* the body is streamed to route->stream, of any size (POST only) */
 };
 
 struct field_spec;

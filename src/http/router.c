@@ -204,6 +204,8 @@ struct stream_call {
 bool router_is_stream(const char *method, const char *path)
 {
     struct req tmp;
+    if (strcmp(method, "POST") != 0)
+        return false; /* streamed bodies are uploads; spare every other request a second match */
     memset(&tmp, 0, sizeof(tmp));
     int idx = router_match(method, path, &tmp);
     return idx >= 0 && (routes[idx].flags & RF_STREAM);

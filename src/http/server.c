@@ -33,6 +33,7 @@ struct conn_state {
     bool answered;
     size_t dropped;             /* body bytes read and thrown away past the limit */
     struct stream_call *stream; /* a streamed body (RF_STREAM route) */
+    bool body_unread;           /* answered before reading the body: close afterwards */
 };
 
 struct server {
@@ -245,7 +246,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_state *st,
     if (!has_cache)
         MHD_add_response_header(r, "Cache-Control", "no-store");
     /* Answered before the body was read: the rest of the connection cannot be trusted. */
-    if (st->rq.bad_framing || st->rq.body_too_large || st->rq.too_many_headers)
+    if (st->rq.bad_framing || st->rq.body_too_large || st->rq.too_many_headers || st->body_unread)
         MHD_add_response_header(r, "Connection", "close");
     security_headers(r);
     st->answered = true;
@@ -295,7 +296,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             struct resp rs;
             st->stream = router_stream_open(srv->app, st->arena, &st->rq, &rs);
             if (!st->stream) {
-                st->rq.bad_framing = "refused"; /* close after answering: the body is unread */
+                st->body_unread = true;
                 return queue(conn, st, &rs);
             }
         }

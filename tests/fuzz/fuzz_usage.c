@@ -39,7 +39,6 @@ static int on_csv(void *arg, const struct usage_input *in, int64_t line)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = fuzz_cstr(data, size);
     void *scratch = usage_ndjson_scratch_new();
     struct usage_input in;
     usage_parse_ndjson((const char *)data, size, &in, scratch);
@@ -62,6 +61,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         usage_format_quantity(q, buf, sizeof(buf));
         fuzz_check(usage_parse_quantity(buf, strlen(buf), &again, &rule) == 0 && again == q);
     }
-    free(s);
     return 0;
 }

@@ -26,7 +26,7 @@
 
 struct slot {
     int64_t k1, k2;
-    int64_t v[4];
+    int64_t v[5];
 };
 struct map {
     struct slot *s;
@@ -78,11 +78,10 @@ static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, bool *fresh)
 struct usage_batch {
     struct ctx *ctx;
     struct usage_batch_info info;
-    struct map allocs;   /* v: found(1)/unknown(2), provider, user, pool; released_at below */
-    struct map released; /* allocation -> v0: when it was released (only released ones) */
-    struct map metrics;  /* v: found/unknown, product, provider, has_pools */
-    struct map pairs;    /* (product, pool) v0: 1 yes, 2 no */
-    struct map series;   /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
+    struct map allocs;  /* v: found(1)/unknown(2), provider, user, pool, released at (0 live) */
+    struct map metrics; /* v: found/unknown, product, provider, has_pools */
+    struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
+    struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
     struct usage_writer *w;
     int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
     int64_t in_chunk;
@@ -250,22 +249,9 @@ static struct slot *alloc_ref(struct usage_batch *b, int64_t id)
         s->v[1] = r.provider_id;
         s->v[2] = r.user_id;
         s->v[3] = r.pool_id;
-        if (r.released_at) {
-            bool f2;
-            map_find(&b->released, id, 1, &f2)->v[0] = r.released_at;
-        }
+        s->v[4] = r.released_at;
     }
     return s;
-}
-
-/* When the allocation was released, or 0 while it is live. */
-static int64_t released_at(struct usage_batch *b, int64_t id)
-{
-    if (!b->released.n)
-        return 0;
-    bool fresh;
-    struct slot *s = map_find(&b->released, id, 1, &fresh);
-    return s->v[0]; /* a fresh slot reads 0: not released */
 }
 
 static struct slot *metric_ref(struct usage_batch *b, int64_t id)
@@ -454,7 +440,7 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     if (in->user_id && in->user_id != a->v[2])
         return REJECT("mismatch", "user_id", "allocation %lld is used by %lld, not %lld",
                       (long long)in->allocation_id, (long long)a->v[2], (long long)in->user_id);
-    int64_t gone = released_at(b, in->allocation_id);
+    int64_t gone = a->v[4];
     if (gone && in->end > gone) {
         char at[40];
         time_format(gone, at, sizeof(at));
@@ -558,7 +544,6 @@ static void batch_free(struct usage_batch *b)
 {
     usage_writer_close(b->w);
     free(b->allocs.s);
-    free(b->released.s);
     free(b->metrics.s);
     free(b->pairs.s);
     free(b->series.s);

@@ -165,38 +165,39 @@ struct usage_writer {
     struct db_stmt *insert;
     char *buf; /* COPY text of the staged rows */
     size_t len, cap;
-    char *direct; /* the same rows for usage_records (no line column) */
-    size_t dcap;
     struct staged *rows;
     int n, cap_rows;
     int64_t *missing;
 };
 
+#define STAGE_COLS                                                                                 \
+    "id, provider_id, user_id, allocation_id, metric_id, quantity, period_start, period_end, "     \
+    "source, batch_id"
+/* pos numbers the staged rows in COPY order (1, 2, ... after RESTART IDENTITY): the index of a
+ * row in the writer's memory, which knows its line. */
 static const char SQL_STAGE[] =
-    "CREATE TEMP TABLE IF NOT EXISTS usage_stage (line BIGINT, id TEXT, provider_id BIGINT, "
-    "user_id BIGINT, allocation_id BIGINT, metric_id BIGINT, quantity BIGINT, period_start "
-    "BIGINT, period_end BIGINT, source TEXT, batch_id BIGINT) ON COMMIT DELETE ROWS";
-static const char SQL_COPY[] = "COPY usage_stage FROM STDIN";
-/* The fast path: straight into the table; a duplicate key makes the whole COPY fail, and the
- * savepoint takes the chunk back to the staging path. */
-static const char SQL_COPY_DIRECT[] =
-    "COPY usage_records (id, provider_id, user_id, allocation_id, metric_id, quantity, "
-    "period_start, period_end, source, batch_id) FROM STDIN";
+    "CREATE TEMP TABLE IF NOT EXISTS usage_stage (id TEXT, provider_id BIGINT, user_id BIGINT, "
+    "allocation_id BIGINT, metric_id BIGINT, quantity BIGINT, period_start BIGINT, period_end "
+    "BIGINT, source TEXT, batch_id BIGINT, pos BIGINT GENERATED ALWAYS AS IDENTITY) ON COMMIT "
+    "DELETE ROWS";
+static const char SQL_RESTAGE[] = "TRUNCATE usage_stage RESTART IDENTITY";
+static const char SQL_COPY[] = "COPY usage_stage (" STAGE_COLS ") FROM STDIN";
+/* The fast path: the same text straight into the table; a duplicate key makes the whole COPY
+ * fail, and the savepoint takes the chunk back to the staging path. */
+static const char SQL_COPY_DIRECT[] = "COPY usage_records (" STAGE_COLS ") FROM STDIN";
 /* Moves the staged rows and counts the new ones; when some were not new (rare: an id stored
- * by another ingest, or twice in the chunk), SQL_NOT_MOVED names their lines: a staged row was
- * moved when the stored row is it (same batch and content), and of two equal ones the first. */
+ * by another ingest, or twice in the chunk), SQL_NOT_MOVED names their positions: a staged row
+ * was moved when the stored row is it (same batch and content), and of two equal ones the first. */
 static const char SQL_MOVE[] =
-    "WITH ins AS (INSERT INTO usage_records (id, provider_id, user_id, allocation_id, metric_id, "
-    "quantity, period_start, period_end, source, batch_id) SELECT id, provider_id, user_id, "
-    "allocation_id, metric_id, quantity, period_start, period_end, source, batch_id FROM "
-    "usage_stage ORDER BY line ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT COUNT(*) FROM ins";
+    "WITH ins AS (INSERT INTO usage_records (" STAGE_COLS ") SELECT " STAGE_COLS
+    " FROM usage_stage ORDER BY pos ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT COUNT(*) "
+    "FROM ins";
 static const char SQL_NOT_MOVED[] =
-    "SELECT line FROM (SELECT s.line, r.id AS stored, row_number() OVER (PARTITION BY s.id "
-    "ORDER BY s.line) AS nth FROM usage_stage s LEFT JOIN usage_records r ON r.id = s.id AND "
+    "SELECT pos FROM (SELECT s.pos, r.id AS stored, row_number() OVER (PARTITION BY s.id "
+    "ORDER BY s.pos) AS nth FROM usage_stage s LEFT JOIN usage_records r ON r.id = s.id AND "
     "r.batch_id = s.batch_id AND r.allocation_id = s.allocation_id AND r.metric_id = "
     "s.metric_id AND r.quantity = s.quantity AND r.period_start = s.period_start AND "
-    "r.period_end = s.period_end) x WHERE stored IS NULL OR nth > 1 ORDER BY line";
-static const char SQL_UNSTAGE[] = "DELETE FROM usage_stage";
+    "r.period_end = s.period_end) x WHERE stored IS NULL OR nth > 1 ORDER BY pos";
 
 int usage_store_lock(struct ctx *ctx)
 {
@@ -256,8 +257,7 @@ static int stage(struct usage_writer *w, const struct usage_row *r, int64_t line
         if (!w->buf)
             abort();
     }
-    size_t n = (size_t)snprintf(w->buf + w->len, w->cap - w->len, "%lld\t", (long long)line);
-    n = db_copy_escape(w->buf, w->len + n, w->cap, r->id);
+    size_t n = db_copy_escape(w->buf, w->len, w->cap, r->id);
     n += (size_t)snprintf(w->buf + n, w->cap - n, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t",
                           (long long)r->provider_id, (long long)r->user_id,
                           (long long)r->allocation_id, (long long)r->metric_id,
@@ -298,26 +298,10 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     *lines = NULL;
     if (!w->pg || !w->n)
         return 0;
-    /* the rows as usage_records takes them: the staged text without its first column */
-    if (w->dcap < w->len + 1) {
-        w->dcap = w->len + 1;
-        w->direct = realloc(w->direct, w->dcap);
-        if (!w->direct)
-            abort();
-    }
-    size_t dlen = 0;
-    for (size_t i = 0; i < w->len;) {
-        const char *tab = memchr(w->buf + i, '\t', w->len - i);
-        const char *nl = memchr(w->buf + i, '\n', w->len - i);
-        size_t from = (size_t)(tab - w->buf) + 1, to = (size_t)(nl - w->buf) + 1;
-        memcpy(w->direct + dlen, w->buf + from, to - from);
-        dlen += to - from;
-        i = to;
-    }
     if (db_exec(c, "SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err) < 0)
         return -1;
     if (db_copy_begin(c, SQL_COPY_DIRECT, &ctx->err) == 0 &&
-        db_copy_put(c, w->direct, dlen, &ctx->err) == 0 && db_copy_end(c, &ctx->err) == 0) {
+        db_copy_put(c, w->buf, w->len, &ctx->err) == 0 && db_copy_end(c, &ctx->err) == 0) {
         w->len = 0;
         return db_exec(c, "RELEASE SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err);
     }
@@ -327,13 +311,14 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     if (db_exec(c, "ROLLBACK TO SAVEPOINT usage_copy", NULL, 0, NULL, &ctx->err) < 0)
         return -1;
     int64_t moved = 0;
-    if (db_copy_begin(c, SQL_COPY, &ctx->err) < 0 ||
+    if (db_exec(c, SQL_RESTAGE, NULL, 0, NULL, &ctx->err) < 0 ||
+        db_copy_begin(c, SQL_COPY, &ctx->err) < 0 ||
         db_copy_put(c, w->buf, w->len, &ctx->err) < 0 || db_copy_end(c, &ctx->err) < 0 ||
         db_query_int(c, SQL_MOVE, NULL, 0, &moved, &ctx->err) < 0)
         return -1;
     if (moved == w->n) {
         w->len = 0;
-        return db_exec(c, SQL_UNSTAGE, NULL, 0, NULL, &ctx->err);
+        return db_exec(c, SQL_RESTAGE, NULL, 0, NULL, &ctx->err);
     }
     if (db_query(c, SQL_NOT_MOVED, NULL, 0, &r, &ctx->err) < 0)
         return -1;
@@ -341,10 +326,13 @@ int usage_writer_flush(struct usage_writer *w, int64_t **lines, int *n)
     w->missing = malloc(sizeof(int64_t) * (size_t)w->n);
     if (!w->missing)
         abort();
-    while ((step = db_rows_next(r, &ctx->err)) == 1 && *n < w->n)
-        w->missing[(*n)++] = db_int(r, 0);
+    while ((step = db_rows_next(r, &ctx->err)) == 1 && *n < w->n) {
+        int64_t pos = db_int(r, 0);
+        if (pos >= 1 && pos <= w->n)
+            w->missing[(*n)++] = w->rows[pos - 1].line;
+    }
     db_rows_free(r);
-    if (step < 0 || db_exec(c, SQL_UNSTAGE, NULL, 0, NULL, &ctx->err) < 0)
+    if (step < 0 || db_exec(c, SQL_RESTAGE, NULL, 0, NULL, &ctx->err) < 0)
         return -1;
     *lines = w->missing;
     w->len = 0;
@@ -379,7 +367,6 @@ void usage_writer_close(struct usage_writer *w)
         return;
     db_stmt_free(w->insert);
     free(w->buf);
-    free(w->direct);
     free(w->rows);
     free(w->missing);
     free(w);
