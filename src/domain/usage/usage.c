@@ -73,6 +73,61 @@ static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, bool *fresh)
     return &m->s[j];
 }
 
+/* ---- usage per series and day, summed per chunk into usage_daily ---------------------- */
+
+struct dslot {
+    int64_t allocation_id, metric_id, day; /* allocation_id 0: empty */
+    int64_t quantity, records;
+};
+struct dmap {
+    struct dslot *s;
+    size_t cap, n;
+};
+
+static struct dslot *dmap_find(struct dmap *m, int64_t a, int64_t mt, int64_t day)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        struct dslot *s = calloc(cap, sizeof(*s));
+        if (!s)
+            abort();
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->s[i].allocation_id)
+                continue;
+            size_t j = mix(m->s[i].allocation_id, m->s[i].metric_id ^ (m->s[i].day << 40)) &
+                       (cap - 1);
+            while (s[j].allocation_id)
+                j = (j + 1) & (cap - 1);
+            s[j] = m->s[i];
+        }
+        free(m->s);
+        m->s = s;
+        m->cap = cap;
+    }
+    size_t j = mix(a, mt ^ (day << 40)) & (m->cap - 1);
+    while (m->s[j].allocation_id &&
+           (m->s[j].allocation_id != a || m->s[j].metric_id != mt || m->s[j].day != day))
+        j = (j + 1) & (m->cap - 1);
+    if (!m->s[j].allocation_id) {
+        m->s[j] = (struct dslot){a, mt, day, 0, 0};
+        m->n++;
+    }
+    return &m->s[j];
+}
+
+static void dmap_clear(struct dmap *m)
+{
+    if (m->s)
+        memset(m->s, 0, m->cap * sizeof(*m->s));
+    m->n = 0;
+}
+
+int64_t usage_day(int64_t ms)
+{
+    int64_t t = ms + USAGE_DAY_OFFSET_MS;
+    return t >= 0 ? t / 86400000 : -((-t + 86399999) / 86400000);
+}
+
 /* ---- the batch ------------------------------------------------------------------------- */
 
 struct usage_batch {
@@ -82,6 +137,7 @@ struct usage_batch {
     struct map metrics; /* v: found/unknown, product, provider, has_pools */
     struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
+    struct dmap daily;  /* accepted usage of this chunk per series and day */
     struct usage_writer *w;
     int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
     int64_t in_chunk;
@@ -169,6 +225,26 @@ static int commit_chunk(struct usage_batch *b)
     }
     int put = usage_store_series_put(ctx, rows, n);
     free(rows);
+    if (put == 0 && b->daily.n) {
+        int64_t *days = malloc(sizeof(int64_t) * 5 * b->daily.n);
+        int nd = 0;
+        if (!days)
+            abort();
+        for (size_t i = 0; i < b->daily.cap; i++) {
+            const struct dslot *d = &b->daily.s[i];
+            if (!d->allocation_id || !d->records)
+                continue;
+            days[5 * nd] = d->allocation_id;
+            days[5 * nd + 1] = d->metric_id;
+            days[5 * nd + 2] = d->day;
+            days[5 * nd + 3] = d->quantity;
+            days[5 * nd + 4] = d->records;
+            nd++;
+        }
+        put = usage_store_daily_put(ctx, days, nd);
+        free(days);
+        dmap_clear(&b->daily);
+    }
     if (put < 0 || usage_store_epoch(ctx, true, &b->epoch) < 0)
         return -1;
     b->info.finished_at = time_now_ms();
@@ -192,6 +268,7 @@ static void fail(struct usage_batch *b)
     ctx_tx_rollback(b->ctx);
     b->in_tx = false;
     b->dead = true;
+    dmap_clear(&b->daily);
 }
 
 static int outcome(struct usage_batch *b, int64_t line, const char *id, const char *what,
@@ -333,6 +410,9 @@ static int settle_staged(struct usage_batch *b)
             continue;
         struct usage_row copy = *r;
         b->info.accepted--;
+        struct dslot *d = dmap_find(&b->daily, r->allocation_id, r->metric_id, usage_day(r->start));
+        d->quantity -= r->quantity;
+        d->records--;
         if (seen_before(b, lines[i], &copy, &found) < 0)
             return -1;
     }
@@ -498,6 +578,9 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     b->info.accepted++;
     ser->v[0] = w.end;
     ser->v[1] = 1;
+    struct dslot *d = dmap_find(&b->daily, w.allocation_id, w.metric_id, usage_day(w.start));
+    d->quantity += w.quantity;
+    d->records++;
     return 0;
 }
 
@@ -547,6 +630,7 @@ static void batch_free(struct usage_batch *b)
     free(b->metrics.s);
     free(b->pairs.s);
     free(b->series.s);
+    free(b->daily.s);
     arena_free(b->scratch);
     free(b);
 }

@@ -31,6 +31,12 @@ struct ctx;
 #define USAGE_ID_MAX    64
 #define USAGE_CHUNK     20000
 #define USAGE_REASON_SZ 160
+/* Days (and so billing months) are those of China Standard Time, UTC+08:00. */
+#define USAGE_DAY_OFFSET_MS (8 * 3600 * 1000LL)
+
+/* The day number (days since 1970-01-01 in CST) of a time in Unix ms; a record belongs to the
+ * day its period starts. */
+int64_t usage_day(int64_t ms);
 
 /* One record as it arrives, before validation; strings are not NUL-terminated. */
 struct usage_input {

@@ -142,6 +142,40 @@ int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n)
     return 0;
 }
 
+int usage_store_daily_put(struct ctx *ctx, const int64_t *rows, int n)
+{
+    /* Integers only, so one statement text for up to 400 rows, like the series marks. */
+    enum { PER = 400 };
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    size_t cap = (size_t)PER * 110 + 320;
+    char *sql = malloc(cap);
+    if (!sql)
+        abort();
+    for (int i = 0; i < n; i += PER) {
+        size_t o = (size_t)snprintf(sql, cap,
+                                    "INSERT INTO usage_daily (allocation_id, metric_id, day, "
+                                    "quantity, records) VALUES ");
+        for (int k = i; k < n && k < i + PER; k++) {
+            const int64_t *r = rows + 5 * k;
+            o += (size_t)snprintf(sql + o, cap - o, "%s(%lld, %lld, %lld, %lld, %lld)",
+                                  k > i ? ", " : "", (long long)r[0], (long long)r[1],
+                                  (long long)r[2], (long long)r[3], (long long)r[4]);
+        }
+        snprintf(sql + o, cap - o,
+                 " ON CONFLICT (day, allocation_id, metric_id) DO UPDATE SET quantity = "
+                 "usage_daily.quantity + excluded.quantity, records = usage_daily.records + "
+                 "excluded.records");
+        if (db_exec_script(c, sql, &ctx->err) < 0) {
+            free(sql);
+            return -1;
+        }
+    }
+    free(sql);
+    return 0;
+}
+
 int usage_store_epoch(struct ctx *ctx, bool bump, int64_t *n)
 {
     struct db_conn *c = ctx_db(ctx);

@@ -32,6 +32,9 @@ int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id
                        int64_t *last_end);
 /* Sets the marks of n series: rows holds n triples (allocation, metric, last_end). */
 int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n);
+/* Adds n days of accepted usage to usage_daily: rows holds n quintuples (allocation, metric,
+ * day, quantity, records). */
+int usage_store_daily_put(struct ctx *ctx, const int64_t *rows, int n);
 /* The counter of committed chunks of all ingests (bumped first when bump): a batch whose last
  * commit left it at n knows that nobody else moved a series mark since. */
 int usage_store_epoch(struct ctx *ctx, bool bump, int64_t *n);
