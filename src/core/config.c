@@ -61,6 +61,10 @@ static const struct key {
     {"hhi_warning", K_INT, offsetof(struct config, hhi_warning), 0, 0, 10000, "2500",
      "Herfindahl-Hirschman index (0..10000) of awarded value per region and category at which "
      "the market-concentration view warns management officials (T5-8.2b)"},
+    {"budget_alert_thresholds", K_STR, offsetof(struct config, budget_alert_thresholds),
+     sizeof(((struct config *)0)->budget_alert_thresholds), 0, 0, "80,100",
+     "per cent of a budget line's amount at which issued bills raise a budget alert to the "
+     "agency and the management institution (comma-separated, 1..1000)"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };

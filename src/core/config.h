@@ -22,11 +22,12 @@ struct config {
     int rate_limit;       /* requests per second per client address; 0 = off */
     int jobs_interval_s;  /* seconds between periodic job runs; 0 = off */
     char log_level[16];
-    char web_root[512];          /* built console; "" = none */
-    char timezone[64];           /* default display zone for new institutions */
-    int cookie_secure;           /* 1: the session cookie carries Secure (served behind TLS) */
-    int elimination_idle_months; /* unused online products become elimination candidates */
-    int hhi_warning;             /* market concentration (HHI) at which M is warned */
+    char web_root[512];               /* built console; "" = none */
+    char timezone[64];                /* default display zone for new institutions */
+    int cookie_secure;                /* 1: the session cookie carries Secure (served behind TLS) */
+    int elimination_idle_months;      /* unused online products become elimination candidates */
+    int hhi_warning;                  /* market concentration (HHI) at which M is warned */
+    char budget_alert_thresholds[64]; /* per cent of a budget line, e.g. "80,100" */
     char config_file[512];
 };
 

@@ -13,6 +13,7 @@
 #include "domain/order/order_openapi.h"
 #include "domain/procurement/procurement_openapi.h"
 #include "domain/usage/usage_openapi.h"
+#include "domain/billing/billing_openapi.h"
 #include "core/banned.h"
 
 #define TS      "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
@@ -173,7 +174,7 @@ static const struct {
                ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
                ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"BreachPage", PAGE("Breach")},
-    PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS{
+    PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS BILLING_SCHEMAS{
         "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                         ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
 };
@@ -198,8 +199,8 @@ static const struct {
     {"/api/v1/product-tests", "product_id,status"},
     {"/api/v1/products/{id}/prices", "on"},
     {"/api/v1/agreements", "provider_id,state,expiring_before"},
-    PROCUREMENT_LIST_PARAMS ORDER_LIST_PARAMS{"/api/v1/catalogues/resources/editions/{number}",
-                                              "publisher_id"},
+    PROCUREMENT_LIST_PARAMS ORDER_LIST_PARAMS BILLING_LIST_PARAMS{
+        "/api/v1/catalogues/resources/editions/{number}", "publisher_id"},
     {"/api/v1/catalogues/resources/editions/{number}/signature", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}/signature", "publisher_id"},
@@ -224,7 +225,7 @@ static const char *const tags[][2] = {
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
     {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
-    PROCUREMENT_TAGS ORDER_TAGS USAGE_TAGS};
+    PROCUREMENT_TAGS ORDER_TAGS USAGE_TAGS BILLING_TAGS};
 
 static json_t *ref(const char *schema)
 {

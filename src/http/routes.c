@@ -11,6 +11,7 @@
 #include "system.h"
 #include "domain/agreement/agreement_http.h"
 #include "domain/audit/audit_http.h"
+#include "domain/billing/billing_http.h"
 #include "domain/auth/auth_http.h"
 #include "domain/catalogue/catalogue_http.h"
 #include "domain/order/order_http.h"
@@ -129,6 +130,7 @@ const struct route routes[] = {
 /* Each module of service usage keeps its rows in its own file, included here. */
 #include "domain/procurement/procurement_routes.inc"
 #include "domain/order/order_routes.inc"
+#include "domain/billing/billing_routes.inc"
 #include "domain/usage/usage_routes.inc"
     {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
 

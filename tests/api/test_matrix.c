@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "core/timeutil.h"
 #include "core/arena.h"
 #include "domain/agreement/agreement.h"
 #include "domain/org/org.h"
@@ -301,6 +302,7 @@ static int64_t fresh_certificate(void)
 #include "matrix_procurement.inc"
 #include "matrix_order.inc"
 #include "matrix_usage.inc"
+#include "matrix_billing.inc"
 
 /* Builds the request of one matrix cell; the objects it names exist before the call. */
 static struct th_resp *run_cell(const char *route, int caller)
@@ -318,7 +320,8 @@ static struct th_resp *run_cell(const char *route, int caller)
 #define BODY(...) (snprintf(body, sizeof(body), __VA_ARGS__), b = body)
     if (procurement_cell(route, caller, path, sizeof(path), body, sizeof(body), &b) ||
         order_cell(route, caller, path, sizeof(path), body, sizeof(body), &b) ||
-        usage_cell(route, caller, path, sizeof(path), body, sizeof(body), &b)) {
+        usage_cell(route, caller, path, sizeof(path), body, sizeof(body), &b) ||
+        billing_cell(route, caller, path, sizeof(path), body, sizeof(body), &b)) {
         /* built by the module's matrix file */
     } else if (IS("POST /api/v1/session")) {
         BODY("{\"login\":\"%s\",\"password\":\"%s\"}", T->who[W_U1_MEMBER].login, TEST_PASSWORD);
@@ -502,6 +505,7 @@ static void test_route_by_caller(void **state)
     procurement_matrix_setup();
     order_matrix_setup();
     usage_matrix_setup();
+    billing_matrix_setup();
     assert_status(th_call("POST", "/api/v1/catalogues/products/editions", &T->who[W_M_ADMIN], NULL),
                   201);
     fresh_allocation();

@@ -37,6 +37,7 @@ struct budget_line {
     int64_t fiscal_year;
     const char *code, *name;
     int64_t amount_fen, committed_fen; /* remaining = amount - committed */
+    int64_t billed_fen; /* issued bills of the fiscal year charged to the line (billing) */
 };
 
 struct budget_filter {

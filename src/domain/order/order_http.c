@@ -99,12 +99,18 @@ const struct field_spec feedback_answer_spec[] = {
 
 static json_t *budget_to_json(const struct budget_line *b)
 {
-    return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:o,s:o}", "id", (json_int_t)b->id,
-                     "user_id", (json_int_t)b->user_id, "user_name", b->user_name, "fiscal_year",
-                     (json_int_t)b->fiscal_year, "code", b->code, "name", b->name, "amount_fen",
-                     (json_int_t)b->amount_fen, "used_fen", (json_int_t)b->committed_fen,
-                     "remaining_fen", (json_int_t)(b->amount_fen - b->committed_fen), "created_by",
-                     j_id(b->created_by), "created_at", j_time(b->created_at));
+    json_t *j =
+        json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:o,s:o}", "id", (json_int_t)b->id,
+                  "user_id", (json_int_t)b->user_id, "user_name", b->user_name, "fiscal_year",
+                  (json_int_t)b->fiscal_year, "code", b->code, "name", b->name, "amount_fen",
+                  (json_int_t)b->amount_fen, "used_fen", (json_int_t)b->committed_fen,
+                  "remaining_fen", (json_int_t)(b->amount_fen - b->committed_fen), "created_by",
+                  j_id(b->created_by), "created_at", j_time(b->created_at));
+    json_object_set_new(j, "billed_fen", json_integer(b->billed_fen));
+    /* whole per cent, rounded down: 79.99 % is not yet 80 % */
+    json_object_set_new(j, "billed_pct",
+                        json_integer(b->amount_fen > 0 ? b->billed_fen * 100 / b->amount_fen : 0));
+    return j;
 }
 
 static json_t *item_to_json(const struct order_item *it)

@@ -11,10 +11,11 @@
     "\"released\"]}"
 
 #define ORDER_SCHEMAS                                                                              \
-    {"BudgetLine", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"user_id\":" ID            \
-                   ",\"user_name\":" STR ",\"fiscal_year\":" INT ",\"code\":" STR ",\"name\":" STR \
-                   ",\"amount_fen\":" INT ",\"used_fen\":" INT ",\"remaining_fen\":" INT           \
-                   ",\"created_by\":" OPT_ID ",\"created_at\":" TS "}}"},                          \
+    {"BudgetLine",                                                                                 \
+     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"user_id\":" ID ",\"user_name\":" STR    \
+     ",\"fiscal_year\":" INT ",\"code\":" STR ",\"name\":" STR ",\"amount_fen\":" INT              \
+     ",\"used_fen\":" INT ",\"remaining_fen\":" INT ",\"billed_fen\":" INT ",\"billed_pct\":" INT  \
+     ",\"created_by\":" OPT_ID ",\"created_at\":" TS "}}"},                                        \
         {"BudgetLinePage", PAGE("BudgetLine")},                                                    \
         {"OrderItem",                                                                              \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" OPT_ID               \

@@ -59,7 +59,10 @@ static const char SQL_TRANSITIONS[] =
 
 #define BUDGET_COLS                                                                                \
     "b.id, b.user_id, COALESCE(b.created_by, 0), b.created_at, u.name, b.fiscal_year, b.code, "    \
-    "b.name, b.amount_fen, b.committed_fen"
+    "b.name, b.amount_fen, b.committed_fen, (SELECT COALESCE(SUM(l.amount_fen), 0) FROM "          \
+    "bill_lines l JOIN bills x ON x.id = l.bill_id WHERE l.budget_line_id = b.id AND x.state = "   \
+    "'issued' AND x.period >= CAST(b.fiscal_year AS TEXT) AND x.period < CAST(b.fiscal_year + 1 "  \
+    "AS TEXT))"
 #define BUDGET_FROM " FROM budget_lines b JOIN institutions u ON u.id = b.user_id "
 static const char SQL_BUDGET_INSERT[] =
     "INSERT INTO budget_lines (id, user_id, fiscal_year, code, name, amount_fen, committed_fen, "
@@ -277,6 +280,7 @@ static void read_budget(struct ctx *ctx, struct db_rows *r, struct budget_line *
     o->name = S(7);
     o->amount_fen = db_int(r, 8);
     o->committed_fen = db_int(r, 9);
+    o->billed_fen = db_int(r, 10);
 }
 
 int budget_store_insert(struct ctx *ctx, const struct budget_line *b)

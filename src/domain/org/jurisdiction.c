@@ -61,39 +61,23 @@ static const struct policy {
     /* metering (T5-7.1) */
     {"usage.write", K_P, ADMIN_OR_POST},
     {"usage.read", K_M | K_P, ANY_MEMBER},
+    /* rating, bills, settlement and budget alerts (T5-7.2e, T5-8.2c) */
+    {"billing.read", K_M | K_P | K_U, ANY_MEMBER},
+    {"billing.manage", K_M, ADMIN_OR_POST},
 };
 
 /* Permissions a post may carry: exactly those a non-admin can be given. */
 const char *const org_grantable[] = {
-    "institution.write",
-    "qualification.write",
-    "relation.write",
-    "post.write",
-    "person.write",
-    "certificate.write",
-    "audit.read",
-    "audit.verify",
-    "pool.write",
-    "allocation.write",
-    "test.assign",
-    "test.record",
-    "catalogue.publish",
-    "product.write",
-    "product.govern",
-    "price.publish",
-    "agreement.write",
-    "agreement.sign",
-    "procurement.declare",
-    "procurement.manage",
-    "provider.bar",
-    "bid.write",
-    "project.supervise",
-    "order.apply",
-    "order.approve",
-    "order.deliver",
-    "budget.write",
-    "usage.write",
-    NULL,
+    "institution.write",   "qualification.write", "relation.write",
+    "post.write",          "person.write",        "certificate.write",
+    "audit.read",          "audit.verify",        "pool.write",
+    "allocation.write",    "test.assign",         "test.record",
+    "catalogue.publish",   "product.write",       "product.govern",
+    "price.publish",       "agreement.write",     "agreement.sign",
+    "procurement.declare", "procurement.manage",  "provider.bar",
+    "bid.write",           "project.supervise",   "order.apply",
+    "order.approve",       "order.deliver",       "budget.write",
+    "usage.write",         "billing.manage",      NULL,
 };
 
 const char *org_permission(int i)

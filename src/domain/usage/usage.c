@@ -94,8 +94,8 @@ static struct dslot *dmap_find(struct dmap *m, int64_t a, int64_t mt, int64_t da
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->s[i].allocation_id)
                 continue;
-            size_t j = mix(m->s[i].allocation_id, m->s[i].metric_id ^ (m->s[i].day << 40)) &
-                       (cap - 1);
+            size_t j =
+                mix(m->s[i].allocation_id, m->s[i].metric_id ^ (m->s[i].day << 40)) & (cap - 1);
             while (s[j].allocation_id)
                 j = (j + 1) & (cap - 1);
             s[j] = m->s[i];
