@@ -24,6 +24,7 @@ static const struct command {
     {"audit", cmd_audit, "verify the hash chain of the audit trail"},
     {"jobs", cmd_jobs, "run the periodic jobs once (agreement expiry), e.g. from cron"},
     {"usage", cmd_usage, "import usage records (CSV or NDJSON), list a batch's outcomes"},
+    {"billing", cmd_billing, "rate a month into bills, issue them, settle with providers, verify"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -40,6 +40,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
+int cmd_billing(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 
 #endif
