@@ -495,6 +495,115 @@ static void test_settlement_with_coefficient(void **state)
     assert_true(has_field_error(r->json, "reason", "required"));
 }
 
+/* Property: for random quantities (any of the 6 places), random series and days, every month's
+ * bill total equals the sum of independently computed line amounts. The independent side sums
+ * the decimal strings it sent as integers and applies the tiers from the top down. */
+static uint64_t lcg_state;
+static uint64_t lcg(void)
+{
+    lcg_state = lcg_state * 6364136223846793005u + 1442695040888963407u;
+    return lcg_state >> 17;
+}
+
+static int64_t tiered_top_down(int64_t q, const int64_t *from, const int64_t *price, int n)
+{
+    __int128 exact = 0;
+    int64_t rest = q;
+    for (int i = n - 1; i >= 0; i--) {
+        if (rest > from[i]) {
+            exact += (__int128)(rest - from[i]) * price[i];
+            rest = from[i];
+        }
+    }
+    return (int64_t)((exact + 5000000000) / 10000000000);
+}
+
+static void test_property_totals_are_exact(void **state)
+{
+    (void)state;
+    int64_t basis3 = id_new();
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO price_basis (id, metric_id, evaluator_id, price_fen, measurement, "
+             "valid_from, valid_to, published_at) VALUES (%lld, %lld, %lld, 1, 'm', '2027-01-01', "
+             "'2027-12-31', 0); INSERT INTO price_rates (basis_id, service_level, tier_from, "
+             "unit_price) VALUES (%lld, 'standard', 0, 33333), (%lld, 'standard', 50000000, "
+             "12345), (%lld, 'standard', 500000000, 1), (%lld, 'premium', 0, 99999)",
+             (long long)basis3, (long long)metric1, (long long)T->e, (long long)basis3,
+             (long long)basis3, (long long)basis3, (long long)basis3);
+    assert_int_equal(th_sql(sql), 0);
+    const int64_t std_from[] = {0, 50000000, 500000000}, std_price[] = {33333, 12345, 1};
+    const int64_t pre_from[] = {0}, pre_price[] = {99999};
+    const int64_t allocs[] = {alloc_a, alloc_b, alloc_c};
+    for (int month = 1; month <= 6; month++) {
+        lcg_state = 0x9E3779B97F4A7C15u * (uint64_t)month;
+        int64_t sum[3] = {0, 0, 0};
+        struct usage_batch *b = usage_batch_begin(th_ctx(), "import");
+        void *scratch = usage_ndjson_scratch_new();
+        int line = 0;
+        for (int s = 0; s < 3; s++) {
+            int n = 20 + (int)(lcg() % 60), minute = 0;
+            for (int k = 0; k < n; k++) {
+                /* quantities from 0 to about 40 units with 0..6 places */
+                int64_t whole = (int64_t)(lcg() % 40), frac = (int64_t)(lcg() % 1000000);
+                int places = (int)(lcg() % 7);
+                int64_t cut = 1;
+                for (int i = places; i < 6; i++)
+                    cut *= 10;
+                frac -= frac % cut;
+                char q[40];
+                if (places == 0)
+                    snprintf(q, sizeof(q), "%lld", (long long)whole);
+                else
+                    snprintf(q, sizeof(q), "%lld.%0*lld", (long long)whole, places,
+                             (long long)(frac / cut));
+                sum[s] += whole * 1000000 + frac;
+                minute += 1 + (int)(lcg() % 600);
+                int day = 1 + minute / 1440;
+                if (day > 28)
+                    break;
+                char rec[400];
+                snprintf(rec, sizeof(rec),
+                         "{\"id\":\"prop-%d-%d-%d\",\"allocation_id\":%lld,\"metric_id\":%lld,"
+                         "\"quantity\":\"%s\",\"start\":\"2027-%02d-%02dT%02d:%02d:00+08:00\","
+                         "\"end\":\"2027-%02d-%02dT%02d:%02d:30+08:00\"}",
+                         month, s, k, (long long)allocs[s], (long long)metric1, q, month, day,
+                         minute % 1440 / 60, minute % 60, month, day, minute % 1440 / 60,
+                         minute % 60);
+                struct usage_input in;
+                usage_parse_ndjson(rec, strlen(rec), &in, scratch);
+                assert_int_equal(usage_batch_add(b, &in, ++line), 0);
+            }
+        }
+        struct usage_summary su;
+        assert_int_equal(usage_batch_end(b, &su), 0);
+        assert_int_equal(su.accepted, line);
+        usage_ndjson_scratch_free(scratch);
+        /* a and c are one line each (standard, basic -> standard rates), b premium */
+        int64_t want = tiered_top_down(sum[0], std_from, std_price, 3) +
+                       tiered_top_down(sum[1], pre_from, pre_price, 1) +
+                       tiered_top_down(sum[2], std_from, std_price, 3);
+        struct billing_run run = {.user_id = T->u1};
+        char period[8];
+        snprintf(period, sizeof(period), "2027-%02d", month);
+        run.period = period;
+        assert_int_equal(billing_run(th_ctx(), &run), 0);
+        assert_int_equal(run.total_fen, want);
+        assert_int_equal(run.lines, 3);
+        /* the store holds the same: the bill's total is the sum of its lines */
+        snprintf(sql, sizeof(sql),
+                 "SELECT SUM(l.amount_fen) FROM bill_lines l JOIN bills b ON b.id = l.bill_id "
+                 "WHERE b.period = '%s' AND b.state = 'draft'",
+                 period);
+        assert_int_equal(th_sql_int(sql), want);
+        /* and the quantity sums are the records' */
+        snprintf(sql, sizeof(sql),
+                 "SELECT SUM(quantity) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE "
+                 "b.period = '%s'",
+                 period);
+        assert_int_equal(th_sql_int(sql), sum[0] + sum[1] + sum[2]);
+    }
+}
+
 static void test_spend_and_verify(void **state)
 {
     (void)state;
@@ -531,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_budget_alerts),
         cmocka_unit_test(test_settlement_with_coefficient),
         cmocka_unit_test(test_spend_and_verify),
+        cmocka_unit_test(test_property_totals_are_exact),
     };
     return cmocka_run_group_tests_name("billing", tests, setup, th_teardown);
 }
