@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages egov needs for a purpose, only those not yet installed.
 #   scripts/deps.sh build   compile and run the server
-#   scripts/deps.sh test    + PostgreSQL, clang (fuzzing), Chromium, promtool, Node.js
+#   scripts/deps.sh test    + PostgreSQL, clang (fuzzing), Chromium, promtool, Node.js, Python 3
+#                           (the XLSX export test reads the workbook with its zipfile module)
 #   scripts/deps.sh bench   + wrk and nginx
 set -euo pipefail
 build=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
        libsodium-dev libinih-dev libcmocka-dev libxlsxwriter-dev libcjson-dev libcsv-dev nodejs npm)
-test=(openssl postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
+test=(openssl python3 postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
 bench=(wrk nginx-light postgresql)
 want=("${build[@]}")
 case "${1:-build}" in
