@@ -130,6 +130,17 @@ const char *req_query(const struct req *rq, const char *name);
 /* Response helpers: the body is serialised compactly; ETag set when version > 0. */
 int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body);
 void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v);
+/*
+ * A file to download: len bytes of data (copied into the arena, any bytes) with content_type
+ * and Content-Disposition: attachment; filename="…" (printable ASCII, every other byte run and
+ * " \ / % replaced by _) plus, when the name is not plain ASCII, filename*=UTF-8''… (RFC 5987,
+ * for Chinese names). filename is UTF-8 without a folder. The server sends it as given, with
+ * Cache-Control: no-store and nosniff, neither compressed nor tagged. Always returns 0.
+ */
+int resp_file(struct ctx *ctx, struct resp *rs, int status, const char *content_type,
+              const char *filename, const void *data, size_t len);
+#define RESP_CSV  "text/csv; charset=utf-8"
+#define RESP_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 void resp_etag(struct ctx *ctx, struct resp *rs, int64_t id, int version);
 void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance);
 

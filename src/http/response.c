@@ -82,6 +82,63 @@ int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
     return 0;
 }
 
+/* The quoted-string fallback: printable ASCII only, nothing a browser reads as a path, an escape
+ * or a percent-encoding. */
+static bool ascii_name_char(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && !strchr("\"\\/%", c);
+}
+
+/* RFC 5987 attr-char: sent as is in filename*; everything else is percent-encoded. */
+static bool attr_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (c && strchr("!#$&+-.^_`|~", c));
+}
+
+int resp_file(struct ctx *ctx, struct resp *rs, int status, const char *content_type,
+              const char *filename, const void *data, size_t len)
+{
+    size_t n = strlen(filename);
+    char *ascii = arena_alloc(ctx->arena, n + sizeof("download"));
+    char *ext = arena_alloc(ctx->arena, n * 3 + 1);
+    size_t a = 0, e = 0;
+    bool plain = true;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)filename[i];
+        /* A folder or a control character has no place in a download's name. */
+        if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
+            c = '_';
+        if (attr_char(c)) {
+            ext[e++] = (char)c;
+        } else {
+            snprintf(ext + e, 4, "%%%02X", c);
+            e += 3;
+        }
+        plain &= c < 0x80 && ascii_name_char(c);
+        if (ascii_name_char(c))
+            ascii[a++] = (char)c;
+        else if (!a || ascii[a - 1] != '_' || c < 0x80)
+            ascii[a++] = '_'; /* one _ for a whole run of UTF-8 bytes */
+    }
+    if (!a) {
+        memcpy(ascii, "download", sizeof("download"));
+        a = sizeof("download") - 1; /* only an empty name has no character left */
+    }
+    ascii[a] = 0;
+    ext[e] = 0;
+    resp_header(ctx, rs, "Content-Disposition",
+                plain ? arena_printf(ctx->arena, "attachment; filename=\"%s\"", ascii)
+                      : arena_printf(ctx->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                                     ascii, ext));
+    rs->status = status;
+    rs->content_type = content_type;
+    rs->len = len;
+    rs->body = len ? arena_memdup(ctx->arena, data, len) : NULL;
+    return 0;
+}
+
 void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
 {
     struct err *e = &ctx->err;

@@ -167,6 +167,53 @@ static void test_field_rules(void **state)
     arena_free(a);
 }
 
+static const char *disposition(const struct resp *rs)
+{
+    for (int i = 0; i < rs->n_headers; i++)
+        if (!strcmp(rs->headers[i].key, "Content-Disposition"))
+            return rs->headers[i].value;
+    return NULL;
+}
+
+static void test_resp_file_names_the_download_safely(void **state)
+{
+    struct ctx ctx;
+    struct resp rs;
+    static const char zip[] = "PK\x03\x04\0\0\xff\x00tail";
+    (void)state;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.arena = arena_new();
+
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(resp_file(&ctx, &rs, 200, RESP_XLSX, "账单-2026-01.xlsx", zip, sizeof(zip)),
+                     0);
+    assert_int_equal(rs.status, 200);
+    assert_string_equal(rs.content_type,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    /* The body is copied byte for byte, NULs included. */
+    assert_int_equal(rs.len, sizeof(zip));
+    assert_memory_equal(rs.body, zip, sizeof(zip));
+    assert_string_equal(disposition(&rs), "attachment; filename=\"_-2026-01.xlsx\"; "
+                                          "filename*=UTF-8''%E8%B4%A6%E5%8D%95-2026-01.xlsx");
+
+    memset(&rs, 0, sizeof(rs));
+    resp_file(&ctx, &rs, 200, RESP_CSV, "bill 2026-01.csv", "a,b\r\n", 5);
+    assert_string_equal(rs.content_type, "text/csv; charset=utf-8");
+    assert_string_equal(disposition(&rs), "attachment; filename=\"bill 2026-01.csv\"");
+
+    /* Quotes, folders, percent signs and line breaks never reach the header as they are. */
+    memset(&rs, 0, sizeof(rs));
+    resp_file(&ctx, &rs, 200, RESP_CSV, "../a\"b\\c%41\r\nX: y.csv", "", 0);
+    assert_string_equal(disposition(&rs), "attachment; filename=\".._a_b_c_41__X: y.csv\"; "
+                                          "filename*=UTF-8''.._a%22b_c%2541__X%3A%20y.csv");
+    assert_int_equal(rs.len, 0);
+
+    memset(&rs, 0, sizeof(rs));
+    resp_file(&ctx, &rs, 200, RESP_CSV, "", "", 0);
+    assert_string_equal(disposition(&rs), "attachment; filename=\"download\"");
+    arena_free(ctx.arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_every_route_is_guarded),
         cmocka_unit_test(test_body_validator),
         cmocka_unit_test(test_field_rules),
+        cmocka_unit_test(test_resp_file_names_the_download_safely),
     };
     return cmocka_run_group_tests_name("http parts", tests, NULL, NULL);
 }
