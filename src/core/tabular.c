@@ -189,12 +189,22 @@ static int csv_cell(struct strbuf *sb, enum tabular_kind kind, const struct tabu
     return sb_add(sb, buf, n);
 }
 
+/* Ends a record begun at start. A record of one empty field is written "": an empty line would
+ * be skipped by most readers, and the row would vanish. */
+static int csv_end(struct strbuf *sb, size_t start)
+{
+    if (sb->len == start && sb_add(sb, "\"\"", 2) < 0)
+        return -1;
+    return sb_add(sb, "\r\n", 2);
+}
+
 static int csv_row(struct strbuf *sb, const struct tabular *t, const struct tabular_cell *cells)
 {
+    size_t start = sb->len;
     for (int i = 0; i < t->n_cols; i++)
         if ((i && sb_add(sb, ",", 1) < 0) || csv_cell(sb, t->cols[i].kind, &cells[i]) < 0)
             return -1;
-    return sb_add(sb, "\r\n", 2);
+    return csv_end(sb, start);
 }
 
 static int csv_write(const struct tabular *t, struct strbuf *sb)
@@ -219,10 +229,11 @@ static int csv_write(const struct tabular *t, struct strbuf *sb)
     }
     if (t->n_meta && sb_add(sb, "\r\n", 2) < 0)
         return -1;
+    size_t start = sb->len;
     for (int i = 0; i < t->n_cols; i++)
         if ((i && sb_add(sb, ",", 1) < 0) || csv_text(sb, t->cols[i].title) < 0)
             return -1;
-    if (sb_add(sb, "\r\n", 2) < 0)
+    if (csv_end(sb, start) < 0)
         return -1;
     for (int r = 0; r < t->n_rows; r++)
         if (csv_row(sb, t, cell_at(t, r, 0)) < 0)

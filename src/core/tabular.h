@@ -98,7 +98,7 @@ struct tabular_cell *tabular_totals(struct tabular *t);
  * CSV (RFC 4180) appended to out: UTF-8 with a byte order mark (so that Excel reads Chinese
  * text as UTF-8), CRLF line ends; the title block as one field per line and an empty line, then
  * the header, the rows and the totals row. A field holding a comma, a quote, CR or LF is quoted,
- * quotes doubled.
+ * quotes doubled; a record of a single empty field is written "" so that it is no blank line.
  *
  * Formula injection (CWE-1236): a spreadsheet runs a cell that starts with = + - @ as a
  * formula, and TAB or CR can hide such a start, so every text field (titles, title block and
