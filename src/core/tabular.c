@@ -213,15 +213,13 @@ static int csv_write(const struct tabular *t, struct strbuf *sb)
         return -1;
     for (int i = 0; i < t->n_meta; i++) {
         /* A "key: value" line is one field, guarded and quoted as a whole. */
-        size_t klen = strlen(t->meta[i].key);
         const char *v = t->meta[i].value ? t->meta[i].value : "";
-        char *line = malloc(klen + strlen(v) + 3);
+        size_t n = strlen(t->meta[i].key) + strlen(v) + 3;
+        char *line = malloc(n);
         int rc;
         if (!line)
             die("out of memory");
-        memcpy(line, t->meta[i].key, klen);
-        memcpy(line + klen, ": ", 2);
-        memcpy(line + klen + 2, v, strlen(v) + 1);
+        snprintf(line, n, "%s: %s", t->meta[i].key, v);
         rc = csv_text(sb, line);
         free(line);
         if (rc < 0 || sb_add(sb, "\r\n", 2) < 0)
