@@ -362,8 +362,8 @@ static bool lines_equal(const struct bill_line *a, int na, const struct bill_lin
             a[i].metric_id != b[i].metric_id || a[i].basis_id != b[i].basis_id ||
             a[i].budget_line_id != b[i].budget_line_id || a[i].quantity != b[i].quantity ||
             a[i].records != b[i].records || a[i].amount_fen != b[i].amount_fen ||
-            strcmp(a[i].application, b[i].application) ||
-            strcmp(a[i].service_level, b[i].service_level))
+            strcmp(a[i].application, b[i].application) != 0 ||
+            strcmp(a[i].service_level, b[i].service_level) != 0)
             return false;
     return true;
 }
@@ -614,7 +614,7 @@ static int rate(struct ctx *ctx, struct billing_run *run, struct rating *rt, int
 
 int billing_run(struct ctx *ctx, struct billing_run *run)
 {
-    int64_t d0, d1, t0 = time_mono_ns();
+    int64_t d0 = 0, d1 = 0, t0 = time_mono_ns();
     struct rating rt;
     memset(&rt, 0, sizeof(rt));
     rt.ctx = ctx;
@@ -629,8 +629,8 @@ int billing_run(struct ctx *ctx, struct billing_run *run)
     if (run->user_id && check_agency(ctx, run->user_id) < 0)
         return billing_fail(ctx);
     /* drafts of agencies that no longer have usage this month would be stale: note them */
-    int64_t root, *draft_ids, *draft_users;
-    int depth, n_drafts;
+    int64_t root = 0, *draft_ids = NULL, *draft_users = NULL;
+    int depth = 0, n_drafts = 0;
     org_scope(ctx, &root, &depth);
     if (billing_store_drafts(ctx, run->period, root, depth, run->user_id, &draft_ids, &draft_users,
                              &n_drafts) < 0)
@@ -798,7 +798,7 @@ int bill_issue(struct ctx *ctx, int64_t id, struct bill *out)
 
 int bill_issue_period(struct ctx *ctx, const char *period, int64_t *n)
 {
-    int64_t d0, d1, root, *ids, *users;
+    int64_t d0 = 0, d1 = 0, root = 0, *ids = NULL, *users = NULL;
     int depth, nd;
     *n = 0;
     if (billing_check_period(ctx, period, &d0, &d1) < 0)
@@ -892,35 +892,57 @@ static int cmp_vrow(const void *pa, const void *pb)
     return cmp_i64(a->day, b->day);
 }
 
+/* The records' side of verify: each record is added to its series-day of usage_daily, found by
+ * binary search (the sorted daily rows bound the memory, not the records). */
+struct vcheck {
+    struct vlist *daily;
+    int64_t *q, *r;
+    int64_t unmatched, records;
+};
+
+static int on_record(void *arg, int64_t a, int64_t m, int64_t day, int64_t quantity,
+                     int64_t records)
+{
+    struct vcheck *v = arg;
+    struct vrow key = {a, m, day, 0, 0};
+    const struct vrow *hit = bsearch(&key, v->daily->v, v->daily->n, sizeof(struct vrow), cmp_vrow);
+    v->records += records;
+    if (!hit) {
+        v->unmatched += records;
+        return 0;
+    }
+    size_t i = (size_t)(hit - v->daily->v);
+    v->q[i] += quantity;
+    v->r[i] += records;
+    return 0;
+}
+
 int billing_verify(struct ctx *ctx, const char *period, struct billing_verify *out)
 {
-    int64_t d0, d1;
-    struct vlist daily = {0}, recs = {0};
+    int64_t d0 = 0, d1 = 0;
+    struct vlist daily = {0};
     memset(out, 0, sizeof(*out));
     if (billing_check_period(ctx, period, &d0, &d1) < 0)
         return -1;
     int rc = billing_store_usage(ctx, d0, d1, false, on_verify, &daily);
-    if (rc == 0)
-        rc = billing_store_usage(ctx, d0, d1, true, on_verify, &recs);
+    struct vcheck v = {&daily, calloc(daily.n + 1, sizeof(int64_t)),
+                       calloc(daily.n + 1, sizeof(int64_t)), 0, 0};
+    if (!v.q || !v.r)
+        abort();
     if (rc == 0) {
         qsort(daily.v, daily.n, sizeof(struct vrow), cmp_vrow);
-        qsort(recs.v, recs.n, sizeof(struct vrow), cmp_vrow);
-        size_t i = 0, j = 0;
-        while (i < daily.n || j < recs.n) {
-            int c = i == daily.n ? 1 : j == recs.n ? -1 : cmp_vrow(&daily.v[i], &recs.v[j]);
-            if (c == 0 && (daily.v[i].quantity != recs.v[j].quantity ||
-                           daily.v[i].records != recs.v[j].records))
+        rc = billing_store_usage(ctx, d0, d1, true, on_record, &v);
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < daily.n; i++)
+            if (daily.v[i].quantity != v.q[i] || daily.v[i].records != v.r[i])
                 out->differences++;
-            if (c != 0)
-                out->differences++;
-            if (c >= 0)
-                out->records += recs.v[j++].records;
-            if (c <= 0)
-                i++;
-        }
-        out->series_days = (int64_t)recs.n;
+        out->differences += v.unmatched;
+        out->series_days = (int64_t)daily.n;
+        out->records = v.records;
     }
     free(daily.v);
-    free(recs.v);
+    free(v.q);
+    free(v.r);
     return rc;
 }

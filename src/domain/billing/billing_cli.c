@@ -44,8 +44,8 @@ int cmd_billing(int argc, char **argv)
         return argc >= 1 && !strcmp(argv[0], "--help") ? 0 : 2;
     }
     const char *what = argv[0], *period = argv[1];
-    if (strcmp(what, "run") && strcmp(what, "issue") && strcmp(what, "settle") &&
-        strcmp(what, "verify")) {
+    if (strcmp(what, "run") != 0 && strcmp(what, "issue") != 0 && strcmp(what, "settle") != 0 &&
+        strcmp(what, "verify") != 0) {
         fprintf(stderr, "%s\n", USAGE);
         return 2;
     }

@@ -10,6 +10,7 @@
 #include "billing_store.h"
 #include "app.h"
 #include "domain/store_util.h"
+#include "domain/usage/usage.h"
 #include "core/banned.h"
 
 #define OPT(x) ((x) ? DB_INT(x) : DB_NULL)
@@ -103,11 +104,10 @@ int billing_store_usage(struct ctx *ctx, int64_t d0, int64_t d1, bool from_recor
 {
     static const char daily[] = "SELECT allocation_id, metric_id, day, quantity, records FROM "
                                 "usage_daily WHERE day >= $1 AND day < $2";
-    /* The day of a record in CST: times here are after 1970, so integer division floors. */
-    static const char records[] =
-        "SELECT allocation_id, metric_id, (period_start + 28800000) / 86400000, SUM(quantity), "
-        "COUNT(*) FROM usage_records WHERE period_start >= $1 AND period_start < $2 GROUP BY "
-        "allocation_id, metric_id, (period_start + 28800000) / 86400000";
+    /* Every record of the month, one by one: no GROUP BY, so the store sorts nothing (SQLite
+     * would sort all of them in memory) and the caller sums them. */
+    static const char records[] = "SELECT allocation_id, metric_id, period_start, quantity FROM "
+                                  "usage_records WHERE period_start >= $1 AND period_start < $2";
     struct db_conn *c = ctx_db(ctx);
     struct db_rows *r;
     int step, rc = 0;
@@ -122,7 +122,10 @@ int billing_store_usage(struct ctx *ctx, int64_t d0, int64_t d1, bool from_recor
         return -1;
     }
     while ((step = db_rows_next(r, &ctx->err)) == 1) {
-        rc = fn(arg, db_int(r, 0), db_int(r, 1), db_int(r, 2), db_int(r, 3), db_int(r, 4));
+        if (from_records)
+            rc = fn(arg, db_int(r, 0), db_int(r, 1), usage_day(db_int(r, 2)), db_int(r, 3), 1);
+        else
+            rc = fn(arg, db_int(r, 0), db_int(r, 1), db_int(r, 2), db_int(r, 3), db_int(r, 4));
         if (rc)
             break;
     }

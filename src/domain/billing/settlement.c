@@ -106,7 +106,7 @@ static int check_provider(struct ctx *ctx, int64_t provider_id)
 
 int settlement_run(struct ctx *ctx, struct settlement_run *run)
 {
-    int64_t d0, d1, root;
+    int64_t d0 = 0, d1 = 0, root = 0;
     int depth, n;
     struct settle_row *rows;
     run->statements = run->total_gross_fen = run->total_net_fen = 0;
@@ -210,7 +210,7 @@ int quality_coefficient_set(struct ctx *ctx, const struct quality_coefficient *i
                             struct quality_coefficient *out)
 {
     struct quality_coefficient q = *in, old;
-    int64_t d0, d1;
+    int64_t d0 = 0, d1 = 0;
     const char *rule;
     if (!q.provider_id)
         err_field(&ctx->err, "provider_id", "required", "provider_id names the provider");
