@@ -385,3 +385,4 @@ python3 "$here/report.py" "$W" "$here/RESULTS.md"
 echo "bench: wrote bench/RESULTS.md"
 "$here/search.sh" "$here/RESULTS.md" || echo "bench: the search benchmark failed" >&2
 "$here/usage.sh" "$here/RESULTS.md" || echo "bench: the usage benchmark failed" >&2
+"$here/billing.sh" "$here/RESULTS.md" || echo "bench: the billing benchmark failed" >&2

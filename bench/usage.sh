@@ -127,6 +127,6 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| PostgreSQL: \`egov usage import\` NDJSON | ${R[p_egov.s]} | ${R[p_egov]} | ${R[p_egov.rss]} kB | $(ratio "${R[p_egov.s]}" "${R[p_copy.s]}") × COPY's time (aim ≤ 1.5) |"
   echo
   echo "Commands: \`cc -O2 bench/usage_ceiling.c -lsqlite3\` then \`usage_ceiling DB FILE unique|nokey\`; \`egov usage import FILE --db sqlite:DB\`; \`psql -c \"\\\\copy ceiling FROM 'seq.csv' WITH (FORMAT csv, HEADER true)\"\`; \`curl -X POST -T - …/api/v1/usage < seq.ndjson\` (chunked)."
-  echo "Rating and billing of a month (the third aim of issue 6) are not built yet: no figure."
+  echo "Rating and billing of a month (the third aim of issue 6): see the section written by bench/billing.sh."
 } >>"$out"
 echo "usage bench: appended to $out"
