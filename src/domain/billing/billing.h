@@ -163,6 +163,16 @@ int budget_alert_list(struct ctx *ctx, const struct alert_filter *f, const struc
                       struct budget_alert **items, int *n, struct page_info *info);
 int budget_alert_acknowledge(struct ctx *ctx, int64_t id, struct budget_alert *out);
 
+/* ---------- exports (billing_export.c) ---------- */
+
+struct strbuf;
+/* The bill (with its lines) or statement as "csv" or "xlsx" into out (initialised here; the
+ * caller releases it) and a file name (arena-owned). */
+int billing_export_bill(struct ctx *ctx, const struct bill *b, const char *format,
+                        struct strbuf *out, const char **filename);
+int billing_export_settlement(struct ctx *ctx, const struct settlement *s, const char *format,
+                              struct strbuf *out, const char **filename);
+
 /* ---------- verification ---------- */
 
 struct billing_verify {

@@ -11,6 +11,7 @@
 #include "billing.h"
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "core/banned.h"
 
 static const char USAGE[] =
@@ -18,6 +19,7 @@ static const char USAGE[] =
     "       egov billing issue PERIOD [--db URL]\n"
     "       egov billing settle PERIOD [--reason TEXT] [--issue] [--db URL]\n"
     "       egov billing verify PERIOD [--db URL]\n"
+    "       egov billing export bill|settlement ID [--format csv|xlsx] [--output FILE] [--db URL]\n"
     "PERIOD is a month, YYYY-MM (China Standard Time).";
 
 static int64_t parse_id(const char *s)
@@ -27,8 +29,60 @@ static int64_t parse_id(const char *s)
     return s && *end == 0 && v > 0 ? (int64_t)v : -1;
 }
 
+static int cmd_export(int argc, char **argv)
+{
+    struct config cfg;
+    struct app app;
+    struct arena *arena;
+    struct ctx *ctx;
+    struct cli_opt opts[] = {
+        {"format", true, NULL, "csv (default) or xlsx"},
+        {"output", true, NULL,
+         "write to FILE (- for standard output; default: the document's name)"}};
+    if (argc < 2 || (strcmp(argv[0], "bill") != 0 && strcmp(argv[0], "settlement") != 0)) {
+        fprintf(stderr, "%s\n", USAGE);
+        return 2;
+    }
+    int64_t id = parse_id(argv[1]);
+    int rc = cli_parse(argc - 2, argv + 2, USAGE, &cfg, opts, 2);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    const char *format = opts[0].value ? opts[0].value : "csv";
+    if (id < 0 || (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)) {
+        fprintf(stderr, "egov: ID is a number and --format csv or xlsx\n");
+        return 2;
+    }
+    if (cli_open(&app, &cfg, &ctx, &arena))
+        return 1;
+    struct strbuf sb;
+    const char *name = NULL;
+    struct bill b;
+    struct settlement s;
+    if (!strcmp(argv[0], "bill")
+            ? bill_get(ctx, id, &b) < 0 || billing_export_bill(ctx, &b, format, &sb, &name) < 0
+            : settlement_get(ctx, id, &s) < 0 ||
+                  billing_export_settlement(ctx, &s, format, &sb, &name) < 0) {
+        rc = cli_fail(&ctx->err);
+    } else {
+        const char *path = opts[1].value ? opts[1].value : name;
+        FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+        if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || (f != stdout && fclose(f) != 0)) {
+            fprintf(stderr, "egov: cannot write %s\n", path);
+            rc = 1;
+        } else {
+            if (f != stdout)
+                printf("%s: %zu bytes\n", path, sb.len);
+        }
+        sb_release(&sb);
+    }
+    cli_close(&app, arena);
+    return rc;
+}
+
 int cmd_billing(int argc, char **argv)
 {
+    if (argc >= 1 && !strcmp(argv[0], "export"))
+        return cmd_export(argc - 1, argv + 1);
     struct config cfg;
     struct app app;
     struct arena *arena;

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
+#include "core/strbuf.h"
 #include "core/banned.h"
 
 static const char *const bill_states[] = {"draft", "issued", "superseded", NULL};
@@ -366,4 +367,49 @@ int alert_http_acknowledge(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (budget_alert_acknowledge(ctx, rq->params[0], &a) < 0)
         return -1;
     return resp_json(ctx, rs, 200, alert_to_json(&a));
+}
+
+/* ---------- exports ---------- */
+
+static int export_format(struct ctx *ctx, struct req *rq, const char **format)
+{
+    static const char *const allowed[] = {"format", NULL};
+    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "format", 8, format) < 0)
+        return -1;
+    if (!*format || !**format)
+        *format = "csv";
+    if (strcmp(*format, "csv") != 0 && strcmp(*format, "xlsx") != 0)
+        return err_field(&ctx->err, "format", "enum", "format is csv or xlsx");
+    return 0;
+}
+
+static int send(struct ctx *ctx, struct resp *rs, const char *format, struct strbuf *sb,
+                const char *filename)
+{
+    int rc = resp_file(ctx, rs, 200, !strcmp(format, "xlsx") ? RESP_XLSX : RESP_CSV, filename,
+                       sb->buf, sb->len);
+    sb_release(sb);
+    return rc;
+}
+
+int bill_http_export(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    const char *format, *filename;
+    struct bill b;
+    struct strbuf sb;
+    if (export_format(ctx, rq, &format) < 0 || bill_get(ctx, rq->params[0], &b) < 0 ||
+        billing_export_bill(ctx, &b, format, &sb, &filename) < 0)
+        return -1;
+    return send(ctx, rs, format, &sb, filename);
+}
+
+int settlement_http_export(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    const char *format, *filename;
+    struct settlement s;
+    struct strbuf sb;
+    if (export_format(ctx, rq, &format) < 0 || settlement_get(ctx, rq->params[0], &s) < 0 ||
+        billing_export_settlement(ctx, &s, format, &sb, &filename) < 0)
+        return -1;
+    return send(ctx, rs, format, &sb, filename);
 }

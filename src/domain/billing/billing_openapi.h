@@ -74,7 +74,8 @@
         {"/api/v1/settlements", "period,provider_id,state"},                                       \
         {"/api/v1/quality-coefficients", "period,provider_id"},                                    \
         {"/api/v1/billing/spend", "from,to,user_id,provider_id"},                                  \
-        {"/api/v1/budget-alerts", "user_id,open"},
+        {"/api/v1/budget-alerts", "user_id,open"}, {"/api/v1/bills/{id}/export", "format"},        \
+        {"/api/v1/settlements/{id}/export", "format"},
 
 #define BILLING_TAGS                                                                               \
     {"bills", "Rating of usage into monthly bills per user agency, issued and corrected by "       \
