@@ -22,6 +22,8 @@
 #define STR     "{\"type\":\"string\"}"
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
 #define INT     "{\"type\":\"integer\"}"
+#define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
+#define SERVICE_LEVEL "{\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
@@ -151,7 +153,13 @@ static const struct {
     {"PriceBasis", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"metric_id\":" ID
                    ",\"metric\":" STR ",\"unit\":" STR ",\"price_fen\":" INT ",\"measurement\":" STR
                    ",\"valid_from\":" STR ",\"valid_to\":" STR ",\"evaluator_id\":" ID
-                   ",\"evaluator\":" STR ",\"published_at\":" TS "}}"},
+                   ",\"evaluator\":" STR ",\"published_at\":" TS ",\"rates\":{\"type\":"
+                   "\"array\",\"items\":{\"$ref\":\"#/components/schemas/PriceRate\"}}}}"},
+    {"PriceRate",
+     "{\"type\":\"object\",\"description\":\"a graduated tier of a service level: the part "
+     "of a month's quantity from tier_from to the next tier costs unit_price_fen per "
+     "unit\",\"properties\":{\"service_level\":" SERVICE_LEVEL ",\"tier_from\":" DECIMAL
+     ",\"unit_price_fen\":" DECIMAL "}}"},
     {"PriceBasisPage", PAGE("PriceBasis")},
     {"Document",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR
