@@ -113,7 +113,7 @@ static const struct {
     {"Allocation",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
      ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
-     ",\"use_by\":" STR ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
+     ",\"service_level\":" SERVICE_LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
      ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AllocationPage", PAGE("Allocation")},
     {"ConformityTest",

@@ -20,7 +20,8 @@
         {"OrderItem",                                                                              \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" OPT_ID               \
          ",\"pool_id\":" OPT_ID ",\"name\":" STR ",\"unit\":" STR ",\"quantity\":" INT             \
-         ",\"allocation_id\":" OPT_ID ",\"allocation_status\":" STR "}}"},                         \
+         ",\"service_level\":" SERVICE_LEVEL ",\"allocation_id\":" OPT_ID                        \
+         ",\"allocation_status\":" STR "}}"},                         \
         {"Order",                                                                                  \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"user_id\":" ID                      \
          ",\"user_name\":" STR ",\"provider_id\":" ID ",\"provider_name\":" STR                    \

@@ -36,8 +36,6 @@ const char *const product_categories[] = {
 const char *const product_states[] = {"draft",  "submitted", "testing",    "passed", "failed",
                                       "online", "offline",   "eliminated", NULL};
 
-const char *const service_levels[] = {"basic", "standard", "premium", NULL};
-
 #define MAX_PRICE_FEN 100000000000000LL /* a trillion yuan: beyond any real price */
 /* A tier starts at most at a trillion units (in millionths): beyond any month's use. */
 #define MAX_TIER_FROM 1000000000000000000LL

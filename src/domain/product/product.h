@@ -105,10 +105,6 @@ int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
                       const struct page_req *p, struct product_test **items, int *n,
                       struct page_info *info);
 
-/* Service levels prices are graded by (GB/T 34077.2); "standard" is the default of an
- * allocation and the level every basis with rates must price. */
-extern const char *const service_levels[];
-
 #define PRICE_TIER_SCALE 6 /* tier_from: millionths of the metric's unit */
 #define PRICE_UNIT_SCALE 4 /* unit_price: ten-thousandths of a fen */
 #define MAX_PRICE_RATES 30

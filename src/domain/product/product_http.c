@@ -9,6 +9,7 @@
 #include "product_http.h"
 #include "app.h"
 #include "core/arena.h"
+#include "domain/resource/resource.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
 #include "core/banned.h"
