@@ -23,7 +23,7 @@
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
 #define INT     "{\"type\":\"integer\"}"
 #define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
-#define SERVICE_LEVEL "{\"enum\":[\"basic\",\"standard\",\"premium\"]}"
+#define SERVICE_LEVEL "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \

@@ -2139,6 +2139,11 @@ export interface components {
             quantity: number;
             /** @description agreed date of first use; unused after it, the allocation is flagged for reclamation */
             use_by?: string;
+            /**
+             * @description GB/T 34077.2 service level the resources are delivered at (prices are graded by it); standard when absent
+             * @enum {string}
+             */
+            service_level?: "basic" | "standard" | "premium";
         };
         AllocationChange: {
             /**
@@ -2229,6 +2234,18 @@ export interface components {
             valid_from: string;
             /** @description YYYY-MM-DD */
             valid_to: string;
+            /** @description graded prices by service level in graduated tiers (T5-7.2e); standard required; without rates price_fen applies at every level */
+            rates?: {
+                /**
+                 * @description GB/T 34077.2 service level
+                 * @enum {string}
+                 */
+                service_level: "basic" | "standard" | "premium";
+                /** @description start of the tier in units of the metric, exact decimal (at most 6 places); the first tier of a level starts at "0" */
+                tier_from: string | number;
+                /** @description price per unit in fen within the tier, exact decimal (at most 4 places) */
+                unit_price_fen: string | number;
+            }[];
         };
         DocumentCreate: {
             /**
@@ -2444,6 +2461,8 @@ export interface components {
             pool_ids?: number[];
             /** @description quantity of each of pool_ids, in the same order */
             quantities?: number[];
+            /** @description service level (basic, standard, premium) of each of pool_ids, in the same order; standard when absent (GB/T 34077.2 grades prices by it) */
+            service_levels?: string[];
         };
         OrderApproval: {
             /** @description trial period in months from delivery; 6 when absent (T5-7.2d) */
@@ -2738,6 +2757,8 @@ export interface components {
             application?: string;
             quantity?: number;
             status?: string;
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
             use_by?: string;
             first_used_on?: string;
             reclaimable?: boolean;
@@ -2895,6 +2916,14 @@ export interface components {
             evaluator?: string;
             /** Format: date-time */
             published_at?: string | null;
+            rates?: components["schemas"]["PriceRate"][];
+        };
+        /** @description a graduated tier of a service level: the part of a month's quantity from tier_from to the next tier costs unit_price_fen per unit */
+        PriceRate: {
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
+            tier_from?: string;
+            unit_price_fen?: string;
         };
         PriceBasisPage: {
             items: components["schemas"]["PriceBasis"][];
@@ -3184,6 +3213,8 @@ export interface components {
             name?: string;
             unit?: string;
             quantity?: number;
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
             allocation_id?: number | null;
             allocation_status?: string;
         };
