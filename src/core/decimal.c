@@ -2,6 +2,7 @@
  * decimal.c - exact decimal text ⇄ scaled integers. Digit by digit with overflow checked
  * before each step; never strtod.
  */
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,8 +10,7 @@
 #include "decimal.h"
 #include "core/banned.h"
 
-int decimal_parse(const char *s, size_t n, int scale, int64_t max, int64_t *out,
-                  const char **rule)
+int decimal_parse(const char *s, size_t n, int scale, int64_t max, int64_t *out, const char **rule)
 {
     size_t i = 0;
     int64_t v = 0;
@@ -67,7 +67,9 @@ range:
 
 void decimal_format(int64_t v, int scale, char *buf, size_t cap)
 {
+    char f[10];
     int64_t unit = 1;
+    assert(scale >= 0 && scale <= 9 && v >= 0);
     for (int i = 0; i < scale; i++)
         unit *= 10;
     int64_t whole = v / unit, frac = v % unit;
@@ -75,9 +77,11 @@ void decimal_format(int64_t v, int scale, char *buf, size_t cap)
         snprintf(buf, cap, "%lld", (long long)whole);
         return;
     }
-    char f[16];
-    snprintf(f, sizeof(f), "%0*lld", scale, (long long)frac);
-    for (int i = scale - 1; i > 0 && f[i] == '0'; i--)
-        f[i] = 0;
+    int len = scale;
+    for (int i = scale - 1; i >= 0; i--, frac /= 10)
+        f[i] = (char)('0' + frac % 10);
+    while (len > 1 && f[len - 1] == '0')
+        len--;
+    f[len] = 0;
     snprintf(buf, cap, "%lld.%s", (long long)whole, f);
 }

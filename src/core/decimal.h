@@ -14,8 +14,7 @@
  * Trailing zeros beyond scale are accepted ("1.50" at scale 1). -1 with the rule in *rule:
  * "format" (not a plain decimal; signs and exponents are not), "negative", "scale" (more
  * places than scale), "range" (above max). */
-int decimal_parse(const char *s, size_t n, int scale, int64_t max, int64_t *out,
-                  const char **rule);
+int decimal_parse(const char *s, size_t n, int scale, int64_t max, int64_t *out, const char **rule);
 /* v (≥ 0) as decimal text with trailing zeros trimmed: "12.5", "3", "0.0001". cap ≥ 32. */
 void decimal_format(int64_t v, int scale, char *buf, size_t cap);
 

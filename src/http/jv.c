@@ -71,8 +71,8 @@ static int decode_id(struct ctx *ctx, const struct field_spec *f, json_t *v, int
     return 0;
 }
 
-static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec,
-                         void *target, unsigned *has, const char *prefix);
+static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+                         unsigned *has, const char *prefix);
 
 /* An exact decimal keeps its digits as text. A JSON number with a fraction has already been
  * read as a double by the parser: it may not be what the client wrote, so it is refused. */
@@ -212,8 +212,8 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
 }
 
 /* prefix: "" for the body, "rates[2]" for an element (unknown keys are named under it). */
-static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec,
-                         void *target, unsigned *has, const char *prefix)
+static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+                         unsigned *has, const char *prefix)
 {
     const char *key;
     json_t *v;
@@ -287,8 +287,8 @@ json_t *jv_schema(const struct field_spec *spec)
                           "^[0-9]+(\\.[0-9]+)?$", "minimum", 0);
             break;
         case JV_OBJ_ARRAY:
-            p = json_pack("{s:s,s:o,s:i}", "type", "array", "items", jv_schema(((const struct jv_items *)f->enums)->spec),
-                          "maxItems", max);
+            p = json_pack("{s:s,s:o,s:i}", "type", "array", "items",
+                          jv_schema(((const struct jv_items *)f->enums)->spec), "maxItems", max);
             break;
         default:
             p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "string",

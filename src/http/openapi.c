@@ -23,7 +23,7 @@
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
 #define INT     "{\"type\":\"integer\"}"
 #define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
-#define SERVICE_LEVEL "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
+#define LEVEL   "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
@@ -113,8 +113,8 @@ static const struct {
     {"Allocation",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
      ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
-     ",\"service_level\":" SERVICE_LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
-     ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+     ",\"service_level\":" LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR
+     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AllocationPage", PAGE("Allocation")},
     {"ConformityTest",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
@@ -158,7 +158,7 @@ static const struct {
     {"PriceRate",
      "{\"type\":\"object\",\"description\":\"a graduated tier of a service level: the part "
      "of a month's quantity from tier_from to the next tier costs unit_price_fen per "
-     "unit\",\"properties\":{\"service_level\":" SERVICE_LEVEL ",\"tier_from\":" DECIMAL
+     "unit\",\"properties\":{\"service_level\":" LEVEL ",\"tier_from\":" DECIMAL
      ",\"unit_price_fen\":" DECIMAL "}}"},
     {"PriceBasisPage", PAGE("PriceBasis")},
     {"Document",

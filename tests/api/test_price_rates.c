@@ -95,7 +95,8 @@ static void test_rates_read_back_exactly(void **state)
         "[{\"service_level\":\"standard\",\"tier_from\":\"123456789.123456\","
         "\"unit_price_fen\":\"0.0001\"},"
         "{\"service_level\":\"premium\",\"tier_from\":0,\"unit_price_fen\":30},"
-        "{\"service_level\":\"standard\",\"tier_from\":\"1000.500\",\"unit_price_fen\":\"10.2500\"},"
+        "{\"service_level\":\"standard\",\"tier_from\":\"1000.500\",\"unit_price_fen\":\"10.2500\"}"
+        ","
         "{\"service_level\":\"standard\",\"tier_from\":\"0\",\"unit_price_fen\":\"12.5\"},"
         "{\"service_level\":\"basic\",\"tier_from\":\"0.000000\",\"unit_price_fen\":\"8\"}]");
     assert_status(r, 201);

@@ -247,10 +247,20 @@ static void test_decimal_parse_is_exact_and_names_each_failure(void **state)
     static const struct {
         const char *s, *rule;
     } bad[] = {
-        {"1.00001", "scale"}, {"-1", "negative"},  {"", "format"},      {".5", "format"},
-        {"5.", "format"},     {"+5", "format"},    {"1e3", "format"},   {"1,5", "format"},
-        {" 1", "format"},     {"-", "format"},     {"0x10", "format"},  {"1.2.3", "format"},
-        {"100000000000000.0001", "range"},         {"99999999999999999999", "range"},
+        {"1.00001", "scale"},
+        {"-1", "negative"},
+        {"", "format"},
+        {".5", "format"},
+        {"5.", "format"},
+        {"+5", "format"},
+        {"1e3", "format"},
+        {"1,5", "format"},
+        {" 1", "format"},
+        {"-", "format"},
+        {"0x10", "format"},
+        {"1.2.3", "format"},
+        {"100000000000000.0001", "range"},
+        {"99999999999999999999", "range"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(dec(bad[i].s, 4, 1000000000000000000LL, &rule), -1);

@@ -56,9 +56,9 @@ int budget_line_list(struct ctx *ctx, const struct budget_filter *f, const struc
 struct order_item {
     int64_t id, order_id, product_id, pool_id, quantity, allocation_id;
     const char *service_level; /* the level the allocation is delivered at (GB/T 34077.2) */
-    const char *name;        /* product or pool name, filled on read */
-    const char *unit;        /* pool unit, "" for products */
-    const char *alloc_state; /* "", active, released */
+    const char *name;          /* product or pool name, filled on read */
+    const char *unit;          /* pool unit, "" for products */
+    const char *alloc_state;   /* "", active, released */
 };
 
 struct order {

@@ -44,7 +44,8 @@ static const char SQL_ITEM_INSERT[] =
 static const char SQL_ITEMS[] =
     "SELECT i.id, i.order_id, COALESCE(i.product_id, 0), COALESCE(i.pool_id, 0), i.quantity, "
     "COALESCE(i.allocation_id, 0), COALESCE(pr.name, po.name, ''), COALESCE(po.unit, ''), "
-    "COALESCE(a.status, ''), i.service_level FROM order_items i LEFT JOIN products pr ON pr.id = i.product_id "
+    "COALESCE(a.status, ''), i.service_level FROM order_items i LEFT JOIN products pr ON pr.id = "
+    "i.product_id "
     "LEFT JOIN resource_pools po ON po.id = i.pool_id LEFT JOIN allocations a ON a.id = "
     "i.allocation_id WHERE i.order_id = $1 ORDER BY i.id";
 static const char SQL_ITEM_ALLOC[] = "UPDATE order_items SET allocation_id = $2 WHERE id = $1";

@@ -599,8 +599,8 @@ static void check_rates(struct ctx *ctx, struct price_rate *r, int n)
         if (!r[i].tier_from_text) {
             err_field(&ctx->err, f_tier, "required", "%s is required", f_tier);
             parsed = false;
-        } else if (decimal_parse(r[i].tier_from_text, strlen(r[i].tier_from_text),
-                                 PRICE_TIER_SCALE, MAX_TIER_FROM, &r[i].tier_from, &rule) < 0) {
+        } else if (decimal_parse(r[i].tier_from_text, strlen(r[i].tier_from_text), PRICE_TIER_SCALE,
+                                 MAX_TIER_FROM, &r[i].tier_from, &rule) < 0) {
             err_field(&ctx->err, f_tier, rule,
                       "%s is a quantity of at least 0 written as an exact decimal with at most "
                       "%d places, such as \"1000\" or \"0.5\" (rule %s)",
@@ -609,9 +609,8 @@ static void check_rates(struct ctx *ctx, struct price_rate *r, int n)
         }
         if (!r[i].unit_price_text)
             err_field(&ctx->err, f_price, "required", "%s is required", f_price);
-        else if (decimal_parse(r[i].unit_price_text, strlen(r[i].unit_price_text),
-                               PRICE_UNIT_SCALE, MAX_PRICE_FEN * 10000, &r[i].unit_price,
-                               &rule) < 0)
+        else if (decimal_parse(r[i].unit_price_text, strlen(r[i].unit_price_text), PRICE_UNIT_SCALE,
+                               MAX_PRICE_FEN * 10000, &r[i].unit_price, &rule) < 0)
             err_field(&ctx->err, f_price, rule,
                       "%s is a price in fen of at least 0 written as an exact decimal with at "
                       "most %d places, such as \"12.5\" (rule %s)",
@@ -839,10 +838,10 @@ int product_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_i
                                              pb[j].rates[q].service_level, "tier_from",
                                              pb[j].rates[q].tier_from_text, "unit_price_fen",
                                              pb[j].rates[q].unit_price_text));
-                    basis = json_pack("{s:I,s:s,s:s,s:s,s:o}", "price_fen",
-                                      (json_int_t)pb[j].price_fen, "valid_from", pb[j].valid_from,
-                                      "valid_to", pb[j].valid_to, "evaluator",
-                                      pb[j].evaluator_name, "rates", rates);
+                    basis =
+                        json_pack("{s:I,s:s,s:s,s:s,s:o}", "price_fen", (json_int_t)pb[j].price_fen,
+                                  "valid_from", pb[j].valid_from, "valid_to", pb[j].valid_to,
+                                  "evaluator", pb[j].evaluator_name, "rates", rates);
                 }
             json_array_append_new(metrics,
                                   json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)m[k].id,

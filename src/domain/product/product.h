@@ -107,7 +107,7 @@ int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
 
 #define PRICE_TIER_SCALE 6 /* tier_from: millionths of the metric's unit */
 #define PRICE_UNIT_SCALE 4 /* unit_price: ten-thousandths of a fen */
-#define MAX_PRICE_RATES 30
+#define MAX_PRICE_RATES  30
 
 /* One graduated tier of a service level: the part of a bill line's monthly quantity from
  * tier_from up to the next tier's start costs unit_price per unit. On input the two numbers

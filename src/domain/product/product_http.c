@@ -340,17 +340,17 @@ static json_t *price_to_json(const struct price_basis *b)
 {
     json_t *rates = json_array();
     for (int i = 0; i < b->n_rates; i++)
-        json_array_append_new(rates, json_pack("{s:s,s:s,s:s}", "service_level",
-                                               b->rates[i].service_level, "tier_from",
-                                               b->rates[i].tier_from_text, "unit_price_fen",
-                                               b->rates[i].unit_price_text));
-    return json_pack(
-        "{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)b->id, "metric_id",
-        (json_int_t)b->metric_id, "metric", b->metric_name, "unit", b->unit, "price_fen",
-        (json_int_t)b->price_fen, "measurement", b->measurement, "valid_from", b->valid_from,
-        "valid_to", b->valid_to, "evaluator_id", (json_int_t)b->evaluator_id, "evaluator",
-        b->evaluator_name ? b->evaluator_name : "", "published_at", j_time(b->published_at),
-        "rates", rates);
+        json_array_append_new(rates,
+                              json_pack("{s:s,s:s,s:s}", "service_level", b->rates[i].service_level,
+                                        "tier_from", b->rates[i].tier_from_text, "unit_price_fen",
+                                        b->rates[i].unit_price_text));
+    return json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)b->id,
+                     "metric_id", (json_int_t)b->metric_id, "metric", b->metric_name, "unit",
+                     b->unit, "price_fen", (json_int_t)b->price_fen, "measurement", b->measurement,
+                     "valid_from", b->valid_from, "valid_to", b->valid_to, "evaluator_id",
+                     (json_int_t)b->evaluator_id, "evaluator",
+                     b->evaluator_name ? b->evaluator_name : "", "published_at",
+                     j_time(b->published_at), "rates", rates);
 }
 
 int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -451,8 +451,8 @@ int product_store_rate_insert(struct ctx *ctx, int64_t basis_id, const struct pr
                    NULL, &ctx->err);
 }
 
-static int bases(struct ctx *ctx, int64_t product_id, const char *date,
-                 struct price_basis **items, int *n)
+static int bases(struct ctx *ctx, int64_t product_id, const char *date, struct price_basis **items,
+                 int *n)
 {
     LIST_ALL(SQL_PRICES, DB_ARGS(DB_INT(product_id), DB_TEXT(OR_EMPTY(date))), struct price_basis,
              read_price, items, n);

@@ -48,7 +48,7 @@ static const char SQL_POOL_TAKE[] =
 #define ALLOC_COLS(today)                                                                          \
     "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
     "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
-    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "        \
+    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "         \
     "a.service_level"
 #define ALLOC_FROM                                                                                 \
     " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
