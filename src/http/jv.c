@@ -10,7 +10,6 @@
 #include "app.h"
 #include "core/arena.h"
 #include "domain/validate.h"
-#include "domain/validate.h"
 #include "core/banned.h"
 
 #define DEFAULT_MAX 1000
@@ -30,6 +29,10 @@ static const char *type_name(enum jv_type t)
         return "an array of ids";
     case JV_STR_LIST:
         return "an array of strings";
+    case JV_DECIMAL:
+        return "an exact decimal string such as \"12.5\" (or an integer)";
+    case JV_OBJ_ARRAY:
+        return "an array of objects";
     }
     return "?";
 }
@@ -65,6 +68,69 @@ static int decode_id(struct ctx *ctx, const struct field_spec *f, json_t *v, int
     if (i <= 0 || i > MAX_SAFE_ID)
         return err_field(&ctx->err, f->name, "id", "%s is not a valid id", f->name);
     *out = (int64_t)i;
+    return 0;
+}
+
+static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+                         unsigned *has, const char *prefix);
+
+/* An exact decimal keeps its digits as text. A JSON number with a fraction has already been
+ * read as a double by the parser: it may not be what the client wrote, so it is refused. */
+static int decode_decimal(struct ctx *ctx, const struct field_spec *f, json_t *v, char *base)
+{
+    if (json_is_integer(v)) {
+        *(const char **)(void *)(base + f->off) =
+            arena_printf(ctx->arena, "%lld", (long long)json_integer_value(v));
+        return 0;
+    }
+    if (json_is_real(v))
+        return err_field(&ctx->err, f->name, "inexact",
+                         "%s must be written as a decimal string such as \"12.5\": a JSON "
+                         "number with a fraction is binary floating point, not exact",
+                         f->name);
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 40 ||
+        strlen(json_string_value(v)) != json_string_length(v))
+        return wrong_type(ctx, f);
+    *(const char **)(void *)(base + f->off) = arena_strdup(ctx->arena, json_string_value(v));
+    return 0;
+}
+
+/* Each element decodes against a copy of the item spec whose names carry the element's
+ * path, so that every error names rates[2].tier_from. */
+static int decode_objects(struct ctx *ctx, const struct field_spec *f, json_t *v, char *base)
+{
+    int max = f->max ? f->max : DEFAULT_MAX;
+    const struct jv_items *it = f->enums;
+    size_t i, n, rows = 0;
+    json_t *item;
+    if (!json_is_array(v))
+        return wrong_type(ctx, f);
+    n = json_array_size(v);
+    if (n > (size_t)max)
+        return err_field(&ctx->err, f->name, "max_items", "%s allows at most %d items", f->name,
+                         max);
+    while (it->spec[rows].name)
+        rows++;
+    char *elems = arena_alloc(ctx->arena, it->size * (n ? n : 1));
+    memset(elems, 0, it->size * (n ? n : 1));
+    struct field_spec *sub = arena_alloc(ctx->arena, sizeof(*sub) * (rows + 1));
+    json_array_foreach(v, i, item)
+    {
+        const char *prefix = arena_printf(ctx->arena, "%s[%zu]", f->name, i);
+        unsigned has;
+        memcpy(sub, it->spec, sizeof(*sub) * (rows + 1));
+        for (size_t k = 0; k < rows; k++)
+            sub[k].name = arena_printf(ctx->arena, "%s.%s", prefix, it->spec[k].name);
+        if (!json_is_object(item)) {
+            err_field(&ctx->err, prefix, "type", "%s must be an object", prefix);
+            continue;
+        }
+        decode_object(ctx, item, sub, elems + i * it->size, &has, prefix);
+    }
+    if (ctx->err.kind)
+        return -1;
+    *(void **)(void *)(base + f->off) = elems;
+    *(int *)(void *)(base + f->off2) = (int)n;
     return 0;
 }
 
@@ -137,27 +203,33 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
         *(char **)(void *)(base + f->off) = joined;
         return 0;
     }
+    case JV_DECIMAL:
+        return decode_decimal(ctx, f, v, base);
+    case JV_OBJ_ARRAY:
+        return decode_objects(ctx, f, v, base);
     }
     return wrong_type(ctx, f);
 }
 
-int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
-              unsigned *has)
+/* prefix: "" for the body, "rates[2]" for an element (unknown keys are named under it). */
+static int decode_object(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+                         unsigned *has, const char *prefix)
 {
     const char *key;
     json_t *v;
     char *base = target;
+    size_t skip = *prefix ? strlen(prefix) + 1 : 0;
     *has = 0;
-    if (!json_is_object(obj))
-        return err_field(&ctx->err, "", "type", "the body must be a JSON object");
     json_object_foreach(obj, key, v)
     {
         const struct field_spec *f = spec;
-        while (f->name && strcmp(f->name, key) != 0)
+        while (f->name && strcmp(f->name + skip, key) != 0)
             f++;
         if (!f->name) {
             /* Names are echoed back: cut them so an attacker cannot inflate the answer. */
             const char *cut = utf8_cut(ctx->arena, key, 60);
+            if (*prefix)
+                cut = arena_printf(ctx->arena, "%s.%s", prefix, cut);
             err_field(&ctx->err, cut, "unknown_field", "unknown field '%s'", cut);
             continue;
         }
@@ -165,9 +237,18 @@ int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void 
             *has |= f->bit;
     }
     for (const struct field_spec *f = spec; f->name; f++)
-        if ((f->flags & JV_REQUIRED) && !json_object_get(obj, f->name))
+        if ((f->flags & JV_REQUIRED) && !json_object_get(obj, f->name + skip))
             err_field(&ctx->err, f->name, "required", "%s is required", f->name);
     return ctx->err.kind ? -1 : 0;
+}
+
+int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
+              unsigned *has)
+{
+    *has = 0;
+    if (!json_is_object(obj))
+        return err_field(&ctx->err, "", "type", "the body must be a JSON object");
+    return decode_object(ctx, obj, spec, target, has, "");
 }
 
 json_t *jv_schema(const struct field_spec *spec)
@@ -180,9 +261,10 @@ json_t *jv_schema(const struct field_spec *spec)
         case JV_STRING:
             p = json_pack("{s:s,s:i}", "type", "string", "maxLength", max);
             if (f->enums) {
+                const char *const *allowed = f->enums;
                 json_t *e = json_array();
-                for (int i = 0; f->enums[i]; i++)
-                    json_array_append_new(e, json_string(f->enums[i]));
+                for (int i = 0; allowed[i]; i++)
+                    json_array_append_new(e, json_string(allowed[i]));
                 json_object_set_new(p, "enum", e);
             }
             break;
@@ -199,6 +281,14 @@ json_t *jv_schema(const struct field_spec *spec)
         case JV_ID_ARRAY:
             p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "integer",
                           "minimum", 1, "maxItems", max);
+            break;
+        case JV_DECIMAL:
+            p = json_pack("{s:[s,s],s:s,s:i}", "type", "string", "integer", "pattern",
+                          "^[0-9]+(\\.[0-9]+)?$", "minimum", 0);
+            break;
+        case JV_OBJ_ARRAY:
+            p = json_pack("{s:s,s:o,s:i}", "type", "array", "items",
+                          jv_schema(((const struct jv_items *)f->enums)->spec), "maxItems", max);
             break;
         default:
             p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "string",

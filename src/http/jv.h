@@ -17,12 +17,24 @@
 struct ctx;
 
 enum jv_type {
-    JV_STRING,   /* char * */
-    JV_ID,       /* int64_t, positive */
-    JV_INT,      /* int64_t */
-    JV_BOOL,     /* bool */
-    JV_ID_ARRAY, /* int64_t * + int count at off2 */
-    JV_STR_LIST, /* array of strings → comma-joined char * */
+    JV_STRING,    /* char * */
+    JV_ID,        /* int64_t, positive */
+    JV_INT,       /* int64_t */
+    JV_BOOL,      /* bool */
+    JV_ID_ARRAY,  /* int64_t * + int count at off2 */
+    JV_STR_LIST,  /* array of strings → comma-joined char * */
+    JV_DECIMAL,   /* exact decimal: a string, or an integer JSON number → char * of its digits;
+                   * numbers with a fraction or exponent are refused (binary floating point is
+                   * inexact). The service parses the text with core/decimal.h. */
+    JV_OBJ_ARRAY, /* array of objects, each decoded by items->spec into an element of
+                   * items->size bytes → element pointer + int count at off2; errors name
+                   * field[i].member */
+};
+
+struct field_spec;
+struct jv_items {
+    const struct field_spec *spec;
+    size_t size;
 };
 
 enum jv_flag {
@@ -35,11 +47,14 @@ struct field_spec {
     const char *name;
     enum jv_type type;
     unsigned flags;
-    size_t off;               /* offset of the value in the target struct */
-    size_t off2;              /* JV_ID_ARRAY: offset of the int count */
-    unsigned bit;             /* set in the target's `has` mask when present */
-    int max;                  /* strings: max characters; arrays: max items; 0 = 1000 */
-    const char *const *enums; /* allowed strings, NULL-terminated, or NULL */
+    size_t off;   /* offset of the value in the target struct */
+    size_t off2;  /* JV_ID_ARRAY: offset of the int count */
+    unsigned bit; /* set in the target's `has` mask when present */
+    int max;      /* strings: max characters; arrays: max items; 0 = 1000 */
+    /* JV_STRING: the allowed strings (a NULL-terminated const char *const[]), or NULL;
+     * JV_OBJ_ARRAY: the struct jv_items its elements decode with. One slot for both so that
+     * every row keeps its nine positional values. */
+    const void *enums;
     const char *description;
 };
 

@@ -22,6 +22,8 @@
 #define STR     "{\"type\":\"string\"}"
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
 #define INT     "{\"type\":\"integer\"}"
+#define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
+#define LEVEL   "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
@@ -111,8 +113,8 @@ static const struct {
     {"Allocation",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
      ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
-     ",\"use_by\":" STR ",\"first_used_on\":" STR ",\"reclaimable\":" BOOL ",\"created_at\":" TS
-     ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+     ",\"service_level\":" LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR
+     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AllocationPage", PAGE("Allocation")},
     {"ConformityTest",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
@@ -151,7 +153,13 @@ static const struct {
     {"PriceBasis", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"metric_id\":" ID
                    ",\"metric\":" STR ",\"unit\":" STR ",\"price_fen\":" INT ",\"measurement\":" STR
                    ",\"valid_from\":" STR ",\"valid_to\":" STR ",\"evaluator_id\":" ID
-                   ",\"evaluator\":" STR ",\"published_at\":" TS "}}"},
+                   ",\"evaluator\":" STR ",\"published_at\":" TS ",\"rates\":{\"type\":"
+                   "\"array\",\"items\":{\"$ref\":\"#/components/schemas/PriceRate\"}}}}"},
+    {"PriceRate",
+     "{\"type\":\"object\",\"description\":\"a graduated tier of a service level: the part "
+     "of a month's quantity from tier_from to the next tier costs unit_price_fen per "
+     "unit\",\"properties\":{\"service_level\":" LEVEL ",\"tier_from\":" DECIMAL
+     ",\"unit_price_fen\":" DECIMAL "}}"},
     {"PriceBasisPage", PAGE("PriceBasis")},
     {"Document",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR

@@ -722,6 +722,57 @@ static void test_delivery_is_all_or_nothing(void **state)
     assert_true(json_is_true(json_object_get(v->json, "ok")));
 }
 
+/* An order's pool items carry the service level asked (standard when absent); delivery
+ * configures the allocation at it (docs/billing.md). */
+static void test_service_level_of_pool_items(void **state)
+{
+    (void)state;
+    int64_t product = online_product(), pool = pool_of(T->p, 100), pool2 = pool_of(T->p, 100);
+    int64_t budget = line(T->u1, 10000000);
+    const char *fmt = "{\"application\":\"不动产登记系统\",\"justification\":\"分级服务需要\","
+                      "\"budget_line_id\":%lld,\"estimated_fen\":100,\"product_ids\":[%lld],"
+                      "\"pool_ids\":[%lld,%lld],\"quantities\":[2,3]%s}";
+    snprintf(body, sizeof(body), fmt, (long long)budget, (long long)product, (long long)pool,
+             (long long)pool2, ",\"service_levels\":[\"premium\"]");
+    struct th_resp *r = th_call("POST", "/api/v1/orders", U1_ADMIN, body);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_levels", "per_pool"));
+    snprintf(body, sizeof(body), fmt, (long long)budget, (long long)product, (long long)pool,
+             (long long)pool2, ",\"service_levels\":[\"premium\",\"golden\"]");
+    r = th_call("POST", "/api/v1/orders", U1_ADMIN, body);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_levels[1]", "enum"));
+    snprintf(body, sizeof(body), fmt, (long long)budget, (long long)product, (long long)pool,
+             (long long)pool2, ",\"service_levels\":[\"premium\",\"basic\"]");
+    r = th_call("POST", "/api/v1/orders", U1_ADMIN, body);
+    assert_status(r, 201);
+    int64_t id = jint(r->json, "id");
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 3);
+    assert_string_equal(jstr(json_array_get(items, 0), "service_level"), "standard");
+    assert_string_equal(jstr(json_array_get(items, 1), "service_level"), "premium");
+    assert_string_equal(jstr(json_array_get(items, 2), "service_level"), "basic");
+    assert_status(act(id, "approve", M1_ADMIN, "{}"), 200);
+    r = act(id, "deliver", P_ADMIN, "{}");
+    assert_status(r, 200);
+    items = json_object_get(r->json, "items");
+    assert_string_equal(jstr(json_array_get(items, 1), "service_level"), "premium");
+    char sql[160];
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM allocations WHERE id = %lld AND service_level = 'premium'",
+             (long long)jint(json_array_get(items, 1), "allocation_id"));
+    assert_int_equal(th_sql_int(sql), 1);
+    snprintf(path, sizeof(path), "/api/v1/allocations?pool_id=%lld", (long long)pool2);
+    r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_string_equal(jstr(json_array_get(json_object_get(r->json, "items"), 0), "service_level"),
+                        "basic");
+    /* Without service_levels every pool item is standard. */
+    int64_t plain = applied(budget, 100, 0, pool, 1);
+    r = get_order(plain, U1_ADMIN);
+    assert_string_equal(jstr(json_array_get(json_object_get(r->json, "items"), 0), "service_level"),
+                        "standard");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -736,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_visibility_and_lists),
         cmocka_unit_test(test_trial_end_is_six_calendar_months_later),
         cmocka_unit_test(test_delivery_is_all_or_nothing),
+        cmocka_unit_test(test_service_level_of_pool_items),
     };
     return cmocka_run_group_tests_name("orders", tests, th_setup, th_teardown);
 }

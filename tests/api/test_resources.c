@@ -382,6 +382,34 @@ static void test_signed_catalogue_of_conformant_resources(void **state)
     assert_true(json_array_size(json_object_get(r->json, "items")) >= 2);
 }
 
+/* docs/billing.md: every allocation is delivered at a service level; standard by default. */
+static void test_allocation_service_level(void **state)
+{
+    (void)state;
+    int64_t pool = make_pool(100);
+    struct th_resp *r = configure(pool, 2, NULL);
+    assert_status(r, 201);
+    assert_string_equal(jstr(r->json, "service_level"), "standard");
+    r = configure(pool, 3, ",\"service_level\":\"premium\"");
+    assert_status(r, 201);
+    assert_string_equal(jstr(r->json, "service_level"), "premium");
+    int64_t premium = jint(r->json, "id");
+    r = configure(pool, 3, ",\"service_level\":\"gold\"");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_level", "enum"));
+    assert_int_equal(allocated(pool), 5); /* the refusal took nothing */
+    /* Lists answer it, and a change keeps it. */
+    snprintf(path, sizeof(path), "/api/v1/allocations?pool_id=%lld", (long long)pool);
+    r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(jstr(json_array_get(items, 1), "service_level"), "premium");
+    r = change(pool, premium, "expand", 1);
+    assert_status(r, 200);
+    assert_string_equal(jstr(r->json, "service_level"), "premium");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_reclamation_flag),
         cmocka_unit_test(test_independent_evaluators_only),
         cmocka_unit_test(test_signed_catalogue_of_conformant_resources),
+        cmocka_unit_test(test_allocation_service_level),
     };
     return cmocka_run_group_tests_name("resources", tests, th_setup, th_teardown);
 }

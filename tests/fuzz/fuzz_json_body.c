@@ -166,6 +166,23 @@ static void check_value(const struct field_spec *f, json_t *v, const unsigned ch
         fuzz_check(list_matches(v, joined));
         break;
     }
+    case JV_DECIMAL: {
+        /* Text as written, or an integer's digits; never a double. */
+        const char *s = *(char *const *)at;
+        fuzz_check(s != NULL && !json_is_real(v));
+        if (json_is_string(v))
+            fuzz_check(strcmp(s, json_string_value(v)) == 0);
+        else
+            fuzz_check(json_is_integer(v) && strtoll(s, NULL, 10) == json_integer_value(v));
+        break;
+    }
+    case JV_OBJ_ARRAY: {
+        const void *elems = *(void *const *)at;
+        int n = *(const int *)(const void *)(base + f->off2);
+        fuzz_check(json_is_array(v) && elems != NULL);
+        fuzz_check(n >= 0 && (size_t)n == json_array_size(v) && n <= spec_max(f));
+        break;
+    }
     }
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/decimal.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
@@ -225,6 +226,59 @@ static void test_error_kinds_map_to_http_and_exit_codes(void **state)
     assert_string_equal(e.message, "m0");
 }
 
+static int64_t dec(const char *s, int scale, int64_t max, const char **rule)
+{
+    int64_t v = -1;
+    *rule = "";
+    return decimal_parse(s, strlen(s), scale, max, &v, rule) < 0 ? -1 : v;
+}
+
+static void test_decimal_parse_is_exact_and_names_each_failure(void **state)
+{
+    (void)state;
+    const char *rule;
+    assert_int_equal(dec("12.5", 4, INT64_MAX, &rule), 125000);
+    assert_int_equal(dec("0.0001", 4, INT64_MAX, &rule), 1);
+    assert_int_equal(dec("0", 6, INT64_MAX, &rule), 0);
+    assert_int_equal(dec("1.500000000", 4, INT64_MAX, &rule), 15000); /* zeros past scale */
+    assert_int_equal(dec("123456789.123456", 6, INT64_MAX, &rule), 123456789123456LL);
+    assert_int_equal(dec("100000000000000", 4, 1000000000000000000LL, &rule),
+                     1000000000000000000LL);
+    static const struct {
+        const char *s, *rule;
+    } bad[] = {
+        {"1.00001", "scale"},
+        {"-1", "negative"},
+        {"", "format"},
+        {".5", "format"},
+        {"5.", "format"},
+        {"+5", "format"},
+        {"1e3", "format"},
+        {"1,5", "format"},
+        {" 1", "format"},
+        {"-", "format"},
+        {"0x10", "format"},
+        {"1.2.3", "format"},
+        {"100000000000000.0001", "range"},
+        {"99999999999999999999", "range"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(dec(bad[i].s, 4, 1000000000000000000LL, &rule), -1);
+        assert_string_equal(rule, bad[i].rule);
+    }
+    char buf[32];
+    decimal_format(125000, 4, buf, sizeof(buf));
+    assert_string_equal(buf, "12.5");
+    decimal_format(1, 4, buf, sizeof(buf));
+    assert_string_equal(buf, "0.0001");
+    decimal_format(123456789123456LL, 6, buf, sizeof(buf));
+    assert_string_equal(buf, "123456789.123456");
+    decimal_format(1000000, 6, buf, sizeof(buf));
+    assert_string_equal(buf, "1");
+    decimal_format(INT64_MAX, 4, buf, sizeof(buf));
+    assert_string_equal(buf, "922337203685477.5807");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_arena_runs_defers_in_reverse),
         cmocka_unit_test(test_config_precedence),
         cmocka_unit_test(test_error_kinds_map_to_http_and_exit_codes),
+        cmocka_unit_test(test_decimal_parse_is_exact_and_names_each_failure),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

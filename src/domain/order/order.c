@@ -275,6 +275,32 @@ static bool has_dup(const int64_t *v, int n)
     return false;
 }
 
+/* The service level of each of pool_ids (GB/T 34077.2), from the comma-joined list; NULL when
+ * none was given (every item is standard). Field errors name service_levels[i]. */
+static const char **split_levels(struct ctx *ctx, const struct order_input *in)
+{
+    if (!in->service_levels)
+        return NULL;
+    const char **levels = arena_alloc(ctx->arena, sizeof(*levels) * (size_t)(in->n_pools + 1));
+    char *list = arena_strdup(ctx->arena, in->service_levels);
+    int n = 0;
+    for (char *s = list; *s && n <= in->n_pools;) {
+        char *comma = strchr(s, ',');
+        if (comma)
+            *comma = 0;
+        if (n < in->n_pools) {
+            check_enum(ctx, arena_printf(ctx->arena, "service_levels[%d]", n), s, service_levels);
+            levels[n] = s;
+        }
+        n++;
+        s = comma ? comma + 1 : s + strlen(s);
+    }
+    if (n != in->n_pools)
+        err_field(&ctx->err, "service_levels", "per_pool",
+                  "service_levels gives one level for each of pool_ids, in the same order");
+    return levels;
+}
+
 int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out)
 {
     struct order v;
@@ -298,6 +324,7 @@ int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out
     if (in->n_quantities != in->n_pools)
         err_field(&ctx->err, "quantities", "per_pool",
                   "quantities gives one quantity for each of pool_ids, in the same order");
+    const char **levels = split_levels(ctx, in);
     if (has_dup(in->product_ids, in->n_products))
         err_field(&ctx->err, "product_ids", "duplicate", "a product is named twice");
     if (has_dup(in->pool_ids, in->n_pools))
@@ -347,6 +374,7 @@ int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out
         it->id = id_new();
         it->pool_id = p.id;
         it->quantity = in->quantities[i];
+        it->service_level = levels ? levels[i] : "standard";
         it->name = p.name;
         it->unit = p.unit;
         it->alloc_state = "";
@@ -392,6 +420,14 @@ int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out
     audit_change_int(ch, "budget_line_id", 0, v.budget_line_id, false);
     audit_change_int(ch, "estimated_fen", 0, v.estimated_fen, false);
     audit_change_int(ch, "provider_id", 0, v.provider_id, false);
+    if (levels) {
+        const char *list = "";
+        for (int i = 0; i < v.n_items; i++)
+            if (v.items[i].pool_id)
+                list = arena_printf(ctx->arena, "%s%s%lld: %s", list, *list ? "; " : "",
+                                    (long long)v.items[i].pool_id, v.items[i].service_level);
+        audit_note(ch, "service_levels", list);
+    }
     if (order_store_insert(ctx, &v) < 0 || order_store_transition(ctx, &t) < 0 ||
         audit_append(ctx, "order.apply", "order", v.id, v.user_id, ch) < 0 ||
         ctx_tx_commit(ctx) < 0)
@@ -521,6 +557,7 @@ int order_deliver(struct ctx *ctx, int64_t id, const struct order_decision *d, s
         in.user_id = cur.user_id;
         in.application = cur.application;
         in.quantity = it->quantity;
+        in.service_level = it->service_level;
         /* T5-6.2b: the provider configures the capacity; the pool's capacity rule applies. */
         if (allocation_configure_in_tx(ctx, it->pool_id, &in, &a) < 0 ||
             order_store_item_allocation(ctx, it->id, a.id) < 0)

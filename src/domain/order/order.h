@@ -55,9 +55,10 @@ int budget_line_list(struct ctx *ctx, const struct budget_filter *f, const struc
 
 struct order_item {
     int64_t id, order_id, product_id, pool_id, quantity, allocation_id;
-    const char *name;        /* product or pool name, filled on read */
-    const char *unit;        /* pool unit, "" for products */
-    const char *alloc_state; /* "", active, released */
+    const char *service_level; /* the level the allocation is delivered at (GB/T 34077.2) */
+    const char *name;          /* product or pool name, filled on read */
+    const char *unit;          /* pool unit, "" for products */
+    const char *alloc_state;   /* "", active, released */
 };
 
 struct order {
@@ -72,12 +73,15 @@ struct order {
     int version;
 };
 
-/* The body of an application: products and/or pool capacity (quantities[i] for pool_ids[i]). */
+/* The body of an application: products and/or pool capacity (quantities[i] for pool_ids[i]);
+ * service_levels, when given, the comma-joined level of each of pool_ids (standard when
+ * absent). */
 struct order_input {
     const char *application, *justification;
     int64_t budget_line_id, estimated_fen;
     int64_t *product_ids, *pool_ids, *quantities;
     int n_products, n_pools, n_quantities;
+    const char *service_levels;
 };
 
 struct order_filter {

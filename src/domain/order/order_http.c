@@ -40,6 +40,9 @@ const struct field_spec order_apply_spec[] = {
      "resource pools whose capacity is ordered"},
     {"quantities", JV_ID_ARRAY, 0, OI(quantities), OI(n_quantities), 64, 50, NULL,
      "quantity of each of pool_ids, in the same order"},
+    {"service_levels", JV_STR_LIST, 0, OI(service_levels), 0, 128, 50, NULL,
+     "service level (basic, standard, premium) of each of pool_ids, in the same order; standard "
+     "when absent (GB/T 34077.2 grades prices by it)"},
     JV_END,
 };
 #undef OI
@@ -115,11 +118,12 @@ static json_t *budget_to_json(const struct budget_line *b)
 
 static json_t *item_to_json(const struct order_item *it)
 {
-    return json_pack("{s:I,s:o,s:o,s:s,s:s,s:I,s:o,s:s}", "id", (json_int_t)it->id, "product_id",
-                     j_id(it->product_id), "pool_id", j_id(it->pool_id), "name",
-                     it->name ? it->name : "", "unit", it->unit ? it->unit : "", "quantity",
-                     (json_int_t)it->quantity, "allocation_id", j_id(it->allocation_id),
-                     "allocation_status", it->alloc_state ? it->alloc_state : "");
+    return json_pack(
+        "{s:I,s:o,s:o,s:s,s:s,s:I,s:s,s:o,s:s}", "id", (json_int_t)it->id, "product_id",
+        j_id(it->product_id), "pool_id", j_id(it->pool_id), "name", it->name ? it->name : "",
+        "unit", it->unit ? it->unit : "", "quantity", (json_int_t)it->quantity, "service_level",
+        it->service_level ? it->service_level : "standard", "allocation_id",
+        j_id(it->allocation_id), "allocation_status", it->alloc_state ? it->alloc_state : "");
 }
 
 static json_t *order_to_json(const struct order *o)

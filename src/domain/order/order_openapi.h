@@ -17,10 +17,10 @@
      ",\"used_fen\":" INT ",\"remaining_fen\":" INT ",\"billed_fen\":" INT ",\"billed_pct\":" INT  \
      ",\"created_by\":" OPT_ID ",\"created_at\":" TS "}}"},                                        \
         {"BudgetLinePage", PAGE("BudgetLine")},                                                    \
-        {"OrderItem",                                                                              \
-         "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" OPT_ID               \
-         ",\"pool_id\":" OPT_ID ",\"name\":" STR ",\"unit\":" STR ",\"quantity\":" INT             \
-         ",\"allocation_id\":" OPT_ID ",\"allocation_status\":" STR "}}"},                         \
+        {"OrderItem", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" OPT_ID  \
+                      ",\"pool_id\":" OPT_ID ",\"name\":" STR ",\"unit\":" STR                     \
+                      ",\"quantity\":" INT ",\"service_level\":" LEVEL                             \
+                      ",\"allocation_id\":" OPT_ID ",\"allocation_status\":" STR "}}"},            \
         {"Order",                                                                                  \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"user_id\":" ID                      \
          ",\"user_name\":" STR ",\"provider_id\":" ID ",\"provider_name\":" STR                    \

@@ -39,12 +39,13 @@ static const char SQL_UPDATE[] =
     "$5, trial_ends_on = $6, accepted_on = $7, updated_at = $8, version = version + 1 WHERE id "
     "= $1 AND version = $9";
 static const char SQL_ITEM_INSERT[] =
-    "INSERT INTO order_items (id, order_id, product_id, pool_id, quantity) VALUES ($1, $2, $3, "
-    "$4, $5)";
+    "INSERT INTO order_items (id, order_id, product_id, pool_id, quantity, service_level) VALUES "
+    "($1, $2, $3, $4, $5, $6)";
 static const char SQL_ITEMS[] =
     "SELECT i.id, i.order_id, COALESCE(i.product_id, 0), COALESCE(i.pool_id, 0), i.quantity, "
     "COALESCE(i.allocation_id, 0), COALESCE(pr.name, po.name, ''), COALESCE(po.unit, ''), "
-    "COALESCE(a.status, '') FROM order_items i LEFT JOIN products pr ON pr.id = i.product_id "
+    "COALESCE(a.status, ''), i.service_level FROM order_items i LEFT JOIN products pr ON pr.id = "
+    "i.product_id "
     "LEFT JOIN resource_pools po ON po.id = i.pool_id LEFT JOIN allocations a ON a.id = "
     "i.allocation_id WHERE i.order_id = $1 ORDER BY i.id";
 static const char SQL_ITEM_ALLOC[] = "UPDATE order_items SET allocation_id = $2 WHERE id = $1";
@@ -168,6 +169,7 @@ static void read_item(struct ctx *ctx, struct db_rows *r, struct order_item *o)
     o->name = S(6);
     o->unit = S(7);
     o->alloc_state = S(8);
+    o->service_level = S(9);
 }
 
 static int load_items(struct ctx *ctx, int64_t id, struct order_item **items, int *n)
@@ -205,7 +207,8 @@ int order_store_insert(struct ctx *ctx, const struct order *o)
         const struct order_item *it = &o->items[i];
         if (db_exec(c, SQL_ITEM_INSERT,
                     DB_ARGS(DB_INT(it->id), DB_INT(o->id), OPT(it->product_id), OPT(it->pool_id),
-                            DB_INT(it->quantity)),
+                            DB_INT(it->quantity),
+                            DB_TEXT(it->service_level ? it->service_level : "standard")),
                     NULL, &ctx->err) < 0)
             return -1;
     }

@@ -16,6 +16,7 @@
 #include "product_store.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/decimal.h"
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
 #include "domain/catalogue/catalogue.h"
@@ -36,6 +37,8 @@ const char *const product_states[] = {"draft",  "submitted", "testing",    "pass
                                       "online", "offline",   "eliminated", NULL};
 
 #define MAX_PRICE_FEN 100000000000000LL /* a trillion yuan: beyond any real price */
+/* A tier starts at most at a trillion units (in millionths): beyond any month's use. */
+#define MAX_TIER_FROM 1000000000000000000LL
 
 const char *product_lifecycle_stage(const char *state)
 {
@@ -555,6 +558,103 @@ int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
 
 /* ---------- price basis ---------- */
 
+static int level_rank(const char *level)
+{
+    for (int i = 0; service_levels[i]; i++)
+        if (!strcmp(service_levels[i], level))
+            return i;
+    return -1;
+}
+
+static int rate_cmp(const void *a_, const void *b_)
+{
+    const struct price_rate *a = a_, *b = b_;
+    int la = level_rank(a->service_level), lb = level_rank(b->service_level);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return a->tier_from < b->tier_from ? -1 : a->tier_from > b->tier_from;
+}
+
+/* T5-7.2e graded prices: parses the decimal texts of the rates and checks their rules; every
+ * error names rates[i].field. On success the rates are sorted as the API answers them. */
+static void check_rates(struct ctx *ctx, struct price_rate *r, int n)
+{
+    bool has_level[3] = {false, false, false}, has_zero[3] = {false, false, false};
+    bool parsed = true;
+    const char *rule;
+    if (n > MAX_PRICE_RATES) {
+        err_field(&ctx->err, "rates", "max_items", "a price basis has at most %d rates",
+                  MAX_PRICE_RATES);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *f_level = arena_printf(ctx->arena, "rates[%d].service_level", i);
+        const char *f_tier = arena_printf(ctx->arena, "rates[%d].tier_from", i);
+        const char *f_price = arena_printf(ctx->arena, "rates[%d].unit_price_fen", i);
+        int lv = -1;
+        if (!r[i].service_level)
+            err_field(&ctx->err, f_level, "required", "%s is required", f_level);
+        else if (check_enum(ctx, f_level, r[i].service_level, service_levels) == 0)
+            lv = level_rank(r[i].service_level);
+        if (!r[i].tier_from_text) {
+            err_field(&ctx->err, f_tier, "required", "%s is required", f_tier);
+            parsed = false;
+        } else if (decimal_parse(r[i].tier_from_text, strlen(r[i].tier_from_text), PRICE_TIER_SCALE,
+                                 MAX_TIER_FROM, &r[i].tier_from, &rule) < 0) {
+            err_field(&ctx->err, f_tier, rule,
+                      "%s is a quantity of at least 0 written as an exact decimal with at most "
+                      "%d places, such as \"1000\" or \"0.5\" (rule %s)",
+                      f_tier, PRICE_TIER_SCALE, rule);
+            parsed = false;
+        }
+        if (!r[i].unit_price_text)
+            err_field(&ctx->err, f_price, "required", "%s is required", f_price);
+        else if (decimal_parse(r[i].unit_price_text, strlen(r[i].unit_price_text), PRICE_UNIT_SCALE,
+                               MAX_PRICE_FEN * 10000, &r[i].unit_price, &rule) < 0)
+            err_field(&ctx->err, f_price, rule,
+                      "%s is a price in fen of at least 0 written as an exact decimal with at "
+                      "most %d places, such as \"12.5\" (rule %s)",
+                      f_price, PRICE_UNIT_SCALE, rule);
+        if (lv < 0 || !r[i].tier_from_text || !parsed)
+            continue;
+        has_level[lv] = true;
+        if (r[i].tier_from == 0)
+            has_zero[lv] = true;
+        for (int k = 0; k < i; k++)
+            if (r[k].service_level && !strcmp(r[k].service_level, r[i].service_level) &&
+                r[k].tier_from == r[i].tier_from) {
+                err_field(&ctx->err, f_tier, "distinct",
+                          "%s repeats a tier of %s (rates[%d]); the tiers of a level are "
+                          "distinct",
+                          f_tier, r[i].service_level, k);
+                break;
+            }
+    }
+    if (ctx->err.kind)
+        return;
+    if (n && !has_level[1])
+        err_field(&ctx->err, "rates", "standard_required",
+                  "rates must price the standard level: a level not given is charged at "
+                  "standard's rates");
+    for (int lv = 0; lv < 3; lv++)
+        if (has_level[lv] && !has_zero[lv])
+            err_field(&ctx->err, "rates", "tier_zero",
+                      "the tiers of %s must start at tier_from \"0\"", service_levels[lv]);
+    if (!ctx->err.kind)
+        qsort(r, (size_t)n, sizeof(*r), rate_cmp);
+}
+
+static void rate_texts(struct ctx *ctx, struct price_rate *r, int n)
+{
+    char buf[32];
+    for (int i = 0; i < n; i++) {
+        decimal_format(r[i].tier_from, PRICE_TIER_SCALE, buf, sizeof(buf));
+        r[i].tier_from_text = arena_strdup(ctx->arena, buf);
+        decimal_format(r[i].unit_price, PRICE_UNIT_SCALE, buf, sizeof(buf));
+        r[i].unit_price_text = arena_strdup(ctx->arena, buf);
+    }
+}
+
 int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                         const struct price_basis *in_, struct price_basis *out)
 {
@@ -567,6 +667,13 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
     if (check_date(ctx, "valid_from", v.valid_from) == 0 &&
         check_date(ctx, "valid_to", v.valid_to) == 0 && strcmp(v.valid_from, v.valid_to) > 0)
         err_field(&ctx->err, "valid_to", "after_valid_from", "valid_to is before valid_from");
+    if (v.n_rates) {
+        /* The caller's array stays untouched: parse and sort a copy. */
+        struct price_rate *r = arena_alloc(ctx->arena, sizeof(*r) * (size_t)v.n_rates);
+        memcpy(r, v.rates, sizeof(*r) * (size_t)v.n_rates);
+        v.rates = r;
+        check_rates(ctx, v.rates, v.n_rates);
+    }
     if (ctx->err.kind)
         return -1;
     if (ctx_tx_begin(ctx) < 0 || product_access(ctx, product_id) < 0 ||
@@ -609,8 +716,22 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
     audit_change_int(ch, "price_fen", 0, v.price_fen, false);
     audit_note(ch, "valid_from", v.valid_from);
     audit_note(ch, "valid_to", v.valid_to);
-    if (product_store_price_insert(ctx, &v) < 0 ||
-        audit_append(ctx, "price_basis.publish", "price_basis", v.id, v.evaluator_id, ch) < 0 ||
+    rate_texts(ctx, v.rates, v.n_rates);
+    if (v.n_rates) {
+        /* The audit record lists the rates: "standard 0: 12.5; standard 1000: 10; ...". */
+        const char *list = "";
+        for (int i = 0; i < v.n_rates; i++)
+            list = arena_printf(ctx->arena, "%s%s%s %s: %s", list, i ? "; " : "",
+                                v.rates[i].service_level, v.rates[i].tier_from_text,
+                                v.rates[i].unit_price_text);
+        audit_note(ch, "rates", list);
+    }
+    if (product_store_price_insert(ctx, &v) < 0)
+        return fail(ctx);
+    for (int i = 0; i < v.n_rates; i++)
+        if (product_store_rate_insert(ctx, v.id, &v.rates[i]) < 0)
+            return fail(ctx);
+    if (audit_append(ctx, "price_basis.publish", "price_basis", v.id, v.evaluator_id, ch) < 0 ||
         ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     *out = v;
@@ -709,10 +830,19 @@ int product_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_i
         for (int k = 0; k < nm; k++) {
             json_t *basis = json_null();
             for (int j = 0; j < np; j++)
-                if (pb[j].metric_id == m[k].id)
-                    basis = json_pack("{s:I,s:s,s:s,s:s}", "price_fen", (json_int_t)pb[j].price_fen,
-                                      "valid_from", pb[j].valid_from, "valid_to", pb[j].valid_to,
-                                      "evaluator", pb[j].evaluator_name);
+                if (pb[j].metric_id == m[k].id) {
+                    json_t *rates = json_array();
+                    for (int q = 0; q < pb[j].n_rates; q++)
+                        json_array_append_new(
+                            rates, json_pack("{s:s,s:s,s:s}", "service_level",
+                                             pb[j].rates[q].service_level, "tier_from",
+                                             pb[j].rates[q].tier_from_text, "unit_price_fen",
+                                             pb[j].rates[q].unit_price_text));
+                    basis =
+                        json_pack("{s:I,s:s,s:s,s:s,s:o}", "price_fen", (json_int_t)pb[j].price_fen,
+                                  "valid_from", pb[j].valid_from, "valid_to", pb[j].valid_to,
+                                  "evaluator", pb[j].evaluator_name, "rates", rates);
+                }
             json_array_append_new(metrics,
                                   json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)m[k].id,
                                             "name", m[k].name, "unit", m[k].unit, "method",

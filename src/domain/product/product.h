@@ -105,15 +105,34 @@ int product_test_list(struct ctx *ctx, int64_t product_id, const char *status,
                       const struct page_req *p, struct product_test **items, int *n,
                       struct page_info *info);
 
+#define PRICE_TIER_SCALE 6 /* tier_from: millionths of the metric's unit */
+#define PRICE_UNIT_SCALE 4 /* unit_price: ten-thousandths of a fen */
+#define MAX_PRICE_RATES  30
+
+/* One graduated tier of a service level: the part of a bill line's monthly quantity from
+ * tier_from up to the next tier's start costs unit_price per unit. On input the two numbers
+ * arrive as exact decimal text (tier_from_text in units, unit_price_text in fen); the service
+ * parses them. On output both the integers and the texts are filled. */
+struct price_rate {
+    const char *service_level;
+    const char *tier_from_text, *unit_price_text;
+    int64_t tier_from, unit_price;
+};
+
 struct price_basis {
     int64_t id, metric_id, evaluator_id, price_fen, published_at;
     const char *metric_name, *unit, *measurement, *valid_from, *valid_to, *evaluator_name;
+    struct price_rate *rates; /* arena-owned, sorted by level (enum order) then tier_from */
+    int n_rates;
 };
 /* An evaluator that tested the product publishes a price basis for one of its metrics; periods
- * of one metric never overlap (409). */
+ * of one metric never overlap (409). Optional rates (T5-7.2e graded prices): each a level of
+ * service_levels, tiers of a level starting at 0 and distinct, "standard" present, at most
+ * MAX_PRICE_RATES; field errors name rates[i].field. Stored with the basis in one transaction. */
 int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                         const struct price_basis *in, struct price_basis *out);
-/* For each metric, the price basis in force on date (metrics without one are left out). */
+/* For each metric, the price basis in force on date (metrics without one are left out), with
+ * its rates; without a date every basis of the product. */
 int price_in_force(struct ctx *ctx, int64_t product_id, const char *date,
                    struct price_basis **items, int *n);
 

@@ -9,6 +9,7 @@
 #include "product_http.h"
 #include "app.h"
 #include "core/arena.h"
+#include "domain/resource/resource.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
 #include "core/banned.h"
@@ -87,6 +88,20 @@ const struct field_spec product_test_record_spec[] = {
 };
 #undef T
 
+#define R(f) offsetof(struct price_rate, f)
+static const struct field_spec price_rate_spec[] = {
+    {"service_level", JV_STRING, JV_REQUIRED, R(service_level), 0, 1, 10, service_levels,
+     "GB/T 34077.2 service level"},
+    {"tier_from", JV_DECIMAL, JV_REQUIRED, R(tier_from_text), 0, 2, 0, NULL,
+     "start of the tier in units of the metric, exact decimal (at most 6 places); the first "
+     "tier of a level starts at \"0\""},
+    {"unit_price_fen", JV_DECIMAL, JV_REQUIRED, R(unit_price_text), 0, 4, 0, NULL,
+     "price per unit in fen within the tier, exact decimal (at most 4 places)"},
+    JV_END,
+};
+#undef R
+static const struct jv_items price_rate_items = {price_rate_spec, sizeof(struct price_rate)};
+
 #define B(f) offsetof(struct price_basis, f)
 const struct field_spec price_basis_spec[] = {
     {"price_fen", JV_INT, JV_REQUIRED, B(price_fen), 0, 1, 0, NULL, "price basis per unit, fen"},
@@ -94,6 +109,9 @@ const struct field_spec price_basis_spec[] = {
      "the measurement result the price rests on"},
     {"valid_from", JV_STRING, JV_REQUIRED, B(valid_from), 0, 4, 10, NULL, "YYYY-MM-DD"},
     {"valid_to", JV_STRING, JV_REQUIRED, B(valid_to), 0, 8, 10, NULL, "YYYY-MM-DD"},
+    {"rates", JV_OBJ_ARRAY, 0, B(rates), B(n_rates), 16, MAX_PRICE_RATES, &price_rate_items,
+     "graded prices by service level in graduated tiers (T5-7.2e); standard required; without "
+     "rates price_fen applies at every level"},
     JV_END,
 };
 #undef B
@@ -320,12 +338,19 @@ int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *price_to_json(const struct price_basis *b)
 {
-    return json_pack(
-        "{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)b->id, "metric_id",
-        (json_int_t)b->metric_id, "metric", b->metric_name, "unit", b->unit, "price_fen",
-        (json_int_t)b->price_fen, "measurement", b->measurement, "valid_from", b->valid_from,
-        "valid_to", b->valid_to, "evaluator_id", (json_int_t)b->evaluator_id, "evaluator",
-        b->evaluator_name ? b->evaluator_name : "", "published_at", j_time(b->published_at));
+    json_t *rates = json_array();
+    for (int i = 0; i < b->n_rates; i++)
+        json_array_append_new(rates,
+                              json_pack("{s:s,s:s,s:s}", "service_level", b->rates[i].service_level,
+                                        "tier_from", b->rates[i].tier_from_text, "unit_price_fen",
+                                        b->rates[i].unit_price_text));
+    return json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)b->id,
+                     "metric_id", (json_int_t)b->metric_id, "metric", b->metric_name, "unit",
+                     b->unit, "price_fen", (json_int_t)b->price_fen, "measurement", b->measurement,
+                     "valid_from", b->valid_from, "valid_to", b->valid_to, "evaluator_id",
+                     (json_int_t)b->evaluator_id, "evaluator",
+                     b->evaluator_name ? b->evaluator_name : "", "published_at",
+                     j_time(b->published_at), "rates", rates);
 }
 
 int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -9,6 +9,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "core/arena.h"
+#include "core/decimal.h"
 #include "domain/store_util.h"
 #include "core/banned.h"
 
@@ -124,6 +125,17 @@ static const char SQL_PRICES[] =
     "b.measurement, b.valid_from, b.valid_to, e.name FROM price_basis b JOIN product_metrics m "
     "ON m.id = b.metric_id JOIN institutions e ON e.id = b.evaluator_id WHERE m.product_id = $1 "
     "AND ($2 = '' OR (b.valid_from <= $2 AND b.valid_to >= $2)) ORDER BY m.id, b.valid_from";
+static const char SQL_RATE_INSERT[] =
+    "INSERT INTO price_rates (basis_id, service_level, tier_from, unit_price) VALUES ($1, $2, $3, "
+    "$4)";
+/* The rates of the bases SQL_PRICES answers, in the order the API shows them: level (basic,
+ * standard, premium), then tier. */
+static const char SQL_RATES[] =
+    "SELECT r.basis_id, r.service_level, r.tier_from, r.unit_price FROM price_rates r JOIN "
+    "price_basis b ON b.id = r.basis_id JOIN product_metrics m ON m.id = b.metric_id WHERE "
+    "m.product_id = $1 AND ($2 = '' OR (b.valid_from <= $2 AND b.valid_to >= $2)) ORDER BY "
+    "r.basis_id, CASE r.service_level WHEN 'basic' THEN 0 WHEN 'standard' THEN 1 ELSE 2 END, "
+    "r.tier_from";
 
 static const char SQL_DOC_INSERT[] =
     "INSERT INTO product_documents (id, product_id, kind, title, content, session_date, "
@@ -431,11 +443,67 @@ static void read_price(struct ctx *ctx, struct db_rows *r, struct price_basis *o
     o->evaluator_name = S(10);
 }
 
-int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
-                         struct price_basis **items, int *n)
+int product_store_rate_insert(struct ctx *ctx, int64_t basis_id, const struct price_rate *r)
+{
+    return db_exec(ctx_db(ctx), SQL_RATE_INSERT,
+                   DB_ARGS(DB_INT(basis_id), DB_TEXT(r->service_level), DB_INT(r->tier_from),
+                           DB_INT(r->unit_price)),
+                   NULL, &ctx->err);
+}
+
+static int bases(struct ctx *ctx, int64_t product_id, const char *date, struct price_basis **items,
+                 int *n)
 {
     LIST_ALL(SQL_PRICES, DB_ARGS(DB_INT(product_id), DB_TEXT(OR_EMPTY(date))), struct price_basis,
              read_price, items, n);
+}
+
+struct rate_row {
+    int64_t basis_id;
+    struct price_rate rate;
+};
+
+static void read_rate(struct ctx *ctx, struct db_rows *r, struct rate_row *o)
+{
+    char buf[32];
+    o->basis_id = db_int(r, 0);
+    o->rate.service_level = S(1);
+    o->rate.tier_from = db_int(r, 2);
+    o->rate.unit_price = db_int(r, 3);
+    decimal_format(o->rate.tier_from, PRICE_TIER_SCALE, buf, sizeof(buf));
+    o->rate.tier_from_text = arena_strdup(ctx->arena, buf);
+    decimal_format(o->rate.unit_price, PRICE_UNIT_SCALE, buf, sizeof(buf));
+    o->rate.unit_price_text = arena_strdup(ctx->arena, buf);
+}
+
+static int rates(struct ctx *ctx, int64_t product_id, const char *date, struct rate_row **items,
+                 int *n)
+{
+    LIST_ALL(SQL_RATES, DB_ARGS(DB_INT(product_id), DB_TEXT(OR_EMPTY(date))), struct rate_row,
+             read_rate, items, n);
+}
+
+int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
+                         struct price_basis **items, int *n)
+{
+    struct rate_row *rr;
+    int nr;
+    if (bases(ctx, product_id, date, items, n) < 0 || rates(ctx, product_id, date, &rr, &nr) < 0)
+        return -1;
+    /* Rows come sorted by basis: each basis takes its run of them. */
+    for (int i = 0; i < *n; i++) {
+        struct price_basis *b = &(*items)[i];
+        int first = 0, count = 0;
+        while (first < nr && rr[first].basis_id != b->id)
+            first++;
+        while (first + count < nr && rr[first + count].basis_id == b->id)
+            count++;
+        b->rates = arena_alloc(ctx->arena, sizeof(*b->rates) * (size_t)(count ? count : 1));
+        for (int k = 0; k < count; k++)
+            b->rates[k] = rr[first + k].rate;
+        b->n_rates = count;
+    }
+    return 0;
 }
 
 int product_store_document_insert(struct ctx *ctx, const struct product_document *d)

@@ -37,6 +37,7 @@ int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t produc
 int product_store_price_overlaps(struct ctx *ctx, int64_t metric_id, const char *from,
                                  const char *to);
 int product_store_price_insert(struct ctx *ctx, const struct price_basis *b);
+int product_store_rate_insert(struct ctx *ctx, int64_t basis_id, const struct price_rate *r);
 int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
                          struct price_basis **items, int *n);
 

@@ -27,6 +27,7 @@
 const char *const resource_kinds[] = {
     "compute", "storage", "network", "information", "application_support", "consulting", NULL};
 const char *const pool_statuses[] = {"active", "suspended", "retired", NULL};
+const char *const service_levels[] = {"basic", "standard", "premium", NULL};
 
 /* T5-6.1: the kinds and the units they are measured in. */
 const struct resource_unit resource_units[] = {
@@ -283,6 +284,8 @@ static void validate_allocation(struct ctx *ctx, const struct allocation *v)
         err_field(&ctx->err, "quantity", "range", "quantity must be a positive whole number");
     if (v->use_by && *v->use_by)
         check_date(ctx, "use_by", v->use_by);
+    if (v->service_level)
+        check_enum(ctx, "service_level", v->service_level, service_levels);
     if (!v->user_id && !(v->user_uscc && *v->user_uscc))
         err_field(&ctx->err, "user_id", "required",
                   "name the user agency by user_id or user_uscc (its credit code)");
@@ -313,6 +316,7 @@ static int configure_locked(struct ctx *ctx, const struct pool *p, const struct 
     v.user_name = user.name;
     v.status = "active";
     v.use_by = v.use_by ? v.use_by : "";
+    v.service_level = v.service_level ? v.service_level : "standard";
     v.first_used_on = "";
     v.created_at = v.updated_at = time_now_ms();
     v.version = 1;
@@ -320,6 +324,7 @@ static int configure_locked(struct ctx *ctx, const struct pool *p, const struct 
     audit_change_int(ch, "user_id", 0, v.user_id, false);
     audit_change_int(ch, "quantity", 0, v.quantity, false);
     audit_note(ch, "application", v.application);
+    audit_note(ch, "service_level", v.service_level);
     if (resource_store_alloc_insert(ctx, &v) < 0 ||
         resource_store_alloc_event(ctx, v.id, "configure", 0, v.quantity, NULL) < 0 ||
         audit_append(ctx, "allocation.configure", "allocation", v.id, p->provider_id, ch) < 0)

@@ -77,11 +77,16 @@ int pool_access(struct ctx *ctx, int64_t id);
 /* The institution that owns a pool (0 when absent), for the route guard. */
 int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id);
 
+/* The service levels allocations are delivered at and prices are graded by (GB/T 34077.2),
+ * NULL-terminated, in their order; "standard" is the default. */
+extern const char *const service_levels[];
+
 struct allocation {
     int64_t id, pool_id, user_id;
     const char *user_uscc; /* on input: names the user agency instead of user_id */
     const char *user_name; /* filled on read */
     const char *application, *status, *use_by, *first_used_on;
+    const char *service_level; /* one of service_levels; NULL on input means "standard" */
     int64_t quantity;
     bool reclaimable; /* unused past use_by */
     int64_t created_at, updated_at;
@@ -94,7 +99,8 @@ struct allocation_filter {
     bool reclaimable_only;
 };
 
-/* configure: a new allocation of quantity units of the pool for a user agency. */
+/* configure: a new allocation of quantity units of the pool for a user agency, at a service
+ * level (standard when not given). */
 int allocation_configure(struct ctx *ctx, int64_t pool_id, const struct allocation *in,
                          struct allocation *out);
 /* op "adjust" sets the quantity, "expand" adds to it, "release" frees it all. Capacity is never

@@ -54,6 +54,9 @@ const struct field_spec allocation_spec[] = {
     {"quantity", JV_INT, JV_REQUIRED, A(quantity), 0, 4, 0, NULL, NULL},
     {"use_by", JV_STRING, 0, A(use_by), 0, 8, 10, NULL,
      "agreed date of first use; unused after it, the allocation is flagged for reclamation"},
+    {"service_level", JV_STRING, 0, A(service_level), 0, 32, 10, service_levels,
+     "GB/T 34077.2 service level the resources are delivered at (prices are graded by it); "
+     "standard when absent"},
     JV_END,
 };
 #undef A
@@ -191,11 +194,12 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *allocation_to_json(const struct allocation *a)
 {
-    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
+    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
                      (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
                      (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
                      "application", a->application, "quantity", (json_int_t)a->quantity, "status",
-                     a->status, "use_by", a->use_by ? a->use_by : "", "first_used_on",
+                     a->status, "service_level", a->service_level ? a->service_level : "standard",
+                     "use_by", a->use_by ? a->use_by : "", "first_used_on",
                      a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
                      "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
                      "version", a->version);

@@ -48,7 +48,8 @@ static const char SQL_POOL_TAKE[] =
 #define ALLOC_COLS(today)                                                                          \
     "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
     "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
-    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version"
+    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "         \
+    "a.service_level"
 #define ALLOC_FROM                                                                                 \
     " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
     "p.id = a.pool_id "
@@ -64,8 +65,8 @@ static const char SQL_ALLOC_LIST[] = "SELECT " ALLOC_COLS("$9") ALLOC_FROM
     "WHERE " ALLOC_WHERE " AND a.id > $7 ORDER BY a.id LIMIT $8";
 static const char SQL_ALLOC_INSERT[] =
     "INSERT INTO allocations (id, pool_id, user_id, application, quantity, status, use_by, "
-    "first_used_on, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-    "$9, 1)";
+    "first_used_on, created_at, updated_at, version, service_level) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $9, 1, $10)";
 static const char SQL_ALLOC_UPDATE[] =
     "UPDATE allocations SET quantity = $2, status = $3, first_used_on = $4, updated_at = $5, "
     "version = version + 1 WHERE id = $1";
@@ -207,6 +208,7 @@ static void read_alloc(struct ctx *ctx, struct db_rows *r, struct allocation *o)
     o->created_at = db_int(r, 10);
     o->updated_at = db_int(r, 11);
     o->version = (int)db_int(r, 12);
+    o->service_level = S(13);
 }
 
 int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today, struct allocation *out)
@@ -231,7 +233,7 @@ int resource_store_alloc_insert(struct ctx *ctx, const struct allocation *a)
                    DB_ARGS(DB_INT(a->id), DB_INT(a->pool_id), DB_INT(a->user_id),
                            DB_TEXT(a->application), DB_INT(a->quantity), DB_TEXT(a->status),
                            DB_TEXT(OR_EMPTY(a->use_by)), DB_TEXT(OR_EMPTY(a->first_used_on)),
-                           DB_INT(a->created_at)),
+                           DB_INT(a->created_at), DB_TEXT(a->service_level)),
                    NULL, &ctx->err);
 }
 

@@ -63,10 +63,13 @@ describe('service resources and products: the supply chain from provider to publ
         await cfg.getByTestId('alloc-user').locator('input').press('Enter');
         await fill(cfg, '应用系统', '警务云平台');
         await fillNumber(cfg, '数量（虚拟CPU核）', 40);
+        // Delivered at the premium service level (prices are graded by it).
+        await choose(cfg, '服务等级', '高级');
         await page.getByTestId('alloc-save').click();
         await toast(page, '已为 贵州省公安厅 配置 40 虚拟CPU核');
         const row = page.locator('.el-table__body tr', { hasText: '警务云平台' });
         await waitForText(row, '贵州省公安厅');
+        await waitForText(row, '高级');
         await waitForText(page.getByTestId('pool-capacity'), '已分配 40，可分配 160');
 
         // Expand (扩容) by 10, with the reason.
@@ -200,6 +203,13 @@ describe('service resources and products: the supply chain from provider to publ
         await page.getByTestId(`price-publish-${METRIC}`).click();
         const pd = dialog(page, '发布价格基础');
         await fill(pd, '价格基础（元）', '1200');
+        // Two graduated tiers of the standard level: the first 10 units at ¥1200, beyond at
+        // ¥999.995 (exact: 99999.5 fen, never a float).
+        await page.getByTestId('rate-add').click();
+        await page.getByTestId('rate-price-0').fill('1200');
+        await page.getByTestId('rate-add').click();
+        await page.getByTestId('rate-tier-1').fill('10');
+        await page.getByTestId('rate-price-1').fill('999.995');
         await fill(pd, '计量结果', '实测 2 核 4G 实例月可用率 99.95%');
         const until = `${new Date().getFullYear() + 3}-12-31`;
         const to = field(pd, '截止日期').locator('input');
@@ -208,6 +218,16 @@ describe('service resources and products: the supply chain from provider to publ
         await page.getByTestId('price-save').click();
         await toast(page, `已发布 ${METRIC} 的价格基础`);
         await waitForText(page.getByTestId(`metric-price-${METRIC}`), '¥1,200.00');
+        await waitForText(page.getByTestId(`metric-rates-${METRIC}`), '标准：≥ 0 台·月：¥1200；≥ 10 台·月：¥999.995');
+        const api = await apiSession('qa.admin');
+        const prices = await api.call('GET', `/products/${ids.product}/prices`);
+        assert.deepEqual(prices.body.items[0].rates, [
+          { service_level: 'standard', tier_from: '0', unit_price_fen: '120000' },
+          { service_level: 'standard', tier_from: '10', unit_price_fen: '99999.5' },
+        ]);
+        // The prices tab lists them too.
+        await page.getByRole('tab', { name: '价格基础' }).click();
+        await waitForText(page.getByTestId(`rates-in-force-${METRIC}`), '≥ 10 台·月：¥999.995');
       });
     } finally {
       await b.close();

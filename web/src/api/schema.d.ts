@@ -1867,6 +1867,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate a month of usage against the price basis in force into draft bills per user agency (T5-7.2e); a correction of an issued month needs a reason
+         * @description Permission: `billing.manage` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_billing_runs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spend per month, provider and product over the current bills (issued, else draft)
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_billing_spend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly bills of your agency (U) or of the agencies in your jurisdiction (M)
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_bills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bill with its lines by provider, product, metric, application system, service level and budget line
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_bills__id_"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bills/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft bill: it never changes again; it supersedes the version it corrects; budget alerts (T5-8.2c)
+         * @description Permission: `billing.manage` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_bills__id__issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draw the month's settlement statements per provider from the issued bills, with the quality coefficient
+         * @description Permission: `billing.manage` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_settlements_runs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Settlement statements of your provider (P) or of the providers in your jurisdiction (M)
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_settlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A settlement statement with its lines per user agency and product
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_settlements__id_"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settlements/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft statement: it never changes again
+         * @description Permission: `billing.manage` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_settlements__id__issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quality-coefficients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quality coefficients of providers per month
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_quality_coefficients"];
+        put?: never;
+        /**
+         * Set a provider's quality coefficient for a month (entered by the management institution)
+         * @description Permission: `billing.manage` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_quality_coefficients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budget-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget alerts: a budget line's billed amount passed a threshold (T5-8.2c)
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_budget_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budget-alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a budget alert (the agency or its management institution)
+         * @description Permission: `billing.read` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_budget_alerts__id__acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/usage": {
         parameters: {
             query?: never;
@@ -2139,6 +2383,11 @@ export interface components {
             quantity: number;
             /** @description agreed date of first use; unused after it, the allocation is flagged for reclamation */
             use_by?: string;
+            /**
+             * @description GB/T 34077.2 service level the resources are delivered at (prices are graded by it); standard when absent
+             * @enum {string}
+             */
+            service_level?: "basic" | "standard" | "premium";
         };
         AllocationChange: {
             /**
@@ -2229,6 +2478,18 @@ export interface components {
             valid_from: string;
             /** @description YYYY-MM-DD */
             valid_to: string;
+            /** @description graded prices by service level in graduated tiers (T5-7.2e); standard required; without rates price_fen applies at every level */
+            rates?: {
+                /**
+                 * @description GB/T 34077.2 service level
+                 * @enum {string}
+                 */
+                service_level: "basic" | "standard" | "premium";
+                /** @description start of the tier in units of the metric, exact decimal (at most 6 places); the first tier of a level starts at "0" */
+                tier_from: string | number;
+                /** @description price per unit in fen within the tier, exact decimal (at most 4 places) */
+                unit_price_fen: string | number;
+            }[];
         };
         DocumentCreate: {
             /**
@@ -2444,6 +2705,8 @@ export interface components {
             pool_ids?: number[];
             /** @description quantity of each of pool_ids, in the same order */
             quantities?: number[];
+            /** @description service level (basic, standard, premium) of each of pool_ids, in the same order; standard when absent (GB/T 34077.2 grades prices by it) */
+            service_levels?: string[];
         };
         OrderApproval: {
             /** @description trial period in months from delivery; 6 when absent (T5-7.2d) */
@@ -2483,6 +2746,32 @@ export interface components {
         FeedbackAnswerCreate: {
             /** @description the provider's answer */
             text: string;
+        };
+        BillingRunCreate: {
+            /** @description the month, YYYY-MM (CST) */
+            period: string;
+            /** @description one user agency; every agency of your jurisdiction when absent */
+            user_id?: number;
+            /** @description required when the month has an issued bill: the run is then a correction */
+            reason?: string;
+        };
+        SettlementRunCreate: {
+            /** @description the month, YYYY-MM */
+            period: string;
+            /** @description one provider; every provider of your jurisdiction when absent */
+            provider_id?: number;
+            /** @description required when the month has an issued statement: the run is then a correction */
+            reason?: string;
+        };
+        QualityCoefficientSet: {
+            /** @description the provider */
+            provider_id: number;
+            /** @description the month, YYYY-MM */
+            period: string;
+            /** @description decimal string 0..2 with at most 4 places, e.g. "0.9500" */
+            coefficient: string;
+            /** @description how it was assessed */
+            note?: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -2738,6 +3027,8 @@ export interface components {
             application?: string;
             quantity?: number;
             status?: string;
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
             use_by?: string;
             first_used_on?: string;
             reclaimable?: boolean;
@@ -2895,6 +3186,14 @@ export interface components {
             evaluator?: string;
             /** Format: date-time */
             published_at?: string | null;
+            rates?: components["schemas"]["PriceRate"][];
+        };
+        /** @description a graduated tier of a service level: the part of a month's quantity from tier_from to the next tier costs unit_price_fen per unit */
+        PriceRate: {
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
+            tier_from?: string;
+            unit_price_fen?: string;
         };
         PriceBasisPage: {
             items: components["schemas"]["PriceBasis"][];
@@ -3167,6 +3466,8 @@ export interface components {
             amount_fen?: number;
             used_fen?: number;
             remaining_fen?: number;
+            billed_fen?: number;
+            billed_pct?: number;
             created_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
@@ -3184,6 +3485,8 @@ export interface components {
             name?: string;
             unit?: string;
             quantity?: number;
+            /** @enum {string} */
+            service_level?: "basic" | "standard" | "premium";
             allocation_id?: number | null;
             allocation_status?: string;
         };
@@ -3338,6 +3641,161 @@ export interface components {
             accepted?: number;
             duplicated?: number;
             rejected?: number;
+        };
+        BillingRun: {
+            period?: string;
+            bills?: number;
+            lines?: number;
+            records?: number;
+            total_fen?: number;
+            corrections?: number;
+            unchanged?: number;
+            elapsed_ms?: number;
+        };
+        BillLine: {
+            line_no?: number;
+            provider_id?: number;
+            provider_name?: string;
+            product_id?: number;
+            product_name?: string;
+            metric_id?: number;
+            metric_name?: string;
+            unit?: string;
+            application?: string;
+            /** @enum {unknown} */
+            service_level?: "basic" | "standard" | "premium";
+            basis_id?: number | null;
+            /** @enum {unknown} */
+            price_source?: "basis" | "list";
+            budget_line_id?: number | null;
+            budget_code?: string;
+            quantity?: string;
+            records?: number;
+            amount_fen?: number;
+        };
+        Bill: {
+            id?: number;
+            user_id?: number;
+            user_name?: string;
+            period?: string;
+            version?: number;
+            /** @enum {unknown} */
+            state?: "draft" | "issued" | "superseded";
+            total_fen?: number;
+            line_count?: number;
+            records?: number;
+            reason?: string;
+            /** Format: date-time */
+            rated_at?: string | null;
+            rated_by?: number | null;
+            issued_at?: string | null;
+            issued_by?: number | null;
+            superseded_by?: number | null;
+            lines?: components["schemas"]["BillLine"][];
+        };
+        BillPage: {
+            items: components["schemas"]["Bill"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        SettlementRun: {
+            period?: string;
+            statements?: number;
+            total_gross_fen?: number;
+            total_net_fen?: number;
+            corrections?: number;
+            unchanged?: number;
+        };
+        SettlementLine: {
+            line_no?: number;
+            user_id?: number;
+            user_name?: string;
+            bill_id?: number;
+            product_id?: number;
+            product_name?: string;
+            line_count?: number;
+            amount_fen?: number;
+        };
+        Settlement: {
+            id?: number;
+            provider_id?: number;
+            provider_name?: string;
+            period?: string;
+            version?: number;
+            /** @enum {unknown} */
+            state?: "draft" | "issued" | "superseded";
+            gross_fen?: number;
+            coefficient?: string;
+            net_fen?: number;
+            reason?: string;
+            /** Format: date-time */
+            rated_at?: string | null;
+            issued_at?: string | null;
+            issued_by?: number | null;
+            superseded_by?: number | null;
+            lines?: components["schemas"]["SettlementLine"][];
+        };
+        SettlementPage: {
+            items: components["schemas"]["Settlement"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        QualityCoefficient: {
+            provider_id?: number;
+            provider_name?: string;
+            period?: string;
+            coefficient?: string;
+            note?: string;
+            set_by?: number | null;
+            /** Format: date-time */
+            set_at?: string | null;
+        };
+        QualityCoefficientPage: {
+            items: components["schemas"]["QualityCoefficient"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
+        SpendPoint: {
+            period?: string;
+            total_fen?: number;
+        };
+        SpendShare: {
+            id?: number;
+            name?: string;
+            total_fen?: number;
+        };
+        Spend: {
+            from?: string;
+            to?: string;
+            months?: components["schemas"]["SpendPoint"][];
+            by_provider?: components["schemas"]["SpendShare"][];
+            by_product?: components["schemas"]["SpendShare"][];
+        };
+        BudgetAlert: {
+            id?: number;
+            budget_line_id?: number;
+            budget_code?: string;
+            budget_name?: string;
+            fiscal_year?: number;
+            user_id?: number;
+            user_name?: string;
+            threshold_pct?: number;
+            billed_fen?: number;
+            amount_fen?: number;
+            bill_id?: number;
+            /** Format: date-time */
+            fired_at?: string | null;
+            acknowledged_by?: number | null;
+            acknowledged_at?: string | null;
+        };
+        BudgetAlertPage: {
+            items: components["schemas"]["BudgetAlert"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
         };
         AuditVerdict: {
             ok?: boolean;
@@ -12660,6 +13118,865 @@ export interface operations {
             };
             /** @description Breaks a validation rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_billing_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingRunCreate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRun"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_billing_spend: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                user_id?: string;
+                provider_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Spend"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_bills: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                total?: boolean;
+                period?: string;
+                user_id?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_bills__id_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bill"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_bills__id__issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bill"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_settlements_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettlementRunCreate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementRun"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_settlements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                total?: boolean;
+                period?: string;
+                provider_id?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_settlements__id_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settlement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_settlements__id__issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settlement"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_quality_coefficients: {
+        parameters: {
+            query?: {
+                period?: string;
+                provider_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityCoefficientPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_quality_coefficients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QualityCoefficientSet"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityCoefficient"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_budget_alerts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                total?: boolean;
+                user_id?: string;
+                open?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetAlertPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_budget_alerts__id__acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetAlert"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,6 +51,7 @@ export type ProductTest = S['ProductTest'];
 export type ProductTestRecord = S['ProductTestRecord'];
 export type PriceBasis = S['PriceBasis'];
 export type PriceBasisCreate = S['PriceBasisCreate'];
+export type PriceRate = S['PriceRate'];
 export type ProductDocument = S['Document'];
 export type DocumentCreate = S['DocumentCreate'];
 
@@ -120,7 +121,7 @@ export type ProductTestQuery = Q<'get_api_v1_product_tests'>;
  * from what the server signs (resource_catalogue_publish, product_catalogue_publish).
  */
 export type CatalogueName = 'resources' | 'products';
-export interface EditionPriceBasis { price_fen: number; valid_from: string; valid_to: string; evaluator: string }
+export interface EditionPriceBasis { price_fen: number; valid_from: string; valid_to: string; evaluator: string; rates?: PriceRate[] }
 export interface EditionMetric { id: number; name: string; unit: string; method: string; list_price_fen: number; price_basis: EditionPriceBasis | null }
 export interface EditionProduct {
   product_id: number; name: string; category: ProductCategory; description: string;

@@ -10,6 +10,10 @@ const en: Shape<typeof zhCN> = {
   ...agreement.en,
   ...procurement.en,
   ...order.en,
+  serviceLevel: {
+    label: 'Service level', basic: 'Basic', standard: 'Standard', premium: 'Premium',
+    help: 'Resources are delivered at a service level, and prices are graded by it (GB/T 34077.2); standard when none is chosen.',
+  },
   app: { name: 'Gov Cloud Service Management Platform', short: 'Gov Cloud Console' },
   nav: {
     main: 'Main navigation', breadcrumb: 'You are here', home: 'Home', org: 'Institutions & people', institutions: 'Institutions', myInstitution: 'My institution',
@@ -61,6 +65,9 @@ const en: Shape<typeof zhCN> = {
     conflictWith: 'This conflicts with the current state of the data: {detail}', tooMany: 'Too many requests; please try again shortly.',
     server: 'The server ran into an error. Please try again later (request {id}).',
     rule: {
+      standard_required: 'Graded prices must include the standard level', tier_zero: 'The tiers of each service level start at 0', distinct: 'The tier starts of a level must differ',
+      inexact: 'Write an exact decimal (a JSON number with a fraction is not exact)', scale: 'Too many decimals', negative: 'Must not be negative', format: 'Wrong format',
+      per_pool: 'One for each resource pool', max_items: 'Too many items',
       required: 'This field is required', length: 'Wrong length', max_length: 'Too long', min_length: 'Too short', pattern: 'Wrong format',
       email: 'Enter a valid e-mail address', phone: 'Enter a valid phone number (5 to 32 characters)', unique: 'This value is already in use', exists: 'The referenced record does not exist',
       region_code: 'Enter a six-digit division code (GB/T 2260)', timezone: 'Enter a valid time zone such as Asia/Shanghai', enum: 'Not an allowed value',
@@ -287,6 +294,9 @@ const en: Shape<typeof zhCN> = {
     priceInForce: 'Price basis in force', noPrice: 'No price basis', hint: 'Evaluators that tested the product publish the price basis; shown is the one in force on {date}.',
   },
   price: {
+    rates: 'Graded, tiered prices', ratesHint: 'Optional: prices graded by service level in graduated monthly tiers (the part above a tier start costs that tier\'s price). When given, standard must be among them and each level starts at tier 0; a level not given is charged at standard\'s rates.',
+    addRate: 'Add a tier', removeRate: 'Remove this tier', tierFrom: 'Tier from ({unit})', unitPrice: 'Unit price (yuan)', tierShape: 'A number of at least 0 with at most 6 decimals',
+    unitPriceShape: 'An amount in yuan with at most 6 decimals', oneTier: 'One price', tierLine: '≥ {from} {unit}: {price}', tierSep: '; ', levelTiers: '{level}: {tiers}',
     publish: 'Publish price basis', publishTitle: 'Publish the price basis: {name}', published: 'Price basis of {name} published', publishHint: 'List price {list} per {unit}. Set the price basis from the measurement and its validity; periods of one metric never overlap.',
     priceYuan: 'Price basis (yuan)', price: 'Price basis', measurement: 'Measurement result', measurementHint: 'The measurement result the price rests on',
     validFrom: 'Valid from', validTo: 'Valid to', validity: '{from} to {to}', period: 'Validity', evaluator: 'Evaluator', publishedAt: 'Published',

@@ -8,6 +8,10 @@ export default {
   ...procurement.zh,
   ...order.zh,
   app: { name: '政务云服务管理平台', short: '政务云服务管理' },
+  serviceLevel: {
+    label: '服务等级', basic: '基础', standard: '标准', premium: '高级',
+    help: '资源按服务等级交付，价格按等级分级（GB/T 34077.2）；未选时为标准。',
+  },
   nav: {
     main: '主导航', breadcrumb: '当前位置', home: '首页', org: '机构与人员', institutions: '机构管理', myInstitution: '本机构',
     qualifications: '资质管理', people: '人员管理', posts: '岗位管理', audit: '审计日志',
@@ -57,6 +61,9 @@ export default {
     conflict: '操作与当前数据状态冲突。', conflictWith: '操作与当前数据状态冲突：{detail}', tooMany: '请求过于频繁，请稍后再试。',
     server: '服务器处理出错，请稍后重试（请求编号 {id}）。',
     rule: {
+      standard_required: '分级价格须包含标准等级', tier_zero: '每个服务等级的阶梯须从 0 开始', distinct: '同一服务等级的阶梯起点不能重复',
+      inexact: '请以精确的小数书写（不能使用带小数的 JSON 数字）', scale: '小数位数过多', negative: '不能为负数', format: '格式不正确',
+      per_pool: '须为每个资源池各给一项', max_items: '项数过多',
       required: '此项为必填项', length: '长度不符合要求', max_length: '内容过长', min_length: '内容过短', pattern: '格式不正确',
       email: '请输入有效的电子邮箱地址', phone: '请输入有效的电话号码（5 至 32 位）', unique: '该值已被使用', exists: '引用的记录不存在',
       region_code: '请输入 6 位行政区划代码（GB/T 2260）', timezone: '请输入有效的时区，例如 Asia/Shanghai', enum: '取值不在允许范围内',
@@ -286,6 +293,9 @@ export default {
     priceYuan: '价格基础（元）', price: '价格基础', measurement: '计量结果', measurementHint: '价格所依据的计量测试结果',
     validFrom: '生效日期', validTo: '截止日期', validity: '{from} 至 {to}', period: '有效期', evaluator: '评估机构', publishedAt: '发布时间',
     metric: '计量指标', on: '查询日期', inForceOn: '{date} 现行的价格基础', noneOn: '该日期没有现行的价格基础', all: '全部发布记录', empty: '尚未发布价格基础',
+    rates: '分级阶梯价格', ratesHint: '可选：按服务等级分级、按月用量分阶梯计价（超出部分按下一阶梯单价计）。给出时须包含标准等级，每个等级的阶梯从 0 开始；未给出的等级按标准等级计价。',
+    addRate: '添加阶梯', removeRate: '删除此阶梯', tierFrom: '阶梯起点（{unit}）', unitPrice: '单价（元）', tierShape: '请输入不小于 0 的数，最多 6 位小数',
+    unitPriceShape: '请输入金额（元），最多 6 位小数', oneTier: '单一价格', tierLine: '≥ {from} {unit}：{price}', tierSep: '；', levelTiers: '{level}：{tiers}',
   },
   doc: {
     title: '手册与培训', add: '添加手册或培训', added: '已添加', empty: '暂无用户手册或培训', kind: '类型', docTitle: '标题', content: '内容',

@@ -68,6 +68,36 @@ export function fenToYuanText(fen: number): string {
   return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
 
+/*
+ * Exact decimals (docs/billing.md: tier starts and unit prices travel as decimal strings, never
+ * as floating point). A yuan amount with at most 6 decimals becomes the fen decimal the API
+ * takes ("0.125" yuan → "12.5" fen) by moving the point, and back for display.
+ */
+function trimDecimal(whole: string, frac: string): string {
+  const w = whole.replace(/^0+(?=\d)/, '') || '0';
+  const f = frac.replace(/0+$/, '');
+  return f ? `${w}.${f}` : w;
+}
+export function parseDecimal(text: string, places: number): string | null {
+  const m = /^\s*(\d{1,15})(?:\.(\d+))?\s*$/.exec(text.replace(/[,，]/g, ''));
+  if (!m) return null;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > places) return null;
+  return trimDecimal(m[1], frac);
+}
+export function yuanToFenDecimal(text: string): string | null {
+  const d = parseDecimal(text, 6);
+  if (d === null) return null;
+  const [w, f = ''] = d.split('.');
+  const padded = f.padEnd(2, '0');
+  return trimDecimal(w + padded.slice(0, 2), padded.slice(2));
+}
+export function fenDecimalToYuan(fen: string): string {
+  const [w, f = ''] = fen.split('.');
+  const whole = w.padStart(3, '0');
+  return trimDecimal(whole.slice(0, -2), whole.slice(-2) + f);
+}
+
 /* Today and today + n days as YYYY-MM-DD in the given zone. */
 export function isoDay(tz: string, plusDays = 0): string {
   const d = new Date(Date.now() + plusDays * 86400000);
