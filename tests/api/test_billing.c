@@ -604,6 +604,47 @@ static void test_property_totals_are_exact(void **state)
     }
 }
 
+static void test_exports(void **state)
+{
+    (void)state;
+    int64_t id = bill_of_u1("issued");
+    assert_true(id > 0);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld", (long long)id);
+    struct th_resp *r = th_call("GET", path, M_ADMIN, NULL);
+    int64_t total = jint(r->json, "total_fen");
+    char want_total[48];
+    snprintf(want_total, sizeof(want_total), "%lld.%02lld", (long long)(total / 100),
+             (long long)(total % 100));
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/export?format=csv", (long long)id);
+    r = th_call("GET", path, U1_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_non_null(strstr(r->content_type, "text/csv"));
+    assert_memory_equal(r->body, "\xEF\xBB\xBF", 3); /* BOM: Excel reads the Chinese right */
+    assert_non_null(strstr(r->body, "金额(元) Amount (yuan)"));
+    assert_non_null(strstr(r->body, "政务服务网"));
+    assert_non_null(strstr(r->body, want_total)); /* exact yuan, from integer fen */
+    assert_non_null(strstr(r->body, "2026-03"));
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/export?format=xlsx", (long long)id);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_non_null(strstr(r->content_type, "spreadsheetml"));
+    assert_memory_equal(r->body, "PK\x03\x04", 4);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/export?format=pdf", (long long)id);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "format", "enum"));
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/export", (long long)id);
+    assert_status(th_call("GET", path, U2_ADMIN, NULL), 404);
+    /* the statement: the provider downloads its own */
+    r = th_call("GET", "/api/v1/settlements?period=2026-03&state=issued", P_ADMIN, NULL);
+    int64_t sid = jint(json_array_get(json_object_get(r->json, "items"), 0), "id");
+    snprintf(path, sizeof(path), "/api/v1/settlements/%lld/export?format=csv", (long long)sid);
+    r = th_call("GET", path, P_ADMIN, NULL);
+    assert_status(r, 200);
+    assert_non_null(strstr(r->body, "质量系数 Quality coefficient: 0.9537"));
+    assert_status(th_call("GET", path, U1_ADMIN, NULL), 404);
+}
+
 static void test_spend_and_verify(void **state)
 {
     (void)state;
@@ -639,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_issued_bills_never_change),
         cmocka_unit_test(test_budget_alerts),
         cmocka_unit_test(test_settlement_with_coefficient),
+        cmocka_unit_test(test_exports),
         cmocka_unit_test(test_spend_and_verify),
         cmocka_unit_test(test_property_totals_are_exact),
     };
