@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "core/decimal.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "domain/billing/billing.h"
@@ -226,21 +227,21 @@ static void test_arithmetic(void **state)
     assert_int_equal(billing_apply_coefficient(1, 5000), 1);         /* 0.5 -> 1 */
     assert_int_equal(billing_apply_coefficient(3, 5000), 2);         /* 1.5 -> 2 */
     char buf[48];
-    billing_decimal(12500000, 6, buf, sizeof(buf));
+    decimal_format(12500000, 6, buf, sizeof(buf));
     assert_string_equal(buf, "12.5");
-    billing_decimal(1, 6, buf, sizeof(buf));
+    decimal_format(1, 6, buf, sizeof(buf));
     assert_string_equal(buf, "0.000001");
-    billing_decimal(7000000, 6, buf, sizeof(buf));
+    decimal_format(7000000, 6, buf, sizeof(buf));
     assert_string_equal(buf, "7");
     int64_t v;
     const char *rule;
-    assert_int_equal(billing_parse_decimal("0.9537", 4, 20000, &v, &rule), 0);
+    assert_int_equal(decimal_parse("0.9537", 6, 4, 20000, &v, &rule), 0);
     assert_int_equal(v, 9537);
-    assert_int_equal(billing_parse_decimal("2.0001", 4, 20000, &v, &rule), -1);
+    assert_int_equal(decimal_parse("2.0001", 6, 4, 20000, &v, &rule), -1);
     assert_string_equal(rule, "range");
-    assert_int_equal(billing_parse_decimal("0.95371", 4, 20000, &v, &rule), -1);
+    assert_int_equal(decimal_parse("0.95371", 7, 4, 20000, &v, &rule), -1);
     assert_string_equal(rule, "scale");
-    assert_int_equal(billing_parse_decimal("1e3", 4, 20000, &v, &rule), -1);
+    assert_int_equal(decimal_parse("1e3", 3, 4, 20000, &v, &rule), -1);
     int64_t d0, d1;
     assert_int_equal(billing_period_days("2026-02", &d0, &d1), 0);
     assert_int_equal(d1 - d0, 28);
@@ -297,7 +298,7 @@ static void test_rating_is_exact(void **state)
         int64_t qty, fen = expect_fen(want[i].alloc, m, b, &qty);
         assert_int_equal(jint(l, "amount_fen"), fen);
         char q[48];
-        billing_decimal(qty, 6, q, sizeof(q));
+        decimal_format(qty, 6, q, sizeof(q));
         assert_string_equal(jstr(l, "quantity"), q);
         assert_string_equal(jstr(l, "price_source"), b ? "basis" : "list");
         /* only alloc_a's lines are charged to the budget line */

@@ -37,10 +37,6 @@ int64_t billing_round_fen(__int128 exact);
 int64_t billing_apply_coefficient(int64_t gross_fen, int64_t coefficient);
 /* "YYYY-MM" into the CST day numbers [first, next) of that month; -1 when malformed. */
 int billing_period_days(const char *period, int64_t *first, int64_t *next);
-/* Exact decimal text of v / 10^scale with trailing zeros trimmed ("12.5", "0", "-3.25"). */
-void billing_decimal(int64_t v, int scale, char *buf, size_t cap);
-/* Parses a decimal string with at most `scale` places into v * 10^scale; -1 with a rule. */
-int billing_parse_decimal(const char *s, int scale, int64_t max, int64_t *out, const char **rule);
 
 /* ---------- bills ---------- */
 

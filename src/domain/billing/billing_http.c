@@ -11,6 +11,7 @@
 #include "app.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
+#include "core/decimal.h"
 #include "core/strbuf.h"
 #include "core/banned.h"
 
@@ -52,7 +53,7 @@ const struct field_spec quality_coefficient_spec[] = {
 static json_t *decimal(int64_t v, int scale)
 {
     char buf[48];
-    billing_decimal(v, scale, buf, sizeof(buf));
+    decimal_format(v, scale, buf, sizeof(buf));
     return json_string(buf);
 }
 

@@ -11,6 +11,7 @@
 #include "billing_store.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/decimal.h"
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
 #include "domain/org/org.h"
@@ -221,8 +222,8 @@ int quality_coefficient_set(struct ctx *ctx, const struct quality_coefficient *i
     if (!q.coefficient_text)
         err_field(&ctx->err, "coefficient", "required",
                   "coefficient is a decimal string such as \"0.9500\"");
-    else if (billing_parse_decimal(q.coefficient_text, 4, 2 * BILLING_COEF_ONE, &q.coefficient,
-                                   &rule) < 0)
+    else if (decimal_parse(q.coefficient_text, strlen(q.coefficient_text), 4, 2 * BILLING_COEF_ONE,
+                           &q.coefficient, &rule) < 0)
         err_field(&ctx->err, "coefficient", rule,
                   "coefficient is a decimal from 0 to 2 with at most 4 places, as a string");
     if (q.note && strlen(q.note) > 1000)
