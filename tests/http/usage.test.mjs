@@ -147,3 +147,85 @@ describe('POST /api/v1/usage over a socket', () => {
     assert.equal(answer.json.rejected, 0);
   });
 });
+
+// The month-end work through the CLI on the real binary: rate, verify, issue, correct with a
+// reason, export, settle. The bill's total is computed here from the records sent (BigInt, list
+// price 12 fen, one line: half up once).
+describe('egov billing', () => {
+  let dir; let file; let db;
+  before(() => {
+    dir = tmpDir('billing');
+    file = demoStore(dir, 'billing.db');
+    db = `sqlite:${file}`;
+    fixture(file);
+  });
+
+  function expectedFen(text) {
+    let q = 0n;
+    for (const line of text.split('\n').filter(Boolean)) {
+      const [w, f = ''] = JSON.parse(line).quantity.split('.');
+      q += BigInt(w) * 1000000n + BigInt(f.padEnd(6, '0'));
+    }
+    return (q * 12n * 10000n + 5000000000n) / 10000000000n;
+  }
+
+  test('run, verify, issue, correction with a reason, exports, settlement', () => {
+    const first = records(1000, 'b1-');
+    fs.writeFileSync(path.join(dir, 'm1.ndjson'), first);
+    assert.equal(runCli(['usage', 'import', path.join(dir, 'm1.ndjson'), '--db', db]).status, 0);
+    let r = runCli(['billing', 'run', '2026-1', '--db', db]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /period/);
+    r = runCli(['billing', 'run', '2026-01', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1000 records rated into 1 draft bills/);
+    assert.equal(sql(file, "SELECT total_fen FROM bills WHERE period = '2026-01';"), String(expectedFen(first)));
+    r = runCli(['billing', 'verify', '2026-01', '--db', db]);
+    assert.equal(r.status, 0, r.stdout);
+    assert.match(r.stdout, / 0 differences/);
+    r = runCli(['billing', 'issue', '2026-01', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1 bills issued/);
+    // nothing new: nothing to correct
+    r = runCli(['billing', 'run', '2026-01', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1 unchanged/);
+    // late records of the month: a correction needs a reason
+    const late = records(100, 'b2-', false, 40);
+    fs.writeFileSync(path.join(dir, 'm2.ndjson'), late);
+    assert.equal(runCli(['usage', 'import', path.join(dir, 'm2.ndjson'), '--db', db]).status, 0);
+    r = runCli(['billing', 'run', '2026-01', '--db', db]);
+    assert.equal(r.status, 5, 'a conflict (README: exit codes)');
+    assert.match(r.stderr, /reason/);
+    r = runCli(['billing', 'run', '2026-01', '--reason', 'late records', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1 corrections/);
+    assert.equal(sql(file, "SELECT total_fen FROM bills WHERE period = '2026-01' AND version = 2;"),
+      String(expectedFen(first + late)));
+    assert.equal(runCli(['billing', 'issue', '2026-01', '--db', db]).status, 0);
+    assert.equal(sql(file, "SELECT state FROM bills WHERE period = '2026-01' AND version = 1;"), 'superseded');
+    // exports
+    const id = sql(file, "SELECT id FROM bills WHERE period = '2026-01' AND version = 2;");
+    const xlsx = path.join(dir, 'bill.xlsx');
+    r = runCli(['billing', 'export', 'bill', id, '--format', 'xlsx', '--output', xlsx, '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fs.readFileSync(xlsx).subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+    r = runCli(['billing', 'export', 'bill', id, '--output', '-', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.startsWith('\ufeff'), 'CSV starts with a BOM');
+    const fen = expectedFen(first + late);
+    assert.ok(r.stdout.includes(`${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`), 'the total in yuan');
+    r = runCli(['billing', 'export', 'bill', '1', '--db', db]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /no bill 1/);
+    // settlement
+    r = runCli(['billing', 'settle', '2026-01', '--issue', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1 statements issued/);
+    assert.equal(sql(file, "SELECT net_fen FROM settlements WHERE state = 'issued';"), String(fen));
+    // verify finds a tampered day
+    sql(file, 'UPDATE usage_daily SET records = records + 1 WHERE rowid IN (SELECT rowid FROM usage_daily LIMIT 1);');
+    r = runCli(['billing', 'verify', '2026-01', '--db', db]);
+    assert.equal(r.status, 2, r.stdout);
+  });
+});
