@@ -89,9 +89,32 @@ int config_is_key(const char *name)
     return find(name) != NULL;
 }
 
+/* "80,100": up to 8 whole per cents from 1 to 1000, comma-separated. */
+static bool percent_list(const char *s)
+{
+    int n = 0;
+    while (*s) {
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || end == s || v < 1 || v > 1000 || ++n > 8 || (*end && *end != ','))
+            return false;
+        s = *end ? end + 1 : end;
+        if (*end && !*s)
+            return false;
+    }
+    return n > 0;
+}
+
 static int set_key(struct config *c, const struct key *k, const char *value, struct err *e)
 {
     char *base = (char *)c;
+    if (!strcmp(k->name, "budget_alert_thresholds") && !percent_list(value))
+        return err_field(
+            e, k->name, "format",
+            "expected up to 8 per cents from 1 to 1000, comma-separated (e.g. 80,100), "
+            "got '%s'",
+            value);
     if (k->type == K_STR) {
         size_t n = strlen(value);
         if (n >= k->cap)

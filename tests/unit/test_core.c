@@ -184,6 +184,19 @@ static void test_config_precedence(void **state)
     err_clear(&e);
     assert_int_equal(config_set(&c, "colour", "red", &e), -1);
     assert_string_equal(e.fields[0].rule, "unknown_key");
+    err_clear(&e);
+    /* budget alert thresholds: whole per cents 1..1000, comma-separated, at most 8 */
+    assert_string_equal(c.budget_alert_thresholds, "80,100");
+    assert_int_equal(config_set(&c, "budget-alert-thresholds", "50,90,100", &e), 0);
+    assert_string_equal(c.budget_alert_thresholds, "50,90,100");
+    static const char *const bad_pct[] = {"",     "80,",    ",80", "0",
+                                          "1001", "80;100", "x",   "1,2,3,4,5,6,7,8,9"};
+    for (size_t i = 0; i < sizeof(bad_pct) / sizeof(bad_pct[0]); i++) {
+        err_clear(&e);
+        assert_int_equal(config_set(&c, "budget_alert_thresholds", bad_pct[i], &e), -1);
+        assert_string_equal(e.fields[0].rule, "format");
+    }
+    assert_string_equal(c.budget_alert_thresholds, "50,90,100");
     /* A key outside [egov] or a syntax error names the place. */
     fd = open(path, O_WRONLY | O_TRUNC);
     const char bad[] = "[server]\nthreads = 3\n";

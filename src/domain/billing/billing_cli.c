@@ -2,7 +2,7 @@
  * billing_cli.c - `egov billing run|issue|settle|verify PERIOD`: the month-end work of the
  * management institution, run by the operator (as the system: every jurisdiction), e.g. from
  * cron on the first day of a month. Exit 0 on success, else the code of the error's kind
- * (README): 2 invalid input, 3 not found, 5 a conflict such as a correction without --reason,
+ * (README): 2 invalid input, 4 not found, 5 a conflict such as a correction without --reason,
  * 1 the store failed; verify exits 2 when it finds differences.
  */
 #include <stdio.h>
