@@ -443,7 +443,7 @@ static void test_settlement_with_coefficient(void **state)
 {
     (void)state;
     struct th_resp *r =
-        th_call("POST", "/api/v1/settlements/runs", M_ADMIN, "{\"period\":\"2026-03\"}");
+        th_call("POST", "/api/v1/billing/settlement-runs", M_ADMIN, "{\"period\":\"2026-03\"}");
     assert_status(r, 200);
     assert_int_equal(jint(r->json, "statements"), 1);
     /* gross: every issued line of P's this month, summed independently */
@@ -462,7 +462,7 @@ static void test_settlement_with_coefficient(void **state)
     r = th_call("POST", "/api/v1/quality-coefficients", M_ADMIN, body);
     assert_status(r, 200);
     assert_string_equal(jstr(r->json, "coefficient"), "0.9537");
-    r = th_call("POST", "/api/v1/settlements/runs", M_ADMIN, "{\"period\":\"2026-03\"}");
+    r = th_call("POST", "/api/v1/billing/settlement-runs", M_ADMIN, "{\"period\":\"2026-03\"}");
     assert_status(r, 200);
     int64_t net = (int64_t)(((__int128)gross * 9537 + 5000) / 10000);
     assert_int_equal(jint(r->json, "total_net_fen"), net);
@@ -491,7 +491,7 @@ static void test_settlement_with_coefficient(void **state)
              "{\"provider_id\":%lld,\"period\":\"2026-03\",\"coefficient\":\"1\"}",
              (long long)T->p);
     assert_status(th_call("POST", "/api/v1/quality-coefficients", M_ADMIN, body), 200);
-    r = th_call("POST", "/api/v1/settlements/runs", M_ADMIN, "{\"period\":\"2026-03\"}");
+    r = th_call("POST", "/api/v1/billing/settlement-runs", M_ADMIN, "{\"period\":\"2026-03\"}");
     assert_status(r, 409);
     assert_true(has_field_error(r->json, "reason", "required"));
 }
