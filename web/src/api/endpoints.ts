@@ -18,7 +18,7 @@ import type {
 import type {
   Bill, BillingRun, BillingRunCreate, BillQuery, BudgetAlert, AlertQuery, CoefficientQuery, ExportFormat, QualityCoefficient,
   QualityCoefficientSet, Settlement, SettlementQuery, SettlementRun, SettlementRunCreate, Spend, SpendQuery,
-} from './billing';
+} from './types';
 import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
 import type {
   Bid, BidCreate, EvaluationCreate, LotCreate, Lot, MarketConcentration, MarketQuery, Milestone, MilestoneCreate,
@@ -235,8 +235,10 @@ export const settlementApi = {
   run: (body: SettlementRunCreate) => data(api.post<SettlementRun>('/settlements/runs', body)),
   issue: (id: number) => data(api.post<Settlement>(`/settlements/${id}/issue`, {})),
   exportUrl: (id: number, format: ExportFormat) => `/api/v1/settlements/${id}/export?format=${format}`,
+  /* One answer, not paged (the server refuses limit and cursor here). */
   coefficients: (q: CoefficientQuery) => data(api.get<Page<QualityCoefficient>>('/quality-coefficients', q)),
-  setCoefficient: (body: QualityCoefficientSet) => data(request<QualityCoefficient>('PUT', '/quality-coefficients', { body })),
+  /* The contract says PUT; the server takes POST (set or change before the statement is issued). */
+  setCoefficient: (body: QualityCoefficientSet) => data(api.post<QualityCoefficient>('/quality-coefficients', body)),
 };
 
 export const budgetAlertApi = {

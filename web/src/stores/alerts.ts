@@ -10,8 +10,9 @@ export const useAlertStore = defineStore('alerts', () => {
   const open = ref(0);
   async function refresh(): Promise<void> {
     try {
-      const p = await budgetAlertApi.list({ open: true, limit: 100, total: true });
-      open.value = p.total ?? p.items.length;
+      /* The list takes no `total`: a page of 100 open alerts says "99+" well enough. */
+      const p = await budgetAlertApi.list({ open: 'true', limit: 100 });
+      open.value = p.items.length;
     } catch {
       /* the badge is a hint; the alert list shows the error */
     }

@@ -4,7 +4,6 @@
  * by integer arithmetic.
  */
 import { isoDay } from '@/utils/format';
-import type { BillState } from '@/api/billing';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
 
@@ -57,5 +56,3 @@ export function pctStatus(pct: number): '' | 'warning' | 'exception' {
   if (pct >= ALERT_THRESHOLDS[0]) return 'warning';
   return '';
 }
-
-export const isDraft = (s?: BillState) => s === 'draft';
