@@ -132,6 +132,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         const net = Number((BigInt(s.amount) * 9500n + 5000n) / 10000n);
         await waitForText(page.getByTestId('settlement-net-amount'), yuan(net));
         assert.equal(yuan(net), '¥1,002.78');
+        assert.deepEqual(await axe(page), []);
       });
     } finally {
       await b.close();
@@ -154,6 +155,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         const alert = page.getByTestId('budget-alerts').locator('.el-table__body tr', { hasText: s.code });
         await waitForText(alert.getByTestId('alert-threshold'), '80%');
         await waitForText(alert.getByTestId('alert-status'), '未处理');
+        assert.deepEqual(await axe(page), []);
         await alert.getByTestId('alert-ack').click();
         await toast(page, '已确认预警');
         await waitForText(page.getByTestId('budget-alerts').locator('.el-table__body tr', { hasText: s.code }).getByTestId('alert-status'), '已确认');
@@ -174,6 +176,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         const product = page.getByTestId('spend-products').locator('.el-table__body tr', { hasText: s.product.name });
         await waitForText(product.getByTestId('spend-product-total'), yuan(s.amount));
         await waitForText(page.getByTestId('spend-providers'), s.providerName);
+        assert.deepEqual(await axe(page), []);
         assert.deepEqual(b.errors, []);
       });
     } finally {
