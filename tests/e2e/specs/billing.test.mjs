@@ -67,8 +67,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
     }
   });
 
-  // NEEDSWORK: the server does not serve GET /bills/{id}/export yet (docs/billing.md has it).
-  test('the issued bill downloads as CSV and XLSX', { todo: 'GET /api/v1/bills/{id}/export is not served yet' }, async (t) => {
+  test('the issued bill downloads as CSV and XLSX', async (t) => {
     const b = await openBrowser();
     const { page } = b;
     try {
@@ -133,6 +132,11 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         await waitForText(page.getByTestId('settlement-net-amount'), yuan(net));
         assert.equal(yuan(net), '¥1,002.78');
         assert.deepEqual(await axe(page), []);
+        const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+        assert.equal(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1'), 'PK');
+        const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+        const text = readFileSync(await csv.path(), 'utf8');
+        assert.ok(text.includes(AGENCY) && text.includes('1055.56'), `the statement's CSV: ${text.slice(0, 400)}`);
       });
     } finally {
       await b.close();

@@ -231,6 +231,5 @@ export type AlertQuery = Omit<Q<'get_api_v1_budget_alerts'>, 'total'>;
 export type CoefficientQuery = Q<'get_api_v1_quality_coefficients'>;
 /* Both months are required by the server. */
 export type SpendQuery = Q<'get_api_v1_billing_spend'> & { from: string; to: string };
-/* NEEDSWORK: the contract's GET /bills/{id}/export and /settlements/{id}/export are not served
- * yet (404); the console links to them as the contract says. */
+/* GET /bills/{id}/export and /settlements/{id}/export: the document declares format as a string. */
 export type ExportFormat = 'csv' | 'xlsx';
