@@ -15,6 +15,10 @@ import type {
   BudgetLine, BudgetLineCreate, BudgetLineQuery, Feedback, FeedbackAnswer, Order, OrderAcceptance, OrderApproval,
   OrderChange, OrderChangeCreate, OrderCreate, OrderQuery, OrderTransition,
 } from './types';
+import type {
+  Bill, BillingRun, BillingRunCreate, BillQuery, BudgetAlert, AlertQuery, CoefficientQuery, ExportFormat, QualityCoefficient,
+  QualityCoefficientSet, Settlement, SettlementQuery, SettlementRun, SettlementRunCreate, Spend, SpendQuery,
+} from './types';
 import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
 import type {
   Bid, BidCreate, EvaluationCreate, LotCreate, Lot, MarketConcentration, MarketQuery, Milestone, MilestoneCreate,
@@ -211,4 +215,33 @@ export const barApi = {
 
 export const marketApi = {
   concentration: (q: MarketQuery) => data(api.get<MarketConcentration>('/market-concentration', q)),
+};
+
+/* Rating, bills, settlement statements, quality coefficients, budget alerts and spend
+ * (docs/billing.md): runs and issues need billing.manage, everything else billing.read. */
+export const billApi = {
+  list: (q: BillQuery) => data(api.get<Page<Bill>>('/bills', q)),
+  get: (id: number) => data(api.get<Bill>(`/bills/${id}`)),
+  run: (body: BillingRunCreate) => data(api.post<BillingRun>('/billing/runs', body)),
+  issue: (id: number) => data(api.post<Bill>(`/bills/${id}/issue`, {})),
+  /* A link, not a fetch: the browser downloads the attachment with the session cookie. */
+  exportUrl: (id: number, format: ExportFormat) => `/api/v1/bills/${id}/export?format=${format}`,
+  spend: (q: SpendQuery) => data(api.get<Spend>('/billing/spend', q)),
+};
+
+export const settlementApi = {
+  list: (q: SettlementQuery) => data(api.get<Page<Settlement>>('/settlements', q)),
+  get: (id: number) => data(api.get<Settlement>(`/settlements/${id}`)),
+  run: (body: SettlementRunCreate) => data(api.post<SettlementRun>('/settlements/runs', body)),
+  issue: (id: number) => data(api.post<Settlement>(`/settlements/${id}/issue`, {})),
+  exportUrl: (id: number, format: ExportFormat) => `/api/v1/settlements/${id}/export?format=${format}`,
+  /* One answer, not paged (the server refuses limit and cursor here). */
+  coefficients: (q: CoefficientQuery) => data(api.get<Page<QualityCoefficient>>('/quality-coefficients', q)),
+  /* The contract says PUT; the server takes POST (set or change before the statement is issued). */
+  setCoefficient: (body: QualityCoefficientSet) => data(api.post<QualityCoefficient>('/quality-coefficients', body)),
+};
+
+export const budgetAlertApi = {
+  list: (q: AlertQuery) => data(api.get<Page<BudgetAlert>>('/budget-alerts', q)),
+  acknowledge: (id: number) => data(api.post<BudgetAlert>(`/budget-alerts/${id}/acknowledge`, {})),
 };

@@ -78,7 +78,7 @@ export const GRANTABLE = [
   'test.record', 'catalogue.publish', 'product.write', 'product.govern', 'price.publish',
   'agreement.write', 'agreement.sign', 'procurement.declare', 'procurement.manage', 'provider.bar',
   'bid.write', 'project.supervise', 'order.apply', 'order.approve', 'order.deliver', 'budget.write',
-  'usage.write',
+  'usage.write', 'billing.manage',
 ] as const;
 
 /* Resources (T5-6.1) and products (T5-7.2d), as the document's enums declare them. */
@@ -207,3 +207,29 @@ export const SUPERVISION_CONCLUSIONS: SupervisionConclusion[] = ['conforming', '
 export type ProjectQuery = Q<'get_api_v1_procurement_projects'>;
 export type ProviderBarQuery = Q<'get_api_v1_provider_bars'>;
 export type MarketQuery = Q<'get_api_v1_market_concentration'>;
+/* Rating, bills, settlement statements, quality coefficients, budget alerts, spend (docs/billing.md). */
+export type Bill = S['Bill'];
+export type BillLine = S['BillLine'];
+export type BillingRun = S['BillingRun'];
+export type BillingRunCreate = S['BillingRunCreate'];
+export type Settlement = S['Settlement'];
+export type SettlementLine = S['SettlementLine'];
+export type SettlementRun = S['SettlementRun'];
+export type SettlementRunCreate = S['SettlementRunCreate'];
+export type QualityCoefficient = S['QualityCoefficient'];
+export type QualityCoefficientSet = S['QualityCoefficientSet'];
+export type BudgetAlert = S['BudgetAlert'];
+export type Spend = S['Spend'];
+export type SpendShare = S['SpendShare'];
+export type BillState = NonNullable<Bill['state']>;
+export const BILL_STATES: BillState[] = ['draft', 'issued', 'superseded'];
+/* The server refuses `total` on these lists (although the document offers it): cursor paging only. */
+export type BillQuery = Omit<Q<'get_api_v1_bills'>, 'total'>;
+export type SettlementQuery = Omit<Q<'get_api_v1_settlements'>, 'total'>;
+export type AlertQuery = Omit<Q<'get_api_v1_budget_alerts'>, 'total'>;
+/* Not paged: the server refuses limit and cursor here. */
+export type CoefficientQuery = Q<'get_api_v1_quality_coefficients'>;
+/* Both months are required by the server. */
+export type SpendQuery = Q<'get_api_v1_billing_spend'> & { from: string; to: string };
+/* GET /bills/{id}/export and /settlements/{id}/export: the document declares format as a string. */
+export type ExportFormat = 'csv' | 'xlsx';

@@ -1,6 +1,7 @@
 /* English. Typed against zh-CN so that no key is missing. */
 import type zhCN from './zh-CN';
 import agreement from './modules/agreement';
+import billing from './modules/billing';
 import order from './modules/order';
 import procurement from './modules/procurement';
 
@@ -10,6 +11,7 @@ const en: Shape<typeof zhCN> = {
   ...agreement.en,
   ...procurement.en,
   ...order.en,
+  ...billing.en,
   serviceLevel: {
     label: 'Service level', basic: 'Basic', standard: 'Standard', premium: 'Premium',
     help: 'Resources are delivered at a service level, and prices are graded by it (GB/T 34077.2); standard when none is chosen.',

@@ -1,5 +1,6 @@
 /* 简体中文（默认语言）。en.ts 必须有同样的键：类型检查会指出遗漏。 */
 import agreement from './modules/agreement';
+import billing from './modules/billing';
 import order from './modules/order';
 import procurement from './modules/procurement';
 
@@ -7,6 +8,7 @@ export default {
   ...agreement.zh,
   ...procurement.zh,
   ...order.zh,
+  ...billing.zh,
   app: { name: '政务云服务管理平台', short: '政务云服务管理' },
   serviceLevel: {
     label: '服务等级', basic: '基础', standard: '标准', premium: '高级',

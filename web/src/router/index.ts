@@ -8,6 +8,7 @@ import { setUnauthorizedHandler } from '@/api/client';
 import { useSessionStore } from '@/stores/session';
 import type { InstitutionKind } from '@/api/types';
 import { agreementRoutes } from './agreement';
+import { billingRoutes } from './billing';
 import { orderRoutes } from './order';
 import { procurementRoutes } from './procurement';
 
@@ -80,6 +81,7 @@ export const router = createRouter({
         ...agreementRoutes,
         ...procurementRoutes,
         ...orderRoutes,
+        ...billingRoutes,
         { path: 'forbidden', name: 'forbidden', component: () => import('@/views/error/ForbiddenView.vue'), meta: { title: 'error.forbiddenTitle' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFoundView.vue'), meta: { title: 'error.notFoundTitle' } },
       ],

@@ -41,10 +41,18 @@ export function useFormat() {
     return new Intl.NumberFormat(locale.value).format(n);
   }
 
-  /* Money held as integer fen, shown as yuan with two decimals in the locale's way (¥1,234.50). */
+  /*
+   * Money held as integer fen, shown as yuan with two decimals in the locale's way (¥1,234.50).
+   * Integer arithmetic only: the locale formats the whole yuan (an integer, exact) and the two
+   * fen digits replace its fraction, so no amount is ever divided into a binary fraction.
+   */
   function money(fen: number | null | undefined): string {
     if (fen === null || fen === undefined) return '—';
-    return new Intl.NumberFormat(locale.value, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fen / 100);
+    if (!Number.isSafeInteger(fen)) return String(fen);
+    const { yuan, cents } = splitFen(fen);
+    const nf = new Intl.NumberFormat(locale.value, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    /* -0 keeps the sign of an amount under one yuan */
+    return nf.formatToParts(fen < 0 ? -yuan : yuan).map((p) => (p.type === 'fraction' ? cents : p.value)).join('');
   }
 
   return { dateTime, date, month, number, money, tz };
@@ -61,11 +69,18 @@ export function parseYuan(text: string): number | null {
   return Number(m[1]) * 100 + Number(cents);
 }
 
+/* Whole yuan and the two fen digits of an amount's magnitude, by integer arithmetic. */
+export function splitFen(fen: number): { yuan: number; cents: string } {
+  const a = Math.abs(fen);
+  const c = a % 100;
+  return { yuan: (a - c) / 100, cents: String(c).padStart(2, '0') };
+}
+
 /* Integer fen as the plain yuan text a form shows ("1234.50"). */
 export function fenToYuanText(fen: number): string {
   const sign = fen < 0 ? '-' : '';
-  const a = Math.abs(fen);
-  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+  const { yuan, cents } = splitFen(fen);
+  return `${sign}${yuan}.${cents}`;
 }
 
 /*

@@ -1,0 +1,66 @@
+// Sets up, through the API, what the billing pages need: the online product of seedSupply (its
+// metric priced at ¥450.00 per unit by the evaluator's price basis in force today), a small
+// budget line of 贵州省公安厅, an order of the product's pool charged to that line, delivered
+// (so its allocation carries the budget line), and one usage record of the allocation sent as
+// NDJSON by the provider. The expected amounts are worked out here with integer arithmetic.
+import { RUN, apiSession, BASE } from './harness.mjs';
+import { seedSupply } from './supply.mjs';
+
+async function ok(p, what) {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/* Today in China Standard Time, where billing months and days are counted. */
+export const cstToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+/* Integer fen as the console shows it in zh-CN (¥1,055.56). */
+export function yuan(fen) {
+  const c = fen % 100;
+  return `¥${((fen - c) / 100).toLocaleString('en-US')}.${String(c).padStart(2, '0')}`;
+}
+
+/* Half up to the fen of quantity (millionths) × price (fen), by BigInt. */
+export function rate(millionths, priceFen) {
+  const x = BigInt(millionths) * BigInt(priceFen);
+  return Number((x + 500000n) / 1000000n);
+}
+
+export async function seedBilling(tag = 'bill') {
+  const supply = await seedSupply(`${tag}${RUN}`);
+  const [gz, gat, qy] = await Promise.all([apiSession('gz.admin'), apiSession('u.gat.admin'), apiSession('qy.admin')]);
+  const today = cstToday();
+  const period = today.slice(0, 7);
+  const userId = gat.session.institution?.id ?? (await ok(gat.call('GET', '/session'), 'whoami')).institution.id;
+  const code = `BL-${RUN}`;
+  const line = await ok(gz.call('POST', '/budget-lines', {
+    user_id: userId, fiscal_year: Number(today.slice(0, 4)), code, name: '账单测试科目', amount_fen: 120000,
+  }), 'budget line');
+  const application = `计费测试系统${RUN}`;
+  const order = await ok(gat.call('POST', '/orders', {
+    application, justification: '计费联调：按量计费的对象存储', budget_line_id: line.id, estimated_fen: 10000,
+    pool_ids: [supply.pool.id], quantities: [10],
+  }), 'order');
+  await ok(gz.call('POST', `/orders/${order.id}/approve`, { trial_months: 0, trial_justification: '计费联调环境，免于试用' }), 'approve');
+  await ok(qy.call('POST', `/orders/${order.id}/deliver`, { note: '已开通' }), 'deliver');
+  const delivered = await ok(gat.call('GET', `/orders/${order.id}`), 'order');
+  const allocationId = delivered.items.find((i) => i.allocation_id)?.allocation_id;
+  if (!allocationId) throw new Error(`order ${order.id} has no allocation: ${JSON.stringify(delivered.items)}`);
+
+  // One record, today (CST): 2.345678 units at ¥450.00 = 105555.51 fen → ¥1,055.56.
+  const quantity = '2.345678';
+  const start = new Date(Date.parse(`${today}T00:05:00+08:00`)).toISOString();
+  const end = new Date(Date.parse(`${today}T01:05:00+08:00`)).toISOString();
+  const ndjson = `${JSON.stringify({ id: `bill-${RUN}-1`, allocation_id: allocationId, metric_id: supply.metric.id, quantity, start, end })}\n`;
+  const r = await fetch(`${BASE}/api/v1/usage`, {
+    method: 'POST', headers: { Authorization: `Bearer ${qy.session.token}`, 'Content-Type': 'application/x-ndjson' }, body: ndjson,
+  });
+  const batch = await r.json();
+  if (r.status !== 200 || batch.accepted !== 1) throw new Error(`usage: ${r.status} ${JSON.stringify(batch)}`);
+  const amount = rate(2345678, 45000);
+  return {
+    ...supply, period, userId, code, line, application, order: order.id, allocationId, amount,
+    providerName: qy.session.institution?.name ?? (await ok(qy.call('GET', '/session'), 'whoami')).institution.name,
+  };
+}
