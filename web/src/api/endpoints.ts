@@ -232,7 +232,7 @@ export const billApi = {
 export const settlementApi = {
   list: (q: SettlementQuery) => data(api.get<Page<Settlement>>('/settlements', q)),
   get: (id: number) => data(api.get<Settlement>(`/settlements/${id}`)),
-  run: (body: SettlementRunCreate) => data(api.post<SettlementRun>('/settlements/runs', body)),
+  run: (body: SettlementRunCreate) => data(api.post<SettlementRun>('/billing/settlement-runs', body)),
   issue: (id: number) => data(api.post<Settlement>(`/settlements/${id}/issue`, {})),
   exportUrl: (id: number, format: ExportFormat) => `/api/v1/settlements/${id}/export?format=${format}`,
   /* One answer, not paged (the server refuses limit and cursor here). */

@@ -1987,7 +1987,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/settlements/runs": {
+    "/api/v1/billing/settlement-runs": {
         parameters: {
             query?: never;
             header?: never;
@@ -2000,7 +2000,7 @@ export interface paths {
          * Draw the month's settlement statements per provider from the issued bills, with the quality coefficient
          * @description Permission: `billing.manage` (see docs/permissions.md).
          */
-        post: operations["post_api_v1_settlements_runs"];
+        post: operations["post_api_v1_billing_settlement_runs"];
         delete?: never;
         options?: never;
         head?: never;
@@ -13561,7 +13561,7 @@ export interface operations {
             };
         };
     };
-    post_api_v1_settlements_runs: {
+    post_api_v1_billing_settlement_runs: {
         parameters: {
             query?: never;
             header?: never;
