@@ -22,6 +22,9 @@ command -v node >/dev/null && command -v npm >/dev/null || { echo "e2e: node and
 # npm ci when node_modules is missing or older than the lock file.
 npm_ci() {
   local dir=$1
+  # A node_modules that is a symbolic link belongs to another checkout (a worktree sharing the
+  # packages): npm ci would empty it there. Use it as it is.
+  if [[ -L $dir/node_modules ]]; then return 0; fi
   if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
     echo "e2e: npm ci in ${dir#"$repo"/}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
