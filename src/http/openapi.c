@@ -279,8 +279,10 @@ static json_t *operation(const struct route *r)
                                         "schema", "type", "integer", "minimum", 1, "maximum", 500));
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "cursor", "in",
                                                 "query", "schema", "type", "string"));
-        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in", "query",
-                                                "schema", "type", "boolean"));
+        /* only counted lists answer a total; the others refuse the parameter */
+        if (r->flags & RF_TOTAL)
+            json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "total", "in",
+                                                    "query", "schema", "type", "boolean"));
     }
     for (size_t i = 0;
          !strcmp(r->method, "GET") && i < sizeof(list_params) / sizeof(list_params[0]); i++) {

@@ -119,7 +119,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/catalogues/products/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the product catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/products/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One product catalogue edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/catalogues/products/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of a product catalogue edition (public)", NULL, NULL, NULL, 200},
-    {"GET", "/api/v1/agreements", agreement_http_list, "agreement.read", NONE, PAGED, "agreements", "Service agreements you made or are party to (expiring_before: expiry warning)", NULL, NULL, "AgreementPage", 200},
+    {"GET", "/api/v1/agreements", agreement_http_list, "agreement.read", NONE, COUNTED, "agreements", "Service agreements you made or are party to (expiring_before: expiry warning)", NULL, NULL, "AgreementPage", 200},
     {"POST", "/api/v1/agreements", agreement_http_create, "agreement.write", NONE, BODY, "agreements", "Draft a service agreement with a provider (T5-8.2a)", agreement_create_spec, "AgreementCreate", "Agreement", 201},
     {"GET", "/api/v1/agreements/{id}", agreement_http_get, "agreement.read", AGRE, 0, "agreements", "Read an agreement with its nine clauses", NULL, NULL, "Agreement", 200},
     {"PATCH", "/api/v1/agreements/{id}", agreement_http_update, "agreement.write", AGRE, BODY, "agreements", "Change a draft agreement", agreement_patch_spec, "AgreementPatch", "Agreement", 200},

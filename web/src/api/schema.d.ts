@@ -6553,7 +6553,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 pool_id?: string;
                 user_id?: string;
                 status?: string;
@@ -6924,7 +6923,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 pool_id?: string;
                 user_id?: string;
                 status?: string;
@@ -7086,7 +7084,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 pool_id?: string;
                 status?: string;
             };
@@ -8652,7 +8649,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 product_id?: string;
                 status?: string;
             };
@@ -9959,7 +9955,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 state?: string;
                 region?: string;
             };
@@ -11391,7 +11386,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 provider_id?: string;
                 in_force?: string;
             };
@@ -11699,7 +11693,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 user_id?: string;
                 fiscal_year?: string;
             };
@@ -11848,7 +11841,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 state?: string;
                 user_id?: string;
                 provider_id?: string;
@@ -13320,7 +13312,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 period?: string;
                 user_id?: string;
                 state?: string;
@@ -13653,7 +13644,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 period?: string;
                 provider_id?: string;
                 state?: string;
@@ -14045,7 +14035,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
                 user_id?: string;
                 open?: string;
             };
@@ -14275,7 +14264,6 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                total?: boolean;
             };
             header?: never;
             path: {
