@@ -45,7 +45,12 @@ ge "bill lines at the list price (no basis)" "$(q "SELECT count(*) FROM bill_lin
 ge "service levels billed" "$(q "SELECT count(DISTINCT service_level) FROM bill_lines")" 3
 eq "issued settlements" "$(q "SELECT count(*) FROM settlements WHERE state = 'issued'")" 2
 eq "coefficients" "$(q "SELECT coefficient FROM settlements ORDER BY period")" $'9500\n10000'
-ge "budget alerts" "$(q "SELECT count(*) FROM budget_alerts WHERE threshold_pct = 80")" 1
+# A line counts the bills of its own fiscal year; the demo's lines are of the current year (CST),
+# so from January to March fewer (or no) issued months count towards an alert.
+year=$(TZ=Asia/Shanghai date +%Y)
+if [[ -n $(q "SELECT period FROM bills WHERE state = 'issued' AND period LIKE '$year-%' LIMIT 1") ]]; then
+  ge "budget alerts" "$(q "SELECT count(*) FROM budget_alerts WHERE threshold_pct = 80")" 1
+fi
 ge "usage records" "$(q "SELECT count(*) FROM usage_records")" 3000
 eq "orders delivered" "$(q "SELECT count(*) FROM orders WHERE state = 'delivered'")" 6
 eq "products online" "$(q "SELECT count(*) FROM products WHERE state = 'online'")" 2
