@@ -22,10 +22,13 @@ build: deps
 web: deps
 	@if [ -f web/package.json ]; then cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; fi
 
-# Installs, builds, creates data/egov.db with the demo province on first run, serves it.
+# Installs, builds, creates data/egov.db with the demo province and its service chain (pools,
+# products, orders, three months of usage, bills, settlements) on first run, serves it. A demo
+# that failed half-way leaves no store behind, so the next `make run` starts afresh.
 run: build web
 	@mkdir -p data
-	@if [ ! -f data/egov.db ]; then $(BUILD)/egov demo --db $(DB); fi
+	@if [ ! -f data/egov.db ]; then $(BUILD)/egov demo --supply --db $(DB) || \
+		{ rm -f data/egov.db data/egov.db-wal data/egov.db-shm; exit 1; }; fi
 	@echo "Open http://$(LISTEN)/ and log in with one of the demo logins above (password Egov-Demo-2026)."
 	@$(BUILD)/egov serve --db $(DB) --listen $(LISTEN) --web-root $(CURDIR)/web/dist
 

@@ -4,11 +4,16 @@
  * institution with two municipal ones, three providers, two evaluators, twelve user agencies,
  * people with posts and certificates (some expiring soon), qualifications and one declared
  * interest relation. All credit codes are fictitious but pass the GB 32100 checks.
+ *
+ * With --supply it goes on to the service chain (demo_supply.c): pools, products, prices,
+ * orders, three months of usage, bills, settlements and budget alerts. Plain `egov demo` stays
+ * the province alone: the browser tests start from it.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "core/uscc.h"
@@ -283,9 +288,14 @@ int cmd_demo(int argc, char **argv)
     struct ctx *ctx;
     struct demo d;
     struct person existing;
+    struct cli_opt opts[] = {
+        {"supply", false, NULL,
+         "also build the service chain: pools, products, orders, three months of usage, bills, "
+         "settlements (once per store; a second run changes nothing)"},
+    };
     int n;
-    int rc =
-        cli_parse(argc, argv, "usage: egov demo [--db URL]   (on an empty store)", &cfg, NULL, 0);
+    int rc = cli_parse(argc, argv, "usage: egov demo [--db URL] [--supply]   (on an empty store)",
+                       &cfg, opts, 1);
     if (rc)
         return rc > 0 ? 0 : 2;
     if (cli_open(&app, &cfg, &ctx, &arena))
@@ -302,6 +312,13 @@ int cmd_demo(int argc, char **argv)
         rc = cli_fail(&ctx->err);
     else
         printf("demo province created: %d people.\n", d.n_people);
+    if (!rc && opts[0].value) {
+        int s = demo_supply(ctx);
+        if (s < 0)
+            rc = cli_fail(&ctx->err);
+        else if (s == 1)
+            printf("the demo service chain is already in this store\n");
+    }
     if (!rc)
         printf("Demo logins (password %s):\n"
                "  gz.admin     provincial management administrator (贵州省大数据发展管理局)\n"
