@@ -87,7 +87,7 @@ bool date_is_valid(const char *s)
  * of 146097 days, years starting in March so that the leap day ends the year). timegm would do,
  * but it normalises a struct tm and costs ten times more, and the usage ingest parses two times a
  * record. */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;

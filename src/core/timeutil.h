@@ -23,6 +23,8 @@ void time_format(int64_t ms, char *buf, size_t cap);
 void time_format_date(int64_t ms, int offset_minutes, char *buf, size_t cap);
 /* Parses RFC 3339 (Z or ±hh:mm); -1 when malformed. */
 int time_parse(const char *s, int64_t *out);
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+int64_t days_from_civil(int y, int m, int d);
 /* True when s is a valid calendar date "YYYY-MM-DD". */
 bool date_is_valid(const char *s);
 

@@ -497,6 +497,27 @@ static void test_released_allocation(void **state)
     assert_string_equal(o[0].rule, "released");
 }
 
+/* Whatever happened above (rejections, duplicates, a failed chunk, the same id twice in a chunk,
+ * which on PostgreSQL takes the staging path), usage_daily holds exactly the sums of the stored
+ * records per series and CST day. */
+static void test_daily_sums_equal_the_records(void **state)
+{
+    (void)state;
+#define GROUPED                                                                                    \
+    "(SELECT allocation_id a, metric_id m, (period_start + 28800000) / 86400000 d, "               \
+    "SUM(quantity) q, COUNT(*) n FROM usage_records GROUP BY allocation_id, metric_id, "           \
+    "(period_start + 28800000) / 86400000)"
+    int64_t days = th_sql_int("SELECT COUNT(*) FROM usage_daily");
+    int64_t grouped = th_sql_int("SELECT COUNT(*) FROM " GROUPED " g");
+    int64_t equal = th_sql_int("SELECT COUNT(*) FROM usage_daily x JOIN " GROUPED
+                               " g ON g.a = x.allocation_id AND g.m = x.metric_id AND g.d = x.day "
+                               "AND g.q = x.quantity AND g.n = x.records");
+#undef GROUPED
+    assert_true(grouped > 0);
+    assert_int_equal(days, grouped);
+    assert_int_equal(equal, grouped);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_api_stream),
         cmocka_unit_test(test_same_id_twice_in_a_chunk),
         cmocka_unit_test(test_released_allocation),
+        cmocka_unit_test(test_daily_sums_equal_the_records),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);
 }

@@ -46,6 +46,12 @@ int64_t billing_apply_coefficient(int64_t gross_fen, int64_t coefficient)
     return gross_fen < 0 || coefficient < 0 || v > INT64_MAX ? -1 : (int64_t)v;
 }
 
+void billing_coefficient_text(int64_t coefficient, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%lld.%04lld", (long long)(coefficient / BILLING_COEF_ONE),
+             (long long)(coefficient % BILLING_COEF_ONE));
+}
+
 /* The number of n digits at s (checked by the caller). */
 static int digits(const char *s, int n)
 {
@@ -53,16 +59,6 @@ static int digits(const char *s, int n)
     for (int i = 0; i < n; i++)
         v = v * 10 + (s[i] - '0');
     return v;
-}
-
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 int billing_period_days(const char *period, int64_t *first, int64_t *next)
@@ -168,7 +164,7 @@ struct rating {
     int n_allocs, n_metrics, n_bases;
     struct idx alloc_idx, metric_idx;
     int *metric_first_basis; /* per metric: first index in bases (sorted by metric), or -1 */
-    /* accumulators: a map keyed by alloc * n_metrics + metric, chained per basis */
+    /* usage summed per (allocation, metric, basis), found through acc_idx */
     struct acc *acc;
     size_t n_acc, cap_acc;
     struct idx acc_idx; /* key: see on_usage */
@@ -560,23 +556,21 @@ int billing_run(struct ctx *ctx, struct billing_run *run)
     if (run->user_id && check_agency(ctx, run->user_id) < 0)
         return billing_fail(ctx);
     /* drafts of agencies that no longer have usage this month would be stale: note them */
-    int64_t root = 0, *draft_ids = NULL, *draft_users = NULL;
+    int64_t root = 0, *draft_ids = NULL;
     int depth = 0, n_drafts = 0;
     org_scope(ctx, &root, &depth);
-    if (billing_store_drafts(ctx, run->period, root, depth, run->user_id, &draft_ids, &draft_users,
-                             &n_drafts) < 0)
+    if (billing_store_drafts(ctx, run->period, root, depth, run->user_id, &draft_ids, &n_drafts) <
+        0)
         return billing_fail(ctx);
     int rc = rate(ctx, run, &rt, d0, d1);
     rating_free(&rt);
     if (rc < 0)
         return billing_fail(ctx);
-    for (int i = 0; i < n_drafts; i++) {
-        struct bill b;
-        /* a draft that this run did not replace is gone from usage: remove it */
-        if (billing_store_bill_get(ctx, draft_ids[i], &b) == 1 &&
-            billing_store_bill_delete_draft(ctx, draft_ids[i]) < 0)
+    /* the drafts this run did not replace belong to agencies without usage now: remove them
+     * (deleting a replaced one finds nothing) */
+    for (int i = 0; i < n_drafts; i++)
+        if (billing_store_bill_delete_draft(ctx, draft_ids[i]) < 0)
             return billing_fail(ctx);
-    }
     if (ctx_tx_commit(ctx) < 0)
         return billing_fail(ctx);
     run->elapsed_ms = (time_mono_ns() - t0) / 1000000;
@@ -729,7 +723,7 @@ int bill_issue(struct ctx *ctx, int64_t id, struct bill *out)
 
 int bill_issue_period(struct ctx *ctx, const char *period, int64_t *n)
 {
-    int64_t d0 = 0, d1 = 0, root = 0, *ids = NULL, *users = NULL;
+    int64_t d0 = 0, d1 = 0, root = 0, *ids = NULL;
     int depth, nd;
     *n = 0;
     if (billing_check_period(ctx, period, &d0, &d1) < 0)
@@ -737,7 +731,7 @@ int bill_issue_period(struct ctx *ctx, const char *period, int64_t *n)
     org_scope(ctx, &root, &depth);
     if (ctx_tx_begin(ctx) < 0)
         return -1;
-    if (billing_store_drafts(ctx, period, root, depth, 0, &ids, &users, &nd) < 0)
+    if (billing_store_drafts(ctx, period, root, depth, 0, &ids, &nd) < 0)
         return billing_fail(ctx);
     for (int i = 0; i < nd; i++) {
         struct bill b;

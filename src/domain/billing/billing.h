@@ -12,6 +12,7 @@
 #define EGOV_BILLING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/page.h"
@@ -35,6 +36,8 @@ __int128 billing_exact(int64_t quantity, const struct billing_tier *tiers, int n
 int64_t billing_round_fen(__int128 exact);
 /* gross * coefficient / 10000, rounded half up; -1 beyond int64. */
 int64_t billing_apply_coefficient(int64_t gross_fen, int64_t coefficient);
+/* A quality coefficient as text with its four places, "0.9500" (cap >= 24). */
+void billing_coefficient_text(int64_t coefficient, char *buf, size_t cap);
 /* "YYYY-MM" into the CST day numbers [first, next) of that month; -1 when malformed. */
 int billing_period_days(const char *period, int64_t *first, int64_t *next);
 
@@ -80,6 +83,14 @@ int bill_get(struct ctx *ctx, int64_t id, struct bill *out);
 int bill_issue(struct ctx *ctx, int64_t id, struct bill *out);
 /* Issues every draft bill of a month in the jurisdiction; *n the number issued. */
 int bill_issue_period(struct ctx *ctx, const char *period, int64_t *n);
+
+/* SQL: what the current issued bills of its fiscal year charged to the budget line aliased
+ * `line` (fen). The rule lives here; the order module's budget list and the alerts both use it. */
+#define BILLING_BUDGET_BILLED_SQL(line)                                                            \
+    "(SELECT COALESCE(SUM(bl_l.amount_fen), 0) FROM bill_lines bl_l JOIN bills bl_b ON bl_b.id = " \
+    "bl_l.bill_id WHERE bl_l.budget_line_id = " line ".id AND bl_b.state = 'issued' AND "          \
+    "bl_b.period >= CAST(" line ".fiscal_year AS TEXT) AND bl_b.period < CAST(" line               \
+    ".fiscal_year + 1 AS TEXT))"
 
 /* ---------- settlements ---------- */
 

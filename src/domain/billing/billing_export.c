@@ -127,9 +127,9 @@ int billing_export_settlement(struct ctx *ctx, const struct settlement *s, const
     if (s->reason && *s->reason)
         tabular_meta_add(&t, "更正原因 Reason", s->reason);
     tabular_meta_add(&t, "应结(元) Gross (yuan)", money(a, s->gross_fen));
-    tabular_meta_add(&t, "质量系数 Quality coefficient",
-                     arena_printf(a, "%lld.%04lld", (long long)(s->coefficient / BILLING_COEF_ONE),
-                                  (long long)(s->coefficient % BILLING_COEF_ONE)));
+    char coefficient[24];
+    billing_coefficient_text(s->coefficient, coefficient, sizeof(coefficient));
+    tabular_meta_add(&t, "质量系数 Quality coefficient", arena_strdup(a, coefficient));
     tabular_meta_add(&t, "实结(元) Net (yuan)", money(a, s->net_fen));
     tabular_meta_add(&t, "出账时间 Issued at", when(a, s->issued_at));
     for (int i = 0; i < s->n_lines; i++) {

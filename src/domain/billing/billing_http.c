@@ -60,8 +60,7 @@ static json_t *decimal(int64_t v, int scale)
 static json_t *coefficient_json(int64_t c)
 {
     char buf[24];
-    snprintf(buf, sizeof(buf), "%lld.%04lld", (long long)(c / BILLING_COEF_ONE),
-             (long long)(c % BILLING_COEF_ONE));
+    billing_coefficient_text(c, buf, sizeof(buf));
     return json_string(buf);
 }
 

@@ -216,38 +216,21 @@ int billing_store_bill_delete_draft(struct ctx *ctx, int64_t id)
     return 0;
 }
 
-int billing_store_drafts(struct ctx *ctx, const char *period, int64_t root, int depth,
-                         int64_t user_id, int64_t **ids, int64_t **users, int *n)
+static void read_id(struct ctx *ctx, struct db_rows *r, int64_t *o)
 {
-    static const char sql[] = "SELECT id, user_id FROM bills WHERE " IN_TREE(
-        "user_id") " AND period = $3 AND state = 'draft' AND (CAST($4 AS BIGINT) = 0 OR user_id = "
-                   "$4) "
-                   "ORDER BY id";
-    struct db_conn *c = ctx_db(ctx);
-    struct db_rows *r;
-    int step, cap = 16;
-    *n = 0;
-    *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)cap);
-    *users = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)cap);
-    if (!c ||
-        db_query(c, sql, DB_ARGS(DB_INT(root), DB_INT(depth), DB_TEXT(period), DB_INT(user_id)), &r,
-                 &ctx->err) < 0)
-        return -1;
-    while ((step = db_rows_next(r, &ctx->err)) == 1) {
-        if (*n == cap) {
-            int64_t *a = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)cap * 2);
-            int64_t *b = arena_alloc(ctx->arena, sizeof(int64_t) * (size_t)cap * 2);
-            memcpy(a, *ids, sizeof(int64_t) * (size_t)cap);
-            memcpy(b, *users, sizeof(int64_t) * (size_t)cap);
-            *ids = a;
-            *users = b;
-            cap *= 2;
-        }
-        (*ids)[*n] = db_int(r, 0);
-        (*users)[(*n)++] = db_int(r, 1);
-    }
-    db_rows_free(r);
-    return step < 0 ? -1 : 0;
+    (void)ctx;
+    *o = db_int(r, 0);
+}
+
+int billing_store_drafts(struct ctx *ctx, const char *period, int64_t root, int depth,
+                         int64_t user_id, int64_t **ids, int *n)
+{
+    static const char sql[] =
+        "SELECT id FROM bills WHERE " IN_TREE("user_id") " AND period = $3 AND state = 'draft' AND "
+                                                         "(CAST($4 AS BIGINT) = 0 OR user_id = $4) "
+                                                         "ORDER BY id";
+    LIST_ALL(sql, DB_ARGS(DB_INT(root), DB_INT(depth), DB_TEXT(period), DB_INT(user_id)), int64_t,
+             read_id, ids, n);
 }
 
 #define BILL_COLS                                                                                  \
@@ -358,11 +341,8 @@ int billing_store_budget_billed(struct ctx *ctx, int64_t budget_line_id, int64_t
                                 int64_t *amount, int64_t *user_id, int64_t *fiscal_year)
 {
     static const char sql[] =
-        "SELECT bl.amount_fen, bl.user_id, bl.fiscal_year, (SELECT COALESCE(SUM(l.amount_fen), 0) "
-        "FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE l.budget_line_id = bl.id AND "
-        "b.state = 'issued' AND b.period >= "
-        "CAST(bl.fiscal_year AS TEXT) AND b.period < "
-        "CAST(bl.fiscal_year + 1 AS TEXT)) FROM budget_lines bl WHERE bl.id = $1";
+        "SELECT bl.amount_fen, bl.user_id, bl.fiscal_year, " BILLING_BUDGET_BILLED_SQL(
+            "bl") " FROM budget_lines bl WHERE bl.id = $1";
     struct db_conn *c = ctx_db(ctx);
     struct db_rows *r;
     if (!c)
@@ -660,37 +640,29 @@ static void read_spend(struct ctx *ctx, struct db_rows *r, struct spend_item *o)
     o->total_fen = db_int(r, 2);
 }
 
-/* The current bill of an agency and month: the issued version, else the draft. The caller sees
- * agencies of its subtree ($1, $2 on the agency) or, as a provider, lines it provides ($5). */
-#define SPEND_WHERE                                                                                \
-    " FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE (b.state = 'issued' OR (b.state "   \
-    "= 'draft' AND NOT EXISTS (SELECT 1 FROM bills x WHERE x.user_id = b.user_id AND x.period = "  \
-    "b.period AND x.state = 'issued'))) AND b.period >= $3 AND b.period <= $4 AND "                \
+/* The lines of the current bill of each agency and month (the issued version, else the draft),
+ * with a join for names. The caller sees agencies of its subtree ($1, $2 on the agency) or, as a
+ * provider, the lines it provides ($5, with $7 = 1 lifting the subtree). */
+#define SPEND_FROM(join)                                                                           \
+    " FROM bill_lines l JOIN bills b ON b.id = l.bill_id " join " WHERE (b.state = 'issued' OR "   \
+    "(b.state = 'draft' AND NOT EXISTS (SELECT 1 FROM bills x WHERE x.user_id = b.user_id AND "    \
+    "x.period = b.period AND x.state = 'issued'))) AND b.period >= $3 AND b.period <= $4 AND "     \
     "(CAST($5 AS BIGINT) = 0 OR l.provider_id = $5) AND (CAST($6 AS BIGINT) = 0 OR b.user_id = "   \
     "$6) AND (CAST($7 AS INTEGER) = 1 OR " IN_TREE("b.user_id") ") "
 
 int billing_store_spend(struct ctx *ctx, int64_t root, int depth, const struct spend_filter *f,
                         int by, struct spend_item **items, int *n)
 {
-    static const char months[] =
-        "SELECT 0, b.period, SUM(l.amount_fen)" SPEND_WHERE "GROUP BY b.period ORDER BY b.period";
-    static const char providers_j[] =
-        "SELECT l.provider_id, MAX(i.name), SUM(l.amount_fen) FROM bill_lines l JOIN bills b ON "
-        "b.id = l.bill_id JOIN institutions i ON i.id = l.provider_id WHERE (b.state = 'issued' "
-        "OR (b.state = 'draft' AND NOT EXISTS (SELECT 1 FROM bills x WHERE x.user_id = b.user_id "
-        "AND x.period = b.period AND x.state = 'issued'))) AND b.period >= $3 AND b.period <= $4 "
-        "AND (CAST($5 AS BIGINT) = 0 OR l.provider_id = $5) AND (CAST($6 AS BIGINT) = 0 OR "
-        "b.user_id = $6) AND (CAST($7 AS INTEGER) = 1 OR " IN_TREE(
-            "b.user_id") ") GROUP BY l.provider_id ORDER BY SUM(l.amount_fen) DESC";
-    static const char products_j[] =
-        "SELECT l.product_id, MAX(p.name), SUM(l.amount_fen) FROM bill_lines l JOIN bills b ON "
-        "b.id = l.bill_id JOIN products p ON p.id = l.product_id WHERE (b.state = 'issued' OR "
-        "(b.state = 'draft' AND NOT EXISTS (SELECT 1 FROM bills x WHERE x.user_id = b.user_id AND "
-        "x.period = b.period AND x.state = 'issued'))) AND b.period >= $3 AND b.period <= $4 AND "
-        "(CAST($5 AS BIGINT) = 0 OR l.provider_id = $5) AND (CAST($6 AS BIGINT) = 0 OR b.user_id "
-        "= $6) AND (CAST($7 AS INTEGER) = 1 OR " IN_TREE(
-            "b.user_id") ") GROUP BY l.product_id ORDER BY SUM(l.amount_fen) DESC";
-    const char *sql = by == 0 ? months : by == 1 ? providers_j : products_j;
+    static const char months[] = "SELECT 0, b.period, SUM(l.amount_fen)" SPEND_FROM(
+        "") "GROUP BY b.period ORDER BY b.period";
+    static const char providers[] =
+        "SELECT l.provider_id, MAX(i.name), SUM(l.amount_fen)" SPEND_FROM(
+            "JOIN institutions i ON i.id = l.provider_id") "GROUP BY l.provider_id ORDER BY "
+                                                           "SUM(l.amount_fen) DESC";
+    static const char products[] = "SELECT l.product_id, MAX(p.name), SUM(l.amount_fen)" SPEND_FROM(
+        "JOIN products p ON p.id = l.product_id") "GROUP BY l.product_id ORDER BY "
+                                                  "SUM(l.amount_fen) DESC";
+    const char *sql = by == 0 ? months : by == 1 ? providers : products;
     /* A provider's view is its own lines, whoever the agency: $7 = 1 lifts the agency subtree. */
     int provider_view = f->provider_id && root == f->provider_id;
     LIST_ALL(sql,

@@ -48,9 +48,9 @@ int billing_store_bill_versions(struct ctx *ctx, int64_t user_id, const char *pe
                                 struct bill_versions *out);
 int billing_store_bill_insert(struct ctx *ctx, const struct bill *b);
 int billing_store_bill_delete_draft(struct ctx *ctx, int64_t id);
-/* Draft bills of a month in the subtree: ids and agencies. */
+/* Ids of the draft bills of a month in the subtree (or of one agency). */
 int billing_store_drafts(struct ctx *ctx, const char *period, int64_t root, int depth,
-                         int64_t user_id, int64_t **ids, int64_t **users, int *n);
+                         int64_t user_id, int64_t **ids, int *n);
 int billing_store_bill_get(struct ctx *ctx, int64_t id, struct bill *out);
 int billing_store_bill_lines(struct ctx *ctx, int64_t bill_id, struct bill_line **items, int *n);
 int billing_store_bill_list(struct ctx *ctx, int64_t root, int depth, const struct bill_filter *f,

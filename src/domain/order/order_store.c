@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "order_store.h"
+#include "domain/billing/billing.h"
 #include "app.h"
 #include "db/db.h"
 #include "domain/store_util.h"
@@ -60,10 +61,7 @@ static const char SQL_TRANSITIONS[] =
 
 #define BUDGET_COLS                                                                                \
     "b.id, b.user_id, COALESCE(b.created_by, 0), b.created_at, u.name, b.fiscal_year, b.code, "    \
-    "b.name, b.amount_fen, b.committed_fen, (SELECT COALESCE(SUM(l.amount_fen), 0) FROM "          \
-    "bill_lines l JOIN bills x ON x.id = l.bill_id WHERE l.budget_line_id = b.id AND x.state = "   \
-    "'issued' AND x.period >= CAST(b.fiscal_year AS TEXT) AND x.period < CAST(b.fiscal_year + 1 "  \
-    "AS TEXT))"
+    "b.name, b.amount_fen, b.committed_fen, " BILLING_BUDGET_BILLED_SQL("b")
 #define BUDGET_FROM " FROM budget_lines b JOIN institutions u ON u.id = b.user_id "
 static const char SQL_BUDGET_INSERT[] =
     "INSERT INTO budget_lines (id, user_id, fiscal_year, code, name, amount_fen, committed_fen, "

@@ -25,7 +25,7 @@
 /* ---- a small int64-keyed map (key 0 is "empty": ids are never 0) ----------------------- */
 
 struct slot {
-    int64_t k1, k2;
+    int64_t k1, k2, k3;
     int64_t v[5];
 };
 struct map {
@@ -33,15 +33,17 @@ struct map {
     size_t cap, n;
 };
 
-static uint64_t mix(int64_t a, int64_t b)
+static uint64_t mix(int64_t a, int64_t b, int64_t c)
 {
-    uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15u ^ ((uint64_t)b + 0x632BE59BD9B4E019u);
+    uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15u ^ ((uint64_t)b + 0x632BE59BD9B4E019u) ^
+                 (uint64_t)c * 0xC2B2AE3D27D4EB4Fu;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9u;
     return h ^ (h >> 32);
 }
 
-static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, bool *fresh)
+/* The slot of key (k1, k2, k3), zeroed and marked fresh when it is new. */
+static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, int64_t k3, bool *fresh)
 {
     if (2 * (m->n + 1) > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
@@ -51,7 +53,7 @@ static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, bool *fresh)
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->s[i].k1)
                 continue;
-            size_t j = mix(m->s[i].k1, m->s[i].k2) & (cap - 1);
+            size_t j = mix(m->s[i].k1, m->s[i].k2, m->s[i].k3) & (cap - 1);
             while (s[j].k1)
                 j = (j + 1) & (cap - 1);
             s[j] = m->s[i];
@@ -60,66 +62,32 @@ static struct slot *map_find(struct map *m, int64_t k1, int64_t k2, bool *fresh)
         m->s = s;
         m->cap = cap;
     }
-    size_t j = mix(k1, k2) & (m->cap - 1);
-    while (m->s[j].k1 && (m->s[j].k1 != k1 || m->s[j].k2 != k2))
+    size_t j = mix(k1, k2, k3) & (m->cap - 1);
+    while (m->s[j].k1 && (m->s[j].k1 != k1 || m->s[j].k2 != k2 || m->s[j].k3 != k3))
         j = (j + 1) & (m->cap - 1);
     *fresh = !m->s[j].k1;
     if (*fresh) {
-        m->s[j].k1 = k1;
-        m->s[j].k2 = k2;
-        memset(m->s[j].v, 0, sizeof(m->s[j].v));
+        m->s[j] = (struct slot){k1, k2, k3, {0}};
         m->n++;
     }
     return &m->s[j];
 }
 
-/* ---- usage per series and day, summed per chunk into usage_daily ---------------------- */
-
-struct dslot {
-    int64_t allocation_id, metric_id, day; /* allocation_id 0: empty */
-    int64_t quantity, records;
-};
-struct dmap {
-    struct dslot *s;
-    size_t cap, n;
-};
-
-static struct dslot *dmap_find(struct dmap *m, int64_t a, int64_t mt, int64_t day)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        struct dslot *s = calloc(cap, sizeof(*s));
-        if (!s)
-            abort();
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->s[i].allocation_id)
-                continue;
-            size_t j =
-                mix(m->s[i].allocation_id, m->s[i].metric_id ^ (m->s[i].day << 40)) & (cap - 1);
-            while (s[j].allocation_id)
-                j = (j + 1) & (cap - 1);
-            s[j] = m->s[i];
-        }
-        free(m->s);
-        m->s = s;
-        m->cap = cap;
-    }
-    size_t j = mix(a, mt ^ (day << 40)) & (m->cap - 1);
-    while (m->s[j].allocation_id &&
-           (m->s[j].allocation_id != a || m->s[j].metric_id != mt || m->s[j].day != day))
-        j = (j + 1) & (m->cap - 1);
-    if (!m->s[j].allocation_id) {
-        m->s[j] = (struct dslot){a, mt, day, 0, 0};
-        m->n++;
-    }
-    return &m->s[j];
-}
-
-static void dmap_clear(struct dmap *m)
+static void map_clear(struct map *m)
 {
     if (m->s)
         memset(m->s, 0, m->cap * sizeof(*m->s));
     m->n = 0;
+}
+
+/* The usage of this chunk per series and day (summed into usage_daily at the commit). */
+static void add_daily(struct map *daily, int64_t allocation_id, int64_t metric_id, int64_t start,
+                      int64_t quantity, int64_t records)
+{
+    bool fresh;
+    struct slot *d = map_find(daily, allocation_id, metric_id, usage_day(start), &fresh);
+    d->v[0] += quantity;
+    d->v[1] += records;
 }
 
 int64_t usage_day(int64_t ms)
@@ -137,7 +105,7 @@ struct usage_batch {
     struct map metrics; /* v: found/unknown, product, provider, has_pools */
     struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
-    struct dmap daily;  /* accepted usage of this chunk per series and day */
+    struct map daily;   /* (allocation, metric, day) v0: quantity, v1: records; per chunk */
     struct usage_writer *w;
     int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
     int64_t in_chunk;
@@ -231,19 +199,19 @@ static int commit_chunk(struct usage_batch *b)
         if (!days)
             abort();
         for (size_t i = 0; i < b->daily.cap; i++) {
-            const struct dslot *d = &b->daily.s[i];
-            if (!d->allocation_id || !d->records)
+            const struct slot *d = &b->daily.s[i];
+            if (!d->k1 || !d->v[1])
                 continue;
-            days[5 * nd] = d->allocation_id;
-            days[5 * nd + 1] = d->metric_id;
-            days[5 * nd + 2] = d->day;
-            days[5 * nd + 3] = d->quantity;
-            days[5 * nd + 4] = d->records;
+            days[5 * nd] = d->k1;
+            days[5 * nd + 1] = d->k2;
+            days[5 * nd + 2] = d->k3;
+            days[5 * nd + 3] = d->v[0];
+            days[5 * nd + 4] = d->v[1];
             nd++;
         }
         put = usage_store_daily_put(ctx, days, nd);
         free(days);
-        dmap_clear(&b->daily);
+        map_clear(&b->daily);
     }
     if (put < 0 || usage_store_epoch(ctx, true, &b->epoch) < 0)
         return -1;
@@ -268,7 +236,7 @@ static void fail(struct usage_batch *b)
     ctx_tx_rollback(b->ctx);
     b->in_tx = false;
     b->dead = true;
-    dmap_clear(&b->daily);
+    map_clear(&b->daily);
 }
 
 static int outcome(struct usage_batch *b, int64_t line, const char *id, const char *what,
@@ -317,7 +285,7 @@ static const char *cstr(char *buf, size_t cap, const char *s, size_t n)
 static struct slot *alloc_ref(struct usage_batch *b, int64_t id)
 {
     bool fresh;
-    struct slot *s = map_find(&b->allocs, id, 1, &fresh);
+    struct slot *s = map_find(&b->allocs, id, 1, 0, &fresh);
     if (fresh) {
         struct usage_alloc_ref r;
         if (usage_store_alloc(b->ctx, id, &r) < 0)
@@ -334,7 +302,7 @@ static struct slot *alloc_ref(struct usage_batch *b, int64_t id)
 static struct slot *metric_ref(struct usage_batch *b, int64_t id)
 {
     bool fresh;
-    struct slot *s = map_find(&b->metrics, id, 1, &fresh);
+    struct slot *s = map_find(&b->metrics, id, 1, 0, &fresh);
     if (fresh) {
         struct usage_metric_ref r;
         if (usage_store_metric(b->ctx, id, &r) < 0)
@@ -350,7 +318,7 @@ static struct slot *metric_ref(struct usage_batch *b, int64_t id)
 static int product_on_pool(struct usage_batch *b, int64_t product, int64_t pool)
 {
     bool fresh;
-    struct slot *s = map_find(&b->pairs, product, pool, &fresh);
+    struct slot *s = map_find(&b->pairs, product, pool, 0, &fresh);
     if (fresh) {
         int rc = usage_store_product_pool(b->ctx, product, pool);
         if (rc < 0)
@@ -363,7 +331,7 @@ static int product_on_pool(struct usage_batch *b, int64_t product, int64_t pool)
 static struct slot *series_ref(struct usage_batch *b, int64_t alloc, int64_t metric)
 {
     bool fresh;
-    struct slot *s = map_find(&b->series, alloc, metric, &fresh);
+    struct slot *s = map_find(&b->series, alloc, metric, 0, &fresh);
     if (fresh && usage_store_series(b->ctx, alloc, metric, &s->v[0]) < 0)
         return NULL;
     return s;
@@ -410,9 +378,7 @@ static int settle_staged(struct usage_batch *b)
             continue;
         struct usage_row copy = *r;
         b->info.accepted--;
-        struct dslot *d = dmap_find(&b->daily, r->allocation_id, r->metric_id, usage_day(r->start));
-        d->quantity -= r->quantity;
-        d->records--;
+        add_daily(&b->daily, r->allocation_id, r->metric_id, r->start, -r->quantity, -1);
         if (seen_before(b, lines[i], &copy, &found) < 0)
             return -1;
     }
@@ -578,9 +544,7 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     b->info.accepted++;
     ser->v[0] = w.end;
     ser->v[1] = 1;
-    struct dslot *d = dmap_find(&b->daily, w.allocation_id, w.metric_id, usage_day(w.start));
-    d->quantity += w.quantity;
-    d->records++;
+    add_daily(&b->daily, w.allocation_id, w.metric_id, w.start, w.quantity, 1);
     return 0;
 }
 

@@ -110,70 +110,56 @@ int usage_store_series(struct ctx *ctx, int64_t allocation_id, int64_t metric_id
     return rc < 0 ? -1 : 0;
 }
 
-int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n)
+/* Writes n rows of `cols` integers each with one statement per 400 rows: head, the rows as
+ * VALUES, then tail (the ON CONFLICT clause). Integers only, so the text is built here; a
+ * statement a row cost a round trip each on PostgreSQL. */
+static int put_int_rows(struct ctx *ctx, const char *head, const char *tail, int cols,
+                        const int64_t *rows, int n)
 {
-    /* One statement for up to 400 series: integers only, so the text is built here (a
-     * statement a row cost a round trip each on PostgreSQL). */
     enum { PER = 400 };
     struct db_conn *c = ctx_db(ctx);
     if (!c)
         return -1;
-    size_t cap = (size_t)PER * 72 + 256;
+    size_t cap = strlen(head) + strlen(tail) + (size_t)PER * ((size_t)cols * 22 + 4) + 16;
     char *sql = malloc(cap);
     if (!sql)
         abort();
-    for (int i = 0; i < n; i += PER) {
-        size_t o = (size_t)snprintf(sql, cap,
-                                    "INSERT INTO usage_series (allocation_id, "
-                                    "metric_id, last_end) VALUES ");
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i += PER) {
+        size_t o = (size_t)snprintf(sql, cap, "%s", head);
         for (int k = i; k < n && k < i + PER; k++)
-            o += (size_t)snprintf(sql + o, cap - o, "%s(%lld, %lld, %lld)", k > i ? ", " : "",
-                                  (long long)rows[3 * k], (long long)rows[3 * k + 1],
-                                  (long long)rows[3 * k + 2]);
-        snprintf(sql + o, cap - o,
-                 " ON CONFLICT (allocation_id, metric_id) DO UPDATE SET last_end = "
-                 "excluded.last_end");
-        if (db_exec_script(c, sql, &ctx->err) < 0) {
-            free(sql);
-            return -1;
-        }
+            for (int j = 0; j < cols; j++)
+                o += (size_t)snprintf(sql + o, cap - o, "%s%lld%s",
+                                      j       ? ", "
+                                      : k > i ? ", ("
+                                              : "(",
+                                      (long long)rows[(size_t)k * (size_t)cols + (size_t)j],
+                                      j == cols - 1 ? ")" : "");
+        snprintf(sql + o, cap - o, "%s", tail);
+        rc = db_exec_script(c, sql, &ctx->err);
     }
     free(sql);
-    return 0;
+    return rc < 0 ? -1 : 0;
+}
+
+int usage_store_series_put(struct ctx *ctx, const int64_t *rows, int n)
+{
+    return put_int_rows(ctx,
+                        "INSERT INTO usage_series (allocation_id, metric_id, last_end) VALUES ",
+                        " ON CONFLICT (allocation_id, metric_id) DO UPDATE SET last_end = "
+                        "excluded.last_end",
+                        3, rows, n);
 }
 
 int usage_store_daily_put(struct ctx *ctx, const int64_t *rows, int n)
 {
-    /* Integers only, so one statement text for up to 400 rows, like the series marks. */
-    enum { PER = 400 };
-    struct db_conn *c = ctx_db(ctx);
-    if (!c)
-        return -1;
-    size_t cap = (size_t)PER * 110 + 320;
-    char *sql = malloc(cap);
-    if (!sql)
-        abort();
-    for (int i = 0; i < n; i += PER) {
-        size_t o = (size_t)snprintf(sql, cap,
-                                    "INSERT INTO usage_daily (allocation_id, metric_id, day, "
-                                    "quantity, records) VALUES ");
-        for (int k = i; k < n && k < i + PER; k++) {
-            const int64_t *r = rows + 5 * k;
-            o += (size_t)snprintf(sql + o, cap - o, "%s(%lld, %lld, %lld, %lld, %lld)",
-                                  k > i ? ", " : "", (long long)r[0], (long long)r[1],
-                                  (long long)r[2], (long long)r[3], (long long)r[4]);
-        }
-        snprintf(sql + o, cap - o,
-                 " ON CONFLICT (day, allocation_id, metric_id) DO UPDATE SET quantity = "
-                 "usage_daily.quantity + excluded.quantity, records = usage_daily.records + "
-                 "excluded.records");
-        if (db_exec_script(c, sql, &ctx->err) < 0) {
-            free(sql);
-            return -1;
-        }
-    }
-    free(sql);
-    return 0;
+    return put_int_rows(ctx,
+                        "INSERT INTO usage_daily (allocation_id, metric_id, day, quantity, "
+                        "records) VALUES ",
+                        " ON CONFLICT (day, allocation_id, metric_id) DO UPDATE SET quantity = "
+                        "usage_daily.quantity + excluded.quantity, records = usage_daily.records "
+                        "+ excluded.records",
+                        5, rows, n);
 }
 
 int usage_store_epoch(struct ctx *ctx, bool bump, int64_t *n)
