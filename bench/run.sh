@@ -384,3 +384,4 @@ echo "bench: wrote bench/RESULTS.md"
 "$here/search.sh" "$here/RESULTS.md" || echo "bench: the search benchmark failed" >&2
 "$here/usage.sh" "$here/RESULTS.md" || echo "bench: the usage benchmark failed" >&2
 "$here/billing.sh" "$here/RESULTS.md" || echo "bench: the billing benchmark failed" >&2
+EGOV_BIN="$build/egov" "$here/durability.sh" "$here/RESULTS.md" || echo "bench: the durability benchmark failed" >&2
