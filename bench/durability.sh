@@ -18,6 +18,7 @@ SECS=${BENCH_DUR_SECONDS:-10}
 [[ -x $bin ]] || { echo "durability: build egov first ($bin)" >&2; exit 2; }
 W=$(mktemp -d /tmp/egov-dur.XXXXXX)
 PID=
+# shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 

@@ -71,8 +71,7 @@ static void ensure_parent_dir(const char *path)
  * transaction that was acknowledged survives a power loss or an OS crash; NORMAL syncs only at
  * checkpoints and may roll back the last commits after such a crash (never after a crash of the
  * process alone). An operator chooses NORMAL knowingly with `sqlite:PATH?synchronous=normal`. */
-static int sq_target(const char *target, char *path, size_t cap, const char **sync,
-                     struct err *e)
+static int sq_target(const char *target, char *path, size_t cap, const char **sync, struct err *e)
 {
     const char *q = strchr(target, '?');
     size_t n = q ? (size_t)(q - target) : strlen(target);
