@@ -278,9 +278,7 @@ if ((${#need[@]})); then
   declare -A pkg=([wrk]=wrk [nginx]=nginx-light [curl]=curl [python3]=python3)
   list=(); for t in "${need[@]}"; do list+=("${pkg[$t]}"); done
   echo "bench: installing ${list[*]}"
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${list[@]}" >/dev/null
+  "$root/scripts/apt.sh" "${list[@]}" >/dev/null
 fi
 
 echo "bench: building egov (Release) in $build"
@@ -386,3 +384,4 @@ echo "bench: wrote bench/RESULTS.md"
 "$here/search.sh" "$here/RESULTS.md" || echo "bench: the search benchmark failed" >&2
 "$here/usage.sh" "$here/RESULTS.md" || echo "bench: the usage benchmark failed" >&2
 "$here/billing.sh" "$here/RESULTS.md" || echo "bench: the billing benchmark failed" >&2
+EGOV_BIN="$build/egov" "$here/durability.sh" "$here/RESULTS.md" || echo "bench: the durability benchmark failed" >&2

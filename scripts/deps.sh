@@ -26,7 +26,6 @@ for p in "${want[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # apt.sh waits (bounded, with a message) while another apt process holds the lock.
+  "$(dirname "$0")/apt.sh" "${missing[@]}" >/dev/null
 fi

@@ -24,6 +24,7 @@ build() { # dir, extra cmake args...
 }
 
 suite "build" build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+suite "package manager busy (scripts/apt.sh waits for the dpkg lock)" tests/cli/apt_lock.sh
 suite "lint (clang-format, clang-tidy, cppcheck)" scripts/lint.sh build
 suite "unit + API on SQLite" ctest --test-dir build --output-on-failure -j"$jobs" -L sqlite
 suite "API on PostgreSQL" tests/with-pg.sh ctest --test-dir build --output-on-failure -L pg

@@ -67,8 +67,37 @@ static void ensure_parent_dir(const char *path)
         log_warn("cannot create %s: %s", dir, strerror(errno));
 }
 
-static int sq_connect(const char *path, void **out, struct err *e)
+/* The durability of a commit. FULL (the default) syncs the WAL at every commit, so a
+ * transaction that was acknowledged survives a power loss or an OS crash; NORMAL syncs only at
+ * checkpoints and may roll back the last commits after such a crash (never after a crash of the
+ * process alone). An operator chooses NORMAL knowingly with `sqlite:PATH?synchronous=normal`. */
+static int sq_target(const char *target, char *path, size_t cap, const char **sync, struct err *e)
 {
+    const char *q = strchr(target, '?');
+    size_t n = q ? (size_t)(q - target) : strlen(target);
+    if (n == 0 || n >= cap)
+        return err_field(e, "db", "format", "SQLite store path is empty or too long");
+    memcpy(path, target, n);
+    path[n] = 0;
+    *sync = "FULL";
+    if (!q)
+        return 0;
+    if (!strcmp(q, "?synchronous=full"))
+        return 0;
+    if (!strcmp(q, "?synchronous=normal")) {
+        *sync = "NORMAL";
+        return 0;
+    }
+    return err_field(e, "db", "format",
+                     "the only SQLite store option is ?synchronous=full or ?synchronous=normal");
+}
+
+static int sq_connect(const char *target, void **out, struct err *e)
+{
+    char path[4096];
+    const char *sync;
+    if (sq_target(target, path, sizeof(path), &sync, e) < 0)
+        return -1;
     struct sq_conn *c = calloc(1, sizeof(*c));
     if (!c)
         die("out of memory");
@@ -87,8 +116,10 @@ static int sq_connect(const char *path, void **out, struct err *e)
     sqlite3_extended_result_codes(c->h, 1);
     char *msg = NULL;
     rc = sqlite3_exec(c->h,
-                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                      "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;",
+                      strcmp(sync, "FULL") ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                                             "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                                           : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                                             "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;",
                       NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         err_set(e, ERR_UNAVAILABLE, "cannot configure SQLite store: %s", msg ? msg : "?");

@@ -11,11 +11,9 @@ repo=$(cd "$here/../.." && pwd)
 egov=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [[ -x $egov ]] || { echo "e2e: $1 is not an executable egov binary" >&2; exit 2; }
 
-sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
 if [[ ! -x /usr/bin/chromium ]]; then
   echo "e2e: installing Debian's chromium"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  "$repo/scripts/apt.sh" chromium >/dev/null
 fi
 command -v node >/dev/null && command -v npm >/dev/null || { echo "e2e: node and npm are needed (scripts/deps.sh build)" >&2; exit 2; }
 

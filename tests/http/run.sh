@@ -27,11 +27,7 @@ command -v promtool >/dev/null || missing+=(prometheus)
 command -v valgrind >/dev/null || missing+=(valgrind)
 if ((${#missing[@]})); then
   echo "run.sh: installing ${missing[*]}"
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
-  if ! { "${sudo[@]}" apt-get update -qq &&
-         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-           "${missing[@]}" >/dev/null; }; then
+  if ! "$here/../../scripts/apt.sh" "${missing[@]}" >/dev/null; then
     echo "run.sh: could not install ${missing[*]}" >&2
     exit 1
   fi
