@@ -239,6 +239,79 @@ static void fail(struct usage_batch *b)
     map_clear(&b->daily);
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes) that is no control character, or 0
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+    if (s[0] >= 0x20 && s[0] < 0x7f)
+        return s[0] == '\\' ? 0 : 1;
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4                      ? 4
+                                                                      : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* Text as an outcome shows it (USAGE_ID_SHOWN): valid text as it is, other bytes as \xNN; at
+ * most USAGE_ID_MAX bytes of s (the caller decides what a longer text becomes). */
+static void shown_text(char *buf, size_t cap, const char *s, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    if (n > USAGE_ID_MAX)
+        n = USAGE_ID_MAX;
+    for (size_t i = 0; s && i < n;) {
+        size_t k = utf8_char((const unsigned char *)s + i, n - i);
+        if (k) {
+            memcpy(buf + o, s + i, k);
+            o += k;
+            i += k;
+        } else {
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", (unsigned char)s[i]);
+            i++;
+        }
+    }
+    buf[o] = 0;
+}
+
+/* Cuts a UTF-8 sequence that snprintf's truncation left incomplete at the end of s. */
+static void utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (n - (i - 1) < want)
+        s[i - 1] = 0;
+}
+
+/* The length of the longest prefix of s of at most max bytes that ends on a character. */
+static int utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return (int)max;
+}
+
+/* An id too long to be shown whole is not shown at all (a prefix would name another id). */
+static void shown_id(char *buf, size_t cap, const char *s, size_t n)
+{
+    shown_text(buf, cap, n > USAGE_ID_MAX ? NULL : s, n);
+}
+
 static int outcome(struct usage_batch *b, int64_t line, const char *id, const char *what,
                    const char *rule, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
@@ -251,6 +324,7 @@ static int outcome(struct usage_batch *b, int64_t line, const char *id, const ch
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    utf8_trim(msg);
     struct usage_outcome o = {line, id, what, rule, field, msg};
     if (!strcmp(what, "duplicated"))
         b->info.duplicated++;
@@ -391,6 +465,7 @@ static int settle_staged(struct usage_batch *b)
         out->rule = (r);                                                                           \
         out->field = (f);                                                                          \
         snprintf(out->message, sizeof(out->message), __VA_ARGS__);                                 \
+        utf8_trim(out->message);                                                                   \
         return -1;                                                                                 \
     } while (0)
 
@@ -405,18 +480,23 @@ int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parse
     out->metric_id = in->metric_id;
     out->provider_id = in->provider_id;
     out->user_id = in->user_id;
-    if (in->id && in->id_len <= USAGE_ID_MAX) {
-        memcpy(out->id, in->id, in->id_len);
-        out->id[in->id_len] = 0;
-    }
+    /* 4 bytes of text per byte of id at most: \xNN */
+    shown_id(out->id, sizeof(out->id), in->id, in->id_len);
     if (in->bad_field)
-        BAD(in->bad_rule, in->bad_field, "%s: %s", *in->bad_field ? in->bad_field : "line",
+        shown_text(out->field_buf, sizeof(out->field_buf), in->bad_field, strlen(in->bad_field));
+    if (in->bad_field)
+        BAD(in->bad_rule, out->field_buf, "%.*s: %s", utf8_prefix(out->field_buf, 64),
+            *out->field_buf ? out->field_buf : "line",
             !strcmp(in->bad_rule, "json")            ? "not a JSON object"
             : !strcmp(in->bad_rule, "unknown_field") ? "not a field of a usage record"
             : !strcmp(in->bad_rule, "inexact")
                 ? "a quantity with decimals is sent as a string, e.g. \"12.5\""
             : !strcmp(in->bad_rule, "columns") ? "the row has not as many fields as the header"
-                                               : "has the wrong type");
+            : !strcmp(in->bad_rule, "nul")     ? "holds a NUL character (U+0000)"
+            : !strcmp(in->bad_rule, "duplicate_key")
+                ? "is given twice (a JSON object names each key once)"
+            : !strcmp(in->bad_rule, "id") ? "is not a valid id (a positive integer)"
+                                          : "has the wrong type");
     if (!in->id || !in->id_len)
         BAD("required", "id", "id is required: it makes re-sending harmless");
     if (in->id_len > USAGE_ID_MAX)

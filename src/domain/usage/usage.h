@@ -49,11 +49,17 @@ struct usage_input {
 
 /* A record after the checks that need no store (usage_prepare, thread-safe): its fields as
  * values, or the rule it breaks. */
+/* The id of a refused record as stored in its outcome: bytes that are not valid UTF-8 text (and
+ * control characters and the backslash) are written \xNN, so that every refused line keeps its
+ * outcome, losslessly (docs/usage.md). */
+#define USAGE_ID_SHOWN (4 * USAGE_ID_MAX + 1)
 struct usage_parsed {
     int64_t line;
-    char id[USAGE_ID_MAX + 1], source[USAGE_ID_MAX + 1];
+    char id[USAGE_ID_SHOWN], source[USAGE_ID_MAX + 1];
     int64_t allocation_id, metric_id, provider_id, user_id, quantity, start, end;
     const char *rule, *field; /* set when the record is rejected already */
+    char field_buf[USAGE_ID_SHOWN]; /* the parser's field name, shown as ids are (field points
+                                     * here: the parser's own text is gone with the next line) */
     char message[USAGE_REASON_SZ];
 };
 int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parsed *out);
