@@ -549,6 +549,11 @@ int billing_run(struct ctx *ctx, struct billing_run *run)
     run->corrections = run->unchanged = 0;
     if (billing_check_period(ctx, run->period, &d0, &d1) < 0)
         return -1;
+    /* A month is rated once it has ended (CST): a bill of a running month would be short, and
+     * one of a future month would bill records that cannot exist yet (issue 12). */
+    if (d1 * 86400000LL - USAGE_DAY_OFFSET_MS > time_now_ms())
+        return err_field(&ctx->err, "period", "not_ended",
+                         "the month %s has not ended yet (China Standard Time)", run->period);
     if (run->reason && strlen(run->reason) > 1000)
         return err_field(&ctx->err, "reason", "max_length", "reason is at most 1000 characters");
     if (ctx_tx_begin(ctx) < 0)

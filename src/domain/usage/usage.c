@@ -26,7 +26,7 @@
 
 struct slot {
     int64_t k1, k2, k3;
-    int64_t v[5];
+    int64_t v[6];
 };
 struct map {
     struct slot *s;
@@ -101,13 +101,15 @@ int64_t usage_day(int64_t ms)
 struct usage_batch {
     struct ctx *ctx;
     struct usage_batch_info info;
-    struct map allocs;  /* v: found(1)/unknown(2), provider, user, pool, released at (0 live) */
+    struct map allocs;  /* v: found(1)/unknown(2), provider, user, pool, released at (0 live),
+                         * start of service */
     struct map metrics; /* v: found/unknown, product, provider, has_pools */
     struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
     struct map daily;   /* (allocation, metric, day) v0: quantity, v1: records; per chunk */
     struct usage_writer *w;
     int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
+    int64_t not_after; /* a period may end at this time at most: now + usage_clock_skew_s */
     int64_t in_chunk;
     bool in_tx, dead;
     struct arena *scratch;
@@ -369,6 +371,7 @@ static struct slot *alloc_ref(struct usage_batch *b, int64_t id)
         s->v[2] = r.user_id;
         s->v[3] = r.pool_id;
         s->v[4] = r.released_at;
+        s->v[5] = r.start;
     }
     return s;
 }
@@ -550,6 +553,13 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     w.end = in->end;
     w.source = in->source[0] ? in->source : b->default_source;
 
+    /* Issue 12: a period in the future would become the newest mark of its series, and every
+     * real record after it would be refused as an overlap. */
+    if (in->end > b->not_after) {
+        char at[40];
+        time_format(b->not_after, at, sizeof(at));
+        return REJECT("future", "end", "the period ends after the time of the server (%s)", at);
+    }
     struct slot *a = alloc_ref(b, in->allocation_id);
     if (!a)
         return -1;
@@ -566,6 +576,14 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     if (in->user_id && in->user_id != a->v[2])
         return REJECT("mismatch", "user_id", "allocation %lld is used by %lld, not %lld",
                       (long long)in->allocation_id, (long long)a->v[2], (long long)in->user_id);
+    if (in->start < a->v[5]) {
+        /* issue 12: no usage before the allocation existed, unless a start of service before it
+         * was stated with a reason (a service migrated onto the platform) */
+        char at[40];
+        time_format(a->v[5], at, sizeof(at));
+        return REJECT("before_start", "start", "allocation %lld serves from %s",
+                      (long long)in->allocation_id, at);
+    }
     int64_t gone = a->v[4];
     if (gone && in->end > gone) {
         char at[40];
@@ -648,6 +666,7 @@ int usage_batch_add_parsed(struct usage_batch *b, const struct usage_parsed *p)
             b->dead = true;
             return -1;
         }
+        b->not_after = time_now_ms() + (int64_t)b->ctx->app->cfg.usage_clock_skew_s * 1000;
         if (epoch != b->epoch) {
             /* another ingest committed since this batch's last chunk: read the marks afresh */
             free(b->series.s);

@@ -250,10 +250,11 @@ int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void 
     cJSON_Delete(s->root);
     s->root = NULL;
     bump.used = 0;
-    if (memchr(line, '\\', n) || memchr(line, 0, n)) {
-        if (nul_in_line(line, n, &nul_field))
-            return bad(in, nul_field, "nul");
-    }
+    /* refused, but still read for the id its outcome names (unless the id holds the NUL) */
+    bool has_nul = (memchr(line, '\\', n) || memchr(line, 0, n)) &&
+                   nul_in_line(line, n, &nul_field);
+    if (has_nul)
+        bad(in, nul_field, "nul");
     s->root = cJSON_ParseWithLength(line, n);
     if (!s->root || !cJSON_IsObject(s->root))
         return bad(in, "", "json");
@@ -298,6 +299,10 @@ int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void 
         } else {
             bad(in, k, "unknown_field");
         }
+    }
+    if (has_nul && !strcmp(nul_field, "id")) {
+        in->id = NULL; /* a prefix of the id would name another record */
+        in->id_len = 0;
     }
     return 0;
 }

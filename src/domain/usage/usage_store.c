@@ -14,8 +14,9 @@
 static const char SQL_ALLOC[] =
     "SELECT p.provider_id, a.user_id, a.pool_id, CASE WHEN a.status = 'released' THEN "
     "COALESCE((SELECT MAX(e.at) FROM allocation_events e WHERE e.allocation_id = a.id AND e.op = "
-    "'release'), a.updated_at) ELSE 0 END FROM allocations a JOIN resource_pools p ON p.id = "
-    "a.pool_id WHERE a.id = $1";
+    "'release'), a.updated_at) ELSE 0 END, CASE WHEN a.service_start <> 0 THEN a.service_start "
+    "ELSE a.created_at END FROM allocations a JOIN resource_pools p ON p.id = a.pool_id WHERE "
+    "a.id = $1";
 static const char SQL_METRIC[] =
     "SELECT m.product_id, p.provider_id, (SELECT COUNT(*) FROM product_resources r WHERE "
     "r.product_id = p.id) FROM product_metrics m JOIN products p ON p.id = m.product_id WHERE "
@@ -61,6 +62,7 @@ int usage_store_alloc(struct ctx *ctx, int64_t id, struct usage_alloc_ref *out)
         out->user_id = db_int(r, 1);
         out->pool_id = db_int(r, 2);
         out->released_at = db_int(r, 3);
+        out->start = db_int(r, 4);
         db_rows_free(r);
     }
     return rc < 0 ? -1 : 0;

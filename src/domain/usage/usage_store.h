@@ -16,6 +16,7 @@ struct usage_alloc_ref {
     bool found;
     int64_t provider_id, user_id, pool_id;
     int64_t released_at; /* 0 while the allocation is live */
+    int64_t start;       /* usage is accepted from here: its creation or stated service_start */
 };
 struct usage_metric_ref {
     bool found;
