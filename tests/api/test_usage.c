@@ -772,6 +772,54 @@ static void test_usage_before_the_allocation_is_refused(void **state)
     assert_int_equal(jint(r->json, "rejected"), 1);
 }
 
+/* Issue 12 (defect 8): junk does not fill the store. A batch stores the outcomes of its first
+ * USAGE_OUTCOMES_MAX lines not accepted and counts the rest (the answer and the batch say how
+ * many); while a provider's batches of the window rejected more lines than usage_reject_limit,
+ * its next batch is refused with 429 and Retry-After. */
+static void test_junk_is_capped_and_rate_limited(void **state)
+{
+    (void)state;
+    enum { N = USAGE_OUTCOMES_MAX + 500 };
+    static char junk[2 * N + 1];
+    for (int i = 0; i < N; i++) {
+        junk[2 * i] = 'x';
+        junk[2 * i + 1] = '\n';
+    }
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], junk);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "rejected"), N);
+    assert_int_equal(jint(r->json, "outcomes_not_stored"), N - USAGE_OUTCOMES_MAX);
+    int64_t batch = jint(r->json, "batch_id");
+    snprintf(body, sizeof(body), "SELECT COUNT(*) FROM usage_outcomes WHERE batch_id = %lld",
+             (long long)batch);
+    assert_int_equal(th_sql_int(body), USAGE_OUTCOMES_MAX);
+    snprintf(path, sizeof(path), "/api/v1/usage/batches/%lld", (long long)batch);
+    r = th_call("GET", path, &T->who[W_P_ADMIN], NULL);
+    assert_int_equal(jint(r->json, "rejected"), N);
+    assert_int_equal(jint(r->json, "outcomes_not_stored"), N - USAGE_OUTCOMES_MAX);
+
+    /* the provider's rejected lines of the window now exceed a limit below them */
+    int limit = T->app.cfg.usage_reject_limit;
+    snprintf(body, sizeof(body), "SELECT SUM(rejected) FROM usage_batches WHERE provider_id = %lld",
+             (long long)T->p);
+    int64_t sent = th_sql_int(body);
+    assert_true(sent >= N);
+    T->app.cfg.usage_reject_limit = (int)sent - 1;
+    r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], "x\n");
+    assert_status(r, 429);
+    assert_true(strtol(r->retry_after, NULL, 10) >= 1);
+    assert_string_equal(jstr(r->json, "rule"), "rejected_volume");
+    /* another provider is not held back by it */
+    int64_t p2 = th_institution(T->m, "provider", "provincial");
+    struct who w2;
+    th_session(&w2, th_person(p2, true, "technical"));
+    assert_status(th_call("POST", "/api/v1/usage", &w2, "x\n"), 200);
+    /* at the limit exactly it still sends */
+    T->app.cfg.usage_reject_limit = (int)sent;
+    assert_status(th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], "\n"), 200);
+    T->app.cfg.usage_reject_limit = limit;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -789,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_json_body_refuses_nul),
         cmocka_unit_test(test_future_period_is_refused),
         cmocka_unit_test(test_usage_before_the_allocation_is_refused),
+        cmocka_unit_test(test_junk_is_capped_and_rate_limited),
         cmocka_unit_test(test_daily_sums_equal_the_records),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);

@@ -126,6 +126,28 @@ static void summarise(const struct usage_batch *b, struct usage_summary *s)
     s->duplicated = b->info.duplicated;
     s->rejected = b->info.rejected;
     s->lines = b->lines;
+    s->outcomes_not_stored = b->info.outcomes_not_stored;
+}
+
+/* Issue 12: junk must not fill the store. While a provider's batches of the window rejected more
+ * lines than the limit, further batches are refused until the oldest of them leaves the window. */
+static int check_reject_volume(struct ctx *ctx, int64_t provider_id)
+{
+    const struct config *cfg = &ctx->app->cfg;
+    int64_t window = (int64_t)cfg->usage_reject_window_s * 1000, now = time_now_ms();
+    int64_t rejected, oldest;
+    if (!cfg->usage_reject_limit)
+        return 0;
+    if (usage_store_rejected_since(ctx, provider_id, now - window, &rejected, &oldest) < 0)
+        return -1;
+    if (rejected <= cfg->usage_reject_limit)
+        return 0;
+    int64_t wait = (oldest + window - now + 999) / 1000;
+    ctx->err.retry_after = wait < 1 ? 1 : (int)wait;
+    return err_rule(&ctx->err, ERR_RATE_LIMITED, "rejected_volume",
+                    "your batches of the last %d s rejected %lld lines, more than %d: fix the "
+                    "sender before sending more",
+                    cfg->usage_reject_window_s, (long long)rejected, cfg->usage_reject_limit);
 }
 
 struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin)
@@ -136,6 +158,8 @@ struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin)
                  "usage records are sent by the provider that delivers the service");
         return NULL;
     }
+    if (api && check_reject_volume(ctx, ctx->caller.institution_id) < 0)
+        return NULL;
     struct usage_batch *b = calloc(1, sizeof(*b));
     if (!b)
         abort();
@@ -332,6 +356,10 @@ static int outcome(struct usage_batch *b, int64_t line, const char *id, const ch
         b->info.duplicated++;
     else
         b->info.rejected++;
+    if (b->info.duplicated + b->info.rejected > USAGE_OUTCOMES_MAX) {
+        b->info.outcomes_not_stored++;
+        return 0;
+    }
     return usage_store_outcome_insert(b->ctx, b->info.id, &o);
 }
 

@@ -69,4 +69,9 @@ int usage_store_outcome_insert(struct ctx *ctx, int64_t batch_id, const struct u
 int usage_store_outcomes(struct ctx *ctx, int64_t batch_id, int64_t after_line, int limit,
                          struct usage_outcome **items, int *n);
 
+/* The rejected lines of a provider's batches started at or after since (committed chunks), and
+ * the start of the oldest of those batches (0 when none). */
+int usage_store_rejected_since(struct ctx *ctx, int64_t provider_id, int64_t since,
+                               int64_t *rejected, int64_t *oldest);
+
 #endif
