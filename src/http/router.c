@@ -11,6 +11,7 @@
 #include "http.h"
 #include "access.h"
 #include "metrics.h"
+#include "jv.h"
 #include "app.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
@@ -92,59 +93,9 @@ static void decref(void *p)
     json_decref(p);
 }
 
-/*
- * The path ("rates[2].tier_from") of the first string in v that holds a NUL, written into buf;
- * false when there is none. jansson refuses "\u0000" unless told to allow it, but then the
- * answer is a 400 that names no field; allowed and looked for here, every body is checked in this
- * one place and the refusal names the field. (Object keys with a NUL are refused by jansson
- * itself.) Depth is bounded by jansson's own nesting limit.
- */
-/* Appends to the path at o; a part that does not fit is cut at a character boundary. */
-static size_t path_put(char *buf, size_t cap, size_t o, int w)
-{
-    if (w >= 0 && (size_t)w < cap - o)
-        return o + (size_t)w;
-    size_t end = cap - 1;
-    while (end > o && ((unsigned char)buf[end - 1] & 0xc0) == 0x80)
-        end--;
-    if (end > o && (unsigned char)buf[end - 1] >= 0xc0)
-        end--;
-    buf[end] = 0;
-    return end;
-}
-
-static bool nul_path(json_t *v, char *buf, size_t cap, size_t o)
-{
-    if (json_is_string(v))
-        return memchr(json_string_value(v), 0, json_string_length(v)) != NULL;
-    if (json_is_object(v)) {
-        const char *k;
-        json_t *m;
-        json_object_foreach (v, k, m) {
-            int w = snprintf(buf + o, cap - o, "%s%s", o ? "." : "", k);
-            if (nul_path(m, buf, cap, path_put(buf, cap, o, w)))
-                return true;
-        }
-        buf[o] = 0;
-        return false;
-    }
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *m;
-        json_array_foreach (v, i, m) {
-            int w = snprintf(buf + o, cap - o, "[%zu]", i);
-            if (nul_path(m, buf, cap, path_put(buf, cap, o, w)))
-                return true;
-        }
-        buf[o] = 0;
-    }
-    return false;
-}
-
 static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
 {
     const char *ct = req_header(rq, "Content-Type");
-    json_error_t jerr;
     if (!(r->flags & RF_BODY))
         return 0;
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
@@ -152,18 +103,10 @@ static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
         return err_set(&ctx->err, ERR_UNSUPPORTED, "send the body as application/json");
     if (!rq->body_len)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "a JSON body is required");
-    rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    rq->json = jv_load(ctx, rq->body, rq->body_len);
     if (!rq->json)
-        return err_set(&ctx->err, ERR_BAD_REQUEST, "malformed JSON at line %d, column %d: %s",
-                       jerr.line, jerr.column, jerr.text);
+        return -1;
     arena_defer(ctx->arena, decref, rq->json);
-    if (!json_is_object(rq->json))
-        return err_set(&ctx->err, ERR_BAD_REQUEST, "the body must be a JSON object");
-    char path[128];
-    path[0] = 0;
-    /* a NUL cuts every C string after it: "n-nul\u0000x" would be stored as "n-nul" */
-    if (nul_path(rq->json, path, sizeof(path), 0))
-        return err_field(&ctx->err, path, "nul", "%s holds a NUL character (U+0000)", path);
     return 0;
 }
 
