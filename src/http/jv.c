@@ -343,7 +343,8 @@ static bool nul_path(json_t *v, char *buf, size_t cap, size_t o)
     if (json_is_object(v)) {
         const char *k;
         json_t *m;
-        json_object_foreach (v, k, m) {
+        json_object_foreach(v, k, m)
+        {
             int w = snprintf(buf + o, cap - o, "%s%s", o ? "." : "", k);
             if (nul_path(m, buf, cap, path_put(buf, cap, o, w)))
                 return true;
@@ -354,7 +355,8 @@ static bool nul_path(json_t *v, char *buf, size_t cap, size_t o)
     if (json_is_array(v)) {
         size_t i;
         json_t *m;
-        json_array_foreach (v, i, m) {
+        json_array_foreach(v, i, m)
+        {
             int w = snprintf(buf + o, cap - o, "[%zu]", i);
             if (nul_path(m, buf, cap, path_put(buf, cap, o, w)))
                 return true;

@@ -48,8 +48,8 @@ struct server {
 
 /* MHD gives the lengths of keys and values: an encoded NUL (%00) in a query parameter shows as a
  * value longer than its C string, which every later reader would silently cut. */
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                               const char *value, size_t value_size)
 {
     struct conn_state *st = cls;
     struct req *rq = &st->rq;

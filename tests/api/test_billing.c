@@ -69,9 +69,8 @@ static int setup(void **state)
      * onto the platform (issue 12: usage before an allocation's start is refused otherwise) */
     const int64_t migrated[] = {alloc_a, alloc_b, alloc_c};
     for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof(path),
-                 "/api/v1/resource-pools/%lld/allocations/%lld/service-start", (long long)pool,
-                 (long long)migrated[i]);
+        snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/service-start",
+                 (long long)pool, (long long)migrated[i]);
         assert_status(th_call("POST", path, P_ADMIN,
                               "{\"service_start\":\"2025-01-01T00:00:00+08:00\","
                               "\"service_start_reason\":\"由自建机房迁移上云\"}"),

@@ -543,29 +543,32 @@ static void test_daily_sums_equal_the_records(void **state)
 /* Issue 12 (defects 5, 6 and 9): hostile text in records sent to the API. A NUL in any text is
  * refused naming the field, instead of cutting the text ("n-nul\u0000x" was stored as "n-nul",
  * "5\u00009" billed as 5); a key given twice is refused instead of the last value winning; an id
- * that is not UTF-8 keeps its outcome (line, reason, the id escaped) in the answer and the store. */
+ * that is not UTF-8 keeps its outcome (line, reason, the id escaped) in the answer and the store.
+ */
 static void test_api_refuses_hostile_text(void **state)
 {
     (void)state;
     int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
     migrated(pool, a, "1989-01-01T00:00:00Z");
     char nd[4096];
-    snprintf(nd, sizeof(nd),
-             "{\"id\":\"n-nul\\u0000x\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2020-01-01T01:00:00Z\"}\n"
-             "{\"id\":\"q-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"5\\u00009\","
-             "\"start\":\"2020-01-01T01:00:00Z\",\"end\":\"2020-01-01T02:00:00Z\"}\n"
-             "{\"id\":\"dup-1\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2020-01-01T02:00:00Z\",\"end\":\"2020-01-01T03:00:00Z\",\"id\":\"dup-2\"}\n"
-             "{\"id\":\"bad-\xff\xfe\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2020-01-01T03:00:00Z\",\"end\":\"2020-01-01T04:00:00Z\"}\n"
-             "{\"id\":\"src-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2020-01-01T04:00:00Z\",\"end\":\"2020-01-01T05:00:00Z\",\"source\":\"a\\\\u0000\"}\n"
-             "{\"id\":\"n-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2020-01-01T05:00:00Z\",\"end\":\"2020-01-01T06:00:00Z\",\"\xe5\x95\":1}\n",
-             (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
-             (long long)metric, (long long)a, (long long)metric, (long long)a, (long long)metric,
-             (long long)a, (long long)metric);
+    snprintf(
+        nd, sizeof(nd),
+        "{\"id\":\"n-nul\\u0000x\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2020-01-01T01:00:00Z\"}\n"
+        "{\"id\":\"q-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"5\\u00009\","
+        "\"start\":\"2020-01-01T01:00:00Z\",\"end\":\"2020-01-01T02:00:00Z\"}\n"
+        "{\"id\":\"dup-1\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T02:00:00Z\",\"end\":\"2020-01-01T03:00:00Z\",\"id\":\"dup-2\"}\n"
+        "{\"id\":\"bad-\xff\xfe\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T03:00:00Z\",\"end\":\"2020-01-01T04:00:00Z\"}\n"
+        "{\"id\":\"src-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T04:00:00Z\",\"end\":\"2020-01-01T05:00:00Z\",\"source\":"
+        "\"a\\\\u0000\"}\n"
+        "{\"id\":\"n-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T05:00:00Z\",\"end\":\"2020-01-01T06:00:00Z\",\"\xe5\x95\":1}\n",
+        (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
+        (long long)metric, (long long)a, (long long)metric, (long long)a, (long long)metric,
+        (long long)a, (long long)metric);
     struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
     assert_status(r, 200);
     assert_int_equal(jint(r->json, "records"), 6);
@@ -621,8 +624,8 @@ static void test_csv_refuses_nul(void **state)
                      "cn-2,%lldX7,%lld,1,2020-01-01T01:00:00Z,2020-01-01T02:00:00Z\n"
                      "cn-3,%lld,%lld,1,2020-01-01T02:00:00ZX,2020-01-01T03:00:00Z\n"
                      "cn-4,%lld,%lld,1,2020-01-01T03:00:00Z,2020-01-01T04:00:00Z\n",
-                     (long long)a, (long long)metric, (long long)a, (long long)metric,
-                     (long long)a, (long long)metric, (long long)a, (long long)metric);
+                     (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
+                     (long long)metric, (long long)a, (long long)metric);
     for (int i = 0; i < n; i++)
         if (csv[i] == 'X')
             csv[i] = 0;
@@ -693,8 +696,10 @@ static void test_future_period_is_refused(void **state)
     assert_int_equal(jint(o, "line"), 1);
     assert_string_equal(jstr(o, "rule"), "future");
     assert_string_equal(jstr(o, "field"), "end");
-    snprintf(body, sizeof(body), "SELECT COUNT(*) FROM usage_series WHERE allocation_id = %lld "
-             "AND last_end > 4000000000000", (long long)a);
+    snprintf(body, sizeof(body),
+             "SELECT COUNT(*) FROM usage_series WHERE allocation_id = %lld "
+             "AND last_end > 4000000000000",
+             (long long)a);
     assert_int_equal(th_sql_int(body), 0);
 }
 

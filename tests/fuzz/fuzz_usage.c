@@ -21,9 +21,11 @@ static bool utf8_ok(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     while (*u) {
-        int n = *u < 0x80 ? 0 : (*u & 0xe0) == 0xc0 ? 1 : (*u & 0xf0) == 0xe0 ? 2
-                            : (*u & 0xf8) == 0xf0   ? 3
-                                                    : -1;
+        int n = *u < 0x80             ? 0
+                : (*u & 0xe0) == 0xc0 ? 1
+                : (*u & 0xf0) == 0xe0 ? 2
+                : (*u & 0xf8) == 0xf0 ? 3
+                                      : -1;
         if (n < 0 || (n == 1 && *u < 0xc2))
             return false;
         u++;

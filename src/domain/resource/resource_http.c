@@ -88,8 +88,8 @@ struct service_start_body {
     const char *service_start, *service_start_reason;
 };
 const struct field_spec allocation_service_start_spec[] = {
-    {"service_start", JV_STRING, JV_REQUIRED, offsetof(struct service_start_body, service_start),
-     0, 1, 40, NULL,
+    {"service_start", JV_STRING, JV_REQUIRED, offsetof(struct service_start_body, service_start), 0,
+     1, 40, NULL,
      "RFC 3339; before the allocation's creation: usage is accepted from this time on"},
     {"service_start_reason", JV_STRING, JV_REQUIRED,
      offsetof(struct service_start_body, service_start_reason), 0, 2, 500, NULL,
@@ -207,15 +207,15 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *allocation_to_json(const struct allocation *a)
 {
-    json_t *o = json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
-                     (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
-                     (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
-                     "application", a->application, "quantity", (json_int_t)a->quantity, "status",
-                     a->status, "service_level", a->service_level ? a->service_level : "standard",
-                     "use_by", a->use_by ? a->use_by : "", "first_used_on",
-                     a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
-                     "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
-                     "version", a->version);
+    json_t *o = json_pack(
+        "{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id", (json_int_t)a->id,
+        "pool_id", (json_int_t)a->pool_id, "user_id", (json_int_t)a->user_id, "user_name",
+        a->user_name ? a->user_name : "", "application", a->application, "quantity",
+        (json_int_t)a->quantity, "status", a->status, "service_level",
+        a->service_level ? a->service_level : "standard", "use_by", a->use_by ? a->use_by : "",
+        "first_used_on", a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
+        "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at), "version",
+        a->version);
     if (!o)
         return NULL;
     /* the start of service: the creation unless an earlier one was stated with a reason */

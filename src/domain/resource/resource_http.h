@@ -9,8 +9,7 @@
 
 extern const struct field_spec pool_create_spec[], pool_patch_spec[], allocation_spec[],
     allocation_change_spec[], allocation_use_spec[], allocation_service_start_spec[],
-    conformity_assign_spec[],
-    conformity_record_spec[];
+    conformity_assign_spec[], conformity_record_spec[];
 
 int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs);

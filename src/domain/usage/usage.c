@@ -108,7 +108,7 @@ struct usage_batch {
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
     struct map daily;   /* (allocation, metric, day) v0: quantity, v1: records; per chunk */
     struct usage_writer *w;
-    int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
+    int64_t epoch;     /* usage_epoch after this batch's last commit; -1 before */
     int64_t not_after; /* a period may end at this time at most: now + usage_clock_skew_s */
     int64_t in_chunk;
     bool in_tx, dead;
@@ -271,9 +271,10 @@ static size_t utf8_char(const unsigned char *s, size_t n)
 {
     if (s[0] >= 0x20 && s[0] < 0x7f)
         return s[0] == '\\' ? 0 : 1;
-    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-                 : s[0] >= 0xf0 && s[0] <= 0xf4                      ? 4
-                                                                      : 0;
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                 : (s[0] & 0xf0) == 0xe0        ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                : 0;
     if (!len || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)

@@ -60,7 +60,7 @@ struct usage_parsed {
     int64_t line;
     char id[USAGE_ID_SHOWN], source[USAGE_ID_MAX + 1];
     int64_t allocation_id, metric_id, provider_id, user_id, quantity, start, end;
-    const char *rule, *field; /* set when the record is rejected already */
+    const char *rule, *field;       /* set when the record is rejected already */
     char field_buf[USAGE_ID_SHOWN]; /* the parser's field name, shown as ids are (field points
                                      * here: the parser's own text is gone with the next line) */
     char message[USAGE_REASON_SZ];

@@ -151,10 +151,10 @@ static void usage_finish(void *state, struct resp *rs)
     snprintf(more, sizeof(more), "/api/v1/usage/batches/%lld/outcomes?cursor=%lld",
              (long long)sum.batch_id, (long long)info.next_cursor);
     resp_json(ctx, rs, 200,
-              json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "batch_id",
-                        (json_int_t)sum.batch_id, "records", (json_int_t)sum.lines, "accepted",
-                        (json_int_t)sum.accepted, "duplicated", (json_int_t)sum.duplicated,
-                        "rejected", (json_int_t)sum.rejected, "outcomes_not_stored",
+              json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "batch_id", (json_int_t)sum.batch_id,
+                        "records", (json_int_t)sum.lines, "accepted", (json_int_t)sum.accepted,
+                        "duplicated", (json_int_t)sum.duplicated, "rejected",
+                        (json_int_t)sum.rejected, "outcomes_not_stored",
                         (json_int_t)sum.outcomes_not_stored, "outcomes", list, "more_outcomes",
                         info.next_cursor ? json_string(more) : json_null()));
 }

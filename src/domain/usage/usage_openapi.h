@@ -24,7 +24,8 @@
         {"UsageAnswer",                                                                            \
          "{\"type\":\"object\",\"properties\":{\"batch_id\":" ID ",\"records\":" INT               \
          ",\"accepted\":" INT ",\"duplicated\":" INT ",\"rejected\":" INT                          \
-         ",\"outcomes_not_stored\":" INT ",\"outcomes\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"           \
+         ",\"outcomes_not_stored\":" INT                                                           \
+         ",\"outcomes\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"           \
          "UsageOutcome\"}},\"more_outcomes\":" OPT_STR "}}"},                                      \
         {"UsageBatch",                                                                             \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"origin\":{\"enum\":[\"api\","       \

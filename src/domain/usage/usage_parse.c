@@ -173,9 +173,9 @@ static void take_str(cJSON *v, const char *field, const char **out, size_t *len,
 }
 
 /* The fields of a record, in the order of the seen-mask bits below. */
-static const char *const nd_fields[] = {"id",     "allocation_id", "metric_id", "provider_id",
-                                        "user_id", "start",        "end",       "source",
-                                        "quantity"};
+static const char *const nd_fields[] = {"id",          "allocation_id", "metric_id",
+                                        "provider_id", "user_id",       "start",
+                                        "end",         "source",        "quantity"};
 #define N_ND_FIELDS (sizeof(nd_fields) / sizeof(nd_fields[0]))
 
 static int nd_field(const char *k, size_t n)
@@ -251,8 +251,8 @@ int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void 
     s->root = NULL;
     bump.used = 0;
     /* refused, but still read for the id its outcome names (unless the id holds the NUL) */
-    bool has_nul = (memchr(line, '\\', n) || memchr(line, 0, n)) &&
-                   nul_in_line(line, n, &nul_field);
+    bool has_nul =
+        (memchr(line, '\\', n) || memchr(line, 0, n)) && nul_in_line(line, n, &nul_field);
     if (has_nul)
         bad(in, nul_field, "nul");
     s->root = cJSON_ParseWithLength(line, n);
