@@ -638,6 +638,20 @@ static void test_run_refuses_months_not_ended(void **state)
     struct billing_run run = {.period = "2099-12"};
     assert_int_equal(billing_run(th_ctx(), &run), -1);
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM bills WHERE period >= '2099'"), 0);
+    /* a draft of such a month left by an earlier version is never issued */
+    int64_t id = id_new();
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO bills (id, user_id, period, version, state, total_fen, line_count, "
+             "records, rated_at) VALUES (%lld, %lld, '2099-01', 1, 'draft', 0, 0, 0, 0)",
+             (long long)id, (long long)T->u1);
+    assert_int_equal(th_sql(sql), 0);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/issue", (long long)id);
+    r = th_call("POST", path, M_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "not_ended");
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM bills WHERE id = %lld AND state = 'draft'",
+             (long long)id);
+    assert_int_equal(th_sql_int(sql), 1);
 }
 
 static void test_exports(void **state)
