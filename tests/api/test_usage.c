@@ -607,6 +607,27 @@ static void test_api_refuses_hostile_text(void **state)
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id = 'src-nul'"), 1);
 }
 
+/* An unknown field's name in the outcome of an API stream is the name sent, also when more lines
+ * follow: the records are checked as they arrive and written by the pipe's thread later, after
+ * the parser has reused the memory the name was read into. */
+static void test_api_unknown_field_keeps_its_name(void **state)
+{
+    (void)state;
+    char nd[8192];
+    size_t o = (size_t)snprintf(nd, sizeof(nd), "{\"id\":\"uf-1\",\"quantitty\":1}\n");
+    for (int i = 0; i < 20; i++)
+        o += (size_t)snprintf(nd + o, sizeof(nd) - o,
+                              "{\"id\":\"uf-%d-abcdefghijklmnopqrstuvwxyz\",\"allocation_id\":1,"
+                              "\"metric_id\":1,\"quantity\":\"1\",\"start\":\"x\",\"end\":\"y\"}\n",
+                              i);
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    json_t *first = json_array_get(json_object_get(r->json, "outcomes"), 0);
+    assert_int_equal(jint(first, "line"), 1);
+    assert_string_equal(jstr(first, "rule"), "unknown_field");
+    assert_string_equal(jstr(first, "field"), "quantitty");
+}
+
 /* Issue 12 (defect 6): a NUL byte in a CSV field is refused naming the column (strtoll read
  * "5\0x" as 5, the time parser a prefix of the time). */
 static void test_csv_refuses_nul(void **state)
@@ -838,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_same_id_twice_in_a_chunk),
         cmocka_unit_test(test_released_allocation),
         cmocka_unit_test(test_api_refuses_hostile_text),
+        cmocka_unit_test(test_api_unknown_field_keeps_its_name),
         cmocka_unit_test(test_csv_refuses_nul),
         cmocka_unit_test(test_json_body_refuses_nul),
         cmocka_unit_test(test_future_period_is_refused),
