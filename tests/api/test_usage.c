@@ -565,16 +565,19 @@ static void test_api_refuses_hostile_text(void **state)
         "\"start\":\"2020-01-01T04:00:00Z\",\"end\":\"2020-01-01T05:00:00Z\",\"source\":"
         "\"a\\\\u0000\"}\n"
         "{\"id\":\"n-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-        "\"start\":\"2020-01-01T05:00:00Z\",\"end\":\"2020-01-01T06:00:00Z\",\"\xe5\x95\":1}\n",
+        "\"start\":\"2020-01-01T05:00:00Z\",\"end\":\"2020-01-01T06:00:00Z\",\"\xe5\x95\":1}\n"
+        "{\"id\":\"src-bad\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T06:00:00Z\",\"end\":\"2020-01-01T07:00:00Z\",\"source\":"
+        "\"\xc0\x80\"}\n",
         (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
         (long long)metric, (long long)a, (long long)metric, (long long)a, (long long)metric,
-        (long long)a, (long long)metric);
+        (long long)a, (long long)metric, (long long)a, (long long)metric);
     struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
     assert_status(r, 200);
-    assert_int_equal(jint(r->json, "records"), 6);
+    assert_int_equal(jint(r->json, "records"), 7);
     /* line 5: an escaped backslash before u0000 is text, not a NUL */
     assert_int_equal(jint(r->json, "accepted"), 1);
-    assert_int_equal(jint(r->json, "rejected"), 5);
+    assert_int_equal(jint(r->json, "rejected"), 6);
     static const struct {
         int line;
         const char *id, *rule, *field;
@@ -584,10 +587,11 @@ static void test_api_refuses_hostile_text(void **state)
         {3, "dup-1", "duplicate_key", "id"},
         {4, "bad-\\xff\\xfe", "format", "id"},
         {6, "n-nul", "unknown_field", "\\xe5\\x95"},
+        {7, "src-bad", "format", "source"}, /* an overlong NUL: not UTF-8 */
     };
     json_t *list = json_object_get(r->json, "outcomes");
-    assert_int_equal(json_array_size(list), 5);
-    for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(json_array_size(list), 6);
+    for (size_t i = 0; i < 6; i++) {
         json_t *o = json_array_get(list, i);
         assert_non_null(o);
         assert_int_equal(jint(o, "line"), want[i].line);
@@ -600,7 +604,7 @@ static void test_api_refuses_hostile_text(void **state)
              (long long)jint(r->json, "batch_id"));
     r = th_call("GET", path, &T->who[W_P_ADMIN], NULL);
     assert_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 5);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 6);
     assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id IN ('n-nul', "
                                 "'q-nul', 'dup-1', 'dup-2')"),
                      0);

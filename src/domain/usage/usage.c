@@ -286,6 +286,18 @@ static size_t utf8_char(const unsigned char *s, size_t n)
     return len;
 }
 
+/* True when s is valid UTF-8 text without control characters (a backslash is text here). */
+static bool text_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = s[i] == '\\' ? 1 : utf8_char((const unsigned char *)s + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 /* Text as an outcome shows it (USAGE_ID_SHOWN): valid text as it is, other bytes as \xNN; at
  * most USAGE_ID_MAX bytes of s (the caller decides what a longer text becomes). */
 static void shown_text(char *buf, size_t cap, const char *s, size_t n)
@@ -562,6 +574,10 @@ int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parse
     if (in->source && in->source_len) {
         if (in->source_len > USAGE_ID_MAX)
             BAD("max_length", "source", "source is longer than %d characters", USAGE_ID_MAX);
+        /* stored and answered as text: PostgreSQL refuses invalid UTF-8 (the whole chunk with
+         * it), SQLite would keep bytes no JSON answer can carry */
+        if (!text_ok(in->source, in->source_len))
+            BAD("format", "source", "source is not UTF-8 text without control characters");
         memcpy(out->source, in->source, in->source_len);
         out->source[in->source_len] = 0;
     }
