@@ -373,6 +373,16 @@ static int order(struct supply *s, const struct order_spec *o, int64_t *line_id)
     TRY(act_as(s, "qy.admin"));
     TRY(order_deliver(s->ctx, out.id, &dec, &out));
     s->n_orders++;
+    /* The demo's usage history precedes the deliveries: its services were migrated onto the
+     * platform, and the provider says so (usage before an allocation's start is refused). */
+    char from[40];
+    time_format(s->month_start[0], from, sizeof(from));
+    for (int i = 0; i < out.n_items; i++) {
+        struct allocation al;
+        TRY(allocation_set_service_start(s->ctx, out.items[i].pool_id, out.items[i].allocation_id,
+                                         from, "业务系统由自建机房迁移上云，迁移前的用量随迁移导入",
+                                         &al));
+    }
     for (int i = 0; i < out.n_items && s->n_allocs < MAX_ALLOC; i++) {
         struct alloc_ref *a = &s->allocs[s->n_allocs++];
         a->id = out.items[i].allocation_id;
@@ -460,8 +470,8 @@ static int add_record(struct supply *s, struct usage_batch *b, int64_t alloc, in
 
 /* Compute allocations: vCPU and memory hours every 6 hours (busier in office hours), outbound
  * traffic once a day; storage: GiB-days once a day, filling up over the months. The months lie
- * before the delivery (today): no service back-dates a delivery, and the ingest checks a record
- * against the allocation's release only, so the demo's history precedes its orders. */
+ * before the delivery (today): no service back-dates a delivery, so each allocation states the
+ * earlier start of its migrated service (order() above), and the history precedes the orders. */
 static int usage(struct supply *s)
 {
     struct usage_summary sum;

@@ -65,6 +65,15 @@ static const struct key {
      sizeof(((struct config *)0)->budget_alert_thresholds), 0, 0, "80,100",
      "per cent of a budget line's amount at which issued bills raise a budget alert to the "
      "agency and the management institution (comma-separated, 1..1000)"},
+    {"usage_clock_skew_s", K_INT, offsetof(struct config, usage_clock_skew_s), 0, 0, 3600, "300",
+     "seconds a usage record's period may end after the server's clock (the sender's clock may "
+     "run ahead); a record ending later is refused as `future`"},
+    {"usage_reject_limit", K_INT, offsetof(struct config, usage_reject_limit), 0, 0, 1000000000,
+     "100000",
+     "rejected usage lines a provider may send within usage_reject_window_s; while its batches "
+     "of the window exceed it, further batches get 429 with Retry-After (0 = no limit)"},
+    {"usage_reject_window_s", K_INT, offsetof(struct config, usage_reject_window_s), 0, 1, 86400,
+     "3600", "seconds of the window of usage_reject_limit"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };

@@ -28,6 +28,9 @@ struct config {
     int elimination_idle_months;      /* unused online products become elimination candidates */
     int hhi_warning;                  /* market concentration (HHI) at which M is warned */
     char budget_alert_thresholds[64]; /* per cent of a budget line, e.g. "80,100" */
+    int usage_clock_skew_s;           /* a usage period may end this far after now */
+    int usage_reject_limit;           /* rejected usage lines per provider and window; 0 = off */
+    int usage_reject_window_s;        /* the window of usage_reject_limit */
     char config_file[512];
 };
 

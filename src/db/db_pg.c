@@ -150,7 +150,13 @@ static PGresult *run(struct pg_conn *c, const char *sql, const struct db_val *p,
         return PQexecParams(c->h, sql, n, NULL, vals, NULL, NULL, 0);
     uint64_t h = db_sql_hash(sql);
     struct pslot *s = &c->cache[h % CACHE_SLOTS];
-    if (!(s->sql && s->hash == h && !strcmp(s->sql, sql))) {
+    bool cached = s->sql && s->hash == h && !strcmp(s->sql, sql);
+    /* In a failed transaction only its end may run (ROLLBACK TO SAVEPOINT is parsed, DEALLOCATE
+     * is not): replacing the slot's statement then would leave the old one prepared on the
+     * server while the cache forgets it, and preparing that SQL again later fails with 42P05. */
+    if (!cached && PQtransactionStatus(c->h) == PQTRANS_INERROR)
+        return PQexecParams(c->h, sql, n, NULL, vals, NULL, NULL, 0);
+    if (!cached) {
         char name[24];
         snprintf(name, sizeof(name), "e%016llx", (unsigned long long)h);
         PGresult *pr = PQprepare(c->h, name, sql, n, NULL);

@@ -37,6 +37,7 @@ struct req {
     bool too_many_headers;   /* more than REQ_MAX_KV headers or query parameters */
     bool rate_limited;       /* over the per-address rate limit */
     const char *bad_framing; /* why the message framing is refused (RFC 9112), or NULL */
+    const char *nul_query;   /* a header or query parameter whose text holds a NUL, or NULL */
     const char *client_ip;
     /* filled by the router */
     int64_t params[REQ_MAX_PARAMS];

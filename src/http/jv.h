@@ -63,6 +63,10 @@ struct field_spec {
         NULL, 0, 0, 0, 0, 0, 0, NULL, NULL                                                         \
     }
 
+/* Parses a request body: JSON (jansson, duplicate keys refused) holding one object, no string
+ * of which holds a NUL (422 naming the field by its path, e.g. "rates[0].tier_from"). A new
+ * reference, or NULL with ctx->err set (400 malformed, 422 nul). */
+json_t *jv_load(struct ctx *ctx, const char *body, size_t len);
 /* Decodes obj into target; *has receives the bits of the fields present. -1 with field errors. */
 int jv_decode(struct ctx *ctx, json_t *obj, const struct field_spec *spec, void *target,
               unsigned *has);

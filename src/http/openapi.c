@@ -114,7 +114,8 @@ static const struct {
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
      ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
      ",\"service_level\":" LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR
-     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
+     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
+     ",\"service_start\":" TS ",\"service_start_reason\":" STR "}}"},
     {"AllocationPage", PAGE("Allocation")},
     {"ConformityTest",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR

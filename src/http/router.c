@@ -11,6 +11,7 @@
 #include "http.h"
 #include "access.h"
 #include "metrics.h"
+#include "jv.h"
 #include "app.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
@@ -95,7 +96,6 @@ static void decref(void *p)
 static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
 {
     const char *ct = req_header(rq, "Content-Type");
-    json_error_t jerr;
     if (!(r->flags & RF_BODY))
         return 0;
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
@@ -103,13 +103,10 @@ static int parse_body(struct ctx *ctx, const struct route *r, struct req *rq)
         return err_set(&ctx->err, ERR_UNSUPPORTED, "send the body as application/json");
     if (!rq->body_len)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "a JSON body is required");
-    rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    rq->json = jv_load(ctx, rq->body, rq->body_len);
     if (!rq->json)
-        return err_set(&ctx->err, ERR_BAD_REQUEST, "malformed JSON at line %d, column %d: %s",
-                       jerr.line, jerr.column, jerr.text);
+        return -1;
     arena_defer(ctx->arena, decref, rq->json);
-    if (!json_is_object(rq->json))
-        return err_set(&ctx->err, ERR_BAD_REQUEST, "the body must be a JSON object");
     return 0;
 }
 
@@ -130,6 +127,9 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
     if (rq->too_many_headers)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters",
                        REQ_MAX_KV);
+    if (rq->nul_query)
+        return err_field(&ctx->err, rq->nul_query, "nul", "%s holds a NUL character (U+0000)",
+                         rq->nul_query);
     if (rq->body_too_large)
         return err_set(&ctx->err, ERR_TOO_LARGE, "the body is larger than %d bytes",
                        app->cfg.body_max);

@@ -46,11 +46,15 @@ struct server {
     } rl[4096];
 };
 
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+/* MHD gives the lengths of keys and values: an encoded NUL (%00) in a query parameter shows as a
+ * value longer than its C string, which every later reader would silently cut. */
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                               const char *value, size_t value_size)
 {
     struct conn_state *st = cls;
     struct req *rq = &st->rq;
+    if (!rq->nul_query && (strlen(key) != key_size || (value && strlen(value) != value_size)))
+        rq->nul_query = arena_strdup(st->arena, key);
     struct kv *arr = kind == MHD_HEADER_KIND ? rq->headers : rq->query;
     int *n = kind == MHD_HEADER_KIND ? &rq->n_headers : &rq->n_query;
     if (*n >= REQ_MAX_KV) {
@@ -280,8 +284,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = st;
         st->rq.method = arena_strdup(st->arena, method);
         st->rq.path = arena_strdup(st->arena, url);
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, collect, st);
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, st);
+        MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect, st);
+        MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect, st);
         st->rq.client_ip = client_ip(st, conn);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         bool streamed = router_is_stream(method, url);

@@ -65,6 +65,17 @@ static int setup(void **state)
     alloc_a = make_alloc("政务服务网");
     alloc_b = make_alloc("电子证照");
     alloc_c = make_alloc("政务服务网");
+    /* the months rated below lie before the allocations were made: their services were migrated
+     * onto the platform (issue 12: usage before an allocation's start is refused otherwise) */
+    const int64_t migrated[] = {alloc_a, alloc_b, alloc_c};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/service-start",
+                 (long long)pool, (long long)migrated[i]);
+        assert_status(th_call("POST", path, P_ADMIN,
+                              "{\"service_start\":\"2025-01-01T00:00:00+08:00\","
+                              "\"service_start_reason\":\"由自建机房迁移上云\"}"),
+                      200);
+    }
     snprintf(body, sizeof(body),
              "{\"name\":\"云存储%d\",\"category\":\"operation_maintenance\",\"description\":"
              "\"对象存储\",\"region\":\"520000\",\"pool_ids\":[%lld]}",
@@ -535,6 +546,9 @@ static void test_property_totals_are_exact(void **state)
     const int64_t std_from[] = {0, 50000000, 500000000}, std_price[] = {33333, 12345, 1};
     const int64_t pre_from[] = {0}, pre_price[] = {99999};
     const int64_t allocs[] = {alloc_a, alloc_b, alloc_c};
+    /* the months of 2027 have ended: the clock says 2028 (records and runs of months that have
+     * not ended are refused) */
+    time_set_offset_ms(1830297600000LL - time_now_ms());
     for (int month = 1; month <= 6; month++) {
         lcg_state = 0x9E3779B97F4A7C15u * (uint64_t)month;
         int64_t sum[3] = {0, 0, 0};
@@ -603,6 +617,41 @@ static void test_property_totals_are_exact(void **state)
                  period);
         assert_int_equal(th_sql_int(sql), sum[0] + sum[1] + sum[2]);
     }
+    time_set_offset_ms(0);
+}
+
+/* Issue 12 (defect 3): a month that has not ended (CST) cannot be rated, through the API or the
+ * service the CLI calls; neither can a month in the future. */
+static void test_run_refuses_months_not_ended(void **state)
+{
+    (void)state;
+    struct th_resp *r =
+        th_call("POST", "/api/v1/billing/runs", M_ADMIN, "{\"period\":\"2099-01\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "period", "not_ended"));
+    char now[16], cur[32];
+    time_format_date(time_now_ms(), 8 * 60, now, sizeof(now));
+    snprintf(cur, sizeof(cur), "{\"period\":\"%.7s\"}", now);
+    r = th_call("POST", "/api/v1/billing/runs", M_ADMIN, cur);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "period", "not_ended"));
+    struct billing_run run = {.period = "2099-12"};
+    assert_int_equal(billing_run(th_ctx(), &run), -1);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM bills WHERE period >= '2099'"), 0);
+    /* a draft of such a month left by an earlier version is never issued */
+    int64_t id = id_new();
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO bills (id, user_id, period, version, state, total_fen, line_count, "
+             "records, rated_at) VALUES (%lld, %lld, '2099-01', 1, 'draft', 0, 0, 0, 0)",
+             (long long)id, (long long)T->u1);
+    assert_int_equal(th_sql(sql), 0);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld/issue", (long long)id);
+    r = th_call("POST", path, M_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "not_ended");
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM bills WHERE id = %lld AND state = 'draft'",
+             (long long)id);
+    assert_int_equal(th_sql_int(sql), 1);
 }
 
 static void test_exports(void **state)
@@ -684,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_exports),
         cmocka_unit_test(test_spend_and_verify),
         cmocka_unit_test(test_property_totals_are_exact),
+        cmocka_unit_test(test_run_refuses_months_not_ended),
     };
     return cmocka_run_group_tests_name("billing", tests, setup, th_teardown);
 }

@@ -57,8 +57,10 @@ static void test_malformed_bodies(void **state)
     assert_status(raw("POST", p, "application/json", "{}", 2, true), 413);
     /* Invalid UTF-8 inside a string. */
     assert_status(raw("POST", p, "application/json", "{\"name\":\"\xff\xfe\"}", 13, false), 400);
-    /* NUL inside a string would cut it short in C: refused by the parser. */
-    assert_status(raw("POST", p, "application/json", "{\"name\":\"a\\u0000b\"}", 17, false), 400);
+    /* NUL inside a string would cut it short in C: refused, naming the field (issue 12). */
+    r = raw("POST", p, "application/json", "{\"name\":\"a\\u0000b\"}", 19, false);
+    assert_status(r, 422);
+    assert_non_null(strstr(r->body, "\"field\":\"name\",\"rule\":\"nul\""));
     /* Duplicate keys are ambiguous: refused. */
     assert_status(raw("POST", p, "application/json", "{\"name\":\"a\",\"name\":\"b\"}", 23, false),
                   400);

@@ -381,6 +381,9 @@ static struct th_resp *run_cell(const char *route, int caller)
             BODY("{\"op\":\"expand\",\"quantity\":1}");
         else if (strstr(route, "/first-use"))
             BODY("{}");
+        else if (strstr(route, "/service-start"))
+            BODY("{\"service_start\":\"2020-01-01T00:00:00Z\",\"service_start_reason\":"
+                 "\"迁移上云\"}");
         else if (strstr(route, "/conformity-tests"))
             BODY("{\"evaluator_id\":%lld}", (long long)T->e);
     } else if (IS("PATCH /api/v1/conformity-tests/{id}")) {

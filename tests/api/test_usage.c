@@ -56,6 +56,17 @@ static int64_t make_metric(struct who *w, int64_t p)
     return jint(r->json, "id");
 }
 
+/* States an earlier start of service (a service migrated onto the platform), so that the
+ * records of the past that these tests send are of the allocation's time. */
+static void migrated(int64_t p, int64_t a, const char *start)
+{
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/service-start",
+             (long long)p, (long long)a);
+    snprintf(body, sizeof(body),
+             "{\"service_start\":\"%s\",\"service_start_reason\":\"由自建机房迁移上云\"}", start);
+    assert_status(th_call("POST", path, &T->who[W_P_ADMIN], body), 200);
+}
+
 static int setup(void **state)
 {
     if (th_setup(state))
@@ -64,6 +75,8 @@ static int setup(void **state)
     pool = make_pool(p, "计量资源池");
     alloc = make_alloc(p, pool);
     alloc2 = make_alloc(p, pool);
+    migrated(pool, alloc, "1989-01-01T00:00:00Z");
+    migrated(pool, alloc2, "1989-01-01T00:00:00Z");
     metric = make_metric(p, pool);
     other_pool_metric = make_metric(p, make_pool(p, "另一资源池"));
     /* a second provider with its own pool, allocation and product */
@@ -102,7 +115,7 @@ static char *rec(int64_t a, int64_t m, const char *id, const char *qty, int hour
     static char buf[512];
     snprintf(buf, sizeof(buf),
              "{\"id\":\"%s\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":%s,"
-             "\"start\":\"2026-03-01T%02d:00:00Z\",\"end\":\"2026-03-01T%02d:00:00Z\"}",
+             "\"start\":\"1989-06-01T%02d:00:00Z\",\"end\":\"1989-06-01T%02d:00:00Z\"}",
              id, (long long)a, (long long)m, qty, hour, hour + 1);
     return buf;
 }
@@ -154,19 +167,19 @@ static void test_each_rejection_names_its_rule(void **state)
     line(rec(alloc, metric, "rj-8", "\"0.0000001\"", 1), b, 8);
     line(rec(alloc, metric, "rj-9", "\"1e3\"", 1), b, 9);
     line("{\"id\":\"rj-10\",\"allocation_id\":1,\"metric_id\":1,\"quantity\":\"1\","
-         "\"start\":\"yesterday\",\"end\":\"2026-03-01T01:00:00Z\"}",
+         "\"start\":\"yesterday\",\"end\":\"1989-06-01T01:00:00Z\"}",
          b, 10);
     snprintf(body, sizeof(body),
              "{\"id\":\"rj-11\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"start\":\"2026-03-01T05:00:00Z\",\"end\":\"2026-03-01T04:00:00Z\"}",
+             "\"start\":\"1989-06-01T05:00:00Z\",\"end\":\"1989-06-01T04:00:00Z\"}",
              (long long)alloc, (long long)metric);
     line(body, b, 11);
     line(rec(99, metric, "rj-12", "\"1\"", 1), b, 12);
     line(rec(foreign_alloc, metric, "rj-13", "\"1\"", 1), b, 13);
     snprintf(body, sizeof(body),
              "{\"id\":\"rj-14\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
-             "\"user_id\":%lld,\"start\":\"2026-03-01T01:00:00Z\",\"end\":"
-             "\"2026-03-01T02:00:00Z\"}",
+             "\"user_id\":%lld,\"start\":\"1989-06-01T01:00:00Z\",\"end\":"
+             "\"1989-06-01T02:00:00Z\"}",
              (long long)alloc, (long long)metric, (long long)T->u2);
     line(body, b, 14);
     line(rec(alloc, 99, "rj-15", "\"1\"", 1), b, 15);
@@ -209,7 +222,7 @@ static char *hourly(int64_t a, int64_t m, const char *id, const char *qty, int h
 {
     static char buf[512];
     char t1[40], t2[40];
-    int64_t base = 1775001600000LL; /* 2026-04-01T00:00:00Z */
+    int64_t base = 631152000000LL; /* 1990-01-01T00:00:00Z: hour 300000 is still in 2024 */
     time_format(base + (int64_t)hour0 * 3600000, t1, sizeof(t1));
     time_format(base + (int64_t)(hour0 + 1) * 3600000, t2, sizeof(t2));
     snprintf(buf, sizeof(buf),
@@ -358,9 +371,9 @@ static void test_csv(void **state)
     char csv[1024];
     snprintf(csv, sizeof(csv),
              "source,quantity,id,allocation_id,metric_id,start,end\r\n"
-             "\"采集器, 一号\",12.5,csv-1,%lld,%lld,2040-05-01T00:00:00Z,2040-05-01T01:00:00Z\r\n"
-             "x,-1,csv-2,%lld,%lld,2040-05-01T01:00:00Z,2040-05-01T02:00:00Z\r\n"
-             "x,3,csv-3,%lld,%lld,2040-05-01T01:00:00Z\r\n",
+             "\"采集器, 一号\",12.5,csv-1,%lld,%lld,2005-05-01T00:00:00Z,2005-05-01T01:00:00Z\r\n"
+             "x,-1,csv-2,%lld,%lld,2005-05-01T01:00:00Z,2005-05-01T02:00:00Z\r\n"
+             "x,3,csv-3,%lld,%lld,2005-05-01T01:00:00Z\r\n",
              (long long)alloc, (long long)metric, (long long)alloc, (long long)metric,
              (long long)alloc, (long long)metric);
     /* fed in two pieces cut inside a quoted field */
@@ -476,14 +489,23 @@ static void test_released_allocation(void **state)
 {
     (void)state;
     int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    migrated(pool, a, "1989-01-01T00:00:00Z");
     snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/changes",
              (long long)pool, (long long)a);
     assert_status(
         th_call("POST", path, &T->who[W_P_ADMIN], "{\"op\":\"release\",\"reason\":\"应用下线\"}"),
         200);
     struct usage_batch *b = usage_batch_begin(th_ctx(), "import");
-    line(hourly(a, metric, "rel-before", "\"1\"", 10), b, 1);    /* April 2026 */
-    line(hourly(a, metric, "rel-after", "\"1\"", 100000), b, 2); /* 2037 */
+    line(hourly(a, metric, "rel-before", "\"1\"", 10), b, 1); /* January 1990 */
+    /* from before the release to a minute after it (within the clock skew, not in the future) */
+    char t1[40], t2[40], rel[512];
+    time_format(time_now_ms() - 3600000, t1, sizeof(t1));
+    time_format(time_now_ms() + 60000, t2, sizeof(t2));
+    snprintf(rel, sizeof(rel),
+             "{\"id\":\"rel-after\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"%s\",\"end\":\"%s\"}",
+             (long long)a, (long long)metric, t1, t2);
+    line(rel, b, 2);
     struct usage_summary s;
     assert_int_equal(usage_batch_end(b, &s), 0);
     assert_int_equal(s.accepted, 1);
@@ -518,6 +540,316 @@ static void test_daily_sums_equal_the_records(void **state)
     assert_int_equal(equal, grouped);
 }
 
+/* Issue 12 (defects 5, 6 and 9): hostile text in records sent to the API. A NUL in any text is
+ * refused naming the field, instead of cutting the text ("n-nul\u0000x" was stored as "n-nul",
+ * "5\u00009" billed as 5); a key given twice is refused instead of the last value winning; an id
+ * that is not UTF-8 keeps its outcome (line, reason, the id escaped) in the answer and the store.
+ */
+static void test_api_refuses_hostile_text(void **state)
+{
+    (void)state;
+    int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    migrated(pool, a, "1989-01-01T00:00:00Z");
+    char nd[4096];
+    snprintf(
+        nd, sizeof(nd),
+        "{\"id\":\"n-nul\\u0000x\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2020-01-01T01:00:00Z\"}\n"
+        "{\"id\":\"q-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"5\\u00009\","
+        "\"start\":\"2020-01-01T01:00:00Z\",\"end\":\"2020-01-01T02:00:00Z\"}\n"
+        "{\"id\":\"dup-1\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T02:00:00Z\",\"end\":\"2020-01-01T03:00:00Z\",\"id\":\"dup-2\"}\n"
+        "{\"id\":\"bad-\xff\xfe\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T03:00:00Z\",\"end\":\"2020-01-01T04:00:00Z\"}\n"
+        "{\"id\":\"src-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T04:00:00Z\",\"end\":\"2020-01-01T05:00:00Z\",\"source\":"
+        "\"a\\\\u0000\"}\n"
+        "{\"id\":\"n-nul\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T05:00:00Z\",\"end\":\"2020-01-01T06:00:00Z\",\"\xe5\x95\":1}\n"
+        "{\"id\":\"src-bad\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+        "\"start\":\"2020-01-01T06:00:00Z\",\"end\":\"2020-01-01T07:00:00Z\",\"source\":"
+        "\"\xc0\x80\"}\n",
+        (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
+        (long long)metric, (long long)a, (long long)metric, (long long)a, (long long)metric,
+        (long long)a, (long long)metric, (long long)a, (long long)metric);
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "records"), 7);
+    /* line 5: an escaped backslash before u0000 is text, not a NUL */
+    assert_int_equal(jint(r->json, "accepted"), 1);
+    assert_int_equal(jint(r->json, "rejected"), 6);
+    static const struct {
+        int line;
+        const char *id, *rule, *field;
+    } want[] = {
+        {1, "", "nul", "id"},
+        {2, "q-nul", "nul", "quantity"},
+        {3, "dup-1", "duplicate_key", "id"},
+        {4, "bad-\\xff\\xfe", "format", "id"},
+        {6, "n-nul", "unknown_field", "\\xe5\\x95"},
+        {7, "src-bad", "format", "source"}, /* an overlong NUL: not UTF-8 */
+    };
+    json_t *list = json_object_get(r->json, "outcomes");
+    assert_int_equal(json_array_size(list), 6);
+    for (size_t i = 0; i < 6; i++) {
+        json_t *o = json_array_get(list, i);
+        assert_non_null(o);
+        assert_int_equal(jint(o, "line"), want[i].line);
+        assert_string_equal(jstr(o, "id"), want[i].id);
+        assert_string_equal(jstr(o, "rule"), want[i].rule);
+        assert_string_equal(jstr(o, "field"), want[i].field);
+    }
+    /* every refused line is stored with its outcome, on both stores */
+    snprintf(path, sizeof(path), "/api/v1/usage/batches/%lld/outcomes",
+             (long long)jint(r->json, "batch_id"));
+    r = th_call("GET", path, &T->who[W_P_ADMIN], NULL);
+    assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 6);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id IN ('n-nul', "
+                                "'q-nul', 'dup-1', 'dup-2')"),
+                     0);
+    assert_int_equal(th_sql_int("SELECT COUNT(*) FROM usage_records WHERE id = 'src-nul'"), 1);
+}
+
+/* An unknown field's name in the outcome of an API stream is the name sent, also when more lines
+ * follow: the records are checked as they arrive and written by the pipe's thread later, after
+ * the parser has reused the memory the name was read into. */
+static void test_api_unknown_field_keeps_its_name(void **state)
+{
+    (void)state;
+    char nd[8192];
+    size_t o = (size_t)snprintf(nd, sizeof(nd), "{\"id\":\"uf-1\",\"quantitty\":1}\n");
+    for (int i = 0; i < 20; i++)
+        o += (size_t)snprintf(nd + o, sizeof(nd) - o,
+                              "{\"id\":\"uf-%d-abcdefghijklmnopqrstuvwxyz\",\"allocation_id\":1,"
+                              "\"metric_id\":1,\"quantity\":\"1\",\"start\":\"x\",\"end\":\"y\"}\n",
+                              i);
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    json_t *first = json_array_get(json_object_get(r->json, "outcomes"), 0);
+    assert_int_equal(jint(first, "line"), 1);
+    assert_string_equal(jstr(first, "rule"), "unknown_field");
+    assert_string_equal(jstr(first, "field"), "quantitty");
+}
+
+/* Issue 12 (defect 6): a NUL byte in a CSV field is refused naming the column (strtoll read
+ * "5\0x" as 5, the time parser a prefix of the time). */
+static void test_csv_refuses_nul(void **state)
+{
+    (void)state;
+    int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    migrated(pool, a, "1989-01-01T00:00:00Z");
+    struct usage_batch *b = usage_batch_begin(th_ctx(), "import");
+    struct usage_csv *c = usage_csv_new(to_batch, b);
+    const char *why = NULL;
+    char csv[1024];
+    int n = snprintf(csv, sizeof(csv),
+                     "id,allocation_id,metric_id,quantity,start,end\n"
+                     "cn-1,%lld,%lld,5X9,2020-01-01T00:00:00Z,2020-01-01T01:00:00Z\n"
+                     "cn-2,%lldX7,%lld,1,2020-01-01T01:00:00Z,2020-01-01T02:00:00Z\n"
+                     "cn-3,%lld,%lld,1,2020-01-01T02:00:00ZX,2020-01-01T03:00:00Z\n"
+                     "cn-4,%lld,%lld,1,2020-01-01T03:00:00Z,2020-01-01T04:00:00Z\n",
+                     (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
+                     (long long)metric, (long long)a, (long long)metric);
+    for (int i = 0; i < n; i++)
+        if (csv[i] == 'X')
+            csv[i] = 0;
+    assert_int_equal(usage_csv_feed(c, csv, (size_t)n, &why), 0);
+    assert_int_equal(usage_csv_finish(c, &why), 0);
+    usage_csv_free(c);
+    struct usage_summary s;
+    assert_int_equal(usage_batch_end(b, &s), 0);
+    assert_int_equal(s.accepted, 1);
+    assert_int_equal(s.rejected, 3);
+    struct usage_outcome *o;
+    int no;
+    struct page_req p = {.limit = 10};
+    struct page_info info;
+    assert_int_equal(usage_outcomes(th_ctx(), s.batch_id, &p, &o, &no, &info), 0);
+    assert_int_equal(no, 3);
+    assert_string_equal(o[0].field, "quantity");
+    assert_string_equal(o[0].rule, "nul");
+    assert_string_equal(o[1].field, "allocation_id");
+    assert_string_equal(o[1].rule, "nul");
+    assert_string_equal(o[2].field, "start");
+    assert_string_equal(o[2].rule, "nul");
+}
+
+/* Issue 12 (defect 6): JSON bodies of every route: "\u0000" in a string is a 422 naming the
+ * field (also inside arrays of objects), not a text cut at the NUL. */
+static void test_json_body_refuses_nul(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations", (long long)pool);
+    snprintf(body, sizeof(body),
+             "{\"user_id\":%lld,\"application\":\"计量\\u0000应用\",\"quantity\":1}",
+             (long long)T->u1);
+    struct th_resp *r = th_call("POST", path, &T->who[W_P_ADMIN], body);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "application", "nul"));
+    r = th_call("POST", "/api/v1/products", &T->who[W_P_ADMIN],
+                "{\"name\":\"x\",\"category\":\"operation_maintenance\",\"description\":\"y\","
+                "\"region\":\"520000\",\"pool_ids\":[1],\"z\":[{\"a\":[\"\\u0000\"]}]}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "z[0].a[0]", "nul"));
+}
+
+/* Issue 12 (defect 3): a period that ends after now (plus the clock skew, 5 minutes by default)
+ * is refused; it no longer becomes the newest mark of its series, so the real records after it
+ * still land. A period ending within the skew is taken. */
+static void test_future_period_is_refused(void **state)
+{
+    (void)state;
+    int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    migrated(pool, a, "1989-01-01T00:00:00Z");
+    char t1[40], t2[40], nd[2048];
+    time_format(time_now_ms() - 3600000, t1, sizeof(t1));
+    time_format(time_now_ms() + 60000, t2, sizeof(t2));
+    snprintf(nd, sizeof(nd),
+             "{\"id\":\"fut-1\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"2099-01-01T00:00:00Z\",\"end\":\"2099-01-01T01:00:00Z\"}\n"
+             "{\"id\":\"fut-2\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2020-01-01T01:00:00Z\"}\n"
+             "{\"id\":\"fut-3\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"%s\",\"end\":\"%s\"}\n",
+             (long long)a, (long long)metric, (long long)a, (long long)metric, (long long)a,
+             (long long)metric, t1, t2);
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "accepted"), 2);
+    json_t *o = json_array_get(json_object_get(r->json, "outcomes"), 0);
+    assert_int_equal(jint(o, "line"), 1);
+    assert_string_equal(jstr(o, "rule"), "future");
+    assert_string_equal(jstr(o, "field"), "end");
+    snprintf(body, sizeof(body),
+             "SELECT COUNT(*) FROM usage_series WHERE allocation_id = %lld "
+             "AND last_end > 4000000000000",
+             (long long)a);
+    assert_int_equal(th_sql_int(body), 0);
+}
+
+/* Issue 12 (defect 4): usage before the allocation existed is refused, until the provider states
+ * an earlier start of service with a reason (a service migrated onto the platform): never after
+ * the creation, never without a reason; recorded, audited and shown to management. */
+static void test_usage_before_the_allocation_is_refused(void **state)
+{
+    (void)state;
+    int64_t a = make_alloc(&T->who[W_P_ADMIN], pool);
+    char nd[1024];
+    snprintf(nd, sizeof(nd),
+             "{\"id\":\"pre-1\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2020-01-01T01:00:00Z\"}\n",
+             (long long)a, (long long)metric);
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "accepted"), 0);
+    json_t *o = json_array_get(json_object_get(r->json, "outcomes"), 0);
+    assert_string_equal(jstr(o, "rule"), "before_start");
+    assert_string_equal(jstr(o, "field"), "start");
+
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld/allocations/%lld/service-start",
+             (long long)pool, (long long)a);
+    r = th_call("POST", path, &T->who[W_P_ADMIN],
+                "{\"service_start\":\"2019-12-01T00:00:00Z\",\"service_start_reason\":\"\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_start_reason", "required") ||
+                has_field_error(r->json, "service_start_reason", "min_length"));
+    r = th_call("POST", path, &T->who[W_P_ADMIN],
+                "{\"service_start\":\"2099-01-01T00:00:00Z\",\"service_start_reason\":\"迁移\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_start", "before_creation"));
+    r = th_call("POST", path, &T->who[W_P_ADMIN],
+                "{\"service_start\":\"yesterday\",\"service_start_reason\":\"迁移\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "service_start", "format"));
+    /* not the user agency's to say */
+    assert_status(th_call("POST", path, &T->who[W_U1_ADMIN],
+                          "{\"service_start\":\"2019-12-01T00:00:00Z\",\"service_start_reason\":"
+                          "\"迁移\"}"),
+                  403);
+    r = th_call("POST", path, &T->who[W_P_ADMIN],
+                "{\"service_start\":\"2019-12-01T00:00:00+08:00\",\"service_start_reason\":"
+                "\"业务系统由自建机房迁移上云\"}");
+    assert_status(r, 200);
+    assert_string_equal(jstr(r->json, "service_start"), "2019-11-30T16:00:00.000Z");
+    /* management sees it with the allocation; the audit trail holds it */
+    snprintf(path, sizeof(path), "/api/v1/allocations?pool_id=%lld", (long long)pool);
+    r = th_call("GET", path, &T->who[W_M_ADMIN], NULL);
+    assert_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    bool seen = false;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *x = json_array_get(items, i);
+        if (jint(x, "id") == a) {
+            seen = true;
+            assert_string_equal(jstr(x, "service_start_reason"), "业务系统由自建机房迁移上云");
+        }
+    }
+    assert_true(seen);
+    snprintf(body, sizeof(body),
+             "SELECT COUNT(*) FROM audit_log WHERE action = 'allocation.service_start' AND "
+             "object_id = %lld",
+             (long long)a);
+    assert_int_equal(th_sql_int(body), 1);
+    /* the record is of the allocation's time now; a record before the stated start is not */
+    r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_int_equal(jint(r->json, "accepted"), 1);
+    snprintf(nd, sizeof(nd),
+             "{\"id\":\"pre-0\",\"allocation_id\":%lld,\"metric_id\":%lld,\"quantity\":\"1\","
+             "\"start\":\"2019-11-30T15:00:00Z\",\"end\":\"2019-11-30T16:00:00Z\"}\n",
+             (long long)a, (long long)metric);
+    r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], nd);
+    assert_int_equal(jint(r->json, "rejected"), 1);
+}
+
+/* Issue 12 (defect 8): junk does not fill the store. A batch stores the outcomes of its first
+ * USAGE_OUTCOMES_MAX lines not accepted and counts the rest (the answer and the batch say how
+ * many); while a provider's batches of the window rejected more lines than usage_reject_limit,
+ * its next batch is refused with 429 and Retry-After. */
+static void test_junk_is_capped_and_rate_limited(void **state)
+{
+    (void)state;
+    enum { N = USAGE_OUTCOMES_MAX + 500 };
+    static char junk[2 * N + 1];
+    for (int i = 0; i < N; i++) {
+        junk[2 * i] = 'x';
+        junk[2 * i + 1] = '\n';
+    }
+    struct th_resp *r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], junk);
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "rejected"), N);
+    assert_int_equal(jint(r->json, "outcomes_not_stored"), N - USAGE_OUTCOMES_MAX);
+    int64_t batch = jint(r->json, "batch_id");
+    snprintf(body, sizeof(body), "SELECT COUNT(*) FROM usage_outcomes WHERE batch_id = %lld",
+             (long long)batch);
+    assert_int_equal(th_sql_int(body), USAGE_OUTCOMES_MAX);
+    snprintf(path, sizeof(path), "/api/v1/usage/batches/%lld", (long long)batch);
+    r = th_call("GET", path, &T->who[W_P_ADMIN], NULL);
+    assert_int_equal(jint(r->json, "rejected"), N);
+    assert_int_equal(jint(r->json, "outcomes_not_stored"), N - USAGE_OUTCOMES_MAX);
+
+    /* the provider's rejected lines of the window now exceed a limit below them */
+    int limit = T->app.cfg.usage_reject_limit;
+    snprintf(body, sizeof(body), "SELECT SUM(rejected) FROM usage_batches WHERE provider_id = %lld",
+             (long long)T->p);
+    int64_t sent = th_sql_int(body);
+    assert_true(sent >= N);
+    T->app.cfg.usage_reject_limit = (int)sent - 1;
+    r = th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], "x\n");
+    assert_status(r, 429);
+    assert_true(strtol(r->retry_after, NULL, 10) >= 1);
+    assert_string_equal(jstr(r->json, "rule"), "rejected_volume");
+    /* another provider is not held back by it */
+    int64_t p2 = th_institution(T->m, "provider", "provincial");
+    struct who w2;
+    th_session(&w2, th_person(p2, true, "technical"));
+    assert_status(th_call("POST", "/api/v1/usage", &w2, "x\n"), 200);
+    /* at the limit exactly it still sends */
+    T->app.cfg.usage_reject_limit = (int)sent;
+    assert_status(th_call("POST", "/api/v1/usage", &T->who[W_P_ADMIN], "\n"), 200);
+    T->app.cfg.usage_reject_limit = limit;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +862,13 @@ int main(void)
         cmocka_unit_test(test_api_stream),
         cmocka_unit_test(test_same_id_twice_in_a_chunk),
         cmocka_unit_test(test_released_allocation),
+        cmocka_unit_test(test_api_refuses_hostile_text),
+        cmocka_unit_test(test_api_unknown_field_keeps_its_name),
+        cmocka_unit_test(test_csv_refuses_nul),
+        cmocka_unit_test(test_json_body_refuses_nul),
+        cmocka_unit_test(test_future_period_is_refused),
+        cmocka_unit_test(test_usage_before_the_allocation_is_refused),
+        cmocka_unit_test(test_junk_is_capped_and_rate_limited),
         cmocka_unit_test(test_daily_sums_equal_the_records),
     };
     return cmocka_run_group_tests_name("usage", tests, setup, th_teardown);

@@ -6,7 +6,7 @@
  * Contract checked: nothing reads past its input or crashes; every record either carries a rule
  * it breaks or passes usage_prepare's checks with a period that ends after it starts and a
  * quantity that is not negative; a quantity that is accepted prints back as text that parses to
- * the same value.
+ * the same value; the id, field and message an outcome stores are valid UTF-8 (issue 12).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,10 +16,35 @@
 #include "domain/usage/usage.h"
 #include "core/banned.h"
 
+/* True when s is valid UTF-8 (what an outcome stores and answers must be, issue 12). */
+static bool utf8_ok(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        int n = *u < 0x80             ? 0
+                : (*u & 0xe0) == 0xc0 ? 1
+                : (*u & 0xf0) == 0xe0 ? 2
+                : (*u & 0xf8) == 0xf0 ? 3
+                                      : -1;
+        if (n < 0 || (n == 1 && *u < 0xc2))
+            return false;
+        u++;
+        for (int i = 0; i < n; i++, u++)
+            if ((*u & 0xc0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
 static void check_record(const struct usage_input *in)
 {
     struct usage_parsed p;
-    if (usage_prepare(in, 1, &p) == 0) {
+    int rc = usage_prepare(in, 1, &p);
+    /* every outcome can be stored and answered as text */
+    fuzz_check(utf8_ok(p.id));
+    if (rc != 0)
+        fuzz_check(utf8_ok(p.field) && utf8_ok(p.message));
+    if (rc == 0) {
         fuzz_check(p.rule == NULL);
         fuzz_check(p.end > p.start);
         fuzz_check(p.quantity >= 0);

@@ -428,6 +428,12 @@ static void rating_free(struct rating *rt)
     free(rt->acc);
 }
 
+/* True when the CST day `next` (the first day after a month) has begun. */
+static bool month_ended(int64_t next)
+{
+    return next * 86400000LL - USAGE_DAY_OFFSET_MS <= time_now_ms();
+}
+
 int billing_check_period(struct ctx *ctx, const char *period, int64_t *d0, int64_t *d1)
 {
     if (!period || !*period)
@@ -549,6 +555,11 @@ int billing_run(struct ctx *ctx, struct billing_run *run)
     run->corrections = run->unchanged = 0;
     if (billing_check_period(ctx, run->period, &d0, &d1) < 0)
         return -1;
+    /* A month is rated once it has ended (CST): a bill of a running month would be short, and
+     * one of a future month would bill records that cannot exist yet (issue 12). */
+    if (!month_ended(d1))
+        return err_field(&ctx->err, "period", "not_ended",
+                         "the month %s has not ended yet (China Standard Time)", run->period);
     if (run->reason && strlen(run->reason) > 1000)
         return err_field(&ctx->err, "reason", "max_length", "reason is at most 1000 characters");
     if (ctx_tx_begin(ctx) < 0)
@@ -679,6 +690,13 @@ static int issue_one(struct ctx *ctx, int64_t id, struct bill *out)
                         "bill %lld is %s: an issued bill never changes; run billing again with a "
                         "reason to correct it",
                         (long long)id, out->state);
+    /* a draft of a month that has not ended (made before runs were refused for such months,
+     * issue 12) is never issued */
+    int64_t d0, d1;
+    if (billing_period_days(out->period, &d0, &d1) < 0 || !month_ended(d1))
+        return err_rule(&ctx->err, ERR_CONFLICT, "not_ended",
+                        "bill %lld is of %s, a month that has not ended (China Standard Time)",
+                        (long long)id, out->period);
     struct bill_versions v;
     int64_t now = time_now_ms();
     if (billing_store_bill_versions(ctx, out->user_id, out->period, &v) < 0 ||

@@ -477,6 +477,45 @@ int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const cha
     return 0;
 }
 
+int allocation_set_service_start(struct ctx *ctx, int64_t pool_id, int64_t id, const char *start,
+                                 const char *reason, struct allocation *out)
+{
+    struct allocation cur, v;
+    struct pool p;
+    int64_t at = 0;
+    if (!start || !*start)
+        err_field(&ctx->err, "service_start", "required", "service_start is required (RFC 3339)");
+    else if (time_parse(start, &at) < 0 || at <= 0)
+        err_field(&ctx->err, "service_start", "format", "service_start is not an RFC 3339 time");
+    check_text(ctx, "service_start_reason", reason, 1, 500);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || own_pool(ctx, pool_id, &p) < 0 ||
+        load_allocation(ctx, pool_id, id, &cur) < 0)
+        return fail(ctx);
+    /* Issue 12: usage before an allocation existed is refused; only a service that ran before
+     * (migrated onto the platform) may start earlier, and never later than the creation. */
+    if (at >= cur.created_at) {
+        err_field(&ctx->err, "service_start", "before_creation",
+                  "service_start must lie before the allocation was created");
+        return fail(ctx);
+    }
+    v = cur;
+    v.service_start = at;
+    v.service_start_reason = reason;
+    v.updated_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "service_start", cur.service_start, at, cur.service_start != 0);
+    audit_change_str(ch, "service_start_reason", cur.service_start_reason, reason);
+    if (resource_store_alloc_service_start(ctx, &v) < 0 ||
+        audit_append(ctx, "allocation.service_start", "allocation", id, p.provider_id, ch) < 0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    v.version = cur.version + 1;
+    *out = v;
+    return 0;
+}
+
 int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const struct page_req *p,
                     struct allocation **items, int *n, struct page_info *info)
 {

@@ -90,6 +90,10 @@ struct allocation {
     int64_t quantity;
     bool reclaimable; /* unused past use_by */
     int64_t created_at, updated_at;
+    /* Usage is accepted from service_start on: the creation, or an earlier time stated with a
+     * reason for a service migrated onto the platform (0: none stated). */
+    int64_t service_start;
+    const char *service_start_reason;
     int version;
 };
 
@@ -124,6 +128,11 @@ int pool_lookup(struct ctx *ctx, int64_t id, struct pool *out);
 /* Records the first use (so it is not flagged for reclamation). */
 int allocation_mark_used(struct ctx *ctx, int64_t pool_id, int64_t id, const char *date,
                          struct allocation *out);
+/* States that the service of an allocation started before its creation (a service migrated onto
+ * the platform; issue 12): start (RFC 3339) must lie before created_at and the reason must not be
+ * blank (422 naming the field). Only the provider of the pool; audited. */
+int allocation_set_service_start(struct ctx *ctx, int64_t pool_id, int64_t id, const char *start,
+                                 const char *reason, struct allocation *out);
 int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const struct page_req *p,
                     struct allocation **items, int *n, struct page_info *info);
 

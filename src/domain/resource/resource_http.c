@@ -84,6 +84,19 @@ const struct field_spec allocation_use_spec[] = {
     JV_END,
 };
 
+struct service_start_body {
+    const char *service_start, *service_start_reason;
+};
+const struct field_spec allocation_service_start_spec[] = {
+    {"service_start", JV_STRING, JV_REQUIRED, offsetof(struct service_start_body, service_start), 0,
+     1, 40, NULL,
+     "RFC 3339; before the allocation's creation: usage is accepted from this time on"},
+    {"service_start_reason", JV_STRING, JV_REQUIRED,
+     offsetof(struct service_start_body, service_start_reason), 0, 2, 500, NULL,
+     "why the service started before the allocation (e.g. migrated onto the platform)"},
+    JV_END,
+};
+
 struct assign_body {
     int64_t evaluator_id;
 };
@@ -194,15 +207,23 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 static json_t *allocation_to_json(const struct allocation *a)
 {
-    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
-                     (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
-                     (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
-                     "application", a->application, "quantity", (json_int_t)a->quantity, "status",
-                     a->status, "service_level", a->service_level ? a->service_level : "standard",
-                     "use_by", a->use_by ? a->use_by : "", "first_used_on",
-                     a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
-                     "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
-                     "version", a->version);
+    json_t *o = json_pack(
+        "{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id", (json_int_t)a->id,
+        "pool_id", (json_int_t)a->pool_id, "user_id", (json_int_t)a->user_id, "user_name",
+        a->user_name ? a->user_name : "", "application", a->application, "quantity",
+        (json_int_t)a->quantity, "status", a->status, "service_level",
+        a->service_level ? a->service_level : "standard", "use_by", a->use_by ? a->use_by : "",
+        "first_used_on", a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
+        "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at), "version",
+        a->version);
+    if (!o)
+        return NULL;
+    /* the start of service: the creation unless an earlier one was stated with a reason */
+    json_object_set_new(o, "service_start",
+                        j_time(a->service_start ? a->service_start : a->created_at));
+    json_object_set_new(o, "service_start_reason",
+                        json_string(a->service_start_reason ? a->service_start_reason : ""));
+    return o;
 }
 
 static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t pool)
@@ -286,6 +307,19 @@ static json_t *test_to_json(const struct conformity_test *t)
         j_id(t->assigned_by), "status", t->status, "findings", t->findings, "report_ref",
         t->report_ref, "tested_on", t->tested_on, "created_at", j_time(t->created_at), "updated_at",
         j_time(t->updated_at), "version", t->version);
+}
+
+int resource_http_service_start(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct service_start_body b;
+    struct allocation out;
+    unsigned has;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, allocation_service_start_spec, &b, &has) < 0 ||
+        allocation_set_service_start(ctx, rq->params[0], rq->params[1], b.service_start,
+                                     b.service_start_reason, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 200, allocation_to_json(&out));
 }
 
 int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)

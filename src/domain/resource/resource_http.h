@@ -8,8 +8,8 @@
 #include "http/jv.h"
 
 extern const struct field_spec pool_create_spec[], pool_patch_spec[], allocation_spec[],
-    allocation_change_spec[], allocation_use_spec[], conformity_assign_spec[],
-    conformity_record_spec[];
+    allocation_change_spec[], allocation_use_spec[], allocation_service_start_spec[],
+    conformity_assign_spec[], conformity_record_spec[];
 
 int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs);
@@ -21,6 +21,7 @@ int resource_http_allocations(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_configure(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs);
+int resource_http_service_start(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs);
 int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs);

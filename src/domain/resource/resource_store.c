@@ -49,7 +49,7 @@ static const char SQL_POOL_TAKE[] =
     "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
     "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
     " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "         \
-    "a.service_level"
+    "a.service_level, a.service_start, a.service_start_reason"
 #define ALLOC_FROM                                                                                 \
     " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
     "p.id = a.pool_id "
@@ -69,6 +69,9 @@ static const char SQL_ALLOC_INSERT[] =
     "$6, $7, $8, $9, $9, 1, $10)";
 static const char SQL_ALLOC_UPDATE[] =
     "UPDATE allocations SET quantity = $2, status = $3, first_used_on = $4, updated_at = $5, "
+    "version = version + 1 WHERE id = $1";
+static const char SQL_ALLOC_SERVICE_START[] =
+    "UPDATE allocations SET service_start = $2, service_start_reason = $3, updated_at = $4, "
     "version = version + 1 WHERE id = $1";
 static const char SQL_EVENT[] =
     "INSERT INTO allocation_events (id, allocation_id, op, quantity_before, quantity_after, "
@@ -209,6 +212,8 @@ static void read_alloc(struct ctx *ctx, struct db_rows *r, struct allocation *o)
     o->updated_at = db_int(r, 11);
     o->version = (int)db_int(r, 12);
     o->service_level = S(13);
+    o->service_start = db_int(r, 14);
+    o->service_start_reason = S(15);
 }
 
 int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today, struct allocation *out)
@@ -242,6 +247,14 @@ int resource_store_alloc_update(struct ctx *ctx, const struct allocation *a)
     return db_exec(ctx_db(ctx), SQL_ALLOC_UPDATE,
                    DB_ARGS(DB_INT(a->id), DB_INT(a->quantity), DB_TEXT(a->status),
                            DB_TEXT(OR_EMPTY(a->first_used_on)), DB_INT(a->updated_at)),
+                   NULL, &ctx->err);
+}
+
+int resource_store_alloc_service_start(struct ctx *ctx, const struct allocation *a)
+{
+    return db_exec(ctx_db(ctx), SQL_ALLOC_SERVICE_START,
+                   DB_ARGS(DB_INT(a->id), DB_INT(a->service_start),
+                           DB_TEXT(a->service_start_reason), DB_INT(a->updated_at)),
                    NULL, &ctx->err);
 }
 

@@ -33,6 +33,8 @@ int resource_store_alloc_list(struct ctx *ctx, int64_t root, int depth, const ch
                               const struct allocation_filter *f, const struct page_req *p,
                               struct allocation **items, int *n);
 int resource_store_alloc_insert(struct ctx *ctx, const struct allocation *a);
+/* Sets service_start and its reason (and updated_at, version + 1). */
+int resource_store_alloc_service_start(struct ctx *ctx, const struct allocation *a);
 int resource_store_alloc_update(struct ctx *ctx, const struct allocation *a);
 int resource_store_alloc_event(struct ctx *ctx, int64_t alloc_id, const char *op, int64_t before,
                                int64_t after, const char *reason);

@@ -26,7 +26,7 @@
 
 struct slot {
     int64_t k1, k2, k3;
-    int64_t v[5];
+    int64_t v[6];
 };
 struct map {
     struct slot *s;
@@ -101,13 +101,15 @@ int64_t usage_day(int64_t ms)
 struct usage_batch {
     struct ctx *ctx;
     struct usage_batch_info info;
-    struct map allocs;  /* v: found(1)/unknown(2), provider, user, pool, released at (0 live) */
+    struct map allocs;  /* v: found(1)/unknown(2), provider, user, pool, released at (0 live),
+                         * start of service */
     struct map metrics; /* v: found/unknown, product, provider, has_pools */
     struct map pairs;   /* (product, pool) v0: 1 yes, 2 no */
     struct map series;  /* (allocation, metric) v0: last_end, v1: dirty; per chunk */
     struct map daily;   /* (allocation, metric, day) v0: quantity, v1: records; per chunk */
     struct usage_writer *w;
-    int64_t epoch; /* usage_epoch after this batch's last commit; -1 before */
+    int64_t epoch;     /* usage_epoch after this batch's last commit; -1 before */
+    int64_t not_after; /* a period may end at this time at most: now + usage_clock_skew_s */
     int64_t in_chunk;
     bool in_tx, dead;
     struct arena *scratch;
@@ -124,6 +126,28 @@ static void summarise(const struct usage_batch *b, struct usage_summary *s)
     s->duplicated = b->info.duplicated;
     s->rejected = b->info.rejected;
     s->lines = b->lines;
+    s->outcomes_not_stored = b->info.outcomes_not_stored;
+}
+
+/* Issue 12: junk must not fill the store. While a provider's batches of the window rejected more
+ * lines than the limit, further batches are refused until the oldest of them leaves the window. */
+static int check_reject_volume(struct ctx *ctx, int64_t provider_id)
+{
+    const struct config *cfg = &ctx->app->cfg;
+    int64_t window = (int64_t)cfg->usage_reject_window_s * 1000, now = time_now_ms();
+    int64_t rejected, oldest;
+    if (!cfg->usage_reject_limit)
+        return 0;
+    if (usage_store_rejected_since(ctx, provider_id, now - window, &rejected, &oldest) < 0)
+        return -1;
+    if (rejected <= cfg->usage_reject_limit)
+        return 0;
+    int64_t wait = (oldest + window - now + 999) / 1000;
+    ctx->err.retry_after = wait < 1 ? 1 : (int)wait;
+    return err_rule(&ctx->err, ERR_RATE_LIMITED, "rejected_volume",
+                    "your batches of the last %d s rejected %lld lines, more than %d: fix the "
+                    "sender before sending more",
+                    cfg->usage_reject_window_s, (long long)rejected, cfg->usage_reject_limit);
 }
 
 struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin)
@@ -134,6 +158,8 @@ struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin)
                  "usage records are sent by the provider that delivers the service");
         return NULL;
     }
+    if (api && check_reject_volume(ctx, ctx->caller.institution_id) < 0)
+        return NULL;
     struct usage_batch *b = calloc(1, sizeof(*b));
     if (!b)
         abort();
@@ -239,6 +265,92 @@ static void fail(struct usage_batch *b)
     map_clear(&b->daily);
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes) that is no control character, or 0
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+    if (s[0] >= 0x20 && s[0] < 0x7f)
+        return s[0] == '\\' ? 0 : 1;
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                 : (s[0] & 0xf0) == 0xe0        ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* True when s is valid UTF-8 text without control characters (a backslash is text here). */
+static bool text_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = s[i] == '\\' ? 1 : utf8_char((const unsigned char *)s + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Text as an outcome shows it (USAGE_ID_SHOWN): valid text as it is, other bytes as \xNN; at
+ * most USAGE_ID_MAX bytes of s (the caller decides what a longer text becomes). */
+static void shown_text(char *buf, size_t cap, const char *s, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    if (n > USAGE_ID_MAX)
+        n = USAGE_ID_MAX;
+    for (size_t i = 0; s && i < n;) {
+        size_t k = utf8_char((const unsigned char *)s + i, n - i);
+        if (k) {
+            memcpy(buf + o, s + i, k);
+            o += k;
+            i += k;
+        } else {
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", (unsigned char)s[i]);
+            i++;
+        }
+    }
+    buf[o] = 0;
+}
+
+/* Cuts a UTF-8 sequence that snprintf's truncation left incomplete at the end of s. */
+static void utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (n - (i - 1) < want)
+        s[i - 1] = 0;
+}
+
+/* The length of the longest prefix of s of at most max bytes that ends on a character. */
+static int utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return (int)max;
+}
+
+/* An id too long to be shown whole is not shown at all (a prefix would name another id). */
+static void shown_id(char *buf, size_t cap, const char *s, size_t n)
+{
+    shown_text(buf, cap, n > USAGE_ID_MAX ? NULL : s, n);
+}
+
 static int outcome(struct usage_batch *b, int64_t line, const char *id, const char *what,
                    const char *rule, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
@@ -251,11 +363,16 @@ static int outcome(struct usage_batch *b, int64_t line, const char *id, const ch
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    utf8_trim(msg);
     struct usage_outcome o = {line, id, what, rule, field, msg};
     if (!strcmp(what, "duplicated"))
         b->info.duplicated++;
     else
         b->info.rejected++;
+    if (b->info.duplicated + b->info.rejected > USAGE_OUTCOMES_MAX) {
+        b->info.outcomes_not_stored++;
+        return 0;
+    }
     return usage_store_outcome_insert(b->ctx, b->info.id, &o);
 }
 
@@ -295,6 +412,7 @@ static struct slot *alloc_ref(struct usage_batch *b, int64_t id)
         s->v[2] = r.user_id;
         s->v[3] = r.pool_id;
         s->v[4] = r.released_at;
+        s->v[5] = r.start;
     }
     return s;
 }
@@ -391,6 +509,7 @@ static int settle_staged(struct usage_batch *b)
         out->rule = (r);                                                                           \
         out->field = (f);                                                                          \
         snprintf(out->message, sizeof(out->message), __VA_ARGS__);                                 \
+        utf8_trim(out->message);                                                                   \
         return -1;                                                                                 \
     } while (0)
 
@@ -405,18 +524,23 @@ int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parse
     out->metric_id = in->metric_id;
     out->provider_id = in->provider_id;
     out->user_id = in->user_id;
-    if (in->id && in->id_len <= USAGE_ID_MAX) {
-        memcpy(out->id, in->id, in->id_len);
-        out->id[in->id_len] = 0;
-    }
+    /* 4 bytes of text per byte of id at most: \xNN */
+    shown_id(out->id, sizeof(out->id), in->id, in->id_len);
     if (in->bad_field)
-        BAD(in->bad_rule, in->bad_field, "%s: %s", *in->bad_field ? in->bad_field : "line",
+        shown_text(out->field_buf, sizeof(out->field_buf), in->bad_field, strlen(in->bad_field));
+    if (in->bad_field)
+        BAD(in->bad_rule, out->field_buf, "%.*s: %s", utf8_prefix(out->field_buf, 64),
+            *out->field_buf ? out->field_buf : "line",
             !strcmp(in->bad_rule, "json")            ? "not a JSON object"
             : !strcmp(in->bad_rule, "unknown_field") ? "not a field of a usage record"
             : !strcmp(in->bad_rule, "inexact")
                 ? "a quantity with decimals is sent as a string, e.g. \"12.5\""
             : !strcmp(in->bad_rule, "columns") ? "the row has not as many fields as the header"
-                                               : "has the wrong type");
+            : !strcmp(in->bad_rule, "nul")     ? "holds a NUL character (U+0000)"
+            : !strcmp(in->bad_rule, "duplicate_key")
+                ? "is given twice (a JSON object names each key once)"
+            : !strcmp(in->bad_rule, "id") ? "is not a valid id (a positive integer)"
+                                          : "has the wrong type");
     if (!in->id || !in->id_len)
         BAD("required", "id", "id is required: it makes re-sending harmless");
     if (in->id_len > USAGE_ID_MAX)
@@ -450,6 +574,10 @@ int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parse
     if (in->source && in->source_len) {
         if (in->source_len > USAGE_ID_MAX)
             BAD("max_length", "source", "source is longer than %d characters", USAGE_ID_MAX);
+        /* stored and answered as text: PostgreSQL refuses invalid UTF-8 (the whole chunk with
+         * it), SQLite would keep bytes no JSON answer can carry */
+        if (!text_ok(in->source, in->source_len))
+            BAD("format", "source", "source is not UTF-8 text without control characters");
         memcpy(out->source, in->source, in->source_len);
         out->source[in->source_len] = 0;
     }
@@ -470,6 +598,13 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     w.end = in->end;
     w.source = in->source[0] ? in->source : b->default_source;
 
+    /* Issue 12: a period in the future would become the newest mark of its series, and every
+     * real record after it would be refused as an overlap. */
+    if (in->end > b->not_after) {
+        char at[40];
+        time_format(b->not_after, at, sizeof(at));
+        return REJECT("future", "end", "the period ends after the time of the server (%s)", at);
+    }
     struct slot *a = alloc_ref(b, in->allocation_id);
     if (!a)
         return -1;
@@ -486,6 +621,14 @@ static int add(struct usage_batch *b, const struct usage_parsed *in)
     if (in->user_id && in->user_id != a->v[2])
         return REJECT("mismatch", "user_id", "allocation %lld is used by %lld, not %lld",
                       (long long)in->allocation_id, (long long)a->v[2], (long long)in->user_id);
+    if (in->start < a->v[5]) {
+        /* issue 12: no usage before the allocation existed, unless a start of service before it
+         * was stated with a reason (a service migrated onto the platform) */
+        char at[40];
+        time_format(a->v[5], at, sizeof(at));
+        return REJECT("before_start", "start", "allocation %lld serves from %s",
+                      (long long)in->allocation_id, at);
+    }
     int64_t gone = a->v[4];
     if (gone && in->end > gone) {
         char at[40];
@@ -568,6 +711,7 @@ int usage_batch_add_parsed(struct usage_batch *b, const struct usage_parsed *p)
             b->dead = true;
             return -1;
         }
+        b->not_after = time_now_ms() + (int64_t)b->ctx->app->cfg.usage_clock_skew_s * 1000;
         if (epoch != b->epoch) {
             /* another ingest committed since this batch's last chunk: read the marks afresh */
             free(b->series.s);

@@ -31,6 +31,9 @@ struct ctx;
 #define USAGE_ID_MAX    64
 #define USAGE_CHUNK     20000
 #define USAGE_REASON_SZ 160
+/* Outcomes (lines not accepted) a batch stores; the rest are counted (outcomes_not_stored), so
+ * that a megabyte of junk lines cannot become half a million rows (issue 12). */
+#define USAGE_OUTCOMES_MAX 1000
 /* Days (and so billing months) are those of China Standard Time, UTC+08:00. */
 #define USAGE_DAY_OFFSET_MS (8 * 3600 * 1000LL)
 
@@ -49,11 +52,17 @@ struct usage_input {
 
 /* A record after the checks that need no store (usage_prepare, thread-safe): its fields as
  * values, or the rule it breaks. */
+/* The id of a refused record as stored in its outcome: bytes that are not valid UTF-8 text (and
+ * control characters and the backslash) are written \xNN, so that every refused line keeps its
+ * outcome, losslessly (docs/usage.md). */
+#define USAGE_ID_SHOWN (4 * USAGE_ID_MAX + 1)
 struct usage_parsed {
     int64_t line;
-    char id[USAGE_ID_MAX + 1], source[USAGE_ID_MAX + 1];
+    char id[USAGE_ID_SHOWN], source[USAGE_ID_MAX + 1];
     int64_t allocation_id, metric_id, provider_id, user_id, quantity, start, end;
-    const char *rule, *field; /* set when the record is rejected already */
+    const char *rule, *field;       /* set when the record is rejected already */
+    char field_buf[USAGE_ID_SHOWN]; /* the parser's field name, shown as ids are (field points
+                                     * here: the parser's own text is gone with the next line) */
     char message[USAGE_REASON_SZ];
 };
 int usage_prepare(const struct usage_input *in, int64_t line, struct usage_parsed *out);
@@ -62,12 +71,15 @@ struct usage_summary {
     int64_t batch_id;
     int64_t accepted, duplicated, rejected;
     int64_t lines;
+    int64_t outcomes_not_stored; /* lines not accepted beyond USAGE_OUTCOMES_MAX */
 };
 
 struct usage_batch;
 
 /* Starts a batch. origin "api" (the caller's provider, whose records only it may send) or
- * "import" (the operator; any provider). NULL with ctx->err set. */
+ * "import" (the operator; any provider). NULL with ctx->err set; ERR_RATE_LIMITED (with
+ * retry_after) when the provider's batches of the last usage_reject_window_s seconds rejected
+ * more than usage_reject_limit lines. */
 struct usage_batch *usage_batch_begin(struct ctx *ctx, const char *origin);
 /* Validates one record (line = its position, from 1) and buffers it; commits a full chunk.
  * -1 only when the store failed (the batch is then dead; committed chunks stay). */
@@ -121,6 +133,7 @@ struct usage_batch_info {
     int64_t id, provider_id, submitted_by, started_at, finished_at;
     const char *origin;
     int64_t accepted, duplicated, rejected;
+    int64_t outcomes_not_stored;
 };
 /* A batch the caller may see (its provider's, or any for management/system). */
 int usage_batch_get(struct ctx *ctx, int64_t id, struct usage_batch_info *out);

@@ -275,6 +275,10 @@ static int cmd_import(int argc, char **argv)
         rc = 1;
         goto done;
     }
+    if (s.outcomes_not_stored)
+        printf("the outcomes of %lld lines after the first %d not accepted were counted, not "
+               "stored\n",
+               (long long)s.outcomes_not_stored, USAGE_OUTCOMES_MAX);
     print_outcomes(ctx, s.batch_id, s.rejected);
     rc = s.rejected ? 2 : 0; /* invalid input: some records were refused */
 done:

@@ -111,10 +111,11 @@ static json_t *batch_json(const struct usage_batch_info *b)
     char at[40], done[40];
     time_format(b->started_at, at, sizeof(at));
     time_format(b->finished_at, done, sizeof(done));
-    return json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)b->id, "origin",
+    return json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)b->id, "origin",
                      b->origin, "provider_id", (json_int_t)b->provider_id, "started_at", at,
                      "finished_at", b->finished_at ? done : "", "accepted", (json_int_t)b->accepted,
-                     "duplicated", (json_int_t)b->duplicated, "rejected", (json_int_t)b->rejected);
+                     "duplicated", (json_int_t)b->duplicated, "rejected", (json_int_t)b->rejected,
+                     "outcomes_not_stored", (json_int_t)b->outcomes_not_stored);
 }
 
 static void usage_finish(void *state, struct resp *rs)
@@ -150,10 +151,11 @@ static void usage_finish(void *state, struct resp *rs)
     snprintf(more, sizeof(more), "/api/v1/usage/batches/%lld/outcomes?cursor=%lld",
              (long long)sum.batch_id, (long long)info.next_cursor);
     resp_json(ctx, rs, 200,
-              json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "batch_id", (json_int_t)sum.batch_id,
+              json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "batch_id", (json_int_t)sum.batch_id,
                         "records", (json_int_t)sum.lines, "accepted", (json_int_t)sum.accepted,
                         "duplicated", (json_int_t)sum.duplicated, "rejected",
-                        (json_int_t)sum.rejected, "outcomes", list, "more_outcomes",
+                        (json_int_t)sum.rejected, "outcomes_not_stored",
+                        (json_int_t)sum.outcomes_not_stored, "outcomes", list, "more_outcomes",
                         info.next_cursor ? json_string(more) : json_null()));
 }
 

@@ -24,12 +24,14 @@
         {"UsageAnswer",                                                                            \
          "{\"type\":\"object\",\"properties\":{\"batch_id\":" ID ",\"records\":" INT               \
          ",\"accepted\":" INT ",\"duplicated\":" INT ",\"rejected\":" INT                          \
+         ",\"outcomes_not_stored\":" INT                                                           \
          ",\"outcomes\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"           \
          "UsageOutcome\"}},\"more_outcomes\":" OPT_STR "}}"},                                      \
         {"UsageBatch",                                                                             \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"origin\":{\"enum\":[\"api\","       \
          "\"import\"]},\"provider_id\":" INT ",\"started_at\":" STR ",\"finished_at\":" STR        \
-         ",\"accepted\":" INT ",\"duplicated\":" INT ",\"rejected\":" INT "}}"},
+         ",\"accepted\":" INT ",\"duplicated\":" INT ",\"rejected\":" INT                          \
+         ",\"outcomes_not_stored\":" INT "}}"},
 #define USAGE_TAGS {"usage", "Metered usage records: streamed ingest, batches, outcomes (T5-7.1)"},
 
 #endif

@@ -172,17 +172,101 @@ static void take_str(cJSON *v, const char *field, const char **out, size_t *len,
     *len = strlen(v->valuestring);
 }
 
+/* The fields of a record, in the order of the seen-mask bits below. */
+static const char *const nd_fields[] = {"id",          "allocation_id", "metric_id",
+                                        "provider_id", "user_id",       "start",
+                                        "end",         "source",        "quantity"};
+#define N_ND_FIELDS (sizeof(nd_fields) / sizeof(nd_fields[0]))
+
+static int nd_field(const char *k, size_t n)
+{
+    for (size_t i = 0; i < N_ND_FIELDS; i++)
+        if (strlen(nd_fields[i]) == n && !memcmp(nd_fields[i], k, n))
+            return (int)i;
+    return -1;
+}
+
+/*
+ * cJSON decodes "\u0000" (and copies a raw NUL byte) into its NUL-terminated strings, where the
+ * rest of the text silently disappears: "n-nul\u0000x" would become the id "n-nul" and
+ * "5\u00009" the quantity 5. So the line is scanned first. Outside strings a backslash or a NUL
+ * is malformed JSON anyway, so it is enough to follow the string boundaries. Returns true when a
+ * string holds a NUL; *field is then the record's field whose key or value holds it ("" when it
+ * is no field of a record, or the key itself holds it).
+ */
+static bool nul_in_line(const char *line, size_t n, const char **field)
+{
+    const char *key = NULL;
+    size_t key_len = 0, str = 0;
+    bool in_str = false, has_nul = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = line[i];
+        if (!in_str) {
+            if (c == '"') {
+                in_str = true;
+                str = i + 1;
+                has_nul = false;
+            }
+            continue;
+        }
+        if (c == '\\') {
+            if (i + 5 < n && !memcmp(line + i + 1, "u0000", 5))
+                has_nul = true;
+            i++;
+            continue;
+        }
+        if (c == 0)
+            has_nul = true;
+        if (c != '"')
+            continue;
+        in_str = false;
+        size_t j = i + 1;
+        while (j < n && (line[j] == ' ' || line[j] == '\t'))
+            j++;
+        bool is_key = j < n && line[j] == ':';
+        if (is_key) {
+            key = line + str;
+            key_len = i - str;
+        }
+        if (has_nul) {
+            int f = is_key || !key ? -1 : nd_field(key, key_len);
+            *field = f < 0 ? "" : nd_fields[f];
+            return true;
+        }
+    }
+    if (in_str && has_nul) {
+        *field = "";
+        return true;
+    }
+    return false;
+}
+
 int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void *scratch)
 {
     struct ndjson_scratch *s = scratch;
+    const char *nul_field;
+    unsigned seen = 0;
     memset(in, 0, sizeof(*in));
     cJSON_Delete(s->root);
+    s->root = NULL;
     bump.used = 0;
+    /* refused, but still read for the id its outcome names (unless the id holds the NUL) */
+    bool has_nul =
+        (memchr(line, '\\', n) || memchr(line, 0, n)) && nul_in_line(line, n, &nul_field);
+    if (has_nul)
+        bad(in, nul_field, "nul");
     s->root = cJSON_ParseWithLength(line, n);
     if (!s->root || !cJSON_IsObject(s->root))
         return bad(in, "", "json");
     for (cJSON *v = s->root->child; v; v = v->next) {
         const char *k = v->string;
+        int f = nd_field(k, strlen(k));
+        /* as the JSON API (JSON_REJECT_DUPLICATES): a second value of a key is refused, never
+         * silently taken instead of the first */
+        if (f >= 0 && (seen & (1u << f)))
+            return bad(in, nd_fields[f], "duplicate_key");
+        if (f >= 0)
+            seen |= 1u << f;
         if (!strcmp(k, "id"))
             take_str(v, "id", &in->id, &in->id_len, in);
         else if (!strcmp(k, "allocation_id"))
@@ -216,6 +300,10 @@ int usage_parse_ndjson(const char *line, size_t n, struct usage_input *in, void 
             bad(in, k, "unknown_field");
         }
     }
+    if (has_nul && !strcmp(nul_field, "id")) {
+        in->id = NULL; /* a prefix of the id would name another record */
+        in->id_len = 0;
+    }
     return 0;
 }
 
@@ -239,6 +327,7 @@ struct usage_csv {
     size_t len, cap;
     size_t off[C_N], flen[C_N];
     bool has[C_N];
+    int nul_col; /* the first column of the row holding a NUL byte, or -1 */
 };
 
 static void field_cb(void *s, size_t n, void *arg)
@@ -264,6 +353,10 @@ static void field_cb(void *s, size_t n, void *arg)
     if (col >= c->n_cols)
         return; /* counted at the end of the row */
     int f = c->map[col];
+    /* a NUL would end the field for every C string function after this one (strtoll, the
+     * time parser): refuse the record instead of reading a prefix of the field */
+    if (c->nul_col < 0 && n && memchr(s, 0, n))
+        c->nul_col = f;
     if (c->len + n + 1 > c->cap) {
         size_t cap = (c->cap ? c->cap : 256) * 2 + n;
         char *grown = realloc(c->buf, cap);
@@ -318,6 +411,8 @@ static void row_cb(int term, void *arg)
     }
     struct usage_input in;
     memset(&in, 0, sizeof(in));
+    if (c->nul_col >= 0)
+        bad(&in, col_names[c->nul_col], "nul");
     if (cols != c->n_cols)
         bad(&in, "", "columns");
 #define STR(f, p, l)                                                                               \
@@ -339,6 +434,7 @@ static void row_cb(int term, void *arg)
     if (c->fn(c->arg, &in, c->line - 1) < 0)
         c->stopped = c->fn_failed = true;
     c->len = 0;
+    c->nul_col = -1;
     memset(c->has, 0, sizeof(c->has));
 }
 
@@ -352,6 +448,7 @@ struct usage_csv *usage_csv_new(int (*fn)(void *arg, const struct usage_input *i
     }
     c->fn = fn;
     c->arg = arg;
+    c->nul_col = -1;
     return c;
 }
 

@@ -14,8 +14,9 @@
 static const char SQL_ALLOC[] =
     "SELECT p.provider_id, a.user_id, a.pool_id, CASE WHEN a.status = 'released' THEN "
     "COALESCE((SELECT MAX(e.at) FROM allocation_events e WHERE e.allocation_id = a.id AND e.op = "
-    "'release'), a.updated_at) ELSE 0 END FROM allocations a JOIN resource_pools p ON p.id = "
-    "a.pool_id WHERE a.id = $1";
+    "'release'), a.updated_at) ELSE 0 END, CASE WHEN a.service_start <> 0 THEN a.service_start "
+    "ELSE a.created_at END FROM allocations a JOIN resource_pools p ON p.id = a.pool_id WHERE "
+    "a.id = $1";
 static const char SQL_METRIC[] =
     "SELECT m.product_id, p.provider_id, (SELECT COUNT(*) FROM product_resources r WHERE "
     "r.product_id = p.id) FROM product_metrics m JOIN products p ON p.id = m.product_id WHERE "
@@ -35,11 +36,14 @@ static const char SQL_BATCH_INSERT[] =
     "INSERT INTO usage_batches (id, origin, provider_id, submitted_by, started_at) VALUES ($1, "
     "$2, $3, $4, $5)";
 static const char SQL_BATCH_UPDATE[] =
-    "UPDATE usage_batches SET finished_at = $2, accepted = $3, duplicated = $4, rejected = $5 "
-    "WHERE id = $1";
+    "UPDATE usage_batches SET finished_at = $2, accepted = $3, duplicated = $4, rejected = $5, "
+    "outcomes_not_stored = $6 WHERE id = $1";
 static const char SQL_BATCH_GET[] =
     "SELECT id, provider_id, COALESCE(submitted_by, 0), started_at, finished_at, origin, "
-    "accepted, duplicated, rejected FROM usage_batches WHERE id = $1";
+    "accepted, duplicated, rejected, outcomes_not_stored FROM usage_batches WHERE id = $1";
+static const char SQL_REJECTED_SINCE[] =
+    "SELECT COALESCE(SUM(rejected), 0), COALESCE(MIN(started_at), 0) FROM usage_batches WHERE "
+    "provider_id = $1 AND started_at >= $2";
 static const char SQL_OUTCOME_INSERT[] =
     "INSERT INTO usage_outcomes (batch_id, line, record_id, outcome, rule, field, message) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -61,6 +65,7 @@ int usage_store_alloc(struct ctx *ctx, int64_t id, struct usage_alloc_ref *out)
         out->user_id = db_int(r, 1);
         out->pool_id = db_int(r, 2);
         out->released_at = db_int(r, 3);
+        out->start = db_int(r, 4);
         db_rows_free(r);
     }
     return rc < 0 ? -1 : 0;
@@ -424,8 +429,27 @@ int usage_store_batch_update(struct ctx *ctx, const struct usage_batch_info *b)
 {
     return db_exec(ctx_db(ctx), SQL_BATCH_UPDATE,
                    DB_ARGS(DB_INT(b->id), DB_INT(b->finished_at), DB_INT(b->accepted),
-                           DB_INT(b->duplicated), DB_INT(b->rejected)),
+                           DB_INT(b->duplicated), DB_INT(b->rejected),
+                           DB_INT(b->outcomes_not_stored)),
                    NULL, &ctx->err);
+}
+
+int usage_store_rejected_since(struct ctx *ctx, int64_t provider_id, int64_t since,
+                               int64_t *rejected, int64_t *oldest)
+{
+    struct db_rows *r;
+    struct db_conn *c = ctx_db(ctx);
+    *rejected = *oldest = 0;
+    if (!c)
+        return -1;
+    int rc = db_query_row(c, SQL_REJECTED_SINCE, DB_ARGS(DB_INT(provider_id), DB_INT(since)), &r,
+                          &ctx->err);
+    if (rc == 1) {
+        *rejected = db_int(r, 0);
+        *oldest = db_int(r, 1);
+        db_rows_free(r);
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 static void read_batch(struct ctx *ctx, struct db_rows *r, struct usage_batch_info *o)
@@ -439,6 +463,7 @@ static void read_batch(struct ctx *ctx, struct db_rows *r, struct usage_batch_in
     o->accepted = db_int(r, 6);
     o->duplicated = db_int(r, 7);
     o->rejected = db_int(r, 8);
+    o->outcomes_not_stored = db_int(r, 9);
 }
 
 int usage_store_batch_get(struct ctx *ctx, int64_t id, struct usage_batch_info *out)

@@ -16,6 +16,7 @@ struct usage_alloc_ref {
     bool found;
     int64_t provider_id, user_id, pool_id;
     int64_t released_at; /* 0 while the allocation is live */
+    int64_t start;       /* usage is accepted from here: its creation or stated service_start */
 };
 struct usage_metric_ref {
     bool found;
@@ -67,5 +68,10 @@ int usage_store_batch_get(struct ctx *ctx, int64_t id, struct usage_batch_info *
 int usage_store_outcome_insert(struct ctx *ctx, int64_t batch_id, const struct usage_outcome *o);
 int usage_store_outcomes(struct ctx *ctx, int64_t batch_id, int64_t after_line, int limit,
                          struct usage_outcome **items, int *n);
+
+/* The rejected lines of a provider's batches started at or after since (committed chunks), and
+ * the start of the oldest of those batches (0 when none). */
+int usage_store_rejected_since(struct ctx *ctx, int64_t provider_id, int64_t since,
+                               int64_t *rejected, int64_t *oldest);
 
 #endif

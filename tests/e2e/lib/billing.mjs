@@ -1,5 +1,5 @@
 // Sets up, through the API, what the billing pages need: the online product of seedSupply (its
-// metric priced at ¥450.00 per unit by the evaluator's price basis in force today), a small
+// metric listed at ¥500.00 per unit; the evaluator's basis is in force from today only), a small
 // budget line of 贵州省公安厅, an order of the product's pool charged to that line, delivered
 // (so its allocation carries the budget line), and one usage record of the allocation sent as
 // NDJSON by the provider. The expected amounts are worked out here with integer arithmetic.
@@ -31,7 +31,11 @@ export async function seedBilling(tag = 'bill') {
   const supply = await seedSupply(`${tag}${RUN}`);
   const [gz, gat, qy] = await Promise.all([apiSession('gz.admin'), apiSession('u.gat.admin'), apiSession('qy.admin')]);
   const today = cstToday();
-  const period = today.slice(0, 7);
+  // Only a month that has ended is rated (issue 12): the record lies on the last day of the
+  // month before this one, where the basis published today is not yet in force (list price).
+  const firstOfMonth = Date.parse(`${today.slice(0, 7)}-01T00:05:00+08:00`);
+  const lastDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(firstOfMonth - 86400000));
+  const period = lastDay.slice(0, 7);
   const userId = gat.session.institution?.id ?? (await ok(gat.call('GET', '/session'), 'whoami')).institution.id;
   const code = `BL-${RUN}`;
   const line = await ok(gz.call('POST', '/budget-lines', {
@@ -48,17 +52,23 @@ export async function seedBilling(tag = 'bill') {
   const allocationId = delivered.items.find((i) => i.allocation_id)?.allocation_id;
   if (!allocationId) throw new Error(`order ${order.id} has no allocation: ${JSON.stringify(delivered.items)}`);
 
-  // One record, today (CST): 2.345678 units at ¥450.00 = 105555.51 fen → ¥1,055.56.
+  // The service ran before the allocation (migrated onto the platform): the provider states its
+  // start, or usage before the allocation's creation is refused (issue 12).
+  await ok(qy.call('POST', `/resource-pools/${supply.pool.id}/allocations/${allocationId}/service-start`, {
+    service_start: `${period}-01T00:00:00+08:00`, service_start_reason: '计费联调：业务由自建机房迁移上云',
+  }), 'service start');
+  // One record on the last day of last month (CST): 2.345678 units at the list price ¥500.00 =
+  // 117283.9 fen → ¥1,172.84.
   const quantity = '2.345678';
-  const start = new Date(Date.parse(`${today}T00:05:00+08:00`)).toISOString();
-  const end = new Date(Date.parse(`${today}T01:05:00+08:00`)).toISOString();
+  const start = new Date(Date.parse(`${lastDay}T00:05:00+08:00`)).toISOString();
+  const end = new Date(Date.parse(`${lastDay}T01:05:00+08:00`)).toISOString();
   const ndjson = `${JSON.stringify({ id: `bill-${RUN}-1`, allocation_id: allocationId, metric_id: supply.metric.id, quantity, start, end })}\n`;
   const r = await fetch(`${BASE}/api/v1/usage`, {
     method: 'POST', headers: { Authorization: `Bearer ${qy.session.token}`, 'Content-Type': 'application/x-ndjson' }, body: ndjson,
   });
   const batch = await r.json();
   if (r.status !== 200 || batch.accepted !== 1) throw new Error(`usage: ${r.status} ${JSON.stringify(batch)}`);
-  const amount = rate(2345678, 45000);
+  const amount = rate(2345678, 50000);
   return {
     ...supply, period, userId, code, line, application, order: order.id, allocationId, amount,
     providerName: qy.session.institution?.name ?? (await ok(qy.call('GET', '/session'), 'whoami')).institution.name,

@@ -44,11 +44,11 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         await waitForText(page.getByTestId('bill-state'), '草稿');
         const line = page.getByTestId('bill-lines').locator('.el-table__body tr', { hasText: s.product.name });
         await waitForText(line.getByTestId('line-amount'), yuan(s.amount));
-        assert.equal(yuan(s.amount), '¥1,055.56');
+        assert.equal(yuan(s.amount), '¥1,172.84');
         await waitForText(line.getByTestId('line-quantity'), '2.345678');
         await waitForText(line, s.code);
         await waitForText(line, s.application);
-        await waitForText(line, '价格基础');
+        await waitForText(line, '目录价'); // last month: the basis is in force from today only
         await waitForText(line, '标准');
         assert.deepEqual(await page.evaluate(() => document.querySelectorAll('[data-testid=bill-versions] .el-table__body tr').length > 0), true);
         assert.deepEqual(await axe(page), []);
@@ -77,7 +77,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
         const text = readFileSync(await csv.path(), 'utf8');
         assert.ok(text.includes(s.product.name), `the CSV names the product: ${text.slice(0, 400)}`);
-        assert.ok(text.includes('1055.56') || text.includes('105556'), `the CSV has the amount: ${text.slice(0, 400)}`);
+        assert.ok(text.includes('1172.84') || text.includes('117284'), `the CSV has the amount: ${text.slice(0, 400)}`);
         const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
         const bytes = readFileSync(await xlsx.path());
         assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');

@@ -589,6 +589,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resource-pools/{id}/allocations/{aid}/service-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * State an earlier start of service (a service migrated onto the platform), with a reason
+         * @description Permission: `allocation.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__allocations__aid__service_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/allocations": {
         parameters: {
             query?: never;
@@ -2442,6 +2462,12 @@ export interface components {
             /** @description YYYY-MM-DD, default today */
             first_used_on?: string;
         };
+        AllocationServiceStart: {
+            /** @description RFC 3339; before the allocation's creation: usage is accepted from this time on */
+            service_start: string;
+            /** @description why the service started before the allocation (e.g. migrated onto the platform) */
+            service_start_reason: string;
+        };
         ConformityAssign: {
             /** @description an evaluator without interest relation to the provider (T5-8.2f) */
             evaluator_id: number;
@@ -3077,6 +3103,9 @@ export interface components {
             /** Format: date-time */
             updated_at?: string | null;
             version?: number;
+            /** Format: date-time */
+            service_start?: string | null;
+            service_start_reason?: string;
         };
         AllocationPage: {
             items: components["schemas"]["Allocation"][];
@@ -3668,6 +3697,7 @@ export interface components {
             accepted?: number;
             duplicated?: number;
             rejected?: number;
+            outcomes_not_stored?: number;
             outcomes?: components["schemas"]["UsageOutcome"][];
             more_outcomes?: string | null;
         };
@@ -3681,6 +3711,7 @@ export interface components {
             accepted?: number;
             duplicated?: number;
             rejected?: number;
+            outcomes_not_stored?: number;
         };
         BillingRun: {
             period?: string;
@@ -6832,6 +6863,105 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AllocationUse"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__allocations__aid__service_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationServiceStart"];
             };
         };
         responses: {

@@ -253,6 +253,7 @@ const en: Shape<typeof zhCN> = {
     reason: 'Reason', reasonHint: 'Why the allocation is adjusted, expanded or released', reasonRequired: 'Give the reason',
     changeTitle: 'Change allocation: {user}', firstUse: 'Record first use', firstUseConfirm: 'Did the application "{app}" of {user} start using these resources today?',
     firstUseDone: 'First use recorded', pool: 'Pool', poolN: 'Pool #{id}', freeNow: 'Free now: {n} {unit}',
+    migratedTag: 'Migrated', migratedHint: 'Metered since {at} (before the allocation was created): {reason}',
     done: { adjust: 'Allocation of {user} adjusted', expand: 'Allocation of {user} expanded', release: 'Allocation of {user} released' },
   },
   test: {

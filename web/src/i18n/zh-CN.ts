@@ -248,6 +248,7 @@ export default {
     reason: '原因', reasonHint: '说明此次调整、扩容或释放的原因', reasonRequired: '请说明原因',
     changeTitle: '变更分配：{user}', firstUse: '登记首次使用', firstUseConfirm: '确认 {user} 的应用系统“{app}”已于今天开始使用这些资源吗？',
     firstUseDone: '已登记首次使用', pool: '资源池', poolN: '资源池 #{id}', freeNow: '当前可分配：{n} {unit}',
+    migratedTag: '迁移上云', migratedHint: '服务自 {at} 起计量（早于分配创建）：{reason}',
     done: { adjust: '已调整 {user} 的分配', expand: '已为 {user} 扩容', release: '已释放 {user} 的分配' },
   },
   test: {

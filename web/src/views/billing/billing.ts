@@ -18,6 +18,11 @@ export function thisMonth(): string {
   return isoDay('Asia/Shanghai').slice(0, 7);
 }
 
+/* The newest month that can be rated: a month that has not ended is refused (issue 12). */
+export function lastMonth(): string {
+  return monthsBefore(thisMonth(), 1);
+}
+
 export function monthsBefore(period: string, n: number): string {
   const y = Number(period.slice(0, 4));
   const m = Number(period.slice(5, 7)) - 1 - n;
