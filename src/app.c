@@ -36,6 +36,11 @@ void app_release(struct app *app)
     app->metrics = NULL;
 }
 
+int64_t app_now_ms(const struct app *app)
+{
+    return app->clock_ms ? app->clock_ms() : time_now_ms();
+}
+
 static void release_conn(void *p)
 {
     ctx_release_db(p);

@@ -22,22 +22,6 @@
 
 #define COOKIE_NAME "egov_session"
 
-static const char *cookie_token(struct ctx *ctx, const struct req *rq)
-{
-    const char *c = req_header(rq, "Cookie");
-    size_t n = strlen(COOKIE_NAME);
-    while (c && *c) {
-        while (*c == ' ' || *c == ';')
-            c++;
-        const char *end = strchr(c, ';');
-        size_t len = end ? (size_t)(end - c) : strlen(c);
-        if (len > n + 1 && !strncmp(c, COOKIE_NAME, n) && c[n] == '=')
-            return arena_strndup(ctx->arena, c + n + 1, len - n - 1);
-        c = end;
-    }
-    return NULL;
-}
-
 static bool is_safe(const char *method)
 {
     return !strcmp(method, "GET") || !strcmp(method, "HEAD");
@@ -53,7 +37,7 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
         return 0;
     if (h && !strncasecmp(h, "Bearer ", 7))
         token = h + 7;
-    else if ((token = cookie_token(ctx, rq)) != NULL)
+    else if ((token = req_cookie(ctx, rq, COOKIE_NAME)) != NULL)
         cookie = true;
     if (!token)
         return err_set(&ctx->err, ERR_UNAUTHORIZED, "log in first: this needs a session");

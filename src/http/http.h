@@ -126,6 +126,8 @@ int router_match(const char *method, const char *path, struct req *rq);
 /* Request accessors. */
 const char *req_header(const struct req *rq, const char *name);
 const char *req_query(const struct req *rq, const char *name);
+/* The value of cookie name in the Cookie header, or NULL; arena-owned. */
+const char *req_cookie(struct ctx *ctx, const struct req *rq, const char *name);
 
 /* Response helpers: the body is serialised compactly; ETag set when version > 0. */
 int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body);

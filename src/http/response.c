@@ -31,6 +31,22 @@ const char *req_query(const struct req *rq, const char *name)
     return NULL;
 }
 
+const char *req_cookie(struct ctx *ctx, const struct req *rq, const char *name)
+{
+    const char *c = req_header(rq, "Cookie");
+    size_t n = strlen(name);
+    while (c && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        const char *end = strchr(c, ';');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len > n + 1 && !strncmp(c, name, n) && c[n] == '=')
+            return arena_strndup(ctx->arena, c + n + 1, len - n - 1);
+        c = end;
+    }
+    return NULL;
+}
+
 void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v)
 {
     (void)ctx;

@@ -284,6 +284,8 @@ struct th_resp *th_callh(const char *method, const char *path, const struct who 
             snprintf(last.etag, sizeof(last.etag), "%s", v);
         else if (!strcmp(k, "Retry-After"))
             snprintf(last.retry_after, sizeof(last.retry_after), "%s", v);
+        else if (!strcmp(k, "Set-Cookie") && !strncmp(v, "egov_device=", 12))
+            snprintf(last.device_cookie, sizeof(last.device_cookie), "%s", v);
         else if (!strcmp(k, "Set-Cookie"))
             snprintf(last.set_cookie, sizeof(last.set_cookie), "%s", v);
         else if (!strcmp(k, "Allow"))

@@ -55,7 +55,8 @@ struct th_resp {
     json_t *json; /* owned by the harness until the next call */
     char etag[64];
     char retry_after[16];
-    char set_cookie[256];
+    char set_cookie[256];    /* the session cookie */
+    char device_cookie[256]; /* the egov_device cookie of a login */
     char allow[64];
     char content_type[64];
     char body[65536];
