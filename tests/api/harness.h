@@ -63,6 +63,8 @@ struct th_resp {
 };
 
 extern struct th *T;
+/* The client address of the next calls ("127.0.0.1" unless a test changes it). */
+extern const char *th_client_ip;
 #define TEST_PASSWORD "Test-Password-1"
 
 /* cmocka group setup/teardown: open the store named by the environment, build the fixture. */

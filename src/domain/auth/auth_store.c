@@ -28,7 +28,7 @@ static const char SQL_THROTTLE_GET[] =
     "SELECT failures, locked_until FROM login_throttle WHERE key = $1";
 static const char SQL_THROTTLE_FAIL[] =
     "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2) "
-    "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 AND "
+    "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at <= $3 AND "
     "login_throttle.locked_until <= $2 THEN 1 ELSE login_throttle.failures + 1 END, "
     "updated_at = $2 RETURNING failures";
 static const char SQL_THROTTLE_LOCK[] =

@@ -41,7 +41,7 @@ static const char SQL_LOGIN_STATE[] =
 /* One more failure, counted by the store itself so that parallel attempts cannot overwrite each
  * other's count; a count left alone since $3 whose lock has ended starts again at 1. */
 static const char SQL_LOGIN_FAILED[] =
-    "UPDATE people SET failed_logins = CASE WHEN last_failed_at < $3 AND locked_until <= $2 "
+    "UPDATE people SET failed_logins = CASE WHEN last_failed_at <= $3 AND locked_until <= $2 "
     "THEN 1 ELSE failed_logins + 1 END, last_failed_at = $2 WHERE id = $1 "
     "RETURNING failed_logins";
 /* A lock only ever grows: of two parallel failures the longer wait wins. */
