@@ -1,8 +1,8 @@
 /*
  * access.c - the one enforcement point of the policy in domain/org/jurisdiction.c. For every
  * route the dispatcher calls, in order: authenticate (401), jurisdiction of the object the path
- * names (404: a caller never learns that something outside it exists), permission (403,
- * audited as a denial). Default deny: a route without a permission is refused unless public.
+ * names (404: a caller never learns that something outside it exists), permission (403; the
+ * dispatcher audits every 403 as a denial, see router.c). Default deny: a route without a permission is refused unless public.
  */
 #include <string.h>
 
@@ -56,14 +56,6 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     return 0;
 }
 
-static void audit_denial(struct ctx *ctx, const struct route *r, int64_t scope)
-{
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_note(ch, "route", arena_printf(ctx->arena, "%s %s", r->method, r->pattern));
-    audit_note(ch, "permission", r->perm);
-    audit_append_alone(ctx, "access.denied", "route", 0, scope, ch);
-}
-
 int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
 {
     int64_t inst = 0;
@@ -96,10 +88,8 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
     }
     if (!strcmp(r->perm, "session"))
         return 0; /* any person with a session */
-    if (!org_may(ctx, r->perm)) {
-        audit_denial(ctx, r, inst ? inst : ctx->caller.institution_id);
+    if (!org_may(ctx, r->perm))
         return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
                        r->perm);
-    }
     return 0;
 }

@@ -478,6 +478,52 @@ static void test_denials_are_audited(void **state)
                      before + 1);
 }
 
+/* 19.8: a 403 raised inside a handler or by the CSRF check is audited like the route's own. */
+static void test_every_403_is_audited(void **state)
+{
+    (void)state;
+    char path[128], cookie[200];
+    const char *denied = "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'";
+    int64_t before = count(denied);
+    /* A user agency's member resetting its administrator's password: the handler refuses. */
+    snprintf(path, sizeof(path), "/api/v1/people/%lld/password",
+             (long long)T->who[W_U1_ADMIN].person_id);
+    assert_status(th_call("POST", path, &T->who[W_U1_MEMBER], "{\"new_password\":\"Hijack-Pass-33\"}"),
+                  403);
+    assert_int_equal(count(denied), before + 1);
+    snprintf(body, sizeof(body),
+             "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND actor_id = %lld "
+             "AND changes LIKE '%%own password%%'",
+             (long long)T->who[W_U1_MEMBER].person_id);
+    assert_int_equal(count(body), 1);
+    /* A cookie write without the CSRF header. */
+    snprintf(cookie, sizeof(cookie), "Cookie: egov_session=%s", T->who[W_U1_MEMBER].token);
+    const char *h[] = {cookie, NULL};
+    snprintf(path, sizeof(path), "/api/v1/people/%lld", (long long)T->who[W_U1_MEMBER].person_id);
+    assert_status(th_callh("PATCH", path, NULL, "{\"phone\":\"0851-5550001\"}", h), 403);
+    assert_int_equal(count(denied), before + 2);
+    assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND "
+                      "changes LIKE '%CSRF%'") >= 1);
+}
+
+/* 19.8: failed logins of unknown names belong to no institution: the root management
+ * institution reads them, nobody else. */
+static void test_unknown_login_failures_are_shown_to_root(void **state)
+{
+    (void)state;
+    ladder_start();
+    th_client_ip = "10.5.5.5";
+    assert_status(login("nobody.for.root", "Wrong-Password-1"), 401);
+    ladder_stop();
+    struct th_resp *r =
+        th_call("GET", "/api/v1/audit?action=login.failed&limit=500", &T->who[W_M_ADMIN], NULL);
+    assert_status(r, 200);
+    assert_non_null(strstr(r->body, "nobody.for.root"));
+    r = th_call("GET", "/api/v1/audit?action=login.failed&limit=500", &T->who[W_M1_ADMIN], NULL);
+    assert_status(r, 200);
+    assert_null(strstr(r->body, "nobody.for.root"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_logout_revokes),
         cmocka_unit_test(test_cookie_writes_need_csrf_header),
         cmocka_unit_test(test_denials_are_audited),
+        cmocka_unit_test(test_every_403_is_audited),
+        cmocka_unit_test(test_unknown_login_failures_are_shown_to_root),
     };
     return cmocka_run_group_tests_name("session", tests, th_setup, th_teardown);
 }
