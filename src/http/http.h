@@ -36,6 +36,7 @@ struct req {
     bool body_too_large;
     bool too_many_headers;   /* more than REQ_MAX_KV headers or query parameters */
     bool rate_limited;       /* over the per-address rate limit */
+    bool overloaded;         /* the password pool's queue is full */
     const char *bad_framing; /* why the message framing is refused (RFC 9112), or NULL */
     const char *client_ip;
     /* filled by the router */
@@ -115,6 +116,8 @@ void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struc
  * in rs. feed hands a piece of the body over; finish renders the answer. */
 struct stream_call;
 bool router_is_stream(const char *method, const char *path);
+/* True when method and path name a public route (no session needed: logging in). */
+bool router_is_public(const char *method, const char *path);
 struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,
                                        struct resp *rs);
 void router_stream_feed(struct stream_call *sc, const char *data, size_t n);

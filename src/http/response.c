@@ -186,7 +186,7 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
     } else if (e->rule[0]) {
         json_object_set_new(p, "rule", json_string(e->rule));
     }
-    if (e->kind == ERR_RATE_LIMITED && e->retry_after > 0)
+    if ((e->kind == ERR_RATE_LIMITED || e->kind == ERR_UNAVAILABLE) && e->retry_after > 0)
         resp_header(ctx, rs, "Retry-After", arena_printf(ctx->arena, "%d", e->retry_after));
     if (!p) {
         /* json_pack fails only on invalid UTF-8 in a message: answer without the detail. */

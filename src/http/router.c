@@ -128,6 +128,11 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
     }
     if (rq->bad_framing)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
+    if (rq->overloaded) {
+        ctx->err.retry_after = 1;
+        return err_set(&ctx->err, ERR_UNAVAILABLE,
+                       "too many logins are being checked at once; try again in a second");
+    }
     if (rq->too_many_headers)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters",
                        REQ_MAX_KV);
@@ -228,6 +233,14 @@ bool router_is_stream(const char *method, const char *path)
     memset(&tmp, 0, sizeof(tmp));
     int idx = router_match(method, path, &tmp);
     return idx >= 0 && (routes[idx].flags & RF_STREAM);
+}
+
+bool router_is_public(const char *method, const char *path)
+{
+    struct req tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    int idx = router_match(method, path, &tmp);
+    return idx >= 0 && (routes[idx].flags & RF_PUBLIC);
 }
 
 struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,
