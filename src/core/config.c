@@ -47,8 +47,9 @@ static const struct key {
      "consecutive failed logins from one client address (any login names) after which each "
      "further attempt from it must wait 2^(n-k) seconds"},
     {"login_addr_lock_after", K_INT, offsetof(struct config, login_addr_lock_after), 0, 2, 100000,
-     "100", "consecutive failed logins from one client address after which it is locked for "
-            "login_lock_min minutes (a device that logged in before is still admitted)"},
+     "100",
+     "consecutive failed logins from one client address after which it is locked for "
+     "login_lock_min minutes (a device that logged in before is still admitted)"},
     {"login_workers", K_INT, offsetof(struct config, login_workers), 0, 1, 64, "2",
      "threads that verify passwords (argon2id), apart from the HTTP workers"},
     {"login_queue", K_INT, offsetof(struct config, login_queue), 0, 1, 10000, "32",

@@ -2,7 +2,8 @@
  * access.c - the one enforcement point of the policy in domain/org/jurisdiction.c. For every
  * route the dispatcher calls, in order: authenticate (401), jurisdiction of the object the path
  * names (404: a caller never learns that something outside it exists), permission (403; the
- * dispatcher audits every 403 as a denial, see router.c). Default deny: a route without a permission is refused unless public.
+ * dispatcher audits every 403 as a denial, see router.c). Default deny: a route without a
+ * permission is refused unless public.
  */
 #include <string.h>
 

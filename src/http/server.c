@@ -126,7 +126,8 @@ static bool anonymous_api_call(struct MHD_Connection *conn, const char *method, 
         return false;
     if (router_is_public(method, url))
         return true;
-    return !(auth && !strncasecmp(auth, "Bearer ", 7)) && !(cookie && strstr(cookie, "egov_session="));
+    return !(auth && !strncasecmp(auth, "Bearer ", 7)) &&
+           !(cookie && strstr(cookie, "egov_session="));
 }
 
 static int hexval(char ch)
@@ -303,8 +304,7 @@ static void run_deferred(void *arg)
  * request however many logins arrive; when the pool's queue is full the login is answered 503
  * with Retry-After at once. The connection is resumed, in both cases, to send the answer.
  */
-static enum MHD_Result defer(struct server *srv, struct MHD_Connection *conn,
-                             struct conn_state *st)
+static enum MHD_Result defer(struct server *srv, struct MHD_Connection *conn, struct conn_state *st)
 {
     if (st->deferred)
         return st->ready ? queue(conn, st, &st->rs) : MHD_YES;

@@ -264,8 +264,8 @@ static void test_lockout_is_reported_to_management(void **state)
         }
         assert_int_equal(found, 1);
     }
-    struct th_resp *r = th_call("GET", "/api/v1/audit?action=login.lockout&limit=500",
-                                &T->who[W_M1_ADMIN], NULL);
+    struct th_resp *r =
+        th_call("GET", "/api/v1/audit?action=login.lockout&limit=500", &T->who[W_M1_ADMIN], NULL);
     assert_status(r, 200);
     assert_null(strstr(r->body, l));
 }
@@ -488,8 +488,8 @@ static void test_every_403_is_audited(void **state)
     /* A user agency's member resetting its administrator's password: the handler refuses. */
     snprintf(path, sizeof(path), "/api/v1/people/%lld/password",
              (long long)T->who[W_U1_ADMIN].person_id);
-    assert_status(th_call("POST", path, &T->who[W_U1_MEMBER], "{\"new_password\":\"Hijack-Pass-33\"}"),
-                  403);
+    assert_status(
+        th_call("POST", path, &T->who[W_U1_MEMBER], "{\"new_password\":\"Hijack-Pass-33\"}"), 403);
     assert_int_equal(count(denied), before + 1);
     snprintf(body, sizeof(body),
              "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND actor_id = %lld "

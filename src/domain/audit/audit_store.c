@@ -31,9 +31,9 @@ static const char SQL_HEAD_READ[] = "SELECT seq, hash FROM audit_head WHERE id =
 #define AUDIT_WHERE                                                                                \
     "(CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM "               \
     "institution_tree WHERE ancestor_id = $1) OR actor_institution_id IN (SELECT "                 \
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1) OR (scope_institution_id IS "  \
-    "NULL AND actor_institution_id IS NULL AND EXISTS (SELECT 1 FROM institutions WHERE "         \
-    "id = $1 AND parent_id IS NULL AND kind = 'management'))) "                                  \
+    "descendant_id FROM institution_tree WHERE ancestor_id = $1) OR (scope_institution_id IS "     \
+    "NULL AND actor_institution_id IS NULL AND EXISTS (SELECT 1 FROM institutions WHERE "          \
+    "id = $1 AND parent_id IS NULL AND kind = 'management'))) "                                    \
     "AND (CAST($2 AS BIGINT) = 0 OR actor_id = $2) AND ($3 = '' OR object_type = $3) "             \
     "AND (CAST($4 AS BIGINT) = 0 OR object_id = $4) AND ($5 = '' OR action = $5) "                 \
     "AND (CAST($6 AS BIGINT) = 0 OR at >= $6) AND (CAST($7 AS BIGINT) = 0 OR at < $7)"

@@ -90,7 +90,7 @@ static void as_actor(struct ctx *ctx, const struct person *p)
 /* Refused attempts are counted per key in windows of this length; only the first refusal of a
  * window writes an audit record, carrying the count of the window before. */
 #define REFUSAL_WINDOW_MS 60000
-#define DEVICE_PREFIX "egd_"
+#define DEVICE_PREFIX     "egd_"
 
 /* One ladder: free failures, then a doubling wait, then the lock. */
 struct ladder {
@@ -102,12 +102,12 @@ struct ladder {
 /* Everything known about one attempt before its password is checked. */
 struct attempt {
     const char *login;
-    bool known;          /* the login names a person */
-    struct person p;     /* when known */
-    const char *name_key;  /* 'n:' + hash of the login: the ladder of an unknown name */
-    const char *acct_key;  /* 'p:' + id when known, else name_key: the refusal counter */
-    const char *addr_key;  /* 'a:' + client address */
-    int failures;          /* the account's (or the unknown name's) ladder */
+    bool known;           /* the login names a person */
+    struct person p;      /* when known */
+    const char *name_key; /* 'n:' + hash of the login: the ladder of an unknown name */
+    const char *acct_key; /* 'p:' + id when known, else name_key: the refusal counter */
+    const char *addr_key; /* 'a:' + client address */
+    int failures;         /* the account's (or the unknown name's) ladder */
     int64_t locked_until;
     int addr_failures;
     int64_t addr_locked_until;
@@ -389,10 +389,9 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, const c
         as_actor(ctx, &a.p);
         audit_append_alone(ctx, "login.refused", "session", a.p.id, a.p.institution_id, ch);
         memset(&ctx->caller, 0, sizeof(ctx->caller));
-        return refuse(ctx, ERR_UNAUTHORIZED, !a.p.enabled ? "disabled" : "institution_inactive",
-                      "%s",
-                      !a.p.enabled ? "this account is disabled"
-                                   : "your institution is suspended or revoked");
+        return refuse(
+            ctx, ERR_UNAUTHORIZED, !a.p.enabled ? "disabled" : "institution_inactive", "%s",
+            !a.p.enabled ? "this account is disabled" : "your institution is suspended or revoked");
     }
     as_actor(ctx, &a.p);
     struct audit_changes *ch = audit_changes_new(ctx);
@@ -404,14 +403,12 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, const c
     /* A success ends the ladder, except when the owner was let through a lock an attacker holds
      * on: then the lock stays for everyone else. */
     bool reset = a.failures && a.locked_until <= now;
-    if (ctx_tx_begin(ctx) < 0 ||
-        (reset && org_store_person_login_state(ctx, a.p.id, 0, 0) < 0) ||
+    if (ctx_tx_begin(ctx) < 0 || (reset && org_store_person_login_state(ctx, a.p.id, 0, 0) < 0) ||
         auth_store_purge(ctx, a.p.id, now) < 0 ||
-        (ctx->client_ip[0] && auth_store_known_add(ctx, a.p.id, "address", ctx->client_ip, now,
-                                                   now - KNOWN_MS) < 0) ||
+        (ctx->client_ip[0] &&
+         auth_store_known_add(ctx, a.p.id, "address", ctx->client_ip, now, now - KNOWN_MS) < 0) ||
         auth_store_known_add(ctx, a.p.id, "device",
-                             a.trusted_device ? a.device_hash
-                                              : hash_token(ctx, out->device_token),
+                             a.trusted_device ? a.device_hash : hash_token(ctx, out->device_token),
                              now, now - KNOWN_MS) < 0 ||
         open_session(ctx, &a.p, out) < 0 ||
         audit_append(ctx, "login", "session", a.p.id, a.p.institution_id, ch) < 0 ||

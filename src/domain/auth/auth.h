@@ -18,8 +18,8 @@
 struct ctx;
 
 struct session_grant {
-    const char *token;      /* shown once; arena-owned */
-    const char *csrf_token; /* what the console sends in X-CSRF-Token with its cookie */
+    const char *token;        /* shown once; arena-owned */
+    const char *csrf_token;   /* what the console sends in X-CSRF-Token with its cookie */
     const char *device_token; /* a new device cookie for this browser, or NULL; arena-owned */
     int64_t expires_at;
     struct person person;

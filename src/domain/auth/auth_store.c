@@ -46,7 +46,8 @@ static const char SQL_KNOWN_HAS[] =
     "AND last_at >= $4";
 static const char SQL_KNOWN_DROP[] =
     "DELETE FROM login_known WHERE person_id = $1 AND kind = $2 AND value = $3";
-static const char SQL_KNOWN_PRUNE[] = "DELETE FROM login_known WHERE person_id = $1 AND last_at < $2";
+static const char SQL_KNOWN_PRUNE[] =
+    "DELETE FROM login_known WHERE person_id = $1 AND last_at < $2";
 /* One counter per key and window: a refusal in a window that has ended opens a new one and
  * keeps the old window's count in prev_refused (the right-hand sides read the old row). */
 static const char SQL_REFUSAL[] =
@@ -123,8 +124,9 @@ int auth_store_throttle_fail(struct ctx *ctx, const char *key, int64_t now, int6
 {
     int64_t n;
     struct db_conn *c = ctx_db(ctx);
-    if (!c || db_query_int(c, SQL_THROTTLE_FAIL, DB_ARGS(DB_TEXT(key), DB_INT(now), DB_INT(idle_before)),
-                           &n, &ctx->err) < 0)
+    if (!c ||
+        db_query_int(c, SQL_THROTTLE_FAIL, DB_ARGS(DB_TEXT(key), DB_INT(now), DB_INT(idle_before)),
+                     &n, &ctx->err) < 0)
         return -1;
     *failures = (int)n;
     return 0;
@@ -139,9 +141,8 @@ int auth_store_throttle_lock(struct ctx *ctx, const char *key, int64_t until)
 int auth_store_prune(struct ctx *ctx, int64_t idle_before, int64_t now)
 {
     struct db_conn *c = ctx_db(ctx);
-    if (!c ||
-        db_exec(c, SQL_THROTTLE_PRUNE, DB_ARGS(DB_INT(idle_before), DB_INT(now)), NULL, &ctx->err) <
-            0)
+    if (!c || db_exec(c, SQL_THROTTLE_PRUNE, DB_ARGS(DB_INT(idle_before), DB_INT(now)), NULL,
+                      &ctx->err) < 0)
         return -1;
     return db_exec(c, SQL_REFUSAL_PRUNE, DB_ARGS(DB_INT(idle_before)), NULL, &ctx->err);
 }
@@ -150,9 +151,8 @@ int auth_store_known_add(struct ctx *ctx, int64_t person_id, const char *kind, c
                          int64_t now, int64_t forget_before)
 {
     struct db_conn *c = ctx_db(ctx);
-    if (!c ||
-        db_exec(c, SQL_KNOWN_PRUNE, DB_ARGS(DB_INT(person_id), DB_INT(forget_before)), NULL,
-                &ctx->err) < 0)
+    if (!c || db_exec(c, SQL_KNOWN_PRUNE, DB_ARGS(DB_INT(person_id), DB_INT(forget_before)), NULL,
+                      &ctx->err) < 0)
         return -1;
     return db_exec(c, SQL_KNOWN_ADD,
                    DB_ARGS(DB_INT(person_id), DB_TEXT(kind), DB_TEXT(value), DB_INT(now)), NULL,
@@ -184,9 +184,8 @@ int auth_store_refusal(struct ctx *ctx, const char *key, int64_t now, int64_t wi
     struct db_conn *c = ctx_db(ctx);
     if (!c)
         return -1;
-    int rc = db_query_row(c, SQL_REFUSAL,
-                          DB_ARGS(DB_TEXT(key), DB_INT(now), DB_INT(now - window_ms)), &r,
-                          &ctx->err);
+    int rc = db_query_row(
+        c, SQL_REFUSAL, DB_ARGS(DB_TEXT(key), DB_INT(now), DB_INT(now - window_ms)), &r, &ctx->err);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(&ctx->err, ERR_INTERNAL, "refusal counter not returned");
     *refused = (int)db_int(r, 0);

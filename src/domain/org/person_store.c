@@ -208,8 +208,8 @@ int org_store_person_login_failed(struct ctx *ctx, int64_t id, int64_t now, int6
     int64_t n;
     struct db_conn *c = ctx_db(ctx);
     if (!c ||
-        db_query_int(c, SQL_LOGIN_FAILED, DB_ARGS(DB_INT(id), DB_INT(now), DB_INT(idle_before)),
-                           &n, &ctx->err) < 0)
+        db_query_int(c, SQL_LOGIN_FAILED, DB_ARGS(DB_INT(id), DB_INT(now), DB_INT(idle_before)), &n,
+                     &ctx->err) < 0)
         return -1;
     *failures = (int)n;
     return 0;
