@@ -60,8 +60,8 @@ static const struct key {
     {"rate_limit", K_INT, offsetof(struct config, rate_limit), 0, 0, 1000000, "0",
      "requests per second allowed per client address (0 = unlimited)"},
     {"rate_limit_anon", K_INT, offsetof(struct config, rate_limit_anon), 0, 0, 1000000, "20",
-     "requests per second allowed per client address without a session, logins included "
-     "(0 = unlimited)"},
+     "logins and API requests without a session allowed per second per client address "
+     "(public reads are not counted; 0 = unlimited)"},
     {"log_level", K_STR, offsetof(struct config, log_level),
      sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
     {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),

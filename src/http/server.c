@@ -115,9 +115,10 @@ static bool rate_limited(struct server *srv, struct rl_slot *table, int limit, c
     return over;
 }
 
-/* 19.3: a request that carries no session (a login, or anything sent without credentials) is
- * held to rate_limit_anon per address and second, on by default: whoever has no account cannot
- * make egov hash passwords or write refusals at will. The console's files are not counted. */
+/* 19.3: a login, or an API request that carries no session, is held to rate_limit_anon per
+ * address and second, on by default: whoever has no account cannot make egov hash passwords or
+ * write refusals at will. Public reads (published catalogues, probes) and the console's files
+ * are not counted: they write nothing and a portal page needs several. */
 static bool anonymous_api_call(struct MHD_Connection *conn, const char *method, const char *url)
 {
     const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
@@ -125,7 +126,7 @@ static bool anonymous_api_call(struct MHD_Connection *conn, const char *method, 
     if (strncmp(url, "/api/", 5) != 0)
         return false;
     if (router_is_public(method, url))
-        return true;
+        return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
     return !(auth && !strncasecmp(auth, "Bearer ", 7)) &&
            !(cookie && strstr(cookie, "egov_session="));
 }
