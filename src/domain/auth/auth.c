@@ -1,7 +1,10 @@
 /*
  * auth.c - the rules of logging in: password verification (argon2id, outside any transaction
- * so a slow hash never holds the store's write lock), the slow-down and lock-out ladder, session
- * creation and resolution. Every attempt, good or bad, is audited.
+ * so a slow hash never holds the store's write lock), the slow-down and lock-out ladders of
+ * accounts, unknown login names and client addresses (docs/security.md, "Login and lock-out"),
+ * session creation and resolution. Every login and every failure is audited; attempts refused by
+ * a ladder are counted and recorded once per key and minute. The ladders run on the
+ * application's clock (app_now_ms), so tests can step through them.
  */
 #include <pthread.h>
 #include <stdarg.h>
