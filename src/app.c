@@ -22,7 +22,7 @@ int app_init(struct app *app, const struct config *cfg, struct err *e)
     if (sodium_init() < 0)
         return err_set(e, ERR_INTERNAL, "libsodium failed to initialise");
     log_set_level(cfg->log_level);
-    if (db_open(cfg->db, cfg->threads + 1, &app->db, e) < 0)
+    if (db_open(cfg->db, cfg->threads + 1 + cfg->login_workers, &app->db, e) < 0)
         return -1;
     app->metrics = metrics_new();
     return 0;
@@ -34,6 +34,11 @@ void app_release(struct app *app)
     metrics_free(app->metrics);
     app->db = NULL;
     app->metrics = NULL;
+}
+
+int64_t app_now_ms(const struct app *app)
+{
+    return app->clock_ms ? app->clock_ms() : time_now_ms();
 }
 
 static void release_conn(void *p)

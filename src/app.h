@@ -25,6 +25,9 @@ struct app {
     struct db *db;
     struct metrics *metrics;
     int64_t started_ms;
+    /* The wall clock of the rules that count time (login ladders); NULL = time_now_ms. Tests
+     * set their own to step through time without sleeping. */
+    int64_t (*clock_ms)(void);
 };
 
 /* Who is calling: filled by auth from the session, or the CLI operator. person_id 0 = anonymous. */
@@ -56,6 +59,9 @@ struct ctx {
 
 int app_init(struct app *app, const struct config *cfg, struct err *e);
 void app_release(struct app *app);
+
+/* Now, in Unix ms, by the application's clock. */
+int64_t app_now_ms(const struct app *app);
 
 /* A context for one request/command; arena-owned, released with the arena. */
 struct ctx *ctx_new(struct app *app, struct arena *arena);

@@ -42,11 +42,26 @@ static const struct key {
      "consecutive failed logins after which the account is locked"},
     {"login_lock_min", K_INT, offsetof(struct config, login_lock_min), 0, 1, 24 * 60, "15",
      "minutes an account stays locked"},
+    {"login_addr_slow_after", K_INT, offsetof(struct config, login_addr_slow_after), 0, 1, 10000,
+     "20",
+     "consecutive failed logins from one client address (any login names) after which each "
+     "further attempt from it must wait 2^(n-k) seconds"},
+    {"login_addr_lock_after", K_INT, offsetof(struct config, login_addr_lock_after), 0, 2, 100000,
+     "100",
+     "consecutive failed logins from one client address after which it is locked for "
+     "login_lock_min minutes (a device that logged in before is still admitted)"},
+    {"login_workers", K_INT, offsetof(struct config, login_workers), 0, 1, 64, "2",
+     "threads that verify passwords (argon2id), apart from the HTTP workers"},
+    {"login_queue", K_INT, offsetof(struct config, login_queue), 0, 1, 10000, "32",
+     "logins that may wait for a password worker; beyond, 503 with Retry-After"},
     {"jobs_interval_s", K_INT, offsetof(struct config, jobs_interval_s), 0, 0, 86400, "60",
      "seconds between runs of the periodic jobs (expiry of agreements ...); 0 = never in this "
      "process (run `egov jobs run` from cron instead)"},
     {"rate_limit", K_INT, offsetof(struct config, rate_limit), 0, 0, 1000000, "0",
      "requests per second allowed per client address (0 = unlimited)"},
+    {"rate_limit_anon", K_INT, offsetof(struct config, rate_limit_anon), 0, 0, 1000000, "20",
+     "logins and API requests without a session allowed per second per client address "
+     "(public reads are not counted; 0 = unlimited)"},
     {"log_level", K_STR, offsetof(struct config, log_level),
      sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
     {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),

@@ -11,16 +11,21 @@
 struct err;
 
 struct config {
-    char db[512];         /* sqlite:PATH or postgresql://… */
-    char listen[128];     /* HOST:PORT */
-    int threads;          /* HTTP worker threads = store connections */
-    int body_max;         /* bytes */
-    int session_ttl_min;  /* minutes a session lives without use */
-    int login_slow_after; /* failures before each attempt is delayed */
-    int login_lock_after; /* failures before the account is locked */
-    int login_lock_min;   /* minutes of lock */
-    int rate_limit;       /* requests per second per client address; 0 = off */
-    int jobs_interval_s;  /* seconds between periodic job runs; 0 = off */
+    char db[512];              /* sqlite:PATH or postgresql://… */
+    char listen[128];          /* HOST:PORT */
+    int threads;               /* HTTP worker threads = store connections */
+    int body_max;              /* bytes */
+    int session_ttl_min;       /* minutes a session lives without use */
+    int login_slow_after;      /* failures before each attempt is delayed */
+    int login_lock_after;      /* failures before the account is locked */
+    int login_lock_min;        /* minutes of lock */
+    int login_addr_slow_after; /* failures from one client address before it is delayed */
+    int login_addr_lock_after; /* failures from one client address before it is locked */
+    int login_workers;         /* threads that verify passwords */
+    int login_queue;           /* logins waiting for a password worker before 503 */
+    int rate_limit;            /* requests per second per client address; 0 = off */
+    int rate_limit_anon;       /* unauthenticated requests per second per client address; 0 = off */
+    int jobs_interval_s;       /* seconds between periodic job runs; 0 = off */
     char log_level[16];
     char web_root[512];               /* built console; "" = none */
     char timezone[64];                /* default display zone for new institutions */

@@ -1,8 +1,9 @@
 /*
  * access.c - the one enforcement point of the policy in domain/org/jurisdiction.c. For every
  * route the dispatcher calls, in order: authenticate (401), jurisdiction of the object the path
- * names (404: a caller never learns that something outside it exists), permission (403,
- * audited as a denial). Default deny: a route without a permission is refused unless public.
+ * names (404: a caller never learns that something outside it exists), permission (403; the
+ * dispatcher audits every 403 as a denial, see router.c). Default deny: a route without a
+ * permission is refused unless public.
  */
 #include <string.h>
 
@@ -22,22 +23,6 @@
 
 #define COOKIE_NAME "egov_session"
 
-static const char *cookie_token(struct ctx *ctx, const struct req *rq)
-{
-    const char *c = req_header(rq, "Cookie");
-    size_t n = strlen(COOKIE_NAME);
-    while (c && *c) {
-        while (*c == ' ' || *c == ';')
-            c++;
-        const char *end = strchr(c, ';');
-        size_t len = end ? (size_t)(end - c) : strlen(c);
-        if (len > n + 1 && !strncmp(c, COOKIE_NAME, n) && c[n] == '=')
-            return arena_strndup(ctx->arena, c + n + 1, len - n - 1);
-        c = end;
-    }
-    return NULL;
-}
-
 static bool is_safe(const char *method)
 {
     return !strcmp(method, "GET") || !strcmp(method, "HEAD");
@@ -53,7 +38,7 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
         return 0;
     if (h && !strncasecmp(h, "Bearer ", 7))
         token = h + 7;
-    else if ((token = cookie_token(ctx, rq)) != NULL)
+    else if ((token = req_cookie(ctx, rq, COOKIE_NAME)) != NULL)
         cookie = true;
     if (!token)
         return err_set(&ctx->err, ERR_UNAUTHORIZED, "log in first: this needs a session");
@@ -70,14 +55,6 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
                            "missing or wrong X-CSRF-Token header for a cookie session");
     }
     return 0;
-}
-
-static void audit_denial(struct ctx *ctx, const struct route *r, int64_t scope)
-{
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_note(ch, "route", arena_printf(ctx->arena, "%s %s", r->method, r->pattern));
-    audit_note(ch, "permission", r->perm);
-    audit_append_alone(ctx, "access.denied", "route", 0, scope, ch);
 }
 
 int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
@@ -112,10 +89,8 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
     }
     if (!strcmp(r->perm, "session"))
         return 0; /* any person with a session */
-    if (!org_may(ctx, r->perm)) {
-        audit_denial(ctx, r, inst ? inst : ctx->caller.institution_id);
+    if (!org_may(ctx, r->perm))
         return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
                        r->perm);
-    }
     return 0;
 }

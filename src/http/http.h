@@ -36,6 +36,7 @@ struct req {
     bool body_too_large;
     bool too_many_headers;   /* more than REQ_MAX_KV headers or query parameters */
     bool rate_limited;       /* over the per-address rate limit */
+    bool overloaded;         /* the password pool's queue is full */
     const char *bad_framing; /* why the message framing is refused (RFC 9112), or NULL */
     const char *nul_query;   /* a header or query parameter whose text holds a NUL, or NULL */
     const char *client_ip;
@@ -116,6 +117,8 @@ void router_dispatch(struct app *app, struct arena *arena, struct req *rq, struc
  * in rs. feed hands a piece of the body over; finish renders the answer. */
 struct stream_call;
 bool router_is_stream(const char *method, const char *path);
+/* True when method and path name a public route (no session needed: logging in). */
+bool router_is_public(const char *method, const char *path);
 struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,
                                        struct resp *rs);
 void router_stream_feed(struct stream_call *sc, const char *data, size_t n);
@@ -127,6 +130,8 @@ int router_match(const char *method, const char *path, struct req *rq);
 /* Request accessors. */
 const char *req_header(const struct req *rq, const char *name);
 const char *req_query(const struct req *rq, const char *name);
+/* The value of cookie name in the Cookie header, or NULL; arena-owned. */
+const char *req_cookie(struct ctx *ctx, const struct req *rq, const char *name);
 
 /* Response helpers: the body is serialised compactly; ETag set when version > 0. */
 int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body);

@@ -356,7 +356,12 @@ static json_t *operation(const struct route *r)
         json_object_set_new(resps, "412", problem_response("Stale If-Match"));
     if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST")) {
         json_object_set_new(resps, "401", problem_response("Wrong login or password"));
-        json_object_set_new(resps, "429", problem_response("Slowed down or locked"));
+        json_object_set_new(resps, "429",
+                            problem_response("Slowed down or locked (account, login name or "
+                                             "address), or over the rate limit"));
+        json_object_set_new(resps, "503",
+                            problem_response("Too many logins being checked at "
+                                             "once; Retry-After"));
     }
     json_object_set_new(op, "responses", resps);
     if (r->flags & RF_PUBLIC)

@@ -31,6 +31,22 @@ const char *req_query(const struct req *rq, const char *name)
     return NULL;
 }
 
+const char *req_cookie(struct ctx *ctx, const struct req *rq, const char *name)
+{
+    const char *c = req_header(rq, "Cookie");
+    size_t n = strlen(name);
+    while (c && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        const char *end = strchr(c, ';');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len > n + 1 && !strncmp(c, name, n) && c[n] == '=')
+            return arena_strndup(ctx->arena, c + n + 1, len - n - 1);
+        c = end;
+    }
+    return NULL;
+}
+
 void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v)
 {
     (void)ctx;
@@ -170,7 +186,7 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
     } else if (e->rule[0]) {
         json_object_set_new(p, "rule", json_string(e->rule));
     }
-    if (e->kind == ERR_RATE_LIMITED && e->retry_after > 0)
+    if ((e->kind == ERR_RATE_LIMITED || e->kind == ERR_UNAVAILABLE) && e->retry_after > 0)
         resp_header(ctx, rs, "Retry-After", arena_printf(ctx->arena, "%d", e->retry_after));
     if (!p) {
         /* json_pack fails only on invalid UTF-8 in a message: answer without the detail. */

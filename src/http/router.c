@@ -15,6 +15,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
+#include "domain/audit/audit.h"
 #include "core/banned.h"
 
 #define MAX_SAFE_ID 9007199254740991LL
@@ -124,6 +125,11 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
     }
     if (rq->bad_framing)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
+    if (rq->overloaded) {
+        ctx->err.retry_after = 1;
+        return err_set(&ctx->err, ERR_UNAVAILABLE,
+                       "too many logins are being checked at once; try again in a second");
+    }
     if (rq->too_many_headers)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters",
                        REQ_MAX_KV);
@@ -149,10 +155,28 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
     return 0;
 }
 
+/* 19.8: every 403 is recorded here, once, whoever raised it (the route's permission, a rule in a
+ * handler, the CSRF check), in a transaction of its own after the request's was rolled back. */
+static void audit_forbidden(struct ctx *ctx, const struct req *rq, const struct route *r)
+{
+    struct audit_changes *ch = audit_changes_new(ctx);
+    ctx_tx_rollback(ctx);
+    audit_note(ch, "route",
+               arena_printf(ctx->arena, "%s %s", rq->method, r ? r->pattern : rq->path));
+    if (r && r->perm)
+        audit_note(ch, "permission", r->perm);
+    if (ctx->err.rule[0])
+        audit_note(ch, "rule", ctx->err.rule);
+    audit_note(ch, "detail", ctx->err.message);
+    audit_append_alone(ctx, "access.denied", "route", 0, ctx->caller.institution_id, ch);
+}
+
 /* Problem rendering, the request id, the store connection back, metrics. */
 static void conclude(struct ctx *ctx, struct req *rq, struct resp *rs, int idx,
                      const struct route *r, int64_t t0)
 {
+    if (ctx->err.kind == ERR_FORBIDDEN)
+        audit_forbidden(ctx, rq, r);
     if (ctx->err.kind != ERR_NONE) {
         resp_problem(ctx, rs, rq->path);
     } else if (!rs->status) {
@@ -209,6 +233,14 @@ bool router_is_stream(const char *method, const char *path)
     memset(&tmp, 0, sizeof(tmp));
     int idx = router_match(method, path, &tmp);
     return idx >= 0 && (routes[idx].flags & RF_STREAM);
+}
+
+bool router_is_public(const char *method, const char *path)
+{
+    struct req tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    int idx = router_match(method, path, &tmp);
+    return idx >= 0 && (routes[idx].flags & RF_PUBLIC);
 }
 
 struct stream_call *router_stream_open(struct app *app, struct arena *arena, struct req *rq,

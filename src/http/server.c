@@ -23,6 +23,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "core/workpool.h"
 #include "jobs/jobs.h"
 #include "core/banned.h"
 
@@ -34,16 +35,26 @@ struct conn_state {
     size_t dropped;             /* body bytes read and thrown away past the limit */
     struct stream_call *stream; /* a streamed body (RF_STREAM route) */
     bool body_unread;           /* answered before reading the body: close afterwards */
+    /* A login handed to the password pool: the connection is suspended meanwhile. */
+    bool deferred;
+    bool ready; /* rs holds the answer; the connection was resumed to send it */
+    struct resp rs;
+    struct MHD_Connection *conn;
+    struct server *srv;
+};
+
+struct rl_slot {
+    uint32_t key;
+    int64_t second;
+    int count;
 };
 
 struct server {
     struct app *app;
     pthread_mutex_t rl_lock;
-    struct rl_slot {
-        uint32_t key;
-        int64_t second;
-        int count;
-    } rl[4096];
+    struct rl_slot rl[4096];      /* every request (rate_limit) */
+    struct rl_slot rl_anon[4096]; /* requests without a session, logins included */
+    struct workpool *pool;        /* verifies passwords (logins) off the HTTP workers */
 };
 
 /* MHD gives the lengths of keys and values: an encoded NUL (%00) in a query parameter shows as a
@@ -87,9 +98,8 @@ static const char *client_ip(struct conn_state *st, struct MHD_Connection *conn)
 }
 
 /* A fixed window of one second per client address; collisions only make the limit stricter. */
-static bool rate_limited(struct server *srv, const char *ip)
+static bool rate_limited(struct server *srv, struct rl_slot *table, int limit, const char *ip)
 {
-    int limit = srv->app->cfg.rate_limit;
     uint32_t h = 2166136261u;
     bool over;
     if (limit <= 0)
@@ -98,7 +108,7 @@ static bool rate_limited(struct server *srv, const char *ip)
         h = (h ^ (unsigned char)*p) * 16777619u;
     int64_t now = (int64_t)time(NULL);
     pthread_mutex_lock(&srv->rl_lock);
-    struct rl_slot *s = &srv->rl[h % 4096];
+    struct rl_slot *s = &table[h % 4096];
     if (s->key != h || s->second != now) {
         s->key = h;
         s->second = now;
@@ -107,6 +117,22 @@ static bool rate_limited(struct server *srv, const char *ip)
     over = ++s->count > limit;
     pthread_mutex_unlock(&srv->rl_lock);
     return over;
+}
+
+/* 19.3: a login, or an API request that carries no session, is held to rate_limit_anon per
+ * address and second, on by default: whoever has no account cannot make egov hash passwords or
+ * write refusals at will. Public reads (published catalogues, probes) and the console's files
+ * are not counted: they write nothing and a portal page needs several. */
+static bool anonymous_api_call(struct MHD_Connection *conn, const char *method, const char *url)
+{
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+    if (strncmp(url, "/api/", 5) != 0)
+        return false;
+    if (router_is_public(method, url))
+        return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+    return !(auth && !strncasecmp(auth, "Bearer ", 7)) &&
+           !(cookie && strstr(cookie, "egov_session="));
 }
 
 static int hexval(char ch)
@@ -267,6 +293,39 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *conn,
     return queue(conn, st, &rs);
 }
 
+/* On a pool thread: the whole login, argon2id included, then the connection back to libmicrohttpd
+ * with its answer. */
+static void run_deferred(void *arg)
+{
+    struct conn_state *st = arg;
+    router_dispatch(st->srv->app, st->arena, &st->rq, &st->rs);
+    st->ready = true;
+    MHD_resume_connection(st->conn);
+}
+
+/*
+ * 19.6: a login costs an argon2id hash (tens of milliseconds and 64 MiB). It runs on the
+ * password pool while its connection is suspended, so the HTTP workers stay free for every other
+ * request however many logins arrive; when the pool's queue is full the login is answered 503
+ * with Retry-After at once. The connection is resumed, in both cases, to send the answer.
+ */
+static enum MHD_Result defer(struct server *srv, struct MHD_Connection *conn, struct conn_state *st)
+{
+    if (st->deferred)
+        return st->ready ? queue(conn, st, &st->rs) : MHD_YES;
+    st->deferred = true;
+    st->conn = conn;
+    st->srv = srv;
+    MHD_suspend_connection(conn);
+    if (!workpool_submit(srv->pool, run_deferred, st)) {
+        st->rq.overloaded = true;
+        router_dispatch(srv->app, st->arena, &st->rq, &st->rs);
+        st->ready = true;
+        MHD_resume_connection(conn);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -292,7 +351,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl && strtoll(cl, NULL, 10) > srv->app->cfg.body_max && !streamed)
             st->rq.body_too_large = true;
         st->rq.bad_framing = framing_error(&st->rq, version);
-        st->rq.rate_limited = rate_limited(srv, st->rq.client_ip);
+        st->rq.rate_limited =
+            rate_limited(srv, srv->rl, srv->app->cfg.rate_limit, st->rq.client_ip) ||
+            (anonymous_api_call(conn, method, url) &&
+             rate_limited(srv, srv->rl_anon, srv->app->cfg.rate_limit_anon, st->rq.client_ip));
         if (st->rq.body_too_large || st->rq.rate_limited || st->rq.too_many_headers ||
             st->rq.bad_framing)
             return answer(srv, conn, st); /* refuse before reading a byte of the body */
@@ -342,6 +404,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     st->rq.body = st->body.buf;
     st->rq.body_len = st->body.len;
+    if (!strcmp(method, "POST") && router_is_public(method, url))
+        return defer(srv, conn, st);
     return answer(srv, conn, st);
 }
 
@@ -437,7 +501,9 @@ int server_run(struct app *app, struct err *e)
         die("out of memory");
     srv->app = app;
     pthread_mutex_init(&srv->rl_lock, NULL);
+    srv->pool = workpool_new(app->cfg.login_workers, app->cfg.login_queue);
     if (parse_listen(app->cfg.listen, &ss, e) < 0) {
+        workpool_free(srv->pool);
         free(srv);
         return -1;
     }
@@ -451,7 +517,8 @@ int server_run(struct app *app, struct err *e)
     /* poll(), not epoll: with epoll, libmicrohttpd 0.9.75 missed the end of a connection that
      * sent a partial request line and its FIN together, and held it until the timeout (found
      * by tests/http/hostile.test.mjs). poll() costs little at our connection counts. */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The logger comes first, so that complaints about the other options reach our log. */
@@ -462,6 +529,7 @@ int server_run(struct app *app, struct err *e)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
+        workpool_free(srv->pool);
         free(srv);
         return err_set(e, ERR_UNAVAILABLE, "cannot listen on %s: %s", app->cfg.listen,
                        strerror(errno));
@@ -477,7 +545,12 @@ int server_run(struct app *app, struct err *e)
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
     jobs_stop();
+    /* Every login in the pool is answered (and its connection resumed) before the daemon stops;
+     * one that arrives meanwhile is refused with 503. */
+    MHD_quiesce_daemon(d);
+    workpool_stop(srv->pool);
     MHD_stop_daemon(d);
+    workpool_free(srv->pool);
     pthread_mutex_destroy(&srv->rl_lock);
     free(srv);
     return 0;

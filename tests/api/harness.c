@@ -226,6 +226,8 @@ static void add_kv(struct arena *a, struct kv *arr, int *n, const char *k, size_
     (*n)++;
 }
 
+const char *th_client_ip = "127.0.0.1";
+
 struct th_resp *th_callh(const char *method, const char *path, const struct who *w,
                          const char *body, const char *const *headers)
 {
@@ -258,7 +260,7 @@ struct th_resp *th_callh(const char *method, const char *path, const struct who 
                streamed ? "application/x-ndjson" : "application/json");
     rq.body = body;
     rq.body_len = body ? strlen(body) : 0;
-    rq.client_ip = "127.0.0.1";
+    rq.client_ip = th_client_ip;
     if (streamed) {
         /* as the server does it: the guards first, then the body in small pieces */
         struct stream_call *sc = router_stream_open(&T->app, a, &rq, &rs);
@@ -284,6 +286,8 @@ struct th_resp *th_callh(const char *method, const char *path, const struct who 
             snprintf(last.etag, sizeof(last.etag), "%s", v);
         else if (!strcmp(k, "Retry-After"))
             snprintf(last.retry_after, sizeof(last.retry_after), "%s", v);
+        else if (!strcmp(k, "Set-Cookie") && !strncmp(v, "egov_device=", 12))
+            snprintf(last.device_cookie, sizeof(last.device_cookie), "%s", v);
         else if (!strcmp(k, "Set-Cookie"))
             snprintf(last.set_cookie, sizeof(last.set_cookie), "%s", v);
         else if (!strcmp(k, "Allow"))

@@ -55,13 +55,16 @@ struct th_resp {
     json_t *json; /* owned by the harness until the next call */
     char etag[64];
     char retry_after[16];
-    char set_cookie[256];
+    char set_cookie[256];    /* the session cookie */
+    char device_cookie[256]; /* the egov_device cookie of a login */
     char allow[64];
     char content_type[64];
     char body[65536];
 };
 
 extern struct th *T;
+/* The client address of the next calls ("127.0.0.1" unless a test changes it). */
+extern const char *th_client_ip;
 #define TEST_PASSWORD "Test-Password-1"
 
 /* cmocka group setup/teardown: open the store named by the environment, build the fixture. */

@@ -600,6 +600,9 @@ static void test_feedback_thread(void **state)
     r = th_call("POST", path, P_MEMBER, "{\"rating\":5}");
     assert_status(r, 403);
     assert_string_equal(rule_of(r), "not_the_agency");
+    /* 19.8: a refusal inside the handler is audited like the route's own. */
+    assert_true(th_sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND "
+                           "changes LIKE '%not_the_agency%'") >= 1);
     assert_status(th_call("POST", path, U2_ADMIN, "{\"rating\":5}"), 404);
     /* The provider answers; the agency does not answer itself. */
     snprintf(path, sizeof(path), "/api/v1/orders/%lld/feedback/%lld/answers", (long long)id,

@@ -13,7 +13,8 @@
  *   problem+json that is valid JSON;
  * - the helpers fail with a field error or return values within their documented ranges, and
  *   their UTF-8 check (utf8_length) agrees with jansson's on every query key and value;
- * - a 422 for unknown query parameters lists every one of them.
+ * - a 422 for unknown query parameters lists every one of them;
+ * - a cookie found by req_cookie is a "name=value" part of the Cookie header.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -208,6 +209,27 @@ static void check_utf8(const char *s)
     json_decref(j);
 }
 
+/* req_cookie: a value found is a part of the Cookie header, without ';', right after
+ * "name=". */
+static void check_cookies(struct app *app, struct req *rq)
+{
+    static const char *const names[] = {"egov_session", "egov_device"};
+    struct arena *arena = arena_new();
+    struct ctx *ctx = ctx_new(app, arena);
+    const char *header = req_header(rq, "Cookie");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const char *v = req_cookie(ctx, rq, names[i]);
+        if (!v)
+            continue;
+        if (!header || strchr(v, ';') || !*v)
+            abort();
+        char *want = arena_printf(arena, "%s=%s", names[i], v);
+        if (!strstr(header, want))
+            abort();
+    }
+    arena_free(arena);
+}
+
 static void check_helpers(struct app *app, struct req *rq)
 {
     static const char *const allowed[] = {"limit", "cursor", "total", "q", "id", NULL};
@@ -277,6 +299,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_match(rq.method, rq.path);
     check_dispatch(&server_app, &rq);
     check_helpers(&server_app, &rq);
+    check_cookies(&server_app, &rq);
     free(s);
     return 0;
 }

@@ -2,7 +2,7 @@
 // --login-slow-after 2 --login-lock-after 4 --login-lock-min 1: after the 2nd consecutive failure
 // each attempt must wait 2^(n-2) s (429 + Retry-After until then), the 4th failure locks the
 // account for a minute (429 even with the right password), and gz.admin reads
-// login.failed / login.locked in /api/v1/audit. Waits follow the server's own Retry-After.
+// login.failed / login.locked (one per account and minute) in /api/v1/audit. Waits follow the server's own Retry-After.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -114,7 +114,9 @@ describe('login slow-down and lock-out', () => {
     const counts = failed.map((a) => a.changes?.failed_logins?.to).sort();
     assert.deepEqual(counts, [1, 2, 3, 4], 'each failure records the running count');
     const locked = await read('login.locked');
-    assert.ok(locked.length >= 3, `a login.locked record for each refused attempt (${locked.length})`);
+    // Three attempts were refused within seconds: refusals are counted per account and minute,
+    // and only the first of a minute is recorded (issue 19.3).
+    assert.ok(locked.length >= 1 && locked.length <= 2, `one login.locked record per minute (${locked.length})`);
     for (const a of [...failed, ...locked]) {
       assert.equal(a.client_ip, '127.0.0.1', 'the audit records the client address');
       assert.equal(typeof a.at, 'string');

@@ -21,6 +21,9 @@
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "core/uscc.h"
+#include "core/workpool.h"
+
+#include <pthread.h>
 
 static void test_uscc_accepts_published_codes(void **state)
 {
@@ -292,10 +295,48 @@ static void test_decimal_parse_is_exact_and_names_each_failure(void **state)
     assert_string_equal(buf, "922337203685477.5807");
 }
 
+struct latch {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool open;
+    int ran;
+};
+
+static void wait_for_latch(void *arg)
+{
+    struct latch *l = arg;
+    pthread_mutex_lock(&l->lock);
+    while (!l->open)
+        pthread_cond_wait(&l->cond, &l->lock);
+    l->ran++;
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* 19.6: the password pool accepts threads + queue jobs at once and refuses the next at once
+ * (the caller answers 503); every accepted job runs, also those queued when it stops. */
+static void test_workpool_refuses_beyond_its_queue(void **state)
+{
+    (void)state;
+    struct latch l = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0};
+    struct workpool *wp = workpool_new(1, 2);
+    for (int i = 0; i < 3; i++)
+        assert_true(workpool_submit(wp, wait_for_latch, &l));
+    assert_false(workpool_submit(wp, wait_for_latch, &l));
+    pthread_mutex_lock(&l.lock);
+    l.open = true;
+    pthread_cond_broadcast(&l.cond);
+    pthread_mutex_unlock(&l.lock);
+    workpool_stop(wp);
+    assert_int_equal(l.ran, 3);
+    assert_false(workpool_submit(wp, wait_for_latch, &l));
+    workpool_free(wp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uscc_accepts_published_codes),
+        cmocka_unit_test(test_workpool_refuses_beyond_its_queue),
         cmocka_unit_test(test_uscc_names_each_failure),
         cmocka_unit_test(test_uscc_complete_round_trips),
         cmocka_unit_test(test_time_parse_and_format),

@@ -1,7 +1,10 @@
 /*
  * auth.c - the rules of logging in: password verification (argon2id, outside any transaction
- * so a slow hash never holds the store's write lock), the slow-down and lock-out ladder, session
- * creation and resolution. Every attempt, good or bad, is audited.
+ * so a slow hash never holds the store's write lock), the slow-down and lock-out ladders of
+ * accounts, unknown login names and client addresses (docs/security.md, "Login and lock-out"),
+ * session creation and resolution. Every login and every failure is audited; attempts refused by
+ * a ladder are counted and recorded once per key and minute. The ladders run on the
+ * application's clock (app_now_ms), so tests can step through them.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -85,22 +88,62 @@ static void as_actor(struct ctx *ctx, const struct person *p)
     ctx->caller.login = p->login;
 }
 
-static int audit_attempt(struct ctx *ctx, const char *action, const char *login,
-                         const struct person *p, const char *why)
+/* Devices and addresses a person logged in from are remembered this long. */
+#define KNOWN_MS ((int64_t)90 * 24 * 3600 * 1000)
+/* Refused attempts are counted per key in windows of this length; only the first refusal of a
+ * window writes an audit record, carrying the count of the window before. */
+#define REFUSAL_WINDOW_MS 60000
+#define DEVICE_PREFIX     "egd_"
+
+/* One ladder: free failures, then a doubling wait, then the lock. */
+struct ladder {
+    int slow_after;
+    int lock_after;
+    int64_t lock_ms;
+};
+
+/* Everything known about one attempt before its password is checked. */
+struct attempt {
+    const char *login;
+    bool known;           /* the login names a person */
+    struct person p;      /* when known */
+    const char *name_key; /* 'n:' + hash of the login: the ladder of an unknown name */
+    const char *acct_key; /* 'p:' + id when known, else name_key: the refusal counter */
+    const char *addr_key; /* 'a:' + client address */
+    int failures;         /* the account's (or the unknown name's) ladder */
+    int64_t locked_until;
+    int addr_failures;
+    int64_t addr_locked_until;
+    const char *device_hash; /* of the egov_device cookie sent, or NULL */
+    bool trusted_device;     /* that cookie was given to this person at an earlier login */
+    bool known_address;      /* this person logged in from this address before */
+};
+
+static struct ladder account_ladder(const struct config *cfg)
 {
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_note(ch, "login", login);
-    if (why)
-        audit_note(ch, "reason", why);
-    if (p)
-        as_actor(ctx, p);
-    else
-        ctx->caller.login = login;
-    return audit_append_alone(ctx, action, "session", p ? p->id : 0, p ? p->institution_id : 0, ch);
+    return (struct ladder){cfg->login_slow_after, cfg->login_lock_after,
+                           (int64_t)cfg->login_lock_min * 60000};
+}
+
+static struct ladder address_ladder(const struct config *cfg)
+{
+    return (struct ladder){cfg->login_addr_slow_after, cfg->login_addr_lock_after,
+                           (int64_t)cfg->login_lock_min * 60000};
 }
 
 /* Waiting time after the n-th consecutive failure: none, then 1 s, 2 s, 4 s … (capped at the
  * lock), then the lock itself. */
+static int64_t wait_after(const struct ladder *l, int n)
+{
+    if (n >= l->lock_after)
+        return l->lock_ms;
+    if (n < l->slow_after)
+        return 0;
+    int shift = n - l->slow_after;
+    int64_t ms = (int64_t)1000 << (shift > 20 ? 20 : shift);
+    return ms < l->lock_ms ? ms : l->lock_ms;
+}
+
 /* A stable reason beside the words, so that clients need not parse the detail. */
 static int refuse(struct ctx *ctx, enum err_kind kind, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -115,25 +158,198 @@ static int refuse(struct ctx *ctx, enum err_kind kind, const char *rule, const c
     return -1;
 }
 
-static int64_t lock_for(const struct config *cfg, int n)
+/* Records an attempt with the person as actor, or (unknown login) only the name: scope 0 makes
+ * it a record of the root management institution (see audit_list). */
+static int audit_attempt(struct ctx *ctx, const char *action, const struct attempt *a,
+                         struct audit_changes *ch)
 {
-    if (n >= cfg->login_lock_after)
-        return (int64_t)cfg->login_lock_min * 60000;
-    if (n < cfg->login_slow_after)
-        return 0;
-    int shift = n - cfg->login_slow_after;
-    int64_t ms = (int64_t)1000 << (shift > 20 ? 20 : shift);
-    int64_t cap = (int64_t)cfg->login_lock_min * 60000;
-    return ms < cap ? ms : cap;
+    if (a->known)
+        as_actor(ctx, &a->p);
+    else
+        ctx->caller.login = a->login;
+    return audit_append(ctx, action, "session", a->known ? a->p.id : 0,
+                        a->known ? a->p.institution_id : 0, ch);
 }
 
-int auth_login(struct ctx *ctx, const char *login, const char *password, struct session_grant *out)
+/*
+ * 19.3: an attempt refused by a ladder costs no hash, so each one must not cost an audit record
+ * either: it is counted in key's window, and only the refusal that opens a window is recorded
+ * (with the count of the window before). The audit trail grows by one record per key and window
+ * however fast the refusals come.
+ */
+static int refuse_while_locked(struct ctx *ctx, const struct attempt *a, const char *key,
+                               const char *why, int failures, int64_t until, int lock_after,
+                               int64_t now)
 {
-    struct person p;
+    int refused = 0, prev = 0;
+    int retry = (int)((until - now + 999) / 1000);
+    if (ctx_tx_begin(ctx) < 0 ||
+        auth_store_refusal(ctx, key, now, REFUSAL_WINDOW_MS, &refused, &prev) < 0)
+        goto fail;
+    if (refused == 1) {
+        struct audit_changes *ch = audit_changes_new(ctx);
+        audit_note(ch, "login", a->login);
+        audit_note(ch, "reason", why);
+        audit_change_int(ch, "refused_in_previous_window", 0, prev, false);
+        if (audit_attempt(ctx, "login.locked", a, ch) < 0)
+            goto fail;
+    }
+    if (ctx_tx_commit(ctx) < 0)
+        goto fail;
+    memset(&ctx->caller, 0, sizeof(ctx->caller));
+    ctx->err.retry_after = retry;
+    if (!strcmp(why, "address locked"))
+        return refuse(ctx, ERR_RATE_LIMITED, failures >= lock_after ? "locked" : "slow_down",
+                      "too many failed logins from your address: try again in %d seconds", retry);
+    return refuse(ctx, ERR_RATE_LIMITED, failures >= lock_after ? "locked" : "slow_down",
+                  "too many failed logins: this account is locked for %d more seconds", retry);
+fail:
+    ctx_tx_rollback(ctx);
+    memset(&ctx->caller, 0, sizeof(ctx->caller));
+    return -1;
+}
+
+/* Management is told when a ladder reaches its lock: an audit record in the scope of the
+ * person's institution (root's for unknown names and addresses) and a warning in the log. */
+static int report_lock(struct ctx *ctx, const struct attempt *a, const char *action,
+                       const char *what, int failures, int64_t until)
+{
+    struct audit_changes *ch = audit_changes_new(ctx);
+    char when[32];
+    time_format(until, when, sizeof(when));
+    audit_note(ch, "login", a->login);
+    audit_change_int(ch, "failures", 0, failures, false);
+    audit_note(ch, "locked_until", when);
+    log_warn("login: %s %s locked until %s after %d failed logins (last from %s)", what,
+             !strcmp(action, "login.address_locked") ? ctx->client_ip : a->login, when, failures,
+             ctx->client_ip);
+    return audit_attempt(ctx, action, a, ch);
+}
+
+/* Counts a wrong password on the account (or unknown name) and on the address, in one
+ * transaction with its audit record. */
+static int count_failure(struct ctx *ctx, struct attempt *a, int64_t now)
+{
+    const struct config *cfg = &ctx->app->cfg;
+    struct ladder acct = account_ladder(cfg), addr = address_ladder(cfg);
+    int n = 0, an = 0;
+    int64_t wait, await;
+    if (ctx_tx_begin(ctx) < 0)
+        goto fail;
+    if (a->known ? org_store_person_login_failed(ctx, a->p.id, now, now - acct.lock_ms, &n)
+                 : auth_store_throttle_fail(ctx, a->name_key, now, now - acct.lock_ms, &n))
+        goto fail;
+    wait = wait_after(&acct, n);
+    if (wait && (a->known ? org_store_person_lock_until(ctx, a->p.id, now + wait)
+                          : auth_store_throttle_lock(ctx, a->name_key, now + wait)) < 0)
+        goto fail;
+    if (auth_store_throttle_fail(ctx, a->addr_key, now, now - addr.lock_ms, &an) < 0)
+        goto fail;
+    await = wait_after(&addr, an);
+    if (await && auth_store_throttle_lock(ctx, a->addr_key, now + await) < 0)
+        goto fail;
+    /* A device cookie is worth one wrong password: a stolen one cannot be used to guess. */
+    if (a->trusted_device && auth_store_known_drop(ctx, a->p.id, "device", a->device_hash) < 0)
+        goto fail;
+    if (auth_store_prune(ctx, now - acct.lock_ms, now) < 0)
+        goto fail;
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "login", a->login);
+    if (!a->known)
+        audit_note(ch, "reason", "unknown login");
+    audit_change_int(ch, "failed_logins", n - 1, n, true);
+    if (audit_attempt(ctx, "login.failed", a, ch) < 0)
+        goto fail;
+    if (n == acct.lock_after &&
+        report_lock(ctx, a, "login.lockout", "account", n, now + acct.lock_ms) < 0)
+        goto fail;
+    if (an == addr.lock_after &&
+        report_lock(ctx, a, "login.address_locked", "address", an, now + addr.lock_ms) < 0)
+        goto fail;
+    if (ctx_tx_commit(ctx) < 0)
+        goto fail;
+    memset(&ctx->caller, 0, sizeof(ctx->caller));
+    if (n >= acct.lock_after)
+        return refuse(ctx, ERR_UNAUTHORIZED, "locked",
+                      "wrong login or password; the account is now locked for %d minutes",
+                      cfg->login_lock_min);
+    return refuse(ctx, ERR_UNAUTHORIZED, wait ? "slow_down" : "credentials",
+                  "wrong login or password");
+fail:
+    ctx_tx_rollback(ctx);
+    memset(&ctx->caller, 0, sizeof(ctx->caller));
+    return -1;
+}
+
+/* Reads both ladders, and whether the device and address are this person's. */
+static int load_attempt(struct ctx *ctx, struct attempt *a, const char *login, const char *device,
+                        struct person_secret *secret, int64_t now)
+{
+    unsigned char h[32];
+    char hex[65];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)login, strlen(login), NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    a->login = login;
+    a->name_key = arena_printf(ctx->arena, "n:%s", hex);
+    a->addr_key = arena_printf(ctx->arena, "a:%s", ctx->client_ip);
+    int rc = org_store_person_by_login(ctx, login, &a->p, secret);
+    if (rc < 0)
+        return -1;
+    a->known = rc > 0;
+    if (a->known) {
+        a->acct_key = arena_printf(ctx->arena, "p:%lld", (long long)a->p.id);
+        a->failures = secret->failed_logins;
+        a->locked_until = secret->locked_until;
+    } else {
+        a->acct_key = a->name_key;
+        if (auth_store_throttle_get(ctx, a->name_key, &a->failures, &a->locked_until) < 0)
+            return -1;
+    }
+    if (auth_store_throttle_get(ctx, a->addr_key, &a->addr_failures, &a->addr_locked_until) < 0)
+        return -1;
+    if (!a->known)
+        return 0;
+    if (device && !strncmp(device, DEVICE_PREFIX, sizeof(DEVICE_PREFIX) - 1) &&
+        strlen(device) < 100) {
+        a->device_hash = hash_token(ctx, device);
+        rc = auth_store_known_has(ctx, a->p.id, "device", a->device_hash, now - KNOWN_MS);
+        if (rc < 0)
+            return -1;
+        a->trusted_device = rc > 0;
+    }
+    rc = ctx->client_ip[0]
+             ? auth_store_known_has(ctx, a->p.id, "address", ctx->client_ip, now - KNOWN_MS)
+             : 0;
+    if (rc < 0)
+        return -1;
+    a->known_address = rc > 0;
+    return 0;
+}
+
+/* A new device token (arena-owned), given as a cookie at a successful login. */
+static const char *new_device(struct ctx *ctx)
+{
+    unsigned char raw[TOKEN_BYTES];
+    size_t cap = sodium_base64_ENCODED_LEN(TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *token = arena_alloc(ctx->arena, cap + sizeof(DEVICE_PREFIX));
+    randombytes_buf(raw, sizeof(raw));
+    memcpy(token, DEVICE_PREFIX, sizeof(DEVICE_PREFIX) - 1);
+    sodium_bin2base64(token + sizeof(DEVICE_PREFIX) - 1, cap, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return token;
+}
+
+int auth_login(struct ctx *ctx, const char *login, const char *password, const char *device,
+               struct session_grant *out)
+{
+    struct attempt a;
     struct person_secret secret;
     struct institution inst;
-    int64_t now = time_now_ms();
+    const struct config *cfg = &ctx->app->cfg;
+    int64_t now = app_now_ms(ctx->app);
 
+    memset(&a, 0, sizeof(a));
+    memset(&secret, 0, sizeof(secret));
     if (!login || !*login || !password || !*password) {
         if (!login || !*login)
             err_field(&ctx->err, "login", "required", "login is required");
@@ -144,66 +360,61 @@ int auth_login(struct ctx *ctx, const char *login, const char *password, struct 
     if (strlen(login) > 64 || strlen(password) > 1024)
         return err_set(&ctx->err, ERR_UNAUTHORIZED, "wrong login or password");
     pthread_once(&dummy_once, make_dummy);
-
-    int rc = org_store_person_by_login(ctx, login, &p, &secret);
-    if (rc < 0)
+    if (load_attempt(ctx, &a, login, device, &secret, now) < 0)
         return -1;
-    if (rc == 0) {
-        /* The result does not matter: the call only spends the same time. */
+
+    /* 19.2: neither ladder may shut an owner out. A device that logged in as this person before
+     * passes both; an address this person logged in from passes the account's lock (it is still
+     * held to its own ladder). Everything else waits, known login or not, with the same answer. */
+    if (a.addr_locked_until > now && !a.trusted_device)
+        return refuse_while_locked(ctx, &a, a.addr_key, "address locked", a.addr_failures,
+                                   a.addr_locked_until, cfg->login_addr_lock_after, now);
+    if (a.locked_until > now && !a.trusted_device && !a.known_address)
+        return refuse_while_locked(ctx, &a, a.acct_key, "attempt while locked", a.failures,
+                                   a.locked_until, cfg->login_lock_after, now);
+
+    /* An unknown login costs the same verification: its result does not matter. */
+    if (!a.known) {
         if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
             log_warn("dummy password matched");
-        audit_attempt(ctx, "login.failed", login, NULL, "unknown login");
-        return refuse(ctx, ERR_UNAUTHORIZED, "credentials", "wrong login or password");
+        return count_failure(ctx, &a, now);
     }
-    if (secret.locked_until > now) {
-        ctx->err.retry_after = (int)((secret.locked_until - now + 999) / 1000);
-        audit_attempt(ctx, "login.locked", login, &p, "attempt while locked");
-        return refuse(ctx, ERR_RATE_LIMITED,
-                      secret.failed_logins >= ctx->app->cfg.login_lock_after ? "locked"
-                                                                             : "slow_down",
-                      "too many failed logins: this account is locked for %d more seconds",
-                      ctx->err.retry_after);
-    }
-    if (crypto_pwhash_str_verify(secret.password_hash, password, strlen(password)) != 0) {
-        int n = secret.failed_logins + 1;
-        int64_t wait = lock_for(&ctx->app->cfg, n);
-        struct audit_changes *ch = audit_changes_new(ctx);
-        audit_note(ch, "login", login);
-        audit_change_int(ch, "failed_logins", secret.failed_logins, n, true);
-        as_actor(ctx, &p);
-        if (ctx_tx_begin(ctx) < 0 ||
-            org_store_person_login_state(ctx, p.id, n, wait ? now + wait : 0) < 0 ||
-            audit_append(ctx, "login.failed", "session", p.id, p.institution_id, ch) < 0 ||
-            ctx_tx_commit(ctx) < 0) {
-            ctx_tx_rollback(ctx);
-            return -1;
-        }
-        memset(&ctx->caller, 0, sizeof(ctx->caller));
-        if (n >= ctx->app->cfg.login_lock_after)
-            return refuse(ctx, ERR_UNAUTHORIZED, "locked",
-                          "wrong login or password; the account is now locked for %d minutes",
-                          ctx->app->cfg.login_lock_min);
-        return refuse(ctx, ERR_UNAUTHORIZED, wait ? "slow_down" : "credentials",
-                      "wrong login or password");
-    }
-    rc = org_store_inst_get(ctx, p.institution_id, &inst);
+    if (crypto_pwhash_str_verify(secret.password_hash, password, strlen(password)) != 0)
+        return count_failure(ctx, &a, now);
+
+    int rc = org_store_inst_get(ctx, a.p.institution_id, &inst);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(&ctx->err, ERR_INTERNAL, "institution missing");
-    if (!p.enabled || strcmp(inst.status, "active") != 0) {
-        audit_attempt(ctx, "login.refused", login, &p,
-                      !p.enabled ? "person disabled" : "institution not active");
+    if (!a.p.enabled || strcmp(inst.status, "active") != 0) {
+        struct audit_changes *ch = audit_changes_new(ctx);
+        audit_note(ch, "login", login);
+        audit_note(ch, "reason", !a.p.enabled ? "person disabled" : "institution not active");
+        as_actor(ctx, &a.p);
+        audit_append_alone(ctx, "login.refused", "session", a.p.id, a.p.institution_id, ch);
         memset(&ctx->caller, 0, sizeof(ctx->caller));
-        return refuse(ctx, ERR_UNAUTHORIZED, !p.enabled ? "disabled" : "institution_inactive", "%s",
-                      !p.enabled ? "this account is disabled"
-                                 : "your institution is suspended or revoked");
+        return refuse(
+            ctx, ERR_UNAUTHORIZED, !a.p.enabled ? "disabled" : "institution_inactive", "%s",
+            !a.p.enabled ? "this account is disabled" : "your institution is suspended or revoked");
     }
-    as_actor(ctx, &p);
+    as_actor(ctx, &a.p);
     struct audit_changes *ch = audit_changes_new(ctx);
     audit_note(ch, "login", login);
-    if (ctx_tx_begin(ctx) < 0 ||
-        (secret.failed_logins && org_store_person_login_state(ctx, p.id, 0, 0) < 0) ||
-        auth_store_purge(ctx, p.id, now) < 0 || open_session(ctx, &p, out) < 0 ||
-        audit_append(ctx, "login", "session", p.id, p.institution_id, ch) < 0 ||
+    if (a.locked_until > now)
+        audit_note(ch, "admitted_while_locked",
+                   a.trusted_device ? "known device" : "known address");
+    out->device_token = a.trusted_device ? NULL : new_device(ctx);
+    /* A success ends the ladder, except when the owner was let through a lock an attacker holds
+     * on: then the lock stays for everyone else. */
+    bool reset = a.failures && a.locked_until <= now;
+    if (ctx_tx_begin(ctx) < 0 || (reset && org_store_person_login_state(ctx, a.p.id, 0, 0) < 0) ||
+        auth_store_purge(ctx, a.p.id, now) < 0 ||
+        (ctx->client_ip[0] &&
+         auth_store_known_add(ctx, a.p.id, "address", ctx->client_ip, now, now - KNOWN_MS) < 0) ||
+        auth_store_known_add(ctx, a.p.id, "device",
+                             a.trusted_device ? a.device_hash : hash_token(ctx, out->device_token),
+                             now, now - KNOWN_MS) < 0 ||
+        open_session(ctx, &a.p, out) < 0 ||
+        audit_append(ctx, "login", "session", a.p.id, a.p.institution_id, ch) < 0 ||
         ctx_tx_commit(ctx) < 0) {
         ctx_tx_rollback(ctx);
         return -1;

@@ -39,7 +39,7 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
     unsigned has;
     memset(&b, 0, sizeof(b));
     if (body_decode(ctx, rq, login_spec, &b, &has) < 0 ||
-        auth_login(ctx, b.login, b.password, &g) < 0)
+        auth_login(ctx, b.login, b.password, req_cookie(ctx, rq, "egov_device"), &g) < 0)
         return -1;
     json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o}", "token", g.token, "csrf_token", g.csrf_token,
                           "expires_at", j_time(g.expires_at), "person", person_to_json(&g.person),
@@ -49,6 +49,14 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
                              "egov_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
                              g.token, ctx->app->cfg.session_ttl_min * 60,
                              ctx->app->cfg.cookie_secure ? "; Secure" : ""));
+    /* The device cookie is read only by this route: it lets its browser past a lock-out that
+     * someone else caused (docs/security.md, "Login and lock-out"). */
+    if (g.device_token)
+        resp_header(ctx, rs, "Set-Cookie",
+                    arena_printf(ctx->arena,
+                                 "egov_device=%s; Path=/api/v1/session; HttpOnly; "
+                                 "SameSite=Strict; Max-Age=7776000%s",
+                                 g.device_token, ctx->app->cfg.cookie_secure ? "; Secure" : ""));
     resp_header(ctx, rs, "Cache-Control", "no-store");
     return resp_json(ctx, rs, 201, o);
 }

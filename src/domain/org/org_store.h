@@ -69,6 +69,12 @@ int org_store_person_insert(struct ctx *ctx, const struct person *p, const char 
 int org_store_person_update(struct ctx *ctx, const struct person *p, int expected_version);
 int org_store_person_set_password(struct ctx *ctx, int64_t id, const char *hash);
 int org_store_person_login_state(struct ctx *ctx, int64_t id, int failed, int64_t locked_until);
+/* Counts one failed login in one statement (parallel attempts each count) and gives the new
+ * count; a count untouched since idle_before whose lock has ended restarts at 1. */
+int org_store_person_login_failed(struct ctx *ctx, int64_t id, int64_t now, int64_t idle_before,
+                                  int *failures);
+/* Extends the person's lock to until (never shortens it). */
+int org_store_person_lock_until(struct ctx *ctx, int64_t id, int64_t until);
 int org_store_person_posts(struct ctx *ctx, int64_t id, struct person_post **items, int *n);
 int org_store_person_set_posts(struct ctx *ctx, int64_t id, const int64_t *post_ids, int n);
 int org_store_person_revoke_sessions(struct ctx *ctx, int64_t id, const char *except_hash);

@@ -38,6 +38,16 @@ static const char SQL_SET_PASSWORD[] =
     "version = version + 1 WHERE id = $1";
 static const char SQL_LOGIN_STATE[] =
     "UPDATE people SET failed_logins = $2, locked_until = $3 WHERE id = $1";
+/* One more failure, counted by the store itself so that parallel attempts cannot overwrite each
+ * other's count; a count left alone since $3 whose lock has ended starts again at 1. */
+static const char SQL_LOGIN_FAILED[] =
+    "UPDATE people SET failed_logins = CASE WHEN last_failed_at <= $3 AND locked_until <= $2 "
+    "THEN 1 ELSE failed_logins + 1 END, last_failed_at = $2 WHERE id = $1 "
+    "RETURNING failed_logins";
+/* A lock only ever grows: of two parallel failures the longer wait wins. */
+static const char SQL_LOGIN_LOCK[] =
+    "UPDATE people SET locked_until = CASE WHEN locked_until > $2 THEN locked_until ELSE $2 END "
+    "WHERE id = $1";
 static const char SQL_POSTS[] =
     "SELECT po.id, po.name FROM person_posts pp JOIN posts po ON po.id = pp.post_id "
     "WHERE pp.person_id = $1 ORDER BY po.id";
@@ -190,6 +200,25 @@ int org_store_person_login_state(struct ctx *ctx, int64_t id, int failed, int64_
 {
     return db_exec(ctx_db(ctx), SQL_LOGIN_STATE,
                    DB_ARGS(DB_INT(id), DB_INT(failed), DB_INT(locked_until)), NULL, &ctx->err);
+}
+
+int org_store_person_login_failed(struct ctx *ctx, int64_t id, int64_t now, int64_t idle_before,
+                                  int *failures)
+{
+    int64_t n;
+    struct db_conn *c = ctx_db(ctx);
+    if (!c ||
+        db_query_int(c, SQL_LOGIN_FAILED, DB_ARGS(DB_INT(id), DB_INT(now), DB_INT(idle_before)), &n,
+                     &ctx->err) < 0)
+        return -1;
+    *failures = (int)n;
+    return 0;
+}
+
+int org_store_person_lock_until(struct ctx *ctx, int64_t id, int64_t until)
+{
+    return db_exec(ctx_db(ctx), SQL_LOGIN_LOCK, DB_ARGS(DB_INT(id), DB_INT(until)), NULL,
+                   &ctx->err);
 }
 
 static void read_pp(struct ctx *ctx, struct db_rows *r, struct person_post *o)

@@ -4122,8 +4122,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Slowed down or locked */
+            /** @description Slowed down or locked (account, login name or address), or over the rate limit */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many logins being checked at once; Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
