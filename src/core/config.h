@@ -28,6 +28,10 @@ struct config {
     int elimination_idle_months;      /* unused online products become elimination candidates */
     int hhi_warning;                  /* market concentration (HHI) at which M is warned */
     char budget_alert_thresholds[64]; /* per cent of a budget line, e.g. "80,100" */
+    char crypto_suite[32];            /* "ed25519-blake2b" or "sm2-sm3" */
+    char signing_key[512];            /* "file:PATH", "pkcs11:URI"; "" = beside the SQLite store */
+    int signing_key_generate;         /* 1: create the key file when it is absent */
+    char signing_key_pin[128];        /* PKCS#11 user PIN; never logged */
     char config_file[512];
 };
 

@@ -127,6 +127,10 @@ static const struct {
                 ",\"publisher_name\":" STR ",\"published_at\":" TS ",\"items\":" INT
                 ",\"key_id\":" STR ",\"signature\":" STR "}}"},
     {"EditionPage", PAGE("Edition")},
+    {"SigningKey", "{\"type\":\"object\",\"properties\":{\"key_id\":" STR ",\"algorithm\":"
+                   "{\"type\":\"string\",\"enum\":[\"ed25519\",\"sm2\"]},\"public_key_pem\":" STR
+                   ",\"valid_from\":" TS ",\"retired_at\":" TS "}}"},
+    {"SigningKeyPage", PAGE("SigningKey")},
     {"Product",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
      ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR ",\"description\":" STR

@@ -155,9 +155,16 @@ int th_setup(void **state)
     config_defaults(&cfg);
     cfg.threads = 4;
     snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
+    /* The catalogue tests run once per crypto suite (tests/CMakeLists.txt sets it). */
+    const char *suite = getenv("EGOV_CRYPTO_SUITE");
+    snprintf(cfg.crypto_suite, sizeof(cfg.crypto_suite), "%s", suite ? suite : "ed25519-blake2b");
+    snprintf(T->key_path, sizeof(T->key_path), "/tmp/egov-test-key-%d-%u.pem", (int)getpid(),
+             randombytes_random());
+    snprintf(cfg.signing_key, sizeof(cfg.signing_key), "file:%s", T->key_path);
+    cfg.signing_key_generate = 1;
     err_clear(&e);
     if (open_store(&cfg) < 0 || app_init(&T->app, &cfg, &e) < 0 ||
-        db_migrate(T->app.db, &n, &e) < 0) {
+        db_migrate(T->app.db, &n, &e) < 0 || app_open_signer(&T->app, &e) < 0) {
         fprintf(stderr, "test store: %s\n", e.message);
         return -1;
     }
@@ -190,6 +197,7 @@ int th_teardown(void **state)
     arena_free(ctx_arena);
     ctx_arena = NULL;
     app_release(&T->app);
+    unlink(T->key_path);
     if (T->sqlite_path[0]) {
         char p[300];
         unlink(T->sqlite_path);
