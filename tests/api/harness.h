@@ -96,6 +96,15 @@ struct ctx *th_ctx(void);
 int th_sql(const char *sql);
 int64_t th_sql_int(const char *sql);
 
+/* The crypto suite of this run: "ed25519-blake2b" or "sm2-sm3" (EGOV_CRYPTO_SUITE). */
+const char *th_suite(void);
+/* Checks the base64 signature sig64 of body with the PEM public key exactly as docs/keys.md
+ * tells anyone to (openssl pkeyutl -verify, with SM3 and the SM2 id under sm2-sm3), and that
+ * the same signature fails for a body with one changed byte. Fails the test otherwise. */
+void th_openssl_verify(const char *body, const char *sig64, const char *pem);
+/* Same, answering the openssl exit status for body as it is (no tampering check). */
+int th_openssl_check(const char *body, const char *sig64, const char *pem);
+
 /* Evaluates r once: it is usually the call itself. */
 #define assert_status(r, s)                                                                        \
     do {                                                                                           \

@@ -1,0 +1,248 @@
+/*
+ * test_keys.c - signing keys (docs/keys.md): rotation keeps old editions verifiable with the
+ * old public key, a node still holding a retired key refuses to sign, the public key list shows
+ * every key with its validity, and a store of an older release has its secret key moved to the
+ * key file by the migration that drops it from the store. Runs under both crypto suites.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "harness.h"
+#include "core/arena.h"
+#include "core/sign.h"
+#include "db/db.h"
+#include "domain/keys/keys.h"
+
+#define M_ADMIN (&T->who[W_M_ADMIN])
+
+static char path[512];
+
+struct signed_edition {
+    int number;
+    char *body;
+    char sig64[160];
+    char key_id[64];
+};
+
+/* Publishes a resource catalogue edition and reads back its bytes, signature and key id. */
+static void publish(struct signed_edition *e)
+{
+    struct th_resp *r = th_call("POST", "/api/v1/catalogues/resources/editions", M_ADMIN, NULL);
+    assert_status(r, 201);
+    e->number = (int)jint(r->json, "edition");
+    snprintf(path, sizeof(path), "/api/v1/catalogues/resources/editions/%d", e->number);
+    e->body = strdup(th_call("GET", path, NULL, NULL)->body);
+    snprintf(path, sizeof(path), "/api/v1/catalogues/resources/editions/%d/signature", e->number);
+    snprintf(e->sig64, sizeof(e->sig64), "%.150s", th_call("GET", path, NULL, NULL)->body);
+    e->sig64[strcspn(e->sig64, "\n")] = 0;
+    r = th_call("GET", "/api/v1/catalogues/resources/editions", NULL, NULL);
+    size_t i;
+    json_t *it;
+    e->key_id[0] = 0;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) if (jint(it, "edition") ==
+                                                                      e->number)
+        snprintf(e->key_id, sizeof(e->key_id), "%s", jstr(it, "key_id"));
+    assert_true(e->key_id[0] != 0);
+}
+
+static void pem_of(const char *key_id, char *pem, size_t cap)
+{
+    snprintf(path, sizeof(path), "/api/v1/catalogues/public-key?key_id=%s", key_id);
+    struct th_resp *r = th_call("GET", path, NULL, NULL);
+    assert_status(r, 200);
+    snprintf(pem, cap, "%.500s", r->body);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char buf[4096];
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(in >= 0 && out >= 0);
+    ssize_t n = read(in, buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_int_equal(write(out, buf, (size_t)n), n);
+    close(in);
+    close(out);
+}
+
+/* Issue 12: a new key signs new editions; old editions stay verifiable with the old key. */
+static void test_rotation_keeps_old_editions_verifiable(void **state)
+{
+    (void)state;
+    struct signed_edition a, b;
+    struct signing_key now, old;
+    char pem_a[512], pem_b[512], stale[300];
+    publish(&a);
+    snprintf(stale, sizeof(stale), "%s.stale", T->key_path);
+    copy_file(T->key_path, stale);
+
+    assert_int_equal(keys_rotate(th_ctx(), &now, &old), 0);
+    assert_string_equal(old.id, a.key_id);
+    assert_string_not_equal(now.id, a.key_id);
+    struct stat st;
+    assert_int_equal(stat(T->key_path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    publish(&b);
+    assert_string_equal(b.key_id, now.id);
+    pem_of(a.key_id, pem_a, sizeof(pem_a));
+    pem_of(b.key_id, pem_b, sizeof(pem_b));
+    th_openssl_verify(a.body, a.sig64, pem_a);
+    th_openssl_verify(b.body, b.sig64, pem_b);
+    /* Each signature holds only with its own key. */
+    assert_int_not_equal(th_openssl_check(a.body, a.sig64, pem_b), 0);
+    assert_int_not_equal(th_openssl_check(b.body, b.sig64, pem_a), 0);
+    /* Without key_id: the key that signs now. */
+    struct th_resp *r = th_call("GET", "/api/v1/catalogues/public-key", NULL, NULL);
+    assert_string_equal(r->body, pem_b);
+
+    /* The public list: both keys, the old one retired, the algorithm of the suite. */
+    r = th_call("GET", "/api/v1/signing-keys", NULL, NULL);
+    assert_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    const char *alg = strcmp(th_suite(), "sm2-sm3") ? "ed25519" : "sm2";
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        assert_string_equal(jstr(it, "algorithm"), alg);
+        bool is_old = !strcmp(jstr(it, "key_id"), a.key_id);
+        assert_true(is_old || !strcmp(jstr(it, "key_id"), b.key_id));
+        assert_int_equal(json_is_null(json_object_get(it, "retired_at")), !is_old);
+        assert_string_equal(jstr(it, "public_key_pem"), is_old ? pem_a : pem_b);
+    }
+    assert_int_equal(
+        th_sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'signing_key.rotate'"), 1);
+
+    /* A node that still holds the retired key refuses to sign. */
+    struct signer *current = T->app.signer, *old_signer = NULL;
+    struct sign_options o = {NULL, th_suite(), false, NULL};
+    char spec[320];
+    snprintf(spec, sizeof(spec), "file:%s", stale);
+    o.spec = spec;
+    struct err e;
+    err_clear(&e);
+    assert_int_equal(signer_open(&o, &old_signer, &e), 0);
+    T->app.signer = old_signer;
+    r = th_call("POST", "/api/v1/catalogues/resources/editions", M_ADMIN, NULL);
+    T->app.signer = current;
+    signer_close(old_signer);
+    unlink(stale);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "signing_key_retired");
+
+    /* An unknown key id is not found; unknown parameters are refused. */
+    assert_status(th_call("GET", "/api/v1/catalogues/public-key?key_id=ed25519-0", NULL, NULL),
+                  404);
+    assert_status(th_call("GET", "/api/v1/catalogues/public-key?kid=x", NULL, NULL), 422);
+    free(a.body);
+    free(b.body);
+}
+
+/* A second, empty store on the same server (or a SQLite file) for the migration test. */
+static void other_store(char *url, size_t cap, char *pg_name, size_t name_cap)
+{
+    const char *base = getenv("EGOV_TEST_PG");
+    pg_name[0] = 0;
+    if (!T->sqlite_path[0] && base) {
+        snprintf(pg_name, name_cap, "egov_legacy_%d_%u", (int)getpid(), randombytes_random());
+        snprintf(path, sizeof(path), "CREATE DATABASE %s", pg_name);
+        assert_int_equal(th_sql(path), 0);
+        const char *slash = strrchr(base, '/');
+        snprintf(url, cap, "%.*s/%s", (int)(slash - base), base, pg_name);
+    } else {
+        snprintf(url, cap, "sqlite:%s.legacy", T->sqlite_path);
+    }
+}
+
+/* Issue 12: an older release kept the Ed25519 secret key in signing_keys. Migrating writes it
+ * to the (absent) key file with mode 0600, drops it from the store, and the same key goes on
+ * signing under its old id. */
+static void test_migration_moves_the_legacy_key_to_the_key_file(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct app app;
+    struct err e;
+    char dir[] = "/tmp/egov-legacy-XXXXXX", pg_name[64], sql[512];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    char pk64[64], sk64[128];
+    int n;
+    assert_non_null(mkdtemp(dir));
+    config_defaults(&cfg);
+    snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
+    other_store(cfg.db, sizeof(cfg.db), pg_name, sizeof(pg_name));
+    /* The legacy key is Ed25519: this store runs the default suite whatever the run's. */
+    snprintf(cfg.signing_key, sizeof(cfg.signing_key), "file:%s/signing.key", dir);
+    cfg.signing_key_generate = 0;
+    err_clear(&e);
+    assert_int_equal(app_init(&app, &cfg, &e), 0);
+    assert_int_equal(db_migrate_upto(app.db, 14, &n, &e), 0);
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
+    struct db_conn *c = db_acquire(app.db, &e);
+    assert_non_null(c);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO signing_keys (id, public_key, secret_key, created_at) VALUES "
+             "('ed25519-1', '%s', '%s', 1700000000000)",
+             pk64, sk64);
+    assert_int_equal(db_exec_script(c, sql, &e), 0);
+    db_release(c);
+
+    assert_int_equal(keys_migrate(&app, &n, &e), 0);
+    assert_true(n >= 1);
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/signing.key", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(app_open_signer(&app, &e), 0);
+
+    struct arena *a = arena_new();
+    struct ctx *ctx = ctx_new(&app, a);
+    ctx->caller.is_system = true;
+    const char *sig64, *kid;
+    unsigned char sig[SIGN_MAX];
+    size_t len = 0;
+    assert_int_equal(keys_sign(ctx, "edition", 7, &sig64, &kid), 0);
+    assert_string_equal(kid, "ed25519-1");
+    assert_int_equal(sodium_base642bin(sig, sizeof(sig), sig64, strlen(sig64), NULL, &len, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)"edition", 7, pk), 0);
+    struct signing_key *items;
+    assert_int_equal(keys_list(ctx, &items, &n), 0);
+    assert_int_equal(n, 1);
+    /* The secret is gone from the store. */
+    c = ctx_db(ctx);
+    assert_int_equal(db_exec_script(c, "SELECT secret_key FROM signing_keys", &ctx->err), -1);
+    arena_free(a);
+    app_release(&app);
+    sodium_memzero(sk, sizeof(sk));
+
+    unlink(path);
+    rmdir(dir);
+    if (pg_name[0]) {
+        snprintf(sql, sizeof(sql), "DROP DATABASE %s", pg_name);
+        assert_int_equal(th_sql(sql), 0);
+    } else {
+        snprintf(path, sizeof(path), "%.500s", cfg.db + 7);
+        unlink(path);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rotation_keeps_old_editions_verifiable),
+        cmocka_unit_test(test_migration_moves_the_legacy_key_to_the_key_file),
+    };
+    return cmocka_run_group_tests_name("keys", tests, th_setup, th_teardown);
+}
