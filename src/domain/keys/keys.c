@@ -207,7 +207,8 @@ int keys_export_legacy(struct app *app, const char *out, int *exported, struct e
         rc = out ? err_set(&ctx->err, ERR_NOT_FOUND, "the store holds no signing key") : 0;
         goto out;
     }
-    if (!out) {
+    bool automatic = !out;
+    if (automatic) {
         if (app_signing_key_spec(&app->cfg, spec, sizeof(spec), &ctx->err) < 0)
             goto out;
         if (strncmp(spec, "file:", 5) != 0 || access(spec + 5, F_OK) == 0) {
@@ -227,8 +228,14 @@ int keys_export_legacy(struct app *app, const char *out, int *exported, struct e
         goto out;
     }
     /* libsodium's secret key is the 32-byte seed followed by the public key. */
-    if (sign_write_ed25519_seed(out, sk, &ctx->err) < 0)
+    if (sign_write_ed25519_seed(out, sk, &ctx->err) < 0) {
+        /* Another node starting at the same time wrote it first: the same key. */
+        if (automatic && access(out, F_OK) == 0) {
+            err_clear(&ctx->err);
+            rc = 0;
+        }
         goto out;
+    }
     log_info("signing key %s exported from the store to %s", id, out);
     *exported = 1;
     rc = 0;
