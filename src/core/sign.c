@@ -61,8 +61,7 @@ static bool is_sm2(const struct signer *s)
 
 /* Prepares md for signing or verifying with pkey: SM2 needs SM3 and the GB/T 35276 user id,
  * Ed25519 takes the message itself (no digest). *pctx is freed by the caller after md. */
-static int digest_init(EVP_MD_CTX *md, EVP_PKEY_CTX **pctx, EVP_PKEY *pkey, bool sm2,
-                       bool verify)
+static int digest_init(EVP_MD_CTX *md, EVP_PKEY_CTX **pctx, EVP_PKEY *pkey, bool sm2, bool verify)
 {
     if (!sm2)
         return verify ? EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey)
@@ -170,15 +169,14 @@ static struct signer *file_open(const struct sign_options *o, const char *path, 
     fd = -1;
     pkey = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
     if (!pkey) {
-        err_field(e, "signing_key", "pkcs8_pem",
-                  "%s holds no unencrypted PKCS#8 PEM private key", path);
+        err_field(e, "signing_key", "pkcs8_pem", "%s holds no unencrypted PKCS#8 PEM private key",
+                  path);
         goto fail;
     }
     const char *type = key_type(pkey);
     if (!type || strcmp(type, alg) != 0) {
-        err_field(e, "signing_key", "suite",
-                  "%s holds %s key but crypto_suite %s signs with %s", path,
-                  type ? (strcmp(type, "sm2") ? "an Ed25519" : "an SM2") : "another kind of",
+        err_field(e, "signing_key", "suite", "%s holds %s key but crypto_suite %s signs with %s",
+                  path, type ? (strcmp(type, "sm2") ? "an Ed25519" : "an SM2") : "another kind of",
                   o->suite, alg);
         goto fail;
     }
@@ -249,8 +247,8 @@ const char *signer_location(const struct signer *s)
     return s->location;
 }
 
-int signer_sign(struct signer *s, const void *msg, size_t len, unsigned char *sig,
-                size_t *sig_len, struct err *e)
+int signer_sign(struct signer *s, const void *msg, size_t len, unsigned char *sig, size_t *sig_len,
+                struct err *e)
 {
     return s->ops->sign(s, msg, len, sig, sig_len, e);
 }
@@ -291,7 +289,8 @@ char *sign_public_key_pem(const char *public_key_b64)
     BIO *bio = BIO_new(BIO_s_mem());
     char *out = NULL, *p;
     long n;
-    if (pkey && bio && PEM_write_bio_PUBKEY(bio, pkey) == 1 && (n = BIO_get_mem_data(bio, &p)) > 0) {
+    if (pkey && bio && PEM_write_bio_PUBKEY(bio, pkey) == 1 &&
+        (n = BIO_get_mem_data(bio, &p)) > 0) {
         out = malloc((size_t)n + 1);
         if (!out)
             abort();

@@ -49,8 +49,8 @@ const char *signer_fingerprint(const struct signer *s);
 const char *signer_location(const struct signer *s);
 
 /* Signs msg; sig has room for SIGN_MAX bytes. Thread-safe. -1 with e on a failure. */
-int signer_sign(struct signer *s, const void *msg, size_t len, unsigned char *sig,
-                size_t *sig_len, struct err *e);
+int signer_sign(struct signer *s, const void *msg, size_t len, unsigned char *sig, size_t *sig_len,
+                struct err *e);
 
 /* 0 when sig is a valid signature of msg by the public key (base64 SPKI DER) of algorithm;
  * -1 otherwise (bad key, other algorithm, wrong signature). */

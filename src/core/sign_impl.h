@@ -8,8 +8,8 @@
 #include "sign.h"
 
 struct signer_ops {
-    int (*sign)(struct signer *s, const void *msg, size_t len, unsigned char *sig,
-                size_t *sig_len, struct err *e);
+    int (*sign)(struct signer *s, const void *msg, size_t len, unsigned char *sig, size_t *sig_len,
+                struct err *e);
     void (*close)(struct signer *s);
 };
 
@@ -23,7 +23,6 @@ struct signer {
 };
 
 /* Fills public_key and fingerprint from a DER SubjectPublicKeyInfo. */
-int signer_set_public_key(struct signer *s, const unsigned char *spki, size_t len,
-                          struct err *e);
+int signer_set_public_key(struct signer *s, const unsigned char *spki, size_t len, struct err *e);
 
 #endif

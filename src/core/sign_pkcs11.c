@@ -20,7 +20,7 @@
 #include "banned.h"
 
 #define DEFAULT_MODULE "p11-kit-proxy.so"
-#define MAX_SLOTS 64
+#define MAX_SLOTS      64
 
 struct p11 {
     void *dl;
@@ -73,7 +73,7 @@ static int find_one(struct p11 *p, P11KitUri *uri, CK_OBJECT_CLASS cls, CK_OBJEC
     CK_KEY_TYPE type = CKK_EC_EDWARDS;
     CK_ATTRIBUTE tmpl[4] = {{CKA_CLASS, &cls, sizeof(cls)}, {CKA_KEY_TYPE, &type, sizeof(type)}};
     CK_ULONG n_tmpl = 2, found = 0;
-    CK_OBJECT_HANDLE h[2];
+    CK_OBJECT_HANDLE h[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
     CK_ATTRIBUTE *a;
     if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)))
         tmpl[n_tmpl++] = *a;
@@ -86,7 +86,9 @@ static int find_one(struct p11 *p, P11KitUri *uri, CK_OBJECT_CLASS cls, CK_OBJEC
     if (rv != CKR_OK || found != 1)
         return err_field(e, "signing_key", "pkcs11_object",
                          "the token holds %s Ed25519 %s key matching the URI",
-                         rv != CKR_OK ? "no readable" : found ? "more than one" : "no",
+                         rv != CKR_OK ? "no readable"
+                         : found      ? "more than one"
+                                      : "no",
                          cls == CKO_PRIVATE_KEY ? "private" : "public");
     *out = h[0];
     return 0;
@@ -98,8 +100,8 @@ static int public_key(struct signer *s, struct p11 *p, P11KitUri *uri, struct er
 {
     static const unsigned char prefix[12] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
                                              0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-    unsigned char point[80], spki[44];
-    CK_OBJECT_HANDLE pub;
+    unsigned char point[80] = {0}, spki[44];
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
     CK_ATTRIBUTE a = {CKA_EC_POINT, point, sizeof(point)};
     if (find_one(p, uri, CKO_PUBLIC_KEY, &pub, e) < 0)
         return -1;
@@ -125,13 +127,14 @@ static int open_session(struct p11 *p, P11KitUri *uri, const char *pin, struct e
     if (p->f->C_GetSlotList(CK_TRUE, slots, &n) != CKR_OK)
         return err_set(e, ERR_INTERNAL, "cannot list the token slots");
     for (CK_ULONG i = 0; i < n; i++) {
-        if (p->f->C_GetTokenInfo(slots[i], &ti) != CKR_OK || !p11_kit_uri_match_token_info(uri, &ti))
+        if (p->f->C_GetTokenInfo(slots[i], &ti) != CKR_OK ||
+            !p11_kit_uri_match_token_info(uri, &ti))
             continue;
         if (p->f->C_OpenSession(slots[i], CKF_SERIAL_SESSION, NULL, NULL, &p->session) != CKR_OK)
             return err_set(e, ERR_INTERNAL, "cannot open a session on the token");
         if (pin) {
-            CK_RV rv = p->f->C_Login(p->session, CKU_USER, (CK_UTF8CHAR_PTR)pin,
-                                     (CK_ULONG)strlen(pin));
+            CK_RV rv =
+                p->f->C_Login(p->session, CKU_USER, (CK_UTF8CHAR_PTR)pin, (CK_ULONG)strlen(pin));
             if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
                 return err_field(e, "signing_key_pin", "login",
                                  "the token refused the PIN (CKR 0x%lx)", (unsigned long)rv);

@@ -45,8 +45,8 @@ static void publish(struct signed_edition *e)
     size_t i;
     json_t *it;
     e->key_id[0] = 0;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) if (jint(it, "edition") ==
-                                                                      e->number)
+    json_array_foreach(json_object_get(r->json, "items"), i,
+                       it) if (jint(it, "edition") == e->number)
         snprintf(e->key_id, sizeof(e->key_id), "%s", jstr(it, "key_id"));
     assert_true(e->key_id[0] != 0);
 }

@@ -58,8 +58,8 @@ int catalogue_get(struct ctx *ctx, const char *catalogue, int64_t publisher, int
                         catalogue);
 }
 
-int catalogue_public_key_pem(struct ctx *ctx, const char *key_id, const char **pem,
-                             const char **id, const char **algorithm)
+int catalogue_public_key_pem(struct ctx *ctx, const char *key_id, const char **pem, const char **id,
+                             const char **algorithm)
 {
     struct signing_key k;
     if ((key_id ? keys_get(ctx, key_id, &k) : keys_current(ctx, &k)) < 0)

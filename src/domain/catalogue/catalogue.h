@@ -35,7 +35,7 @@ int catalogue_get(struct ctx *ctx, const char *catalogue, int64_t publisher, int
                   struct edition *out);
 /* A public key as PEM (SubjectPublicKeyInfo): key_id's, or NULL for the key this node signs
  * with (registered on first use). id and algorithm answer which. Arena-owned. */
-int catalogue_public_key_pem(struct ctx *ctx, const char *key_id, const char **pem,
-                             const char **id, const char **algorithm);
+int catalogue_public_key_pem(struct ctx *ctx, const char *key_id, const char **pem, const char **id,
+                             const char **algorithm);
 
 #endif

@@ -44,8 +44,8 @@ static int register_key(struct ctx *ctx, struct signer *s, struct signing_key *o
         audit_note(ch, "key_id", k.id);
         audit_note(ch, "algorithm", k.algorithm);
         audit_note(ch, "location", signer_location(s));
-        rc = audit_append(ctx, "signing_key.register", "signing_key", 0,
-                          ctx->caller.institution_id, ch);
+        rc = audit_append(ctx, "signing_key.register", "signing_key", 0, ctx->caller.institution_id,
+                          ch);
     }
     if (rc == 0)
         rc = keys_store_by_public_key(ctx, k.public_key, out) == 1 ? 0 : -1;
@@ -82,7 +82,7 @@ static const char *b64(struct ctx *ctx, const unsigned char *p, size_t n)
 int keys_sign(struct ctx *ctx, const char *msg, size_t len, const char **signature,
               const char **key_id)
 {
-    struct signing_key k;
+    struct signing_key k = {0};
     unsigned char sig[SIGN_MAX];
     size_t n = 0;
     if (keys_current(ctx, &k) < 0)
@@ -108,8 +108,8 @@ int keys_get(struct ctx *ctx, const char *id, struct signing_key *out)
     int rc = keys_store_get(ctx, id, out);
     if (rc < 0)
         return -1;
-    return rc ? 0 : err_field_as(&ctx->err, ERR_NOT_FOUND, "key_id", "exists",
-                                 "no signing key %s", id);
+    return rc ? 0
+              : err_field_as(&ctx->err, ERR_NOT_FOUND, "key_id", "exists", "no signing key %s", id);
 }
 
 int keys_verify(struct ctx *ctx, const char *key_id, const char *msg, size_t len,
@@ -163,8 +163,8 @@ int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key
     struct audit_changes *ch = audit_changes_new(ctx);
     audit_change_str(ch, "key_id", old_key->id, new_key->id);
     audit_change_int(ch, "retired", 0, n_retired, false);
-    if (audit_append(ctx, "signing_key.rotate", "signing_key", 0, ctx->caller.institution_id,
-                     ch) < 0 ||
+    if (audit_append(ctx, "signing_key.rotate", "signing_key", 0, ctx->caller.institution_id, ch) <
+            0 ||
         ctx_tx_commit(ctx) < 0)
         goto out;
     signer_close(app->signer);

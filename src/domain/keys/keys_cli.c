@@ -55,8 +55,8 @@ int cmd_keys(int argc, char **argv)
     struct err e;
     int n, rc;
     struct cli_opt opts[] = {{"out", true, NULL, "export-legacy: the key file to write (0600)"}};
-    if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "rotate") &&
-                     strcmp(argv[0], "export-legacy"))) {
+    if (argc < 1 || (strcmp(argv[0], "list") != 0 && strcmp(argv[0], "rotate") != 0 &&
+                     strcmp(argv[0], "export-legacy") != 0)) {
         fprintf(stderr, "%s\n", usage);
         return 2;
     }

@@ -59,8 +59,7 @@ int keys_store_list(struct ctx *ctx, struct signing_key **items, int *n)
     LIST_ALL(SQL_LIST, NO_ARGS, struct signing_key, read_key, items, n);
 }
 
-int keys_store_retire_others(struct ctx *ctx, const char *keep_id, int64_t now,
-                             int64_t *n_retired)
+int keys_store_retire_others(struct ctx *ctx, const char *keep_id, int64_t now, int64_t *n_retired)
 {
     return db_exec(ctx_db(ctx), SQL_RETIRE_OTHERS, DB_ARGS(DB_TEXT(keep_id), DB_INT(now)),
                    n_retired, &ctx->err);
