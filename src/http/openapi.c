@@ -216,6 +216,7 @@ static const struct {
     {"/api/v1/catalogues/resources/editions/{number}/signature", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}/signature", "publisher_id"},
+    {"/api/v1/catalogues/public-key", "key_id"},
 };
 
 static const char *const tags[][2] = {
