@@ -128,6 +128,52 @@ int keys_verify(struct ctx *ctx, const char *key_id, const char *msg, size_t len
     return 0;
 }
 
+static int audit_rotation(struct ctx *ctx, const char *old_id, const char *new_id,
+                          int64_t n_retired)
+{
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_str(ch, "key_id", old_id, new_id);
+    audit_change_int(ch, "retired", 0, n_retired, false);
+    return audit_append(ctx, "signing_key.rotate", "signing_key", 0, ctx->caller.institution_id,
+                        ch);
+}
+
+/* A token's keys are made with the token's tools (pkcs11-tool, the HSM's own): rotating means
+ * that the key signing_key names now becomes the only one that signs, every other retired. */
+static int adopt_configured_key(struct ctx *ctx, struct signing_key *new_key,
+                                struct signing_key *old_key)
+{
+    struct signing_key *items;
+    int64_t n_retired = 0;
+    int n, rc = -1;
+    memset(old_key, 0, sizeof(*old_key));
+    if (ctx_tx_begin(ctx) < 0 || keys_current(ctx, new_key) < 0 || keys_list(ctx, &items, &n) < 0)
+        goto out;
+    if (new_key->retired_at) {
+        err_rule(&ctx->err, ERR_CONFLICT, "signing_key_retired",
+                 "%s was retired; point signing_key at a new key in the token", new_key->id);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) /* oldest first: the newest other key in use wins */
+        if (!items[i].retired_at && strcmp(items[i].id, new_key->id) != 0)
+            *old_key = items[i];
+    if (!old_key->id) {
+        err_rule(&ctx->err, ERR_CONFLICT, "nothing_to_rotate",
+                 "%s is already the only signing key; generate a new key in the token and point "
+                 "signing_key at it first (docs/keys.md)",
+                 new_key->id);
+        goto out;
+    }
+    if (keys_store_retire_others(ctx, new_key->id, time_now_ms(), &n_retired) < 0 ||
+        audit_rotation(ctx, old_key->id, new_key->id, n_retired) < 0 || ctx_tx_commit(ctx) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        ctx_tx_rollback(ctx);
+    return rc;
+}
+
 int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key *old_key)
 {
     struct app *app = ctx->app;
@@ -135,14 +181,13 @@ int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key
     char spec[600], tmp[640];
     int64_t n_retired = 0;
     int rc = -1;
-    /* The old key goes into the store first: editions it signed must stay verifiable. */
-    if (keys_current(ctx, old_key) < 0 ||
-        app_signing_key_spec(&app->cfg, spec, sizeof(spec), &ctx->err) < 0)
+    if (app_signing_key_spec(&app->cfg, spec, sizeof(spec), &ctx->err) < 0)
         return -1;
     if (strncmp(spec, "file:", 5) != 0)
-        return err_field(&ctx->err, "signing_key", "file",
-                         "egov keys rotate replaces key files; for a PKCS#11 key generate a new "
-                         "key in the token and point signing_key at it (docs/keys.md)");
+        return adopt_configured_key(ctx, new_key, old_key);
+    /* The old key goes into the store first: editions it signed must stay verifiable. */
+    if (keys_current(ctx, old_key) < 0)
+        return -1;
     const char *path = spec + 5;
     snprintf(tmp, sizeof(tmp), "%s.new-%ld", path, (long)getpid());
     struct sign_options o = {spec, app->cfg.crypto_suite, false, NULL};
@@ -160,12 +205,7 @@ int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key
     if (ctx_tx_begin(ctx) < 0 || register_key(ctx, fresh, new_key) < 0 ||
         keys_store_retire_others(ctx, new_key->id, time_now_ms(), &n_retired) < 0)
         goto out;
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_change_str(ch, "key_id", old_key->id, new_key->id);
-    audit_change_int(ch, "retired", 0, n_retired, false);
-    if (audit_append(ctx, "signing_key.rotate", "signing_key", 0, ctx->caller.institution_id, ch) <
-            0 ||
-        ctx_tx_commit(ctx) < 0)
+    if (audit_rotation(ctx, old_key->id, new_key->id, n_retired) < 0 || ctx_tx_commit(ctx) < 0)
         goto out;
     signer_close(app->signer);
     app->signer = fresh;

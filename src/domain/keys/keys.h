@@ -42,9 +42,11 @@ int keys_get(struct ctx *ctx, const char *id, struct signing_key *out);
 int keys_verify(struct ctx *ctx, const char *key_id, const char *msg, size_t len,
                 const char *signature);
 /*
- * Rotation of a key file: a new key of the deployment's suite replaces the file (the old
- * secret is gone), is registered, and every other key is retired (it verifies, it no longer
- * signs). The app's signer becomes the new key. Audited. Answers the new and the old key.
+ * Rotation. A key file: a new key of the deployment's suite replaces the file (the old secret
+ * is gone), is registered, and every other key is retired (it verifies, it no longer signs);
+ * the app's signer becomes the new key. A token: the key signing_key names (made beforehand
+ * with the token's tools) is registered and every other key retired; ERR_CONFLICT
+ * nothing_to_rotate when it already is the only one. Audited. Answers the new and the old key.
  */
 int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key *old_key);
 /*

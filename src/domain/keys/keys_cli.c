@@ -42,7 +42,7 @@ static int keys_cli_rotate(struct ctx *ctx)
         return cli_fail(&ctx->err);
     printf("new signing key %s; %s is retired (it still verifies what it signed)\n", now.id,
            old.id);
-    printf("restart every egov serve node with the new key file\n");
+    printf("restart every egov serve node with the new key\n");
     return 0;
 }
 
