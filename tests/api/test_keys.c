@@ -197,9 +197,33 @@ static void test_migration_moves_the_legacy_key_to_the_key_file(void **state)
     assert_int_equal(db_exec_script(c, sql, &e), 0);
     db_release(c);
 
+    /* `egov keys export-legacy --out FILE`, before migrating: the same key, mode 0600, and
+     * never over an existing file. */
+    char exported[300], spec[320];
+    int done = 0;
+    snprintf(exported, sizeof(exported), "%s/exported.key", dir);
+    assert_int_equal(keys_export_legacy(&app, exported, &done, &e), 0);
+    assert_int_equal(done, 1);
+    assert_int_equal(keys_export_legacy(&app, exported, &done, &e), -1);
+    struct stat st;
+    assert_int_equal(stat(exported, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    struct signer *s = NULL;
+    snprintf(spec, sizeof(spec), "file:%s", exported);
+    struct sign_options o = {spec, "ed25519-blake2b", false, NULL};
+    assert_int_equal(signer_open(&o, &s, &e), 0);
+    snprintf(sql, sizeof(sql), "MCowBQYDK2VwAyEA%s", pk64);
+    assert_string_equal(signer_public_key(s), sql);
+    signer_close(s);
+    unlink(exported);
+
     assert_int_equal(keys_migrate(&app, &n, &e), 0);
     assert_true(n >= 1);
-    struct stat st;
+    /* After the migration there is nothing left to export. */
+    err_clear(&e);
+    assert_int_equal(keys_export_legacy(&app, exported, &done, &e), -1);
+    assert_int_equal(e.kind, ERR_CONFLICT);
+    assert_int_equal(access(exported, F_OK), -1);
     snprintf(path, sizeof(path), "%s/signing.key", dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
