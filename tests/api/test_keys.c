@@ -146,6 +146,63 @@ static void test_rotation_keeps_old_editions_verifiable(void **state)
     free(b.body);
 }
 
+/* A token key replaced without rotation, or a key feared compromised, is retired alone. */
+static void test_retire_one_key(void **state)
+{
+    (void)state;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    char pk64[64], sql[512];
+    struct th_resp *r;
+    const char *mine = NULL;
+    struct ctx *c;
+    size_t i;
+    json_t *it;
+    struct signed_edition ed;
+    publish(&ed);
+    free(ed.body);
+    r = th_call("GET", "/api/v1/signing-keys", NULL, NULL);
+    json_array_foreach(json_object_get(r->json, "items"), i,
+                       it) if (json_is_null(json_object_get(it, "retired_at"))) mine =
+        jstr(it, "key_id");
+    assert_non_null(mine);
+    char in_use[64];
+    snprintf(in_use, sizeof(in_use), "%s", mine);
+
+    c = th_ctx();
+    assert_int_equal(keys_retire(c, in_use), -1);
+    assert_string_equal(c->err.rule, "signing_key_in_use");
+    c = th_ctx();
+    assert_int_equal(keys_retire(c, "ed25519-0000000000000000"), -1);
+    assert_int_equal(c->err.kind, ERR_NOT_FOUND);
+
+    /* Another node's key, registered and still unretired. */
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO signing_keys (id, algorithm, public_key, created_at) VALUES "
+             "('ed25519-other', 'ed25519', 'MCowBQYDK2VwAyEA%s', 1700000000000)",
+             pk64);
+    assert_int_equal(th_sql(sql), 0);
+    assert_int_equal(keys_retire(th_ctx(), "ed25519-other"), 0);
+    c = th_ctx();
+    assert_int_equal(keys_retire(c, "ed25519-other"), -1);
+    assert_string_equal(c->err.rule, "signing_key_retired");
+    r = th_call("GET", "/api/v1/signing-keys", NULL, NULL);
+    json_array_foreach(json_object_get(r->json, "items"), i, it)
+    {
+        if (!strcmp(jstr(it, "key_id"), "ed25519-other"))
+            assert_false(json_is_null(json_object_get(it, "retired_at")));
+        if (!strcmp(jstr(it, "key_id"), in_use))
+            assert_true(json_is_null(json_object_get(it, "retired_at")));
+    }
+    assert_int_equal(
+        th_sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'signing_key.retire'"), 1);
+    /* The key in use still signs. */
+    publish(&ed);
+    assert_string_equal(ed.key_id, in_use);
+    free(ed.body);
+}
+
 /* A second, empty store on the same server (or a SQLite file) for the migration test. */
 static void other_store(char *url, size_t cap, char *pg_name, size_t name_cap)
 {
@@ -266,6 +323,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rotation_keeps_old_editions_verifiable),
+        cmocka_unit_test(test_retire_one_key),
         cmocka_unit_test(test_migration_moves_the_legacy_key_to_the_key_file),
     };
     return cmocka_run_group_tests_name("keys", tests, th_setup, th_teardown);

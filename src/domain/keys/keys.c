@@ -220,6 +220,37 @@ out:
     return rc;
 }
 
+int keys_retire(struct ctx *ctx, const char *id)
+{
+    struct signing_key k;
+    int64_t n = 0;
+    int rc = -1;
+    if (ctx_tx_begin(ctx) < 0 || keys_get(ctx, id, &k) < 0)
+        goto out;
+    if (ctx->app->signer && !strcmp(k.public_key, signer_public_key(ctx->app->signer))) {
+        err_rule(&ctx->err, ERR_CONFLICT, "signing_key_in_use",
+                 "%s is the configured signing key; use egov keys rotate", id);
+        goto out;
+    }
+    if (keys_store_retire(ctx, id, time_now_ms(), &n) < 0)
+        goto out;
+    if (n == 0) {
+        err_rule(&ctx->err, ERR_CONFLICT, "signing_key_retired", "%s is retired already", id);
+        goto out;
+    }
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_note(ch, "key_id", id);
+    if (audit_append(ctx, "signing_key.retire", "signing_key", 0, ctx->caller.institution_id, ch) <
+            0 ||
+        ctx_tx_commit(ctx) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        ctx_tx_rollback(ctx);
+    return rc;
+}
+
 int keys_export_legacy(struct app *app, const char *out, int *exported, struct err *e)
 {
     struct arena *a = arena_new();

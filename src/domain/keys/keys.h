@@ -50,6 +50,13 @@ int keys_verify(struct ctx *ctx, const char *key_id, const char *msg, size_t len
  */
 int keys_rotate(struct ctx *ctx, struct signing_key *new_key, struct signing_key *old_key);
 /*
+ * Retires one key (a token key replaced without `keys rotate`, the key of the suite used
+ * before, a key feared compromised): it verifies, it signs nothing new. ERR_NOT_FOUND for an
+ * unknown id; ERR_CONFLICT when it is retired already or is the key this process signs with
+ * (rotate instead). Audited.
+ */
+int keys_retire(struct ctx *ctx, const char *id);
+/*
  * Before migration 0015 drops the secret_key column: writes the store's Ed25519 secret key to
  * out (mode 0600, never over an existing file). out NULL: the configured key file, and only
  * when it is absent (then *exported says so); a store without a secret is not an error.

@@ -12,7 +12,8 @@
 #include "core/timeutil.h"
 #include "core/banned.h"
 
-static const char usage[] = "usage: egov keys list | rotate | export-legacy --out FILE";
+static const char usage[] =
+    "usage: egov keys list | rotate | retire --key-id ID | export-legacy --out FILE";
 
 static void print_key(const struct signing_key *k)
 {
@@ -54,13 +55,14 @@ int cmd_keys(int argc, char **argv)
     struct ctx *ctx;
     struct err e;
     int n, rc;
-    struct cli_opt opts[] = {{"out", true, NULL, "export-legacy: the key file to write (0600)"}};
+    struct cli_opt opts[] = {{"out", true, NULL, "export-legacy: the key file to write (0600)"},
+                             {"key-id", true, NULL, "retire: the key to retire"}};
     if (argc < 1 || (strcmp(argv[0], "list") != 0 && strcmp(argv[0], "rotate") != 0 &&
-                     strcmp(argv[0], "export-legacy") != 0)) {
+                     strcmp(argv[0], "export-legacy") != 0 && strcmp(argv[0], "retire") != 0)) {
         fprintf(stderr, "%s\n", usage);
         return 2;
     }
-    rc = cli_parse(argc - 1, argv + 1, usage, &cfg, opts, 1);
+    rc = cli_parse(argc - 1, argv + 1, usage, &cfg, opts, 2);
     if (rc)
         return rc > 0 ? 0 : 2;
     err_clear(&e);
@@ -79,12 +81,23 @@ int cmd_keys(int argc, char **argv)
         app_release(&app);
         return rc;
     }
+    if (!strcmp(argv[0], "retire") && (!opts[1].value || !*opts[1].value)) {
+        fprintf(stderr, "egov: retire needs --key-id ID (see egov keys list)\n");
+        return 2;
+    }
     if (cli_open(&app, &cfg, &ctx, &arena))
         return 1;
     if (keys_migrate(&app, &n, &e) < 0 || app_open_signer(&app, &e) < 0) {
         rc = cli_fail(&e);
     } else {
-        rc = !strcmp(argv[0], "list") ? keys_cli_list(ctx) : keys_cli_rotate(ctx);
+        if (!strcmp(argv[0], "list"))
+            rc = keys_cli_list(ctx);
+        else if (!strcmp(argv[0], "rotate"))
+            rc = keys_cli_rotate(ctx);
+        else if (keys_retire(ctx, opts[1].value) < 0)
+            rc = cli_fail(&ctx->err);
+        else
+            printf("%s is retired (it still verifies what it signed)\n", opts[1].value);
     }
     cli_close(&app, arena);
     return rc;

@@ -18,6 +18,8 @@ static const char SQL_INSERT[] =
     "ON CONFLICT DO NOTHING";
 static const char SQL_RETIRE_OTHERS[] =
     "UPDATE signing_keys SET retired_at = $2 WHERE retired_at IS NULL AND id <> $1";
+static const char SQL_RETIRE[] =
+    "UPDATE signing_keys SET retired_at = $2 WHERE id = $1 AND retired_at IS NULL";
 /* Only valid before migration 0015 (the column is dropped there). */
 static const char SQL_LEGACY_SECRET[] =
     "SELECT id, secret_key FROM signing_keys ORDER BY created_at DESC, id LIMIT 1";
@@ -63,6 +65,12 @@ int keys_store_retire_others(struct ctx *ctx, const char *keep_id, int64_t now, 
 {
     return db_exec(ctx_db(ctx), SQL_RETIRE_OTHERS, DB_ARGS(DB_TEXT(keep_id), DB_INT(now)),
                    n_retired, &ctx->err);
+}
+
+int keys_store_retire(struct ctx *ctx, const char *id, int64_t now, int64_t *n_retired)
+{
+    return db_exec(ctx_db(ctx), SQL_RETIRE, DB_ARGS(DB_TEXT(id), DB_INT(now)), n_retired,
+                   &ctx->err);
 }
 
 int keys_store_legacy_secret(struct ctx *ctx, const char **id, const char **secret)
