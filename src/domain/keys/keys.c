@@ -146,6 +146,7 @@ static int adopt_configured_key(struct ctx *ctx, struct signing_key *new_key,
     struct signing_key *items;
     int64_t n_retired = 0;
     int n, rc = -1;
+    memset(new_key, 0, sizeof(*new_key));
     memset(old_key, 0, sizeof(*old_key));
     if (ctx_tx_begin(ctx) < 0 || keys_current(ctx, new_key) < 0 || keys_list(ctx, &items, &n) < 0)
         goto out;

@@ -38,7 +38,7 @@ static int keys_cli_list(struct ctx *ctx)
 
 static int keys_cli_rotate(struct ctx *ctx)
 {
-    struct signing_key now, old;
+    struct signing_key now = {0}, old = {0};
     if (keys_rotate(ctx, &now, &old) < 0)
         return cli_fail(&ctx->err);
     printf("new signing key %s; %s is retired (it still verifies what it signed)\n", now.id,
