@@ -219,6 +219,57 @@ static void other_store(char *url, size_t cap, char *pg_name, size_t name_cap)
     }
 }
 
+/* A store as an older release left it (schema 14), holding an Ed25519 key pair with its
+ * secret in signing_keys; the key file of cfg is dir/signing.key, never generated. */
+static void legacy_store(struct app *app, struct config *cfg, const char *dir, char *pg_name,
+                         size_t name_cap, unsigned char pk[crypto_sign_PUBLICKEYBYTES], char *pk64,
+                         size_t pk64_cap)
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    char sk64[128], sql[512];
+    struct err e;
+    int n;
+    config_defaults(cfg);
+    snprintf(cfg->log_level, sizeof(cfg->log_level), "error");
+    other_store(cfg->db, sizeof(cfg->db), pg_name, name_cap);
+    /* The legacy key is Ed25519: this store runs the default suite whatever the run's. */
+    snprintf(cfg->signing_key, sizeof(cfg->signing_key), "file:%s/signing.key", dir);
+    cfg->signing_key_generate = 0;
+    err_clear(&e);
+    assert_int_equal(app_init(app, cfg, &e), 0);
+    assert_int_equal(db_migrate_upto(app->db, 14, &n, &e), 0);
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(pk64, pk64_cap, pk, crypto_sign_PUBLICKEYBYTES,
+                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(sk, sizeof(sk));
+    struct db_conn *c = db_acquire(app->db, &e);
+    assert_non_null(c);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO signing_keys (id, public_key, secret_key, created_at) VALUES "
+             "('ed25519-1', '%s', '%s', 1700000000000)",
+             pk64, sk64);
+    assert_int_equal(db_exec_script(c, sql, &e), 0);
+    db_release(c);
+}
+
+static void drop_store(struct app *app, const struct config *cfg, const char *pg_name)
+{
+    char sql[128];
+    app_release(app);
+    if (pg_name[0]) {
+        snprintf(sql, sizeof(sql), "DROP DATABASE %s", pg_name);
+        assert_int_equal(th_sql(sql), 0);
+    } else {
+        char f[600];
+        unlink(cfg->db + 7);
+        snprintf(f, sizeof(f), "%s-wal", cfg->db + 7);
+        unlink(f);
+        snprintf(f, sizeof(f), "%s-shm", cfg->db + 7);
+        unlink(f);
+    }
+}
+
 /* Issue 12: an older release kept the Ed25519 secret key in signing_keys. Migrating writes it
  * to the (absent) key file with mode 0600, drops it from the store, and the same key goes on
  * signing under its old id. */
@@ -229,30 +280,12 @@ static void test_migration_moves_the_legacy_key_to_the_key_file(void **state)
     struct app app;
     struct err e;
     char dir[] = "/tmp/egov-legacy-XXXXXX", pg_name[64], sql[512];
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-    char pk64[64], sk64[128];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    char pk64[64];
     int n;
     assert_non_null(mkdtemp(dir));
-    config_defaults(&cfg);
-    snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
-    other_store(cfg.db, sizeof(cfg.db), pg_name, sizeof(pg_name));
-    /* The legacy key is Ed25519: this store runs the default suite whatever the run's. */
-    snprintf(cfg.signing_key, sizeof(cfg.signing_key), "file:%s/signing.key", dir);
-    cfg.signing_key_generate = 0;
+    legacy_store(&app, &cfg, dir, pg_name, sizeof(pg_name), pk, pk64, sizeof(pk64));
     err_clear(&e);
-    assert_int_equal(app_init(&app, &cfg, &e), 0);
-    assert_int_equal(db_migrate_upto(app.db, 14, &n, &e), 0);
-    crypto_sign_keypair(pk, sk);
-    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
-    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
-    struct db_conn *c = db_acquire(app.db, &e);
-    assert_non_null(c);
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO signing_keys (id, public_key, secret_key, created_at) VALUES "
-             "('ed25519-1', '%s', '%s', 1700000000000)",
-             pk64, sk64);
-    assert_int_equal(db_exec_script(c, sql, &e), 0);
-    db_release(c);
 
     /* `egov keys export-legacy --out FILE`, before migrating: the same key, mode 0600, and
      * never over an existing file. */
@@ -302,21 +335,50 @@ static void test_migration_moves_the_legacy_key_to_the_key_file(void **state)
     assert_int_equal(keys_list(ctx, &items, &n), 0);
     assert_int_equal(n, 1);
     /* The secret is gone from the store. */
-    c = ctx_db(ctx);
+    struct db_conn *c = ctx_db(ctx);
     assert_int_equal(db_exec_script(c, "SELECT secret_key FROM signing_keys", &ctx->err), -1);
     arena_free(a);
-    app_release(&app);
-    sodium_memzero(sk, sizeof(sk));
-
+    drop_store(&app, &cfg, pg_name);
     unlink(path);
     rmdir(dir);
-    if (pg_name[0]) {
-        snprintf(sql, sizeof(sql), "DROP DATABASE %s", pg_name);
-        assert_int_equal(th_sql(sql), 0);
-    } else {
-        snprintf(path, sizeof(path), "%.500s", cfg.db + 7);
-        unlink(path);
-    }
+}
+
+/* docs/keys.md: when the key file exists already, the stored secret is dropped, not exported;
+ * its public key stays (what it signed still verifies) and the file's key signs from then on. */
+static void test_migration_keeps_an_existing_key_file(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct app app;
+    struct err e;
+    char dir[] = "/tmp/egov-legacy-XXXXXX", pg_name[64], want[200];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    char pk64[64];
+    int n;
+    assert_non_null(mkdtemp(dir));
+    legacy_store(&app, &cfg, dir, pg_name, sizeof(pg_name), pk, pk64, sizeof(pk64));
+    err_clear(&e);
+    snprintf(path, sizeof(path), "%s/signing.key", dir);
+    assert_int_equal(sign_generate_file(path, "ed25519-blake2b", &e), 0);
+    assert_int_equal(keys_migrate(&app, &n, &e), 0);
+    assert_int_equal(app_open_signer(&app, &e), 0);
+    snprintf(want, sizeof(want), "MCowBQYDK2VwAyEA%s", pk64);
+    assert_string_not_equal(signer_public_key(app.signer), want);
+
+    struct arena *a = arena_new();
+    struct ctx *ctx = ctx_new(&app, a);
+    ctx->caller.is_system = true;
+    const char *sig64, *kid;
+    struct signing_key old;
+    assert_int_equal(keys_sign(ctx, "edition", 7, &sig64, &kid), 0);
+    assert_string_not_equal(kid, "ed25519-1");
+    assert_int_equal(keys_verify(ctx, kid, "edition", 7, sig64), 0);
+    assert_int_equal(keys_get(ctx, "ed25519-1", &old), 0);
+    assert_string_equal(old.public_key, want);
+    arena_free(a);
+    drop_store(&app, &cfg, pg_name);
+    unlink(path);
+    rmdir(dir);
 }
 
 int main(void)
@@ -325,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_rotation_keeps_old_editions_verifiable),
         cmocka_unit_test(test_retire_one_key),
         cmocka_unit_test(test_migration_moves_the_legacy_key_to_the_key_file),
+        cmocka_unit_test(test_migration_keeps_an_existing_key_file),
     };
     return cmocka_run_group_tests_name("keys", tests, th_setup, th_teardown);
 }
