@@ -9,6 +9,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/sign.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "http/metrics.h"
@@ -28,8 +29,44 @@ int app_init(struct app *app, const struct config *cfg, struct err *e)
     return 0;
 }
 
+int app_signing_key_spec(const struct config *cfg, char *out, size_t cap, struct err *e)
+{
+    if (cfg->signing_key[0]) {
+        snprintf(out, cap, "%s", cfg->signing_key);
+        return 0;
+    }
+    if (strncmp(cfg->db, "sqlite:", 7) != 0)
+        return err_field(e, "signing_key", "required",
+                         "signing_key must be set (file:PATH or pkcs11:URI) with a PostgreSQL "
+                         "store");
+    const char *path = cfg->db + 7, *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(out, cap, "file:%.*s/signing.key", (int)(slash - path), path);
+    else
+        snprintf(out, cap, "file:signing.key");
+    return 0;
+}
+
+int app_open_signer(struct app *app, struct err *e)
+{
+    char spec[sizeof(app->cfg.signing_key) + 16];
+    if (app->signer)
+        return 0;
+    if (app_signing_key_spec(&app->cfg, spec, sizeof(spec), e) < 0)
+        return -1;
+    struct sign_options o = {spec, app->cfg.crypto_suite, app->cfg.signing_key_generate != 0,
+                             app->cfg.signing_key_pin};
+    if (signer_open(&o, &app->signer, e) < 0)
+        return -1;
+    log_info("signing with %s key %s (%s)", signer_algorithm(app->signer),
+             signer_fingerprint(app->signer), signer_location(app->signer));
+    return 0;
+}
+
 void app_release(struct app *app)
 {
+    signer_close(app->signer);
+    app->signer = NULL;
     db_close(app->db);
     metrics_free(app->metrics);
     app->db = NULL;

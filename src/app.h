@@ -10,6 +10,7 @@
 #define EGOV_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -19,11 +20,13 @@ struct arena;
 struct db;
 struct db_conn;
 struct metrics;
+struct signer;
 
 struct app {
     struct config cfg;
     struct db *db;
     struct metrics *metrics;
+    struct signer *signer; /* NULL until app_open_signer */
     int64_t started_ms;
     /* The wall clock of the rules that count time (login ladders); NULL = time_now_ms. Tests
      * set their own to step through time without sleeping. */
@@ -59,6 +62,13 @@ struct ctx {
 
 int app_init(struct app *app, const struct config *cfg, struct err *e);
 void app_release(struct app *app);
+/* Opens the signing key named by the settings (core/sign.h) into app->signer; the commands that
+ * sign (serve, demo, keys) call it once at start, so that a key file with a loose mode or a
+ * missing token stops them there. */
+int app_open_signer(struct app *app, struct err *e);
+/* The signing_key setting in effect: as set, or "file:<folder of the SQLite store>/signing.key"
+ * when empty; -1 when it is empty on PostgreSQL. */
+int app_signing_key_spec(const struct config *cfg, char *out, size_t cap, struct err *e);
 
 /* Now, in Unix ms, by the application's clock. */
 int64_t app_now_ms(const struct app *app);

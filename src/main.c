@@ -25,6 +25,7 @@ static const struct command {
     {"jobs", cmd_jobs, "run the periodic jobs once (agreement expiry), e.g. from cron"},
     {"usage", cmd_usage, "import usage records (CSV or NDJSON), list a batch's outcomes"},
     {"billing", cmd_billing, "rate a month into bills, issue them, settle with providers, verify"},
+    {"keys", cmd_keys, "list, rotate or retire the signing keys; export an older store's key"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

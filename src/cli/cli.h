@@ -42,5 +42,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
 int cmd_billing(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@
 #include "core/uscc.h"
 #include "db/db.h"
 #include "domain/org/org.h"
+#include "domain/keys/keys.h"
 #include "domain/org/org_store.h"
 #include "core/banned.h"
 
@@ -303,7 +304,9 @@ int cmd_demo(int argc, char **argv)
     memset(&d, 0, sizeof(d));
     d.ctx = ctx;
     rc = 0;
-    int found = db_migrate(app.db, &n, &ctx->err) < 0
+    /* The service chain publishes signed catalogue editions. */
+    int found = keys_migrate(&app, &n, &ctx->err) < 0 ||
+                        (opts[0].value && app_open_signer(&app, &ctx->err) < 0)
                     ? -1
                     : org_store_person_by_login(ctx, "gz.admin", &existing, NULL);
     if (found == 1)

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "db/db.h"
+#include "domain/keys/keys.h"
 #include "http/server.h"
 #include "core/banned.h"
 
@@ -22,7 +23,8 @@ int cmd_serve(int argc, char **argv)
     if (app_init(&app, &cfg, &e) < 0)
         return cli_fail(&e);
     /* Several nodes may start at once: db_migrate serialises them (advisory lock). */
-    if (db_migrate(app.db, &n, &e) < 0 || server_run(&app, &e) < 0) {
+    if (keys_migrate(&app, &n, &e) < 0 || app_open_signer(&app, &e) < 0 ||
+        server_run(&app, &e) < 0) {
         app_release(&app);
         return cli_fail(&e);
     }
@@ -42,7 +44,7 @@ int cmd_migrate(int argc, char **argv)
     err_clear(&e);
     if (app_init(&app, &cfg, &e) < 0)
         return cli_fail(&e);
-    if (db_migrate(app.db, &n, &e) < 0) {
+    if (keys_migrate(&app, &n, &e) < 0) {
         app_release(&app);
         return cli_fail(&e);
     }

@@ -89,6 +89,20 @@ static const struct key {
      "of the window exceed it, further batches get 429 with Retry-After (0 = no limit)"},
     {"usage_reject_window_s", K_INT, offsetof(struct config, usage_reject_window_s), 0, 1, 86400,
      "3600", "seconds of the window of usage_reject_limit"},
+    {"crypto_suite", K_STR, offsetof(struct config, crypto_suite),
+     sizeof(((struct config *)0)->crypto_suite), 0, 0, "ed25519-blake2b",
+     "cryptographic suite of this deployment: ed25519-blake2b, or sm2-sm3 (the Chinese "
+     "commercial suite, GB/T 39786-2021: SM2 signatures with SM3)"},
+    {"signing_key", K_STR, offsetof(struct config, signing_key),
+     sizeof(((struct config *)0)->signing_key), 0, 0, "",
+     "where the signing key is: file:PATH (PKCS#8 PEM, mode 0600, owned by the service user) or "
+     "pkcs11:URI (RFC 7512, Ed25519 only); empty: file signing.key beside the SQLite store"},
+    {"signing_key_generate", K_INT, offsetof(struct config, signing_key_generate), 0, 0, 1, "1",
+     "1: create the key file (mode 0600) when it is absent; set 0 in production so that a lost "
+     "key file stops the service instead of starting a new key"},
+    {"signing_key_pin", K_STR, offsetof(struct config, signing_key_pin),
+     sizeof(((struct config *)0)->signing_key_pin), 0, 0, "",
+     "user PIN of the PKCS#11 token when the URI has no pin-value (never logged)"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };
@@ -139,6 +153,10 @@ static int set_key(struct config *c, const struct key *k, const char *value, str
             "expected up to 8 per cents from 1 to 1000, comma-separated (e.g. 80,100), "
             "got '%s'",
             value);
+    if (!strcmp(k->name, "crypto_suite") && strcmp(value, "ed25519-blake2b") != 0 &&
+        strcmp(value, "sm2-sm3") != 0)
+        return err_field(e, k->name, "enum", "expected ed25519-blake2b or sm2-sm3, got '%s'",
+                         value);
     if (k->type == K_STR) {
         size_t n = strlen(value);
         if (n >= k->cap)

@@ -36,6 +36,10 @@ struct config {
     int usage_clock_skew_s;           /* a usage period may end this far after now */
     int usage_reject_limit;           /* rejected usage lines per provider and window; 0 = off */
     int usage_reject_window_s;        /* the window of usage_reject_limit */
+    char crypto_suite[32];            /* "ed25519-blake2b" or "sm2-sm3" */
+    char signing_key[512];            /* "file:PATH", "pkcs11:URI"; "" = beside the SQLite store */
+    int signing_key_generate;         /* 1: create the key file when it is absent */
+    char signing_key_pin[128];        /* PKCS#11 user PIN; never logged */
     char config_file[512];
 };
 

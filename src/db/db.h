@@ -108,6 +108,8 @@ void db_fail_nth(struct db *db, int n);
 
 /* Applies sql/migrations that are not yet applied, each in its own transaction. */
 int db_migrate(struct db *db, int *n_applied, struct err *e);
+/* The same up to max_version only (tests that build a store as an older release left it). */
+int db_migrate_upto(struct db *db, int max_version, int *n_applied, struct err *e);
 /* Highest applied migration version (0 for an empty store). */
 int db_schema_version(struct db_conn *c, int *version, struct err *e);
 /* Number of migrations compiled into this binary. */

@@ -54,6 +54,11 @@ int db_schema_version(struct db_conn *c, int *version, struct err *e)
 
 int db_migrate(struct db *db, int *n_applied, struct err *e)
 {
+    return db_migrate_upto(db, db_migrations_known(), n_applied, e);
+}
+
+int db_migrate_upto(struct db *db, int max_version, int *n_applied, struct err *e)
+{
     int rc = -1, current = 0;
     struct db_conn *c = db_acquire(db, e);
     *n_applied = 0;
@@ -62,7 +67,7 @@ int db_migrate(struct db *db, int *n_applied, struct err *e)
     for (int i = 0; i < db_n_migrations; i++) {
         const struct migration *m = &db_migrations[i];
         const char *mine = db_conn_kind(c) == DB_PG ? "pg" : "sqlite";
-        if (m->dialect[0] && strcmp(m->dialect, mine) != 0)
+        if ((m->dialect[0] && strcmp(m->dialect, mine) != 0) || m->version > max_version)
             continue;
         if (db_tx_begin(c, e) < 0)
             goto out;

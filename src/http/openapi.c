@@ -128,6 +128,10 @@ static const struct {
                 ",\"publisher_name\":" STR ",\"published_at\":" TS ",\"items\":" INT
                 ",\"key_id\":" STR ",\"signature\":" STR "}}"},
     {"EditionPage", PAGE("Edition")},
+    {"SigningKey", "{\"type\":\"object\",\"properties\":{\"key_id\":" STR ",\"algorithm\":"
+                   "{\"type\":\"string\",\"enum\":[\"ed25519\",\"sm2\"]},\"public_key_pem\":" STR
+                   ",\"valid_from\":" TS ",\"retired_at\":" TS "}}"},
+    {"SigningKeyPage", PAGE("SigningKey")},
     {"Product",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
      ",\"provider_name\":" STR ",\"name\":" STR ",\"category\":" STR ",\"description\":" STR
@@ -213,6 +217,7 @@ static const struct {
     {"/api/v1/catalogues/resources/editions/{number}/signature", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}", "publisher_id"},
     {"/api/v1/catalogues/products/editions/{number}/signature", "publisher_id"},
+    {"/api/v1/catalogues/public-key", "key_id"},
 };
 
 static const char *const tags[][2] = {

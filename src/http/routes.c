@@ -14,6 +14,7 @@
 #include "domain/billing/billing_http.h"
 #include "domain/auth/auth_http.h"
 #include "domain/catalogue/catalogue_http.h"
+#include "domain/keys/keys_http.h"
 #include "domain/order/order_http.h"
 #include "domain/org/org_http.h"
 #include "domain/procurement/procurement_http.h"
@@ -94,7 +95,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/catalogues/resources/editions", resource_http_publish, "catalogue.publish", NONE, 0, "catalogues", "Publish a signed edition of the catalogue of conformant resources", NULL, NULL, "Publication", 201},
     {"GET", "/api/v1/catalogues/resources/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the resource catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/resources/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
-    {"GET", "/api/v1/catalogues/resources/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of an edition (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/resources/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 signature of an edition (Ed25519, or SM2/SM3 under the sm2-sm3 suite; public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/products", product_http_list, "product.read", NONE, COUNTED, "products", "Products: online ones for everyone, plus those you provide, supervise or test", NULL, NULL, "ProductPage", 200},
     {"POST", "/api/v1/products", product_http_create, "product.write", NONE, BODY, "products", "Create a product (draft) of your provider", product_create_spec, "ProductCreate", "Product", 201},
     {"GET", "/api/v1/products/{id}", product_http_get, "product.read", PROD, 0, "products", "Read a product", NULL, NULL, "Product", 200},
@@ -119,7 +120,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/catalogues/products/editions", product_http_publish, "catalogue.publish", NONE, 0, "catalogues", "Publish a signed edition of the catalogue of qualified products with the price basis in force", NULL, NULL, "Publication", 201},
     {"GET", "/api/v1/catalogues/products/editions", catalogue_http_editions, NULL, NONE, PUB, "catalogues", "Editions of the product catalogue (public)", NULL, NULL, "EditionPage", 200},
     {"GET", "/api/v1/catalogues/products/editions/{number}", catalogue_http_edition, NULL, NONE, PUB, "catalogues", "One product catalogue edition: the exact signed JSON (public)", NULL, NULL, NULL, 200},
-    {"GET", "/api/v1/catalogues/products/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 Ed25519 signature of a product catalogue edition (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/products/editions/{number}/signature", catalogue_http_signature, NULL, NONE, PUB, "catalogues", "Base64 signature of a product catalogue edition (Ed25519 or SM2/SM3; public)", NULL, NULL, NULL, 200},
     {"GET", "/api/v1/agreements", agreement_http_list, "agreement.read", NONE, COUNTED, "agreements", "Service agreements you made or are party to (expiring_before: expiry warning)", NULL, NULL, "AgreementPage", 200},
     {"POST", "/api/v1/agreements", agreement_http_create, "agreement.write", NONE, BODY, "agreements", "Draft a service agreement with a provider (T5-8.2a)", agreement_create_spec, "AgreementCreate", "Agreement", 201},
     {"GET", "/api/v1/agreements/{id}", agreement_http_get, "agreement.read", AGRE, 0, "agreements", "Read an agreement with its nine clauses", NULL, NULL, "Agreement", 200},
@@ -133,7 +134,8 @@ const struct route routes[] = {
 #include "domain/order/order_routes.inc"
 #include "domain/billing/billing_routes.inc"
 #include "domain/usage/usage_routes.inc"
-    {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions: ?key_id= names an edition's key, else the current one (public)", NULL, NULL, NULL, 200},
+    {"GET", "/api/v1/signing-keys", keys_http_list, NULL, NONE, PUB, "catalogues", "Every signing key that ever signed: id, algorithm, PEM public key, validity (public)", NULL, NULL, "SigningKeyPage", 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},
 };

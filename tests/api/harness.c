@@ -155,9 +155,16 @@ int th_setup(void **state)
     config_defaults(&cfg);
     cfg.threads = 4;
     snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
+    /* The catalogue tests run once per crypto suite (tests/CMakeLists.txt sets it). */
+    const char *suite = getenv("EGOV_CRYPTO_SUITE");
+    snprintf(cfg.crypto_suite, sizeof(cfg.crypto_suite), "%s", suite ? suite : "ed25519-blake2b");
+    snprintf(T->key_path, sizeof(T->key_path), "/tmp/egov-test-key-%d-%u.pem", (int)getpid(),
+             randombytes_random());
+    snprintf(cfg.signing_key, sizeof(cfg.signing_key), "file:%s", T->key_path);
+    cfg.signing_key_generate = 1;
     err_clear(&e);
     if (open_store(&cfg) < 0 || app_init(&T->app, &cfg, &e) < 0 ||
-        db_migrate(T->app.db, &n, &e) < 0) {
+        db_migrate(T->app.db, &n, &e) < 0 || app_open_signer(&T->app, &e) < 0) {
         fprintf(stderr, "test store: %s\n", e.message);
         return -1;
     }
@@ -190,6 +197,7 @@ int th_teardown(void **state)
     arena_free(ctx_arena);
     ctx_arena = NULL;
     app_release(&T->app);
+    unlink(T->key_path);
     if (T->sqlite_path[0]) {
         char p[300];
         unlink(T->sqlite_path);
@@ -353,4 +361,55 @@ int64_t th_sql_int(const char *sql)
     if (db_query_int(ctx_db(c), sql, NULL, 0, &v, &c->err) < 0)
         fail_msg("sql %s: %s", sql, c->err.message);
     return v;
+}
+
+const char *th_suite(void)
+{
+    const char *s = getenv("EGOV_CRYPTO_SUITE");
+    return s && *s ? s : "ed25519-blake2b";
+}
+
+static void write_file(const char *dir, const char *name, const void *p, size_t n)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+int th_openssl_check(const char *body, const char *sig64, const char *pem)
+{
+    unsigned char sig[128];
+    size_t len = 0;
+    char dir[] = "/tmp/egov-sig-XXXXXX", cmd[1024];
+    bool sm2 = !strcmp(th_suite(), "sm2-sm3");
+    assert_int_equal(sodium_base642bin(sig, sizeof(sig), sig64, strcspn(sig64, "\n"), NULL, &len,
+                                       NULL, sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_int_equal(len == 64, !sm2); /* SM2: DER (r, s), 70 to 72 bytes */
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "e.json", body, strlen(body));
+    write_file(dir, "e.sig", sig, len);
+    write_file(dir, "pub.pem", pem, strlen(pem));
+    /* The commands of docs/keys.md, "Verifying an edition". */
+    snprintf(cmd, sizeof(cmd),
+             "openssl pkeyutl -verify -pubin -inkey %s/pub.pem -rawin -in %s/e.json -sigfile "
+             "%s/e.sig%s > %s/out 2>&1",
+             dir, dir, dir, sm2 ? " -digest sm3 -pkeyopt distid:1234567812345678" : "", dir);
+    int rc = system(cmd);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fail_msg("cannot remove %s", dir);
+    return rc;
+}
+
+void th_openssl_verify(const char *body, const char *sig64, const char *pem)
+{
+    assert_int_equal(th_openssl_check(body, sig64, pem), 0);
+    char *changed = strdup(body);
+    changed[10] ^= 1;
+    assert_int_not_equal(th_openssl_check(changed, sig64, pem), 0);
+    free(changed);
 }

@@ -45,6 +45,7 @@ enum {
 struct th {
     struct app app;
     char sqlite_path[256];
+    char key_path[256]; /* the signing key file of the run (generated) */
     int64_t m, m1, m2, p, e, u1, u2;
     struct who who[W_COUNT];
     int serial;
@@ -97,6 +98,15 @@ struct ctx *th_ctx(void);
 /* Runs raw SQL on the test store (for tampering tests). */
 int th_sql(const char *sql);
 int64_t th_sql_int(const char *sql);
+
+/* The crypto suite of this run: "ed25519-blake2b" or "sm2-sm3" (EGOV_CRYPTO_SUITE). */
+const char *th_suite(void);
+/* Checks the base64 signature sig64 of body with the PEM public key exactly as docs/keys.md
+ * tells anyone to (openssl pkeyutl -verify, with SM3 and the SM2 id under sm2-sm3), and that
+ * the same signature fails for a body with one changed byte. Fails the test otherwise. */
+void th_openssl_verify(const char *body, const char *sig64, const char *pem);
+/* Same, answering the openssl exit status for body as it is (no tampering check). */
+int th_openssl_check(const char *body, const char *sig64, const char *pem);
 
 /* Evaluates r once: it is usually the call itself. */
 #define assert_status(r, s)                                                                        \

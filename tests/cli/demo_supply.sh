@@ -27,7 +27,9 @@ else
   q() { sqlite3 -batch -bail "$dir/egov.db" "$1"; }
 fi
 
-"$bin" demo --supply --db "$url" >"$dir/out" 2>"$dir/err" || { cat "$dir/out" "$dir/err" >&2; fail "demo --supply failed"; }
+# The service chain signs catalogue editions: a PostgreSQL store has no folder to keep the key
+# beside, so name a key file (generated on first use, docs/keys.md).
+"$bin" demo --supply --db "$url" --signing-key "file:$dir/signing.key" >"$dir/out" 2>"$dir/err" || { cat "$dir/out" "$dir/err" >&2; fail "demo --supply failed"; }
 grep -q "demo service chain created" "$dir/out" || fail "no summary printed: $(cat "$dir/out")"
 
 eq() { # what, got, want
@@ -58,7 +60,7 @@ eq "products online" "$(q "SELECT count(*) FROM products WHERE state = 'online'"
 
 # Twice: harmless. Exit 0, says so, writes nothing (not even an audit record).
 audit=$(q "SELECT count(*) FROM audit_log") bills=$(q "SELECT count(*) FROM bills")
-"$bin" demo --supply --db "$url" >"$dir/out2" 2>"$dir/err2" || { cat "$dir/err2" >&2; fail "second demo --supply exited non-zero"; }
+"$bin" demo --supply --db "$url" --signing-key "file:$dir/signing.key" >"$dir/out2" 2>"$dir/err2" || { cat "$dir/err2" >&2; fail "second demo --supply exited non-zero"; }
 grep -q "already in this store" "$dir/out2" || fail "second run did not say the chain is there"
 eq "audit records after a second run" "$(q "SELECT count(*) FROM audit_log")" "$audit"
 eq "bills after a second run" "$(q "SELECT count(*) FROM bills")" "$bills"

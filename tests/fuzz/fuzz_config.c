@@ -70,6 +70,9 @@ static void check_ranges(const struct config *c)
     fuzz_check(c->login_lock_after >= 2 && c->login_lock_after <= 1000);
     fuzz_check(c->login_lock_min >= 1 && c->login_lock_min <= 24 * 60);
     fuzz_check(c->rate_limit >= 0 && c->rate_limit <= 1000000);
+    fuzz_check(c->signing_key_generate == 0 || c->signing_key_generate == 1);
+    /* Only the two suites ever get in (docs/keys.md). */
+    fuzz_check(!strcmp(c->crypto_suite, "ed25519-blake2b") || !strcmp(c->crypto_suite, "sm2-sm3"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -89,7 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check(TERMINATED(e.message) && TERMINATED(e.field) && TERMINATED(e.rule));
     fuzz_check(e.n_fields >= 0 && e.n_fields <= ERR_MAX_FIELDS);
     fuzz_check(TERMINATED(c.db) && TERMINATED(c.listen) && TERMINATED(c.log_level) &&
-               TERMINATED(c.web_root) && TERMINATED(c.timezone) && TERMINATED(c.config_file));
+               TERMINATED(c.web_root) && TERMINATED(c.timezone) && TERMINATED(c.config_file) &&
+               TERMINATED(c.crypto_suite) && TERMINATED(c.signing_key) &&
+               TERMINATED(c.signing_key_pin));
     /* A rejected value is never stored, so the ranges hold after a failure too. */
     check_ranges(&c);
     /* A field error always names the rule it broke. */

@@ -1,7 +1,8 @@
 /*
  * catalogue.h - published catalogues (资源目录, 产品目录): numbered, dated, immutable editions,
- * each signed with Ed25519 (libsodium) so that anyone can verify it with the public key and a
- * standard tool (openssl pkeyutl -verify -rawin). Readable without login.
+ * each signed by the deployment's signing key (Ed25519, or SM2/SM3 under the sm2-sm3 suite;
+ * domain/keys) so that anyone can verify it with the public key of the edition's key id and a
+ * standard tool (openssl pkeyutl -verify). Readable without login.
  */
 #ifndef EGOV_CATALOGUE_H
 #define EGOV_CATALOGUE_H
@@ -17,8 +18,8 @@ struct edition {
     int64_t published_at;
     int n_items;
     const char *body;      /* the exact signed bytes (canonical JSON) */
-    const char *signature; /* base64 of the 64-byte Ed25519 signature */
-    const char *key_id;
+    const char *signature; /* base64 signature (Ed25519: 64 bytes; SM2: DER (r, s)) */
+    const char *key_id;    /* the signing key; its public key stays served after rotation */
     const char *publisher_name;
 };
 
@@ -32,7 +33,9 @@ int catalogue_list(struct ctx *ctx, const char *catalogue, struct edition **item
 /* publisher 0: the newest publisher's edition with that number (single-publisher setups). */
 int catalogue_get(struct ctx *ctx, const char *catalogue, int64_t publisher, int number,
                   struct edition *out);
-/* The public key as PEM (SubjectPublicKeyInfo), creating the key pair on first use. */
-int catalogue_public_key_pem(struct ctx *ctx, const char **pem, const char **key_id);
+/* A public key as PEM (SubjectPublicKeyInfo): key_id's, or NULL for the key this node signs
+ * with (registered on first use). id and algorithm answer which. Arena-owned. */
+int catalogue_public_key_pem(struct ctx *ctx, const char *key_id, const char **pem, const char **id,
+                             const char **algorithm);
 
 #endif

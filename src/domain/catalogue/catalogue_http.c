@@ -75,16 +75,19 @@ int catalogue_http_signature(struct ctx *ctx, struct req *rq, struct resp *rs)
     return 0;
 }
 
+/* ?key_id=ID: that key (an old edition's, after a rotation); without: the current key. */
 int catalogue_http_public_key(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
-    const char *pem, *kid;
-    (void)rq;
-    if (catalogue_public_key_pem(ctx, &pem, &kid) < 0)
+    static const char *const allowed[] = {"key_id", NULL};
+    const char *pem, *kid, *alg, *want;
+    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "key_id", 64, &want) < 0 ||
+        catalogue_public_key_pem(ctx, want, &pem, &kid, &alg) < 0)
         return -1;
     rs->status = 200;
     rs->content_type = "application/x-pem-file";
     rs->body = (char *)pem;
     rs->len = strlen(pem);
     resp_header(ctx, rs, "X-Egov-Key-Id", kid);
+    resp_header(ctx, rs, "X-Egov-Algorithm", alg);
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * catalogue_store.c - all SQL of signing keys and catalogue editions.
+ * catalogue_store.c - all SQL of catalogue editions (signing keys: domain/keys/keys_store.c).
  */
 #include "catalogue_store.h"
 #include "app.h"
@@ -7,13 +7,6 @@
 #include "domain/store_util.h"
 #include "core/banned.h"
 
-static const char SQL_KEY[] =
-    "SELECT id, public_key, secret_key FROM signing_keys ORDER BY created_at DESC, id LIMIT 1";
-/* Two nodes may create the first key at once: the second insert does nothing and both read
- * the same row back. */
-static const char SQL_KEY_INSERT[] =
-    "INSERT INTO signing_keys (id, public_key, secret_key, created_at) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (id) DO NOTHING";
 static const char SQL_NEXT[] =
     "SELECT COALESCE(MAX(number), 0) + 1 FROM catalogue_editions WHERE catalogue = $1 AND "
     "publisher_id = $2";
@@ -31,29 +24,6 @@ static const char SQL_GET[] =
     "SELECT " ED_COLS ", e.body FROM catalogue_editions e JOIN institutions i ON "
     "i.id = e.publisher_id WHERE e.catalogue = $1 AND e.number = $2 AND "
     "(CAST($3 AS BIGINT) = 0 OR e.publisher_id = $3) ORDER BY e.published_at DESC LIMIT 1";
-
-int catalogue_store_key(struct ctx *ctx, const char **id, const char **pk, const char **sk)
-{
-    struct db_rows *r;
-    struct db_conn *c = ctx_db(ctx);
-    if (!c)
-        return -1;
-    int rc = db_query_row(c, SQL_KEY, NULL, 0, &r, &ctx->err);
-    if (rc == 1) {
-        *id = S(0);
-        *pk = S(1);
-        *sk = S(2);
-        db_rows_free(r);
-    }
-    return rc;
-}
-
-int catalogue_store_key_insert(struct ctx *ctx, const char *id, const char *pk, const char *sk,
-                               int64_t now)
-{
-    return db_exec(ctx_db(ctx), SQL_KEY_INSERT,
-                   DB_ARGS(DB_TEXT(id), DB_TEXT(pk), DB_TEXT(sk), DB_INT(now)), NULL, &ctx->err);
-}
 
 int catalogue_store_next(struct ctx *ctx, const char *catalogue, int64_t publisher, int *number)
 {

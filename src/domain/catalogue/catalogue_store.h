@@ -6,10 +6,6 @@
 
 #include "catalogue.h"
 
-/* 1 and the newest key, 0 when there is none yet. */
-int catalogue_store_key(struct ctx *ctx, const char **id, const char **pk, const char **sk);
-int catalogue_store_key_insert(struct ctx *ctx, const char *id, const char *pk, const char *sk,
-                               int64_t now);
 int catalogue_store_next(struct ctx *ctx, const char *catalogue, int64_t publisher, int *number);
 int catalogue_store_insert(struct ctx *ctx, const struct edition *e);
 int catalogue_store_list(struct ctx *ctx, const char *catalogue, struct edition **items, int *n);

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/uscc.h"
 #include "db/db.h"
+#include "domain/keys/keys.h"
 #include "core/banned.h"
 
 int cmd_init(int argc, char **argv)
@@ -66,7 +67,7 @@ int cmd_init(int argc, char **argv)
     if (!password) {
         fprintf(stderr, "egov init: set EGOV_ADMIN_PASSWORD or run on a terminal\n");
         rc = 2;
-    } else if (db_migrate(app.db, &n, &ctx->err) < 0 ||
+    } else if (keys_migrate(&app, &n, &ctx->err) < 0 ||
                institution_create_root(ctx, &in, &root) < 0) {
         rc = cli_fail(&ctx->err);
     } else {
