@@ -67,7 +67,7 @@ static int64_t online_product(void)
     return p.id;
 }
 
-static int64_t pool_of(int64_t provider, int64_t capacity)
+static int64_t untested_pool_of(int64_t provider, int64_t capacity)
 {
     struct pool_input in;
     struct pool out;
@@ -85,6 +85,23 @@ static int64_t pool_of(int64_t provider, int64_t capacity)
     if (pool_create(c, &in, &out) < 0)
         fail_msg("pool: %s", c->err.message);
     return out.id;
+}
+
+/* A pool whose conformity test passed: only such a pool is ordered (T5-6.2c). */
+static int64_t pool_of(int64_t provider, int64_t capacity)
+{
+    struct conformity_test t, res;
+    int64_t id = untested_pool_of(provider, capacity);
+    struct ctx *c = th_ctx();
+    if (conformity_assign(c, id, T->e, &t) < 0)
+        fail_msg("conformity test: %s", c->err.message);
+    memset(&res, 0, sizeof(res));
+    res.status = "passed";
+    res.report_ref = "R-P-1";
+    res.tested_on = "2025-01-01";
+    if (conformity_record(c = th_ctx(), t.id, &res, &res) < 0)
+        fail_msg("conformity result: %s", c->err.message);
+    return id;
 }
 
 static int64_t pool_allocated(int64_t pool)

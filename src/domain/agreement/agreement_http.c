@@ -51,7 +51,7 @@
          NULL,                                                                                     \
          "monthly availability target in basis points (9995 = 99.95 %)"},                          \
         {"response_minutes",                                                                       \
-         JV_ID_ARRAY,                                                                              \
+         JV_POS_ARRAY,                                                                             \
          0,                                                                                        \
          AI(response_minutes),                                                                     \
          AI(n_response),                                                                           \
@@ -60,7 +60,7 @@
          NULL,                                                                                     \
          "response minutes for severities 1..4"},                                                  \
         {"resolution_minutes",                                                                     \
-         JV_ID_ARRAY,                                                                              \
+         JV_POS_ARRAY,                                                                             \
          0,                                                                                        \
          AI(resolution_minutes),                                                                   \
          AI(n_resolution),                                                                         \

@@ -268,6 +268,19 @@ static bool in(const char *s, const char *const *set)
     return org_enum_index(set, s) >= 0;
 }
 
+/* The evaluator of the newest test must still be independent of the provider (T5-8.2f): the
+ * relation may have been declared after the assignment (issue 12). One check, the same as at
+ * assignment (org_check_independent_evaluator): 409 with rule interest_relation. */
+static int still_independent(struct ctx *ctx, const struct product *p)
+{
+    struct product_test t;
+    struct institution ev;
+    int rc = product_store_test_latest(ctx, p->id, &t);
+    if (rc <= 0)
+        return rc;
+    return org_check_independent_evaluator(ctx, p->provider_id, t.evaluator_id, "products", &ev);
+}
+
 int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
                 struct product *out)
 {
@@ -276,7 +289,7 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
     bool management = !strcmp(action, "eliminate");
     if (check_opt_text(ctx, "reason", reason, 1000) < 0)
         return -1;
-    if (management && (!reason || utf8_length(reason) < 4))
+    if (management && text_length(reason) < 4)
         return err_field(&ctx->err, "reason", "required",
                          "elimination (淘汰) needs a reason of at least 4 characters");
     if (ctx_tx_begin(ctx) < 0 ||
@@ -310,6 +323,9 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
                      p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
             return fail(ctx);
         }
+        /* T5-8.2f at launch too: a relation declared after the test was assigned voids it. */
+        if (still_independent(ctx, &p) < 0)
+            return fail(ctx);
         to = "online";
     } else if (!strcmp(action, "withdraw")) {
         if (strcmp(p.state, "online") != 0) {
@@ -498,7 +514,7 @@ int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *
     if (check_date(ctx, "tested_on", in_->tested_on) == 0 && strcmp(in_->tested_on, today(ctx)) > 0)
         err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
     check_opt_text(ctx, "findings", in_->findings, 5000);
-    if (in_->status && !strcmp(in_->status, "failed") && (!in_->findings || !*in_->findings))
+    if (in_->status && !strcmp(in_->status, "failed") && text_is_blank(in_->findings))
         err_field(&ctx->err, "findings", "required", "a failed test names its findings");
     if (ctx->err.kind)
         return -1;
@@ -512,6 +528,13 @@ int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *
         }
         return fail(ctx);
     }
+    /* T5-8.2f when the result is recorded: an evaluator related to the provider since the
+     * assignment records nothing; management assigns an independent one. */
+    struct institution ev;
+    if (!strcmp(cur.status, "assigned") &&
+        org_check_independent_evaluator(ctx, cur.provider_id, cur.evaluator_id, "products", &ev) <
+            0)
+        return fail(ctx);
     v = cur;
     v.status = in_->status;
     v.findings = in_->findings ? in_->findings : "";

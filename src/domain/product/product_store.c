@@ -99,6 +99,8 @@ static const char SQL_TEST_INSERT[] =
     "INSERT INTO product_tests (id, product_id, evaluator_id, assigned_by, status, created_at, "
     "updated_at) VALUES ($1, $2, $3, $4, 'assigned', $5, $5)";
 static const char SQL_TEST_GET[] = "SELECT " TEST_COLS TEST_FROM "WHERE t.id = $1";
+static const char SQL_TEST_LATEST[] =
+    "SELECT " TEST_COLS TEST_FROM "WHERE t.product_id = $1 ORDER BY t.id DESC LIMIT 1";
 static const char SQL_TEST_UPDATE[] =
     "UPDATE product_tests SET status = $2, findings = $3, report_ref = $4, tested_on = $5, "
     "updated_at = $6 WHERE id = $1 AND status = 'assigned'";
@@ -372,6 +374,11 @@ static void read_test(struct ctx *ctx, struct db_rows *r, struct product_test *o
 int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out)
 {
     GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
+}
+
+int product_store_test_latest(struct ctx *ctx, int64_t product_id, struct product_test *out)
+{
+    GET_ONE(SQL_TEST_LATEST, DB_ARGS(DB_INT(product_id)), read_test, out);
 }
 
 int product_store_test_update(struct ctx *ctx, const struct product_test *t)

@@ -26,6 +26,8 @@ int product_store_metrics(struct ctx *ctx, int64_t product_id, struct metric **i
 
 int product_store_test_insert(struct ctx *ctx, const struct product_test *t);
 int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out);
+/* The newest test of a product: 1 and *out, 0 when it has none, -1. */
+int product_store_test_latest(struct ctx *ctx, int64_t product_id, struct product_test *out);
 int product_store_test_update(struct ctx *ctx, const struct product_test *t);
 int product_store_test_open(struct ctx *ctx, int64_t product_id);
 /* 1 when the evaluator has a recorded test of the product. */

@@ -558,7 +558,7 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
     if (check_date(ctx, "tested_on", in->tested_on) == 0 && strcmp(in->tested_on, today(ctx)) > 0)
         err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
     check_opt_text(ctx, "findings", in->findings, 5000);
-    if (in->status && !strcmp(in->status, "failed") && (!in->findings || !*in->findings))
+    if (in->status && !strcmp(in->status, "failed") && text_is_blank(in->findings))
         err_field(&ctx->err, "findings", "required", "a failed test names its findings");
     if (ctx->err.kind)
         return -1;
@@ -569,6 +569,13 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
                 cur.evaluator_name);
         return fail(ctx);
     }
+    /* T5-8.2f when the result is recorded: a relation declared after the assignment counts
+     * (issue 12); the same check as at assignment. */
+    struct institution ev;
+    if (!strcmp(cur.status, "assigned") &&
+        org_check_independent_evaluator(ctx, cur.provider_id, cur.evaluator_id, "resources", &ev) <
+            0)
+        return fail(ctx);
     v = cur;
     v.status = in->status;
     v.findings = in->findings ? in->findings : "";
