@@ -93,6 +93,64 @@ static int64_t online_product(int64_t *metric)
     return p;
 }
 
+/* Declares an interest relation of the provider P with inst, as P. */
+static void declare_relation(int64_t inst)
+{
+    snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);
+    snprintf(body, sizeof(body),
+             "{\"related_id\":%lld,\"kind\":\"equity\",\"since\":\"2024-01-01\"}", (long long)inst);
+    assert_status(th_call("POST", path, P_ADMIN, body), 201);
+}
+
+/* T5-8.2f, issue 12: independence is checked again when the result is recorded and at launch,
+ * so a relation declared after the assignment voids the test. */
+static void test_relation_declared_after_assignment_blocks_result_and_launch(void **state)
+{
+    (void)state;
+    struct who e2, e3;
+    int64_t ev2 = th_institution(T->m, "evaluator", "provincial");
+    int64_t ev3 = th_institution(T->m, "evaluator", "provincial");
+    th_session(&e2, th_person(ev2, true, "technical"));
+    th_session(&e3, th_person(ev3, true, "technical"));
+    int64_t p1 = create("operation_maintenance"), p2 = create("operation_maintenance");
+    add_metric(p1, "服务时长", 1200000);
+    add_metric(p2, "服务时长", 1200000);
+    assert_status(act(p1, "submit", P_ADMIN, NULL), 200);
+    assert_status(act(p2, "submit", P_ADMIN, NULL), 200);
+    int64_t t1 = assign(p1, ev2, 201), t2 = assign(p2, ev3, 201);
+    /* p2's test passes while its evaluator is independent. */
+    snprintf(path, sizeof(path), "/api/v1/product-tests/%lld", (long long)t2);
+    assert_status(th_call("PATCH", path, &e3,
+                          "{\"result\":\"passed\",\"report_ref\":\"R-I-2\","
+                          "\"tested_on\":\"2026-02-01\"}"),
+                  200);
+    declare_relation(ev2);
+    declare_relation(ev3);
+    /* The result of a now related evaluator is refused, passed or failed. */
+    snprintf(path, sizeof(path), "/api/v1/product-tests/%lld", (long long)t1);
+    struct th_resp *r =
+        th_call("PATCH", path, &e2,
+                "{\"result\":\"passed\",\"report_ref\":\"R-I-1\",\"tested_on\":\"2026-02-01\"}");
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "interest_relation");
+    assert_true(has_field_error(r->json, "evaluator_id", "interest_relation"));
+    assert_non_null(strstr(jstr(r->json, "detail"), "T5-8.2f"));
+    r = th_call("PATCH", path, &e2,
+                "{\"result\":\"failed\",\"findings\":\"x\",\"report_ref\":\"R-I-1\","
+                "\"tested_on\":\"2026-02-01\"}");
+    assert_status(r, 409);
+    assert_string_equal(state_of(p1), "testing");
+    /* p2 passed before the relation was declared: it may not launch on that test. */
+    assert_string_equal(state_of(p2), "passed");
+    r = act(p2, "launch", P_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "interest_relation");
+    assert_string_equal(state_of(p2), "passed");
+    /* A new test by an independent evaluator lets it launch. */
+    record(assign(p2, T->e, 201), "passed");
+    assert_status(act(p2, "launch", P_ADMIN, NULL), 200);
+}
+
 static void test_categories_and_metrics(void **state)
 {
     (void)state;
@@ -418,6 +476,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_categories_and_metrics),
         cmocka_unit_test(test_lifecycle_needs_a_passed_independent_test),
+        cmocka_unit_test(test_relation_declared_after_assignment_blocks_result_and_launch),
         cmocka_unit_test(test_price_basis_in_force),
         cmocka_unit_test(test_recommend_eliminate_and_candidates),
         cmocka_unit_test(test_unused_products_become_candidates),

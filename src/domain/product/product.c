@@ -454,10 +454,34 @@ int metric_list(struct ctx *ctx, int64_t product_id, struct metric **items, int 
 
 /* ---------- tests ---------- */
 
+/* 1 when a test of p is under way, 0 when none, -1. A test whose evaluator has become related
+ * to the provider since its assignment can never be recorded (T5-8.2f), so it no longer blocks
+ * management from assigning an independent evaluator (issue 12). */
+static int test_under_way(struct ctx *ctx, const struct product *p)
+{
+    struct product_test *open;
+    int n;
+    if (product_store_test_open(ctx, p->id, &open, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        bool related;
+        const char *kind = NULL;
+        if (org_has_interest_relation(ctx, p->provider_id, open[i].evaluator_id, &related, &kind) <
+            0)
+            return -1;
+        if (!related)
+            return 1;
+    }
+    return 0;
+}
+
 int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_id,
                         struct product_test *out)
 {
-    static const char *const testable[] = {"submitted", "online", "offline", NULL};
+    /* testing and passed: only when the test under way or passed was voided by a relation
+     * declared after its assignment (T5-8.2f), see test_under_way and still_independent. */
+    static const char *const testable[] = {"submitted", "testing", "passed",
+                                           "online",    "offline", NULL};
     struct product p;
     struct institution ev;
     if (!evaluator_id)
@@ -473,7 +497,7 @@ int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_i
     }
     if (org_check_independent_evaluator(ctx, p.provider_id, evaluator_id, "products", &ev) < 0)
         return fail(ctx);
-    int open = product_store_test_open(ctx, product_id);
+    int open = test_under_way(ctx, &p);
     if (open != 0) {
         if (open > 0)
             err_set(&ctx->err, ERR_CONFLICT, "a test of %s is already under way", p.name);
@@ -495,7 +519,7 @@ int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_i
     audit_change_int(ch, "evaluator_id", 0, evaluator_id, false);
     if (product_store_test_insert(ctx, &t) < 0 ||
         audit_append(ctx, "product.test.assign", "product_test", t.id, p.provider_id, ch) < 0 ||
-        (!strcmp(p.state, "submitted") &&
+        ((!strcmp(p.state, "submitted") || !strcmp(p.state, "passed")) &&
          save_state(ctx, &p, "testing", NULL, "product.testing") < 0) ||
         ctx_tx_commit(ctx) < 0)
         return fail(ctx);

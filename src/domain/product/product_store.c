@@ -105,7 +105,7 @@ static const char SQL_TEST_UPDATE[] =
     "UPDATE product_tests SET status = $2, findings = $3, report_ref = $4, tested_on = $5, "
     "updated_at = $6 WHERE id = $1 AND status = 'assigned'";
 static const char SQL_TEST_OPEN[] =
-    "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND status = 'assigned'";
+    "SELECT " TEST_COLS TEST_FROM "WHERE t.product_id = $1 AND t.status = 'assigned' ORDER BY t.id";
 static const char SQL_TESTED_BY[] =
     "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND evaluator_id = $2 AND "
     "status <> 'assigned'";
@@ -400,9 +400,10 @@ static int count(struct ctx *ctx, const char *sql, const struct db_val *args, in
     return v > 0;
 }
 
-int product_store_test_open(struct ctx *ctx, int64_t product_id)
+int product_store_test_open(struct ctx *ctx, int64_t product_id, struct product_test **items,
+                            int *n)
 {
-    return count(ctx, SQL_TEST_OPEN, DB_ARGS(DB_INT(product_id)));
+    LIST_ALL(SQL_TEST_OPEN, DB_ARGS(DB_INT(product_id)), struct product_test, read_test, items, n);
 }
 
 int product_store_tested_by(struct ctx *ctx, int64_t product_id, int64_t evaluator_id)

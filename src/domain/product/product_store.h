@@ -29,7 +29,9 @@ int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out
 /* The newest test of a product: 1 and *out, 0 when it has none, -1. */
 int product_store_test_latest(struct ctx *ctx, int64_t product_id, struct product_test *out);
 int product_store_test_update(struct ctx *ctx, const struct product_test *t);
-int product_store_test_open(struct ctx *ctx, int64_t product_id);
+/* The tests of a product still waiting for their result, oldest first (arena-owned). */
+int product_store_test_open(struct ctx *ctx, int64_t product_id, struct product_test **items,
+                            int *n);
 /* 1 when the evaluator has a recorded test of the product. */
 int product_store_tested_by(struct ctx *ctx, int64_t product_id, int64_t evaluator_id);
 int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t product_id,
