@@ -202,7 +202,7 @@ int order_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 ||
+        q_enum(ctx, rq, "state", order_states, &f.state) < 0 ||
         order_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();

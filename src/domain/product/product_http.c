@@ -116,6 +116,7 @@ const struct field_spec price_basis_spec[] = {
 };
 #undef B
 
+static const char *const test_statuses[] = {"assigned", "passed", "failed", NULL};
 static const char *const doc_kinds[] = {"manual", "training", NULL};
 #define D(f) offsetof(struct product_document, f)
 const struct field_spec document_spec[] = {
@@ -162,9 +163,9 @@ int product_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "category", 40, &f.category) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 || q_text(ctx, rq, "q", 100, &f.q) < 0 ||
-        q_bool(ctx, rq, "recommended", &f.recommended) < 0 ||
+        q_enum(ctx, rq, "category", product_categories, &f.category) < 0 ||
+        q_enum(ctx, rq, "state", product_states, &f.state) < 0 ||
+        q_text(ctx, rq, "q", 100, &f.q) < 0 || q_bool(ctx, rq, "recommended", &f.recommended) < 0 ||
         product_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -327,7 +328,8 @@ int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
     int64_t product;
     int n;
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_id(ctx, rq, "product_id", &product) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
+        q_id(ctx, rq, "product_id", &product) < 0 ||
+        q_enum(ctx, rq, "status", test_statuses, &status) < 0 ||
         product_test_list(ctx, product, status, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -370,7 +372,7 @@ int product_http_prices(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct price_basis *items;
     const char *on;
     int n;
-    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "on", 10, &on) < 0 ||
+    if (q_only(ctx, rq, allowed) < 0 || q_date(ctx, rq, "on", &on) < 0 ||
         price_in_force(ctx, rq->params[0], on, &items, &n) < 0)
         return -1;
     json_t *arr = json_array();
