@@ -161,6 +161,9 @@ static const struct {
      "unit\",\"properties\":{\"service_level\":" LEVEL ",\"tier_from\":" DECIMAL
      ",\"unit_price_fen\":" DECIMAL "}}"},
     {"PriceBasisPage", PAGE("PriceBasis")},
+    {"PriceBackdating", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"metric_id\":" ID
+                        ",\"valid_from\":" STR ",\"reason\":" STR ",\"management_id\":" ID
+                        ",\"granted_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"Document",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR
      ",\"title\":" STR ",\"content\":" STR ",\"session_date\":" STR ",\"created_at\":" TS "}}"},

@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "core/timeutil.h"
+#include "domain/validate.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
 #define M1_ADMIN (&T->who[W_M1_ADMIN])
@@ -246,7 +247,7 @@ static void test_price_basis_in_force(void **state)
     snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-basis", (long long)p,
              (long long)metric);
     const char *h1 = "{\"price_fen\":1100000,\"measurement\":\"可用性 99.95%\",\"valid_from\":"
-                     "\"2026-01-01\",\"valid_to\":\"2026-06-30\"}";
+                     "\"2098-01-01\",\"valid_to\":\"2098-06-30\"}";
     /* Only an evaluator that tested the product publishes its price basis. */
     int64_t other = th_institution(T->m, "evaluator", "provincial");
     struct who w;
@@ -256,24 +257,24 @@ static void test_price_basis_in_force(void **state)
     assert_status(th_call("POST", path, E_ADMIN, h1), 201);
     struct th_resp *r = th_call("POST", path, E_ADMIN,
                                 "{\"price_fen\":900000,\"measurement\":\"复测\",\"valid_from\":"
-                                "\"2026-06-01\",\"valid_to\":\"2026-12-31\"}");
+                                "\"2098-06-01\",\"valid_to\":\"2098-12-31\"}");
     assert_status(r, 409);
     assert_true(has_field_error(r->json, "valid_from", "overlap"));
     assert_status(th_call("POST", path, E_ADMIN,
                           "{\"price_fen\":1000000,\"measurement\":\"复测\",\"valid_from\":"
-                          "\"2026-07-01\",\"valid_to\":\"2026-12-31\"}"),
+                          "\"2098-07-01\",\"valid_to\":\"2098-12-31\"}"),
                   201);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-06-30", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2098-06-30", (long long)p);
     r = th_call("GET", path, U1_ADMIN, NULL);
     assert_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
                      1100000);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-07-01", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2098-07-01", (long long)p);
     r = th_call("GET", path, U1_ADMIN, NULL);
     assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
                      1000000);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2027-01-01", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2099-01-01", (long long)p);
     assert_int_equal(
         json_array_size(json_object_get(th_call("GET", path, U1_ADMIN, NULL)->json, "items")), 0);
     snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=someday", (long long)p);
@@ -381,6 +382,80 @@ static void test_documents(void **state)
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 }
 
+/* Issue 12: a price basis from before the current month would re-price billed months; it is
+ * published only after management has recorded why, once per record, and audited. */
+static void test_backdated_price_basis_needs_a_recorded_reason(void **state)
+{
+    (void)state;
+    int64_t metric;
+    int64_t p = online_product(&metric);
+    char publish_path[256], grant_path[256], month[16], last_month[32], body2[512];
+    const char *now = today(th_ctx());
+    int y = atoi(now), m = atoi(now + 5);
+    snprintf(month, sizeof(month), "%.7s-01", now);
+    snprintf(last_month, sizeof(last_month), "%04d-%02d-01", m == 1 ? y - 1 : y,
+             m == 1 ? 12 : m - 1);
+    snprintf(publish_path, sizeof(publish_path), "/api/v1/products/%lld/metrics/%lld/price-basis",
+             (long long)p, (long long)metric);
+    snprintf(grant_path, sizeof(grant_path), "/api/v1/products/%lld/metrics/%lld/price-backdating",
+             (long long)p, (long long)metric);
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":900000,\"measurement\":\"复测\",\"valid_from\":\"%s\","
+             "\"valid_to\":\"%.4s-12-31\"}",
+             last_month, month);
+    struct th_resp *r = th_call("POST", publish_path, E_ADMIN, body2);
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "valid_from", "price_backdated"));
+    assert_string_equal(jstr(r->json, "rule"), "price_backdated");
+    /* Management records why: a reason of white space is none; a date of this month needs none;
+     * neither the provider nor the evaluator may record it. */
+    char g[256];
+    snprintf(g, sizeof(g), "{\"valid_from\":\"%s\",\"reason\":\"\\u3000\\u3000\\u3000\\u3000\"}",
+             last_month);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "reason", "required"));
+    snprintf(g, sizeof(g), "{\"valid_from\":\"%s\",\"reason\":\"本月开始执行\"}", month);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "valid_from", "not_backdated"));
+    snprintf(g, sizeof(g),
+             "{\"valid_from\":\"%s\",\"reason\":\"服务迁移上平台，上月起已按此价执行\"}",
+             last_month);
+    assert_status(th_call("POST", grant_path, P_ADMIN, g), 403);
+    assert_status(th_call("POST", grant_path, E_ADMIN, g), 403);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 201);
+    int64_t grant = jint(r->json, "id");
+    /* Now the evaluator publishes it, once; the audit record carries the reason. */
+    r = th_call("POST", publish_path, E_ADMIN, body2);
+    assert_status(r, 201);
+    int64_t basis = jint(r->json, "id");
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT basis_id FROM price_backdatings WHERE id = %lld",
+             (long long)grant);
+    assert_int_equal(th_sql_int(sql), basis);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM audit_log WHERE action = 'price_basis.backdating' AND "
+             "object_id = %lld",
+             (long long)grant);
+    assert_int_equal(th_sql_int(sql), 1);
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":800000,\"measurement\":\"复测\",\"valid_from\":\"%s\","
+             "\"valid_to\":\"%s\"}",
+             last_month, last_month);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-basis", (long long)p,
+             (long long)metric);
+    r = th_call("POST", path, E_ADMIN, body2);
+    assert_status(r, 409); /* overlaps the one just published */
+    /* From this month on, no reason is needed. */
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":800000,\"measurement\":\"复测\",\"valid_from\":\"%d-01-01\","
+             "\"valid_to\":\"%d-12-31\"}",
+             y + 1, y + 1);
+    assert_status(th_call("POST", path, E_ADMIN, body2), 201);
+}
+
 static void test_signed_product_catalogue(void **state)
 {
     (void)state;
@@ -389,6 +464,12 @@ static void test_signed_product_catalogue(void **state)
     char today_path[256];
     snprintf(today_path, sizeof(today_path), "/api/v1/products/%lld/metrics/%lld/price-basis",
              (long long)p, (long long)metric);
+    /* A basis from 2020: management records why first (issue 12). */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-backdating",
+             (long long)p, (long long)metric);
+    assert_status(th_call("POST", path, M_ADMIN,
+                          "{\"valid_from\":\"2020-01-01\",\"reason\":\"2020年起已按此价执行\"}"),
+                  201);
     assert_status(th_call("POST", today_path, E_ADMIN,
                           "{\"price_fen\":1150000,\"measurement\":\"可用性 99.9%\",\"valid_from\":"
                           "\"2020-01-01\",\"valid_to\":\"2099-12-31\"}"),
@@ -481,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_recommend_eliminate_and_candidates),
         cmocka_unit_test(test_unused_products_become_candidates),
         cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_backdated_price_basis_needs_a_recorded_reason),
         cmocka_unit_test(test_signed_product_catalogue),
         cmocka_unit_test(test_search_matches_chinese_substrings),
     };

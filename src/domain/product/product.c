@@ -702,6 +702,61 @@ static void rate_texts(struct ctx *ctx, struct price_rate *r, int n)
     }
 }
 
+const char *price_month_start(struct ctx *ctx)
+{
+    return arena_printf(ctx->arena, "%.7s-01", today(ctx));
+}
+
+static int find_metric(struct ctx *ctx, int64_t product_id, int64_t metric_id, struct metric *out)
+{
+    struct metric *m;
+    int n;
+    if (product_store_metrics(ctx, product_id, &m, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (m[i].id == metric_id) {
+            *out = m[i];
+            return 0;
+        }
+    return err_set(&ctx->err, ERR_NOT_FOUND, "metric not found");
+}
+
+int price_backdating_grant(struct ctx *ctx, int64_t product_id, int64_t metric_id,
+                           const struct price_backdating *in, struct price_backdating *out)
+{
+    struct price_backdating v = *in;
+    struct product p;
+    struct metric m;
+    const char *month = price_month_start(ctx);
+    if (check_date(ctx, "valid_from", v.valid_from) == 0 && strcmp(v.valid_from, month) >= 0)
+        err_field(&ctx->err, "valid_from", "not_backdated",
+                  "valid_from %s is not before the current month (%s): such a price basis needs "
+                  "no reason",
+                  v.valid_from, month);
+    check_text(ctx, "reason", v.reason, 4, 1000);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, product_id, &p) < 0 ||
+        find_metric(ctx, product_id, metric_id, &m) < 0)
+        return fail(ctx);
+    v.id = id_new();
+    v.metric_id = metric_id;
+    v.management_id = ctx->caller.institution_id;
+    v.granted_by = ctx->caller.person_id;
+    v.created_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "metric_id", 0, metric_id, false);
+    audit_note(ch, "valid_from", v.valid_from);
+    audit_note(ch, "reason", v.reason);
+    if (product_store_backdating_insert(ctx, &v) < 0 ||
+        audit_append(ctx, "price_basis.backdating", "price_backdating", v.id, p.provider_id, ch) <
+            0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
 int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                         const struct price_basis *in_, struct price_basis *out)
 {
@@ -753,6 +808,23 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
         return fail(ctx);
     }
     v.id = id_new();
+    /* Issue 12: a basis from before this month re-prices past months; only with management's
+     * recorded reason (price_backdating_grant), which this basis then uses up. */
+    struct price_backdating grant;
+    const char *month = price_month_start(ctx);
+    memset(&grant, 0, sizeof(grant));
+    if (strcmp(v.valid_from, month) < 0) {
+        int rc = product_store_backdating_find(ctx, metric_id, v.valid_from, &grant);
+        if (rc == 0) {
+            err_field_as(&ctx->err, ERR_CONFLICT, "valid_from", "price_backdated",
+                         "valid_from %s is before the current month (%s): a back-dated price "
+                         "basis would re-price months already billed, and is published only "
+                         "after management has recorded why (price-backdating)",
+                         v.valid_from, month);
+        }
+        if (rc <= 0)
+            return fail(ctx);
+    }
     v.metric_id = metric_id;
     v.metric_name = m[found].name;
     v.unit = m[found].unit;
@@ -773,8 +845,19 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                                 v.rates[i].unit_price_text);
         audit_note(ch, "rates", list);
     }
+    if (grant.id)
+        audit_note(ch, "backdating_reason", grant.reason);
     if (product_store_price_insert(ctx, &v) < 0)
         return fail(ctx);
+    if (grant.id) {
+        int used = product_store_backdating_use(ctx, grant.id, v.id);
+        if (used <= 0) {
+            if (used == 0)
+                err_rule(&ctx->err, ERR_CONFLICT, "price_backdated",
+                         "the recorded reason for back-dating was used by another price basis");
+            return fail(ctx);
+        }
+    }
     for (int i = 0; i < v.n_rates; i++)
         if (product_store_rate_insert(ctx, v.id, &v.rates[i]) < 0)
             return fail(ctx);

@@ -116,6 +116,16 @@ const struct field_spec price_basis_spec[] = {
 };
 #undef B
 
+#define BD(f) offsetof(struct price_backdating, f)
+const struct field_spec price_backdating_spec[] = {
+    {"valid_from", JV_STRING, JV_REQUIRED, BD(valid_from), 0, 1, 10, NULL,
+     "YYYY-MM-DD before the current month (CST): the earliest valid_from allowed"},
+    {"reason", JV_STRING, JV_REQUIRED, BD(reason), 0, 2, 1000, NULL,
+     "why a price basis of this metric may start in a past month (audited)"},
+    JV_END,
+};
+#undef BD
+
 static const char *const test_statuses[] = {"assigned", "passed", "failed", NULL};
 static const char *const doc_kinds[] = {"manual", "training", NULL};
 #define D(f) offsetof(struct product_document, f)
@@ -364,6 +374,22 @@ int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
         price_basis_publish(ctx, rq->params[0], rq->params[1], &in, &out) < 0)
         return -1;
     return resp_json(ctx, rs, 201, price_to_json(&out));
+}
+
+int product_http_price_backdate(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct price_backdating in, out;
+    unsigned has;
+    memset(&in, 0, sizeof(in));
+    if (body_decode(ctx, rq, price_backdating_spec, &in, &has) < 0 ||
+        price_backdating_grant(ctx, rq->params[0], rq->params[1], &in, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 201,
+                     json_pack("{s:I,s:I,s:s,s:s,s:I,s:o,s:o}", "id", (json_int_t)out.id,
+                               "metric_id", (json_int_t)out.metric_id, "valid_from", out.valid_from,
+                               "reason", out.reason, "management_id", (json_int_t)out.management_id,
+                               "granted_by", j_id(out.granted_by), "created_at",
+                               j_time(out.created_at)));
 }
 
 int product_http_prices(struct ctx *ctx, struct req *rq, struct resp *rs)

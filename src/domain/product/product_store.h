@@ -41,6 +41,12 @@ int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t produc
 int product_store_price_overlaps(struct ctx *ctx, int64_t metric_id, const char *from,
                                  const char *to);
 int product_store_price_insert(struct ctx *ctx, const struct price_basis *b);
+int product_store_backdating_insert(struct ctx *ctx, const struct price_backdating *b);
+/* The oldest unused record allowing a basis of metric_id from valid_from: 1 and *out, 0, -1. */
+int product_store_backdating_find(struct ctx *ctx, int64_t metric_id, const char *valid_from,
+                                  struct price_backdating *out);
+/* Marks the record used by basis_id: 1, 0 when used already (a concurrent publish), -1. */
+int product_store_backdating_use(struct ctx *ctx, int64_t id, int64_t basis_id);
 int product_store_rate_insert(struct ctx *ctx, int64_t basis_id, const struct price_rate *r);
 int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
                          struct price_basis **items, int *n);
