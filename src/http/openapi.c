@@ -38,7 +38,9 @@ static const struct {
     {"Problem",
      "{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
      "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
-     ",\"request_id\":" STR ",\"rule\":" STR ",\"errors\":{\"type\":\"array\",\"items\":{"
+     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\","
+     "\"description\":\"figures behind the refusal, e.g. remaining_fen\","
+     "\"additionalProperties\":" INT "},\"errors\":{\"type\":\"array\",\"items\":{"
      "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
      "}}}}}"},
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
