@@ -150,6 +150,13 @@ static void test_relation_declared_after_assignment_blocks_result_and_launch(voi
     /* A new test by an independent evaluator lets it launch. */
     record(assign(p2, T->e, 201), "passed");
     assert_status(act(p2, "launch", P_ADMIN, NULL), 200);
+    /* A passed product whose test stands is not retested before launch. */
+    int64_t p3 = create("operation_maintenance");
+    add_metric(p3, "服务时长", 1200000);
+    assert_status(act(p3, "submit", P_ADMIN, NULL), 200);
+    record(assign(p3, T->e, 201), "passed");
+    assign(p3, T->e, 409);
+    assert_string_equal(state_of(p3), "passed");
 }
 
 static void test_categories_and_metrics(void **state)

@@ -488,11 +488,19 @@ int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_i
         return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
     if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, product_id, &p) < 0)
         return fail(ctx);
-    if (!in(p.state, testable)) {
-        err_set(&ctx->err, ERR_CONFLICT,
-                "a product is tested when submitted, or retested when online or offline (now "
-                "%s)",
-                p.state);
+    int voided = 0;
+    if (!strcmp(p.state, "passed")) {
+        /* A passed product is retested only when its test was voided (still_independent). */
+        voided = still_independent(ctx, &p) < 0;
+        if (voided && ctx->err.kind != ERR_CONFLICT && ctx->err.kind != ERR_INVALID)
+            return fail(ctx);
+        err_clear(&ctx->err);
+    }
+    if (!in(p.state, testable) || (!strcmp(p.state, "passed") && !voided)) {
+        err_rule(&ctx->err, ERR_CONFLICT, "not_testable",
+                 "a product is tested when submitted, or retested when online or offline, or "
+                 "when its test was voided by an interest relation (now %s)",
+                 p.state);
         return fail(ctx);
     }
     if (org_check_independent_evaluator(ctx, p.provider_id, evaluator_id, "products", &ev) < 0)
