@@ -263,6 +263,20 @@ static int storage_metrics(struct supply *s, int64_t product_id)
     return metric(s, product_id, "SSD块存储占用", "GiB·日", "按每日零点已分配容量计", 1, &s->m_ssd);
 }
 
+/* The bases start in the oldest month of usage, before the current month: 贵州 management
+ * records why first (issue 12: a back-dated basis needs a recorded reason). */
+static int backdating(struct supply *s, int64_t product_id, int64_t metric_id)
+{
+    struct price_backdating in, out;
+    memset(&in, 0, sizeof(in));
+    in.valid_from = arena_printf(s->ctx->arena, "%s-01", s->periods[0]);
+    if (strcmp(in.valid_from, price_month_start(s->ctx)) >= 0)
+        return 0;
+    in.reason = "服务迁移上平台，按迁移前已执行的价格补录计价依据";
+    TRY(price_backdating_grant(s->ctx, product_id, metric_id, &in, &out));
+    return 0;
+}
+
 /* 黔安, which tested the product, publishes its price basis from the first day of the oldest
  * month of usage (T5-7.2e). rates: level, tier_from, unit price as exact decimal text. */
 static int basis(struct supply *s, int64_t product_id, int64_t metric_id, int64_t price_fen,
@@ -305,6 +319,10 @@ static int products(struct supply *s)
                 compute_metrics, &p_compute));
     TRY(product(s, "黔云政务云块存储服务", "为政务云主机提供高性能块存储，含快照与容灾复制",
                 s->pool_ssd, storage_metrics, &p_storage));
+    TRY(act_as(s, "gz.admin"));
+    TRY(backdating(s, p_compute, s->m_vcpu));
+    TRY(backdating(s, p_compute, s->m_mem));
+    TRY(backdating(s, p_storage, s->m_ssd));
     TRY(act_as(s, "qa.admin"));
     TRY(basis(s, p_compute, s->m_vcpu, 15, "按核·时分级累进计价，分基础、标准、增强三个服务等级",
               vcpu_rates, 6));

@@ -91,6 +91,15 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
     return -1;
 }
 
+int err_param(struct err *e, const char *name, long long value)
+{
+    if (e->n_params < ERR_MAX_PARAMS) {
+        copy(e->params[e->n_params].name, sizeof(e->params[0].name), name);
+        e->params[e->n_params++].value = value;
+    }
+    return -1;
+}
+
 void err_clear(struct err *e)
 {
     memset(e, 0, sizeof(*e));

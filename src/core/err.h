@@ -29,6 +29,14 @@ enum err_kind {
 };
 
 #define ERR_MAX_FIELDS 16
+#define ERR_MAX_PARAMS 8
+
+/* A figure behind a refusal (remaining budget, the estimate), answered as problem+json
+ * "params" so that clients need not parse the detail. */
+struct err_param {
+    char name[32];
+    long long value;
+};
 
 struct err_field {
     char field[64];
@@ -44,6 +52,8 @@ struct err {
     int n_fields;
     struct err_field fields[ERR_MAX_FIELDS];
     int retry_after; /* seconds, for ERR_RATE_LIMITED; 0 otherwise */
+    int n_params;
+    struct err_param params[ERR_MAX_PARAMS];
 };
 
 /* Records kind and message; returns -1 so callers can `return err_set(...)`. */
@@ -59,6 +69,9 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
 /* err_field with a kind other than ERR_INVALID (a field-level conflict, 404 or 412). */
 int err_field_as(struct err *e, enum err_kind kind, const char *field, const char *rule,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Adds a named figure to the error (kept until err_clear; extra ones beyond ERR_MAX_PARAMS are
+ * dropped); returns -1 so it can precede err_rule in one return expression. */
+int err_param(struct err *e, const char *name, long long value);
 void err_clear(struct err *e);
 
 int err_http_status(enum err_kind kind);

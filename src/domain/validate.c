@@ -59,6 +59,56 @@ const char *utf8_cut(struct arena *a, const char *s, size_t max)
     return utf8_length(out) == (size_t)-1 ? "?" : out;
 }
 
+/* Length in bytes of the white-space character at p, or 0. The set is Unicode's White_Space
+ * property plus U+FEFF, which editors leave at the start of pasted text and nobody sees. */
+static size_t space_len(const unsigned char *p)
+{
+    if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+        return 1;
+    if (p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+        return 2;
+    if (p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) /* U+1680 */
+        return 3;
+    if (p[0] == 0xe2 && p[1] == 0x80 &&
+        ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+        return 3;                                     /* U+2000..U+200A, U+2028, U+2029, U+202F */
+    if (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) /* U+205F */
+        return 3;
+    if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) /* U+3000 ideographic space */
+        return 3;
+    if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) /* U+FEFF */
+        return 3;
+    return 0;
+}
+
+size_t text_length(const char *s)
+{
+    size_t n = 0, trailing = 0, k;
+    if (!s)
+        return 0;
+    if (utf8_length(s) == (size_t)-1)
+        return (size_t)-1;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if ((k = space_len(p)) != 0) {
+            if (n)
+                trailing++; /* counted only if something visible follows */
+            p += k;
+            continue;
+        }
+        n += trailing + 1;
+        trailing = 0;
+        p++;
+        while ((*p & 0xc0) == 0x80)
+            p++;
+    }
+    return n;
+}
+
+bool text_is_blank(const char *s)
+{
+    return text_length(s) == 0;
+}
+
 static bool has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -77,7 +127,13 @@ int check_text(struct ctx *ctx, const char *field, const char *v, size_t min, si
     if (has_control(v))
         return err_field(&ctx->err, field, "control_characters",
                          "%s must not contain control characters", field);
-    if (n < min)
+    /* Issue 12: white space alone is not present, and does not count towards a minimum. */
+    if (min && text_length(v) == 0)
+        return err_field(&ctx->err, field, "required",
+                         "%s is required (white space alone is not "
+                         "a text)",
+                         field);
+    if (min && text_length(v) < min)
         return err_field(&ctx->err, field, "min_length", "%s needs at least %zu characters", field,
                          min);
     if (n > max)

@@ -75,6 +75,64 @@ int q_text(struct ctx *ctx, const struct req *rq, const char *name, int max, con
     return 0;
 }
 
+int q_enum(struct ctx *ctx, const struct req *rq, const char *name, const char *const *allowed,
+           const char **out)
+{
+    if (q_text(ctx, rq, name, 64, out) < 0)
+        return -1;
+    if (*out && check_enum(ctx, name, *out, allowed) < 0)
+        return -1;
+    return 0;
+}
+
+int q_date(struct ctx *ctx, const struct req *rq, const char *name, const char **out)
+{
+    if (q_text(ctx, rq, name, 10, out) < 0)
+        return -1;
+    if (*out && check_date(ctx, name, *out) < 0)
+        return -1;
+    return 0;
+}
+
+int q_period(struct ctx *ctx, const struct req *rq, const char *name, const char **out)
+{
+    const char *s = req_query(rq, name);
+    *out = NULL;
+    if (!s || !*s)
+        return 0;
+    if (strlen(s) != 7 || !date_is_valid(arena_printf(ctx->arena, "%s-01", s)))
+        return err_field(&ctx->err, name, "period", "%s must be a month YYYY-MM", name);
+    *out = s;
+    return 0;
+}
+
+int q_region(struct ctx *ctx, const struct req *rq, const char *name, bool prefix, const char **out)
+{
+    const char *s = req_query(rq, name);
+    size_t n;
+    *out = NULL;
+    if (!s || !*s)
+        return 0;
+    n = strlen(s);
+    if (prefix && (n == 2 || n == 4) && strspn(s, "0123456789") == n) {
+        *out = s;
+        return 0;
+    }
+    if (check_region(ctx, name, s) < 0)
+        return -1;
+    *out = s;
+    return 0;
+}
+
+int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out)
+{
+    const char *s = req_query(rq, name);
+    *out = 0;
+    if (s && time_parse(s, out) < 0)
+        return err_field(&ctx->err, name, "time", "%s must be an RFC 3339 time", name);
+    return 0;
+}
+
 int q_bool(struct ctx *ctx, const struct req *rq, const char *name, int *out)
 {
     const char *s = req_query(rq, name);

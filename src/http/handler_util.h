@@ -5,6 +5,7 @@
 #ifndef EGOV_HANDLER_UTIL_H
 #define EGOV_HANDLER_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -20,6 +21,23 @@ int q_page(struct ctx *ctx, const struct req *rq, struct page_req *p);
 int q_id(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out);
 /* Optional text parameter of at most max characters (NULL when absent). */
 int q_text(struct ctx *ctx, const struct req *rq, const char *name, int max, const char **out);
+/*
+ * Typed optional parameters (NULL when absent or empty), checked the way body fields are: 422
+ * naming the parameter and the rule (enum, date, period). Every list reads a parameter of one
+ * of these kinds through these functions, so `?period=abc` and `?state=foo` are refused alike
+ * (issue 12).
+ */
+int q_enum(struct ctx *ctx, const struct req *rq, const char *name, const char *const *allowed,
+           const char **out);
+/* A calendar date YYYY-MM-DD. */
+int q_date(struct ctx *ctx, const struct req *rq, const char *name, const char **out);
+/* A month YYYY-MM (billing periods). */
+int q_period(struct ctx *ctx, const struct req *rq, const char *name, const char **out);
+/* A GB/T 2260 division code (check_region); with prefix, also its leading 2 or 4 digits. */
+int q_region(struct ctx *ctx, const struct req *rq, const char *name, bool prefix,
+             const char **out);
+/* An RFC 3339 time as Unix milliseconds (0 when absent). */
+int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out);
 /* Optional boolean parameter: -1 absent, 0 false, 1 true. */
 int q_bool(struct ctx *ctx, const struct req *rq, const char *name, int *out);
 /* Rejects query parameters not in the NULL-terminated list. */

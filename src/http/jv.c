@@ -27,6 +27,8 @@ static const char *type_name(enum jv_type t)
         return "true or false";
     case JV_ID_ARRAY:
         return "an array of ids";
+    case JV_POS_ARRAY:
+        return "an array of positive integers";
     case JV_STR_LIST:
         return "an array of strings";
     case JV_DECIMAL:
@@ -68,6 +70,25 @@ static int decode_id(struct ctx *ctx, const struct field_spec *f, json_t *v, int
     if (i <= 0 || i > MAX_SAFE_ID)
         return err_field(&ctx->err, f->name, "id", "%s is not a valid id", f->name);
     *out = (int64_t)i;
+    return 0;
+}
+
+/* One element of an id or count array; the message names the element and fits the type (a
+ * quantity is not "an id", issue 12). */
+static int decode_element(struct ctx *ctx, const struct field_spec *f, size_t i, json_t *v,
+                          int64_t *out)
+{
+    bool ids = f->type == JV_ID_ARRAY;
+    const char *what = ids ? "an id (a positive integer)" : "a positive integer";
+    if (!json_is_integer(v))
+        return err_field(&ctx->err, f->name, "type", "%s[%zu] must be %s", f->name, i, what);
+    json_int_t n = json_integer_value(v);
+    if (n <= 0 || n > MAX_SAFE_ID)
+        return ids ? err_field(&ctx->err, f->name, "id", "%s[%zu] is not a valid id", f->name, i)
+                   : err_field(&ctx->err, f->name, "positive",
+                               "%s[%zu] must be a positive integer (1 to %lld)", f->name, i,
+                               MAX_SAFE_ID);
+    *out = (int64_t)n;
     return 0;
 }
 
@@ -157,7 +178,8 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
             return wrong_type(ctx, f);
         *(bool *)(base + f->off) = json_is_true(v);
         return 0;
-    case JV_ID_ARRAY: {
+    case JV_ID_ARRAY:
+    case JV_POS_ARRAY: {
         size_t i, n;
         json_t *item;
         if (!json_is_array(v))
@@ -169,7 +191,7 @@ static int decode_one(struct ctx *ctx, const struct field_spec *f, json_t *v, ch
         int64_t *ids = arena_alloc(ctx->arena, sizeof(int64_t) * (n ? n : 1));
         json_array_foreach(v, i, item)
         {
-            if (decode_id(ctx, f, item, &ids[i]) < 0)
+            if (decode_element(ctx, f, i, item, &ids[i]) < 0)
                 return -1;
         }
         *(int64_t **)(void *)(base + f->off) = ids;
@@ -279,6 +301,7 @@ json_t *jv_schema(const struct field_spec *spec)
             p = json_pack("{s:s}", "type", "boolean");
             break;
         case JV_ID_ARRAY:
+        case JV_POS_ARRAY:
             p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "integer",
                           "minimum", 1, "maxItems", max);
             break;

@@ -22,6 +22,8 @@ enum jv_type {
     JV_INT,       /* int64_t */
     JV_BOOL,      /* bool */
     JV_ID_ARRAY,  /* int64_t * + int count at off2 */
+    JV_POS_ARRAY, /* like JV_ID_ARRAY, for counts that are not ids (quantities, minutes):
+                   * positive integers up to 2^53 - 1; errors say so and name the element */
     JV_STR_LIST,  /* array of strings → comma-joined char * */
     JV_DECIMAL,   /* exact decimal: a string, or an integer JSON number → char * of its digits;
                    * numbers with a fraction or exponent are refused (binary floating point is
@@ -48,7 +50,7 @@ struct field_spec {
     enum jv_type type;
     unsigned flags;
     size_t off;   /* offset of the value in the target struct */
-    size_t off2;  /* JV_ID_ARRAY: offset of the int count */
+    size_t off2;  /* JV_ID_ARRAY, JV_POS_ARRAY: offset of the int count */
     unsigned bit; /* set in the target's `has` mask when present */
     int max;      /* strings: max characters; arrays: max items; 0 = 1000 */
     /* JV_STRING: the allowed strings (a NULL-terminated const char *const[]), or NULL;

@@ -38,7 +38,9 @@ static const struct {
     {"Problem",
      "{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
      "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
-     ",\"request_id\":" STR ",\"rule\":" STR ",\"errors\":{\"type\":\"array\",\"items\":{"
+     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\","
+     "\"description\":\"figures behind the refusal, e.g. remaining_fen\","
+     "\"additionalProperties\":" INT "},\"errors\":{\"type\":\"array\",\"items\":{"
      "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
      "}}}}}"},
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
@@ -166,6 +168,9 @@ static const struct {
      "unit\",\"properties\":{\"service_level\":" LEVEL ",\"tier_from\":" DECIMAL
      ",\"unit_price_fen\":" DECIMAL "}}"},
     {"PriceBasisPage", PAGE("PriceBasis")},
+    {"PriceBackdating", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"metric_id\":" ID
+                        ",\"valid_from\":" STR ",\"reason\":" STR ",\"management_id\":" ID
+                        ",\"granted_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"Document",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"kind\":" STR
      ",\"title\":" STR ",\"content\":" STR ",\"session_date\":" STR ",\"created_at\":" TS "}}"},

@@ -183,8 +183,16 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
                                   json_pack("{s:s,s:s,s:s}", "field", e->fields[i].field, "rule",
                                             e->fields[i].rule, "message", e->fields[i].message));
         json_object_set_new(p, "errors", arr);
-    } else if (e->rule[0]) {
+    }
+    /* The rule of the refusal, also beside errors[] (issue 12: clients read one member for every
+     * 409/403/422, whatever its shape); for field errors it is the first field's rule. */
+    if (e->rule[0])
         json_object_set_new(p, "rule", json_string(e->rule));
+    if (e->n_params) {
+        json_t *params = json_object();
+        for (int i = 0; i < e->n_params; i++)
+            json_object_set_new(params, e->params[i].name, json_integer(e->params[i].value));
+        json_object_set_new(p, "params", params);
     }
     if ((e->kind == ERR_RATE_LIMITED || e->kind == ERR_UNAVAILABLE) && e->retry_after > 0)
         resp_header(ctx, rs, "Retry-After", arena_printf(ctx->arena, "%d", e->retry_after));

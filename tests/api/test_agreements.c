@@ -90,6 +90,40 @@ static void test_signing_needs_all_nine_clauses(void **state)
     assert_int_equal(json_array_size(json_object_get(r->json, "errors")), 1);
 }
 
+/* Issue 12: a clause of white space (any Unicode white space) is a missing clause. */
+static void test_blank_clause_is_missing(void **state)
+{
+    (void)state;
+    int64_t id = draft();
+    complete(id, "2027-12-31");
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld", (long long)id);
+    assert_status(th_call("PATCH", path, M_ADMIN,
+                          "{\"ip_ownership\":\"\\u3000\\u3000\\u3000\\u3000\","
+                          "\"security\":\"  \\u00a0\\u2003\\u202f\\u205f\\ufeff  \","
+                          "\"performance\":\"          \"}"),
+                  200);
+    struct th_resp *r = sign(id, M_ADMIN);
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "ip_ownership", "required_for_signing"));
+    assert_true(has_field_error(r->json, "security", "required_for_signing"));
+    assert_true(has_field_error(r->json, "performance", "required_for_signing"));
+    assert_int_equal(json_array_size(json_object_get(r->json, "errors")), 3);
+    /* Minutes are counts, not ids: the message says so and names the element. */
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld", (long long)id);
+    r = th_call("PATCH", path, M_ADMIN, "{\"response_minutes\":[15,0,60,240]}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "response_minutes", "positive"));
+    json_t *e = json_array_get(json_object_get(r->json, "errors"), 0);
+    assert_null(strstr(jstr(e, "message"), "valid id"));
+    assert_non_null(strstr(jstr(e, "message"), "response_minutes[1] must be a positive integer"));
+    /* Surrounded by white space, a real clause is present. */
+    assert_status(th_call("PATCH", path, M_ADMIN,
+                          "{\"ip_ownership\":\"\\u3000知识产权归使用机构\\u3000\","
+                          "\"security\":\" 按等保三级 \",\"performance\":\"按月考核\"}"),
+                  200);
+    assert_status(sign(id, M_ADMIN), 200);
+}
+
 static void test_two_party_signing_and_immutability(void **state)
 {
     (void)state;
@@ -268,6 +302,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signing_needs_all_nine_clauses),
+        cmocka_unit_test(test_blank_clause_is_missing),
         cmocka_unit_test(test_two_party_signing_and_immutability),
         cmocka_unit_test(test_amendment_supersedes),
         cmocka_unit_test(test_breaches_and_expiry_warning),

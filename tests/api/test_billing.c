@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "domain/billing/billing.h"
+#include "domain/product/product.h"
 #include "domain/usage/usage.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
@@ -722,6 +723,64 @@ static void test_spend_and_verify(void **state)
     assert_int_equal(v.differences, 1);
 }
 
+/* Issue 12: a back-dated price basis (recorded by management) re-prices nothing that is issued:
+ * re-running the month needs a reason and makes a new version; the issued bill stays as it was. */
+static void test_backdated_price_never_changes_an_issued_bill(void **state)
+{
+    (void)state;
+    int64_t id = bill_of_u1("issued");
+    assert_int_not_equal(id, 0);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld", (long long)id);
+    struct th_resp *r = th_call("GET", path, M_ADMIN, NULL);
+    int64_t total = jint(r->json, "total_fen");
+    int version = (int)jint(r->json, "version");
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM bill_lines WHERE bill_id = %lld",
+             (long long)id);
+    int64_t lines = th_sql_int(sql);
+    /* metric2 is rated at its list price in 2026-03; a basis for that month is back-dated. */
+    struct price_basis in, out;
+    memset(&in, 0, sizeof(in));
+    in.price_fen = 1;
+    in.measurement = "补录";
+    in.valid_from = "2026-03-01";
+    in.valid_to = "2026-03-31";
+    struct ctx *c = th_ctx();
+    assert_int_equal(price_basis_publish(c, product, metric2, &in, &out), -1);
+    assert_int_equal(c->err.kind, ERR_CONFLICT);
+    assert_string_equal(c->err.rule, "price_backdated");
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-backdating",
+             (long long)product, (long long)metric2);
+    assert_status(th_call("POST", path, M_ADMIN,
+                          "{\"valid_from\":\"2026-03-01\",\"reason\":\"迁移前已执行的价格\"}"),
+                  201);
+    c = th_ctx();
+    c->caller.institution_id = T->e; /* the evaluator publishes */
+    if (price_basis_publish(c, product, metric2, &in, &out) < 0)
+        fail_msg("publish: %s", c->err.message);
+    /* Re-running the month would change the bill: refused without a reason ... */
+    r = th_call("POST", "/api/v1/billing/runs", M_ADMIN, "{\"period\":\"2026-03\"}");
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "reason", "required"));
+    assert_int_equal(bill_of_u1("draft"), 0);
+    /* ... and with one it is a new draft version; the issued bill is untouched. */
+    r = th_call("POST", "/api/v1/billing/runs", M_ADMIN,
+                "{\"period\":\"2026-03\",\"reason\":\"补录的计价依据\"}");
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "corrections"), 1);
+    int64_t draft = bill_of_u1("draft");
+    assert_int_not_equal(draft, 0);
+    assert_int_not_equal(draft, id);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld", (long long)id);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    assert_string_equal(jstr(r->json, "state"), "issued");
+    assert_int_equal(jint(r->json, "total_fen"), total);
+    assert_int_equal(jint(r->json, "version"), version);
+    assert_int_equal(th_sql_int(sql), lines);
+    snprintf(path, sizeof(path), "/api/v1/bills/%lld", (long long)draft);
+    r = th_call("GET", path, M_ADMIN, NULL);
+    assert_true(jint(r->json, "total_fen") < total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -734,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_spend_and_verify),
         cmocka_unit_test(test_property_totals_are_exact),
         cmocka_unit_test(test_run_refuses_months_not_ended),
+        cmocka_unit_test(test_backdated_price_never_changes_an_issued_bill),
     };
     return cmocka_run_group_tests_name("billing", tests, setup, th_teardown);
 }

@@ -100,6 +100,68 @@ static void test_field_rules_are_named(void **state)
     assert_true(has_field_error(r->json, "post_ids", "type"));
 }
 
+/* Issue 12: every list validates its query parameters the same way; `?period=abc` answered 200
+ * where `?state=foo` answered 422. Each bad value is a 422 naming the parameter and the rule. */
+static void test_query_parameters_are_validated_alike(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *field, *rule;
+    } bad[] = {
+        {"/api/v1/bills?period=abc", "period", "period"},
+        {"/api/v1/bills?period=2026-13", "period", "period"},
+        {"/api/v1/bills?period=2026-1", "period", "period"},
+        {"/api/v1/bills?state=foo", "state", "enum"},
+        {"/api/v1/settlements?period=x", "period", "period"},
+        {"/api/v1/settlements?state=paid", "state", "enum"},
+        {"/api/v1/quality-coefficients?period=2026", "period", "period"},
+        {"/api/v1/billing/spend?from=abc", "from", "period"},
+        {"/api/v1/institutions?kind=bank", "kind", "enum"},
+        {"/api/v1/institutions?level=global", "level", "enum"},
+        {"/api/v1/institutions?status=any", "status", "enum"},
+        {"/api/v1/institutions?region=5", "region", "region_code"},
+        {"/api/v1/qualifications?expiring_before=soon", "expiring_before", "date"},
+        {"/api/v1/people?team=red", "team", "enum"},
+        {"/api/v1/certificates?expiring_before=2026-02-30", "expiring_before", "date"},
+        {"/api/v1/resource-pools?kind=quantum", "kind", "enum"},
+        {"/api/v1/resource-pools?status=gone", "status", "enum"},
+        {"/api/v1/resource-pools?region=abcdef", "region", "region_code"},
+        {"/api/v1/allocations?status=lost", "status", "enum"},
+        {"/api/v1/conformity-tests?status=maybe", "status", "enum"},
+        {"/api/v1/products?state=foo", "state", "enum"},
+        {"/api/v1/products?category=food", "category", "enum"},
+        {"/api/v1/product-tests?status=maybe", "status", "enum"},
+        {"/api/v1/agreements?state=foo", "state", "enum"},
+        {"/api/v1/agreements?expiring_before=tomorrow", "expiring_before", "date"},
+        {"/api/v1/orders?state=foo", "state", "enum"},
+        {"/api/v1/procurement-projects?state=foo", "state", "enum"},
+        {"/api/v1/market-concentration?from=2026-1-1", "from", "date"},
+        {"/api/v1/market-concentration?category=food", "category", "enum"},
+        {"/api/v1/audit?from=yesterday", "from", "time"},
+        {"/api/v1/catalogues/products/editions/1?page=2", "page", "unknown_parameter"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct th_resp *r = th_call("GET", bad[i].path, M_ADMIN, NULL);
+        if (r->status != 422 || !has_field_error(r->json, bad[i].field, bad[i].rule))
+            fail_msg("%s: %d %s", bad[i].path, r->status, r->body);
+    }
+    static const char *const good[] = {
+        "/api/v1/bills?period=2026-01&state=issued",
+        "/api/v1/settlements?period=2026-12",
+        "/api/v1/institutions?kind=provider&region=52",
+        "/api/v1/resource-pools?kind=compute&status=active&region=520100",
+        "/api/v1/products?state=online&category=operation_maintenance",
+        "/api/v1/agreements?expiring_before=2026-12-31",
+        "/api/v1/orders?state=applied",
+        "/api/v1/market-concentration?from=2026-01-01&to=2026-12-31",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct th_resp *r = th_call("GET", good[i], M_ADMIN, NULL);
+        if (r->status != 200)
+            fail_msg("%s: %d %s", good[i], r->status, r->body);
+    }
+}
+
 static void test_paths_and_methods(void **state)
 {
     (void)state;
@@ -182,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_bodies),
         cmocka_unit_test(test_field_rules_are_named),
+        cmocka_unit_test(test_query_parameters_are_validated_alike),
         cmocka_unit_test(test_paths_and_methods),
         cmocka_unit_test(test_openapi_covers_every_route),
         cmocka_unit_test(test_operational_endpoints),

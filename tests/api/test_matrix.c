@@ -415,7 +415,7 @@ static struct th_resp *run_cell(const char *route, int caller)
             mt.list_price_fen = 100;
             if (metric_add(c, product, &mt, &mo) < 0)
                 fail_msg("metric: %s", c->err.message);
-        } else if (strstr(route, "/launch") || strstr(route, "/price-basis")) {
+        } else if (strstr(route, "/launch") || strstr(route, "/price-")) {
             product = fresh_product("passed", &metric);
         } else if (strstr(route, "/withdraw") || strstr(route, "/eliminate") ||
                    strstr(route, "/recommendation")) {
@@ -446,7 +446,9 @@ static struct th_resp *run_cell(const char *route, int caller)
             BODY("{\"evaluator_id\":%lld}", (long long)T->e);
         else if (strstr(route, "/price-basis"))
             BODY("{\"price_fen\":1100000,\"measurement\":\"可用性99.95%%\",\"valid_from\":"
-                 "\"2026-01-01\",\"valid_to\":\"2026-12-31\"}");
+                 "\"2099-01-01\",\"valid_to\":\"2099-12-31\"}");
+        else if (strstr(route, "/price-backdating"))
+            BODY("{\"valid_from\":\"2020-01-01\",\"reason\":\"迁移上线，补录历史价格\"}");
         else if (IS("POST /api/v1/products/{id}/documents"))
             BODY("{\"kind\":\"manual\",\"title\":\"用户手册\",\"content\":\"第一章 …\"}");
         else if (!strncmp(route, "POST", 4))

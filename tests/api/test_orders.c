@@ -67,7 +67,7 @@ static int64_t online_product(void)
     return p.id;
 }
 
-static int64_t pool_of(int64_t provider, int64_t capacity)
+static int64_t untested_pool_of(int64_t provider, int64_t capacity)
 {
     struct pool_input in;
     struct pool out;
@@ -85,6 +85,23 @@ static int64_t pool_of(int64_t provider, int64_t capacity)
     if (pool_create(c, &in, &out) < 0)
         fail_msg("pool: %s", c->err.message);
     return out.id;
+}
+
+/* A pool whose conformity test passed: only such a pool is ordered (T5-6.2c). */
+static int64_t pool_of(int64_t provider, int64_t capacity)
+{
+    struct conformity_test t, res;
+    int64_t id = untested_pool_of(provider, capacity);
+    struct ctx *c = th_ctx();
+    if (conformity_assign(c, id, T->e, &t) < 0)
+        fail_msg("conformity test: %s", c->err.message);
+    memset(&res, 0, sizeof(res));
+    res.status = "passed";
+    res.report_ref = "R-P-1";
+    res.tested_on = "2025-01-01";
+    if (conformity_record(c = th_ctx(), t.id, &res, &res) < 0)
+        fail_msg("conformity result: %s", c->err.message);
+    return id;
 }
 
 static int64_t pool_allocated(int64_t pool)
@@ -316,6 +333,108 @@ static void test_trial_shorter_than_six_months_needs_a_justification(void **stat
     r = act(id2, "approve", M_ADMIN, "{}");
     assert_status(r, 409);
     assert_string_equal(rule_of(r), "not_applied");
+}
+
+/* Issue 12: white space of any kind is no justification and no reason. */
+static void test_blank_texts_are_not_present(void **state)
+{
+    (void)state;
+    int64_t product = online_product(), budget = line(T->u1, 10000000);
+    int64_t id = applied(budget, 1000, product, 0, 0);
+    static const char *const blanks[] = {
+        "{\"trial_months\":3,\"trial_justification\":\"        \"}",
+        "{\"trial_months\":3,\"trial_justification\":\"\\u3000\\u3000\\u3000\\u3000\"}",
+        "{\"trial_months\":3,\"trial_justification\":\" \\u00a0\\u2002\\u2009\\u200a\\u3000 \"}",
+        "{\"trial_months\":3,\"trial_justification\":\"\\u2028\\u2029\\u202f\\u205f\\ufeff\"}",
+    };
+    for (size_t i = 0; i < sizeof(blanks) / sizeof(blanks[0]); i++) {
+        struct th_resp *r = act(id, "approve", M_ADMIN, blanks[i]);
+        assert_status(r, 409);
+        assert_string_equal(rule_of(r), "trial_too_short");
+    }
+    assert_string_equal(jstr(get_order(id, U1_ADMIN)->json, "state"), "applied");
+    /* A refusal's reason, and an application's justification, are not white space either. */
+    struct th_resp *r = act(id, "refuse", M_ADMIN, "{\"reason\":\"\\u3000\\u3000\\u3000\"}");
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "reason", "required"));
+    snprintf(body, sizeof(body),
+             "{\"application\":\"不动产登记系统\",\"justification\":\"\\u3000 \\u3000 \\u3000\","
+             "\"budget_line_id\":%lld,\"estimated_fen\":100,\"product_ids\":[%lld]}",
+             (long long)budget, (long long)product);
+    r = th_call("POST", "/api/v1/orders", U1_ADMIN, body);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "justification", "required"));
+    /* A real reason with white space around it counts. */
+    r = act(id, "approve", M_ADMIN,
+            "{\"trial_months\":3,\"trial_justification\":\"\\u3000省级统一试点\\u3000\"}");
+    assert_status(r, 200);
+}
+
+/* Issue 12: an estimate of 0 fen reserved nothing and passed an exhausted budget line. */
+static void test_estimate_must_be_positive(void **state)
+{
+    (void)state;
+    int64_t product = online_product(), budget = line(T->u1, 1000);
+    assert_status(act(applied(budget, 1000, product, 0, 0), "approve", M_ADMIN, "{}"), 200);
+    /* The line is exhausted: 0 fen is refused when applying ... */
+    struct th_resp *r = apply(U1_ADMIN, budget, 0, product, 0, 0);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "estimated_fen", "positive"));
+    r = apply(U1_ADMIN, budget, -5, product, 0, 0);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "estimated_fen", "positive"));
+    /* ... and 1 fen is refused by the budget, with the figures. */
+    int64_t one = applied(budget, 1, product, 0, 0);
+    r = act(one, "approve", M_ADMIN, "{}");
+    assert_status(r, 409);
+    assert_string_equal(rule_of(r), "budget_exceeded");
+    json_t *params = json_object_get(r->json, "params");
+    assert_int_equal(jint(params, "remaining_fen"), 0);
+    assert_int_equal(jint(params, "estimated_fen"), 1);
+    /* An order stored with 0 fen before the rule (or by any other path) is not approved. */
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE orders SET estimated_fen = 0 WHERE id = %lld",
+             (long long)one);
+    assert_int_equal(th_sql(sql), 0);
+    r = act(one, "approve", M_ADMIN, "{}");
+    assert_status(r, 409);
+    assert_string_equal(rule_of(r), "estimate_not_positive");
+    assert_string_equal(jstr(get_order(one, U1_ADMIN)->json, "state"), "applied");
+}
+
+/* Issue 12: an order names only pools whose newest conformity test passed (T5-6.2c); a count
+ * is not "an id". */
+static void test_pool_items_need_a_passed_conformity_test(void **state)
+{
+    (void)state;
+    int64_t budget = line(T->u1, 10000000);
+    int64_t untested = untested_pool_of(T->p, 10), failed = untested_pool_of(T->p, 10);
+    struct conformity_test t, res;
+    struct ctx *c = th_ctx();
+    if (conformity_assign(c, failed, T->e, &t) < 0)
+        fail_msg("assign: %s", c->err.message);
+    memset(&res, 0, sizeof(res));
+    res.status = "failed";
+    res.findings = "存储未加密";
+    res.report_ref = "R-F-1";
+    res.tested_on = "2025-01-01";
+    if (conformity_record(c = th_ctx(), t.id, &res, &res) < 0)
+        fail_msg("record: %s", c->err.message);
+    struct th_resp *r = apply(U1_ADMIN, budget, 100, 0, untested, 2);
+    assert_status(r, 409);
+    assert_string_equal(rule_of(r), "pool_not_conformant");
+    assert_non_null(strstr(jstr(r->json, "detail"), "T5-6.2c"));
+    r = apply(U1_ADMIN, budget, 100, 0, failed, 2);
+    assert_status(r, 409);
+    assert_string_equal(rule_of(r), "pool_not_conformant");
+    /* A conformant pool is ordered; a quantity of 0 is refused in words that fit. */
+    int64_t pool = pool_of(T->p, 10);
+    r = apply(U1_ADMIN, budget, 100, 0, pool, 0);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "quantities", "positive"));
+    assert_null(strstr(r->body, "not a valid id"));
+    assert_non_null(strstr(r->body, "quantities[0] must be a positive integer"));
+    assert_status(apply(U1_ADMIN, budget, 100, 0, pool, 2), 201);
 }
 
 static void test_approval_checks_budget_and_catalogue(void **state)
@@ -783,6 +902,9 @@ int main(void)
         cmocka_unit_test(test_application_rules),
         cmocka_unit_test(test_trial_shorter_than_six_months_needs_a_justification),
         cmocka_unit_test(test_approval_checks_budget_and_catalogue),
+        cmocka_unit_test(test_blank_texts_are_not_present),
+        cmocka_unit_test(test_estimate_must_be_positive),
+        cmocka_unit_test(test_pool_items_need_a_passed_conformity_test),
         cmocka_unit_test(test_delivery_trial_and_acceptance),
         cmocka_unit_test(test_rejection_releases_and_refunds),
         cmocka_unit_test(test_changes_and_release),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "domain/validate.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
 #define P_ADMIN  (&T->who[W_P_ADMIN])
@@ -91,7 +92,7 @@ static void test_rates_read_back_exactly(void **state)
     /* Given out of order, with integers, trailing zeros and a large tier: answered sorted by
      * level (basic, standard, premium) then tier, as trimmed decimal strings. */
     struct th_resp *r = publish(
-        p, metric, "2026-01-01", "2026-12-31",
+        p, metric, "2098-01-01", "2098-12-31",
         "[{\"service_level\":\"standard\",\"tier_from\":\"123456789.123456\","
         "\"unit_price_fen\":\"0.0001\"},"
         "{\"service_level\":\"premium\",\"tier_from\":0,\"unit_price_fen\":30},"
@@ -128,14 +129,14 @@ static void test_rates_read_back_exactly(void **state)
     b = json_array_get(json_object_get(r->json, "items"), 0);
     assert_int_equal(json_array_size(json_object_get(b, "rates")), 5);
     assert_rate(rate(b, 3), "standard", "123456789.123456", "0.0001");
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-03-01", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2098-03-01", (long long)p);
     r = th_call("GET", path, U1_ADMIN, NULL);
     b = json_array_get(json_object_get(r->json, "items"), 0);
     assert_rate(rate(b, 0), "basic", "0", "8");
     assert_rate(rate(b, 2), "standard", "1000.5", "10.25");
 
     /* A basis without rates answers an empty list. */
-    r = publish(p, metric, "2027-01-01", "2027-12-31", NULL);
+    r = publish(p, metric, "2099-01-01", "2099-12-31", NULL);
     assert_status(r, 201);
     assert_int_equal(json_array_size(json_object_get(r->json, "rates")), 0);
 
@@ -157,7 +158,9 @@ static void test_catalogue_answers_rates(void **state)
 {
     (void)state;
     int64_t metric, p = online_product(&metric);
-    assert_status(publish(p, metric, "2020-01-01", "2099-12-31",
+    char month[16];
+    snprintf(month, sizeof(month), "%.7s-01", today(th_ctx()));
+    assert_status(publish(p, metric, month, "2099-12-31",
                           "[{\"service_level\":\"standard\",\"tier_from\":\"0\","
                           "\"unit_price_fen\":\"12\"},{\"service_level\":\"standard\","
                           "\"tier_from\":\"1000\",\"unit_price_fen\":\"9.999\"}]"),
@@ -236,7 +239,7 @@ static void test_every_rule_names_its_field(void **state)
     };
     int64_t metric, p = online_product(&metric);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct th_resp *r = publish(p, metric, "2026-01-01", "2026-12-31", cases[i].rates);
+        struct th_resp *r = publish(p, metric, "2098-01-01", "2098-12-31", cases[i].rates);
         if (r->status != 422 || !has_field_error(r->json, cases[i].field, cases[i].rule))
             fprintf(stderr, "case %zu: %d %s\n", i, r->status, r->body);
         assert_int_equal(r->status, 422);
@@ -252,7 +255,7 @@ static void test_every_rule_names_its_field(void **state)
                                 "\"unit_price_fen\":\"1\"}",
                                 i ? "," : "", i * 10);
     snprintf(many + len, sizeof(many) - len, "]");
-    struct th_resp *r = publish(p, metric, "2026-01-01", "2026-12-31", many);
+    struct th_resp *r = publish(p, metric, "2098-01-01", "2098-12-31", many);
     assert_status(r, 422);
     assert_true(has_field_error(r->json, "rates", "max_items"));
     /* Nothing was written by any refusal: no basis, no rate. */
@@ -272,7 +275,7 @@ static void test_every_rule_names_its_field(void **state)
                                 "\"unit_price_fen\":\"%s\"}",
                                 i ? "," : "", i * 10, i ? "1" : "100000000000000.0000");
     snprintf(many + len, sizeof(many) - len, "]");
-    r = publish(p, metric, "2026-01-01", "2026-12-31", many);
+    r = publish(p, metric, "2098-01-01", "2098-12-31", many);
     assert_status(r, 201);
     assert_int_equal(json_array_size(json_object_get(r->json, "rates")), 30);
     assert_rate(rate(r->json, 0), "standard", "0", "100000000000000");
@@ -286,8 +289,8 @@ static void test_refused_after_the_checks_writes_nothing(void **state)
     int64_t metric, p = online_product(&metric);
     const char *rates = "[{\"service_level\":\"standard\",\"tier_from\":\"0\","
                         "\"unit_price_fen\":\"1\"}]";
-    assert_status(publish(p, metric, "2026-01-01", "2026-06-30", rates), 201);
-    struct th_resp *r = publish(p, metric, "2026-06-01", "2026-12-31", rates);
+    assert_status(publish(p, metric, "2098-01-01", "2098-06-30", rates), 201);
+    struct th_resp *r = publish(p, metric, "2098-06-01", "2098-12-31", rates);
     assert_status(r, 409);
     assert_int_equal(bases(p), 1);
     char sql[200];

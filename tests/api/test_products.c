@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "core/timeutil.h"
+#include "domain/validate.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
 #define M1_ADMIN (&T->who[W_M1_ADMIN])
@@ -91,6 +92,71 @@ static int64_t online_product(int64_t *metric)
     record(assign(p, T->e, 201), "passed");
     assert_status(act(p, "launch", P_ADMIN, NULL), 200);
     return p;
+}
+
+/* Declares an interest relation of the provider P with inst, as P. */
+static void declare_relation(int64_t inst)
+{
+    snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);
+    snprintf(body, sizeof(body),
+             "{\"related_id\":%lld,\"kind\":\"equity\",\"since\":\"2024-01-01\"}", (long long)inst);
+    assert_status(th_call("POST", path, P_ADMIN, body), 201);
+}
+
+/* T5-8.2f, issue 12: independence is checked again when the result is recorded and at launch,
+ * so a relation declared after the assignment voids the test. */
+static void test_relation_declared_after_assignment_blocks_result_and_launch(void **state)
+{
+    (void)state;
+    struct who e2, e3;
+    int64_t ev2 = th_institution(T->m, "evaluator", "provincial");
+    int64_t ev3 = th_institution(T->m, "evaluator", "provincial");
+    th_session(&e2, th_person(ev2, true, "technical"));
+    th_session(&e3, th_person(ev3, true, "technical"));
+    int64_t p1 = create("operation_maintenance"), p2 = create("operation_maintenance");
+    add_metric(p1, "服务时长", 1200000);
+    add_metric(p2, "服务时长", 1200000);
+    assert_status(act(p1, "submit", P_ADMIN, NULL), 200);
+    assert_status(act(p2, "submit", P_ADMIN, NULL), 200);
+    int64_t t1 = assign(p1, ev2, 201), t2 = assign(p2, ev3, 201);
+    /* p2's test passes while its evaluator is independent. */
+    snprintf(path, sizeof(path), "/api/v1/product-tests/%lld", (long long)t2);
+    assert_status(th_call("PATCH", path, &e3,
+                          "{\"result\":\"passed\",\"report_ref\":\"R-I-2\","
+                          "\"tested_on\":\"2026-02-01\"}"),
+                  200);
+    declare_relation(ev2);
+    declare_relation(ev3);
+    /* The result of a now related evaluator is refused, passed or failed. */
+    snprintf(path, sizeof(path), "/api/v1/product-tests/%lld", (long long)t1);
+    struct th_resp *r =
+        th_call("PATCH", path, &e2,
+                "{\"result\":\"passed\",\"report_ref\":\"R-I-1\",\"tested_on\":\"2026-02-01\"}");
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "interest_relation");
+    assert_true(has_field_error(r->json, "evaluator_id", "interest_relation"));
+    assert_non_null(strstr(jstr(r->json, "detail"), "T5-8.2f"));
+    r = th_call("PATCH", path, &e2,
+                "{\"result\":\"failed\",\"findings\":\"x\",\"report_ref\":\"R-I-1\","
+                "\"tested_on\":\"2026-02-01\"}");
+    assert_status(r, 409);
+    assert_string_equal(state_of(p1), "testing");
+    /* p2 passed before the relation was declared: it may not launch on that test. */
+    assert_string_equal(state_of(p2), "passed");
+    r = act(p2, "launch", P_ADMIN, NULL);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "interest_relation");
+    assert_string_equal(state_of(p2), "passed");
+    /* A new test by an independent evaluator lets it launch. */
+    record(assign(p2, T->e, 201), "passed");
+    assert_status(act(p2, "launch", P_ADMIN, NULL), 200);
+    /* A passed product whose test stands is not retested before launch. */
+    int64_t p3 = create("operation_maintenance");
+    add_metric(p3, "服务时长", 1200000);
+    assert_status(act(p3, "submit", P_ADMIN, NULL), 200);
+    record(assign(p3, T->e, 201), "passed");
+    assign(p3, T->e, 409);
+    assert_string_equal(state_of(p3), "passed");
 }
 
 static void test_categories_and_metrics(void **state)
@@ -188,7 +254,7 @@ static void test_price_basis_in_force(void **state)
     snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-basis", (long long)p,
              (long long)metric);
     const char *h1 = "{\"price_fen\":1100000,\"measurement\":\"可用性 99.95%\",\"valid_from\":"
-                     "\"2026-01-01\",\"valid_to\":\"2026-06-30\"}";
+                     "\"2098-01-01\",\"valid_to\":\"2098-06-30\"}";
     /* Only an evaluator that tested the product publishes its price basis. */
     int64_t other = th_institution(T->m, "evaluator", "provincial");
     struct who w;
@@ -198,24 +264,24 @@ static void test_price_basis_in_force(void **state)
     assert_status(th_call("POST", path, E_ADMIN, h1), 201);
     struct th_resp *r = th_call("POST", path, E_ADMIN,
                                 "{\"price_fen\":900000,\"measurement\":\"复测\",\"valid_from\":"
-                                "\"2026-06-01\",\"valid_to\":\"2026-12-31\"}");
+                                "\"2098-06-01\",\"valid_to\":\"2098-12-31\"}");
     assert_status(r, 409);
     assert_true(has_field_error(r->json, "valid_from", "overlap"));
     assert_status(th_call("POST", path, E_ADMIN,
                           "{\"price_fen\":1000000,\"measurement\":\"复测\",\"valid_from\":"
-                          "\"2026-07-01\",\"valid_to\":\"2026-12-31\"}"),
+                          "\"2098-07-01\",\"valid_to\":\"2098-12-31\"}"),
                   201);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-06-30", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2098-06-30", (long long)p);
     r = th_call("GET", path, U1_ADMIN, NULL);
     assert_status(r, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
     assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
                      1100000);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2026-07-01", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2098-07-01", (long long)p);
     r = th_call("GET", path, U1_ADMIN, NULL);
     assert_int_equal(jint(json_array_get(json_object_get(r->json, "items"), 0), "price_fen"),
                      1000000);
-    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2027-01-01", (long long)p);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=2099-01-01", (long long)p);
     assert_int_equal(
         json_array_size(json_object_get(th_call("GET", path, U1_ADMIN, NULL)->json, "items")), 0);
     snprintf(path, sizeof(path), "/api/v1/products/%lld/prices?on=someday", (long long)p);
@@ -323,6 +389,80 @@ static void test_documents(void **state)
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 }
 
+/* Issue 12: a price basis from before the current month would re-price billed months; it is
+ * published only after management has recorded why, once per record, and audited. */
+static void test_backdated_price_basis_needs_a_recorded_reason(void **state)
+{
+    (void)state;
+    int64_t metric;
+    int64_t p = online_product(&metric);
+    char publish_path[256], grant_path[256], month[16], last_month[32], body2[512];
+    const char *now = today(th_ctx());
+    int y = atoi(now), m = atoi(now + 5);
+    snprintf(month, sizeof(month), "%.7s-01", now);
+    snprintf(last_month, sizeof(last_month), "%04d-%02d-01", m == 1 ? y - 1 : y,
+             m == 1 ? 12 : m - 1);
+    snprintf(publish_path, sizeof(publish_path), "/api/v1/products/%lld/metrics/%lld/price-basis",
+             (long long)p, (long long)metric);
+    snprintf(grant_path, sizeof(grant_path), "/api/v1/products/%lld/metrics/%lld/price-backdating",
+             (long long)p, (long long)metric);
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":900000,\"measurement\":\"复测\",\"valid_from\":\"%s\","
+             "\"valid_to\":\"%.4s-12-31\"}",
+             last_month, month);
+    struct th_resp *r = th_call("POST", publish_path, E_ADMIN, body2);
+    assert_status(r, 409);
+    assert_true(has_field_error(r->json, "valid_from", "price_backdated"));
+    assert_string_equal(jstr(r->json, "rule"), "price_backdated");
+    /* Management records why: a reason of white space is none; a date of this month needs none;
+     * neither the provider nor the evaluator may record it. */
+    char g[256];
+    snprintf(g, sizeof(g), "{\"valid_from\":\"%s\",\"reason\":\"\\u3000\\u3000\\u3000\\u3000\"}",
+             last_month);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "reason", "required"));
+    snprintf(g, sizeof(g), "{\"valid_from\":\"%s\",\"reason\":\"本月开始执行\"}", month);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 422);
+    assert_true(has_field_error(r->json, "valid_from", "not_backdated"));
+    snprintf(g, sizeof(g),
+             "{\"valid_from\":\"%s\",\"reason\":\"服务迁移上平台，上月起已按此价执行\"}",
+             last_month);
+    assert_status(th_call("POST", grant_path, P_ADMIN, g), 403);
+    assert_status(th_call("POST", grant_path, E_ADMIN, g), 403);
+    r = th_call("POST", grant_path, M_ADMIN, g);
+    assert_status(r, 201);
+    int64_t grant = jint(r->json, "id");
+    /* Now the evaluator publishes it, once; the audit record carries the reason. */
+    r = th_call("POST", publish_path, E_ADMIN, body2);
+    assert_status(r, 201);
+    int64_t basis = jint(r->json, "id");
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT basis_id FROM price_backdatings WHERE id = %lld",
+             (long long)grant);
+    assert_int_equal(th_sql_int(sql), basis);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM audit_log WHERE action = 'price_basis.backdating' AND "
+             "object_id = %lld",
+             (long long)grant);
+    assert_int_equal(th_sql_int(sql), 1);
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":800000,\"measurement\":\"复测\",\"valid_from\":\"%s\","
+             "\"valid_to\":\"%s\"}",
+             last_month, last_month);
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-basis", (long long)p,
+             (long long)metric);
+    r = th_call("POST", path, E_ADMIN, body2);
+    assert_status(r, 409); /* overlaps the one just published */
+    /* From this month on, no reason is needed. */
+    snprintf(body2, sizeof(body2),
+             "{\"price_fen\":800000,\"measurement\":\"复测\",\"valid_from\":\"%d-01-01\","
+             "\"valid_to\":\"%d-12-31\"}",
+             y + 1, y + 1);
+    assert_status(th_call("POST", path, E_ADMIN, body2), 201);
+}
+
 static void test_signed_product_catalogue(void **state)
 {
     (void)state;
@@ -331,6 +471,12 @@ static void test_signed_product_catalogue(void **state)
     char today_path[256];
     snprintf(today_path, sizeof(today_path), "/api/v1/products/%lld/metrics/%lld/price-basis",
              (long long)p, (long long)metric);
+    /* A basis from 2020: management records why first (issue 12). */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld/metrics/%lld/price-backdating",
+             (long long)p, (long long)metric);
+    assert_status(th_call("POST", path, M_ADMIN,
+                          "{\"valid_from\":\"2020-01-01\",\"reason\":\"2020年起已按此价执行\"}"),
+                  201);
     assert_status(th_call("POST", today_path, E_ADMIN,
                           "{\"price_fen\":1150000,\"measurement\":\"可用性 99.9%\",\"valid_from\":"
                           "\"2020-01-01\",\"valid_to\":\"2099-12-31\"}"),
@@ -407,10 +553,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_categories_and_metrics),
         cmocka_unit_test(test_lifecycle_needs_a_passed_independent_test),
+        cmocka_unit_test(test_relation_declared_after_assignment_blocks_result_and_launch),
         cmocka_unit_test(test_price_basis_in_force),
         cmocka_unit_test(test_recommend_eliminate_and_candidates),
         cmocka_unit_test(test_unused_products_become_candidates),
         cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_backdated_price_basis_needs_a_recorded_reason),
         cmocka_unit_test(test_signed_product_catalogue),
         cmocka_unit_test(test_search_matches_chinese_substrings),
     };

@@ -281,6 +281,34 @@ static void test_independent_evaluators_only(void **state)
     assert_true(json_array_size(json_object_get(r->json, "items")) >= 1);
 }
 
+/* T5-8.2f, issue 12: a relation declared after the assignment is checked again when the
+ * result is recorded; the voided test no longer blocks an independent one. */
+static void test_relation_declared_after_assignment_blocks_the_result(void **state)
+{
+    (void)state;
+    struct who e2;
+    int64_t pool = make_pool(10);
+    int64_t ev2 = th_institution(T->m, "evaluator", "provincial");
+    th_session(&e2, th_person(ev2, true, "technical"));
+    int64_t t = assign(pool, ev2, 201);
+    snprintf(path, sizeof(path), "/api/v1/institutions/%lld/interest-relations", (long long)T->p);
+    snprintf(body, sizeof(body),
+             "{\"related_id\":%lld,\"kind\":\"personnel\",\"since\":\"2024-06-01\"}",
+             (long long)ev2);
+    assert_status(th_call("POST", path, P_ADMIN, body), 201);
+    struct th_resp *r = record(t, "passed", &e2);
+    assert_status(r, 409);
+    assert_string_equal(jstr(r->json, "rule"), "interest_relation");
+    assert_true(has_field_error(r->json, "evaluator_id", "interest_relation"));
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld", (long long)pool);
+    assert_string_equal(jstr(th_call("GET", path, P_ADMIN, NULL)->json, "latest_test"), "assigned");
+    /* Management assigns an independent evaluator instead. */
+    assert_status(record(assign(pool, T->e, 201), "passed", E_ADMIN), 200);
+    assert_status(record(t, "passed", &e2), 409);
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld", (long long)pool);
+    assert_string_equal(jstr(th_call("GET", path, P_ADMIN, NULL)->json, "latest_test"), "passed");
+}
+
 static void test_signed_catalogue_of_conformant_resources(void **state)
 {
     (void)state;
@@ -382,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_racing_for_the_last_units_exactly_one_wins),
         cmocka_unit_test(test_reclamation_flag),
         cmocka_unit_test(test_independent_evaluators_only),
+        cmocka_unit_test(test_relation_declared_after_assignment_blocks_the_result),
         cmocka_unit_test(test_signed_catalogue_of_conformant_resources),
         cmocka_unit_test(test_allocation_service_level),
     };

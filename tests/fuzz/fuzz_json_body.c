@@ -146,7 +146,8 @@ static void check_value(const struct field_spec *f, json_t *v, const unsigned ch
     case JV_BOOL:
         fuzz_check(json_is_boolean(v) && *(const bool *)at == json_is_true(v));
         break;
-    case JV_ID_ARRAY: {
+    case JV_ID_ARRAY:
+    case JV_POS_ARRAY: {
         const int64_t *ids = *(int64_t *const *)at;
         int n = *(const int *)(const void *)(base + f->off2);
         size_t i;

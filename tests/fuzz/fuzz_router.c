@@ -11,7 +11,8 @@
  * - -1 means no method reaches the path, -2 means another method does;
  * - an unmatched request dispatches (without a store) to a 404, 405 with Allow, or 400
  *   problem+json that is valid JSON;
- * - the helpers fail with a field error or return values within their documented ranges, and
+ * - the helpers (q_page, q_id, q_text, q_enum, q_date, q_period, q_region, q_time, q_bool)
+ *   fail with a field error or return values within their documented ranges, and
  *   their UTF-8 check (utf8_length) agrees with jansson's on every query key and value;
  * - a 422 for unknown query parameters lists every one of them;
  * - a cookie found by req_cookie is a "name=value" part of the Cookie header.
@@ -28,6 +29,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/page.h"
+#include "core/timeutil.h"
 #include "http/handler_util.h"
 #include "domain/validate.h"
 #include "http/http.h"
@@ -275,6 +277,34 @@ static void check_helpers(struct app *app, struct req *rq)
     if (q_text(ctx, rq, "q", 50, &text) == 0)
         fuzz_check(!text || (strlen(text) >= 1 && utf8_length(text) <= 50));
     else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+
+    /* The typed helpers (issue 12): a value they accept has the documented shape. */
+    static const char *const states[] = {"draft", "issued", "superseded", NULL};
+    const char *v;
+    int64_t ms;
+    err_clear(&ctx->err);
+    if (q_enum(ctx, rq, "state", states, &v) == 0)
+        fuzz_check(!v || !strcmp(v, "draft") || !strcmp(v, "issued") || !strcmp(v, "superseded"));
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID && ctx->err.n_fields >= 1);
+    err_clear(&ctx->err);
+    if (q_date(ctx, rq, "on", &v) == 0)
+        fuzz_check(!v || date_is_valid(v));
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+    err_clear(&ctx->err);
+    if (q_period(ctx, rq, "period", &v) == 0)
+        fuzz_check(!v || (strlen(v) == 7 && v[4] == '-'));
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+    err_clear(&ctx->err);
+    if (q_region(ctx, rq, "region", true, &v) == 0)
+        fuzz_check(!v || (strspn(v, "0123456789") == strlen(v) && strlen(v) <= 6));
+    else
+        fuzz_check(ctx->err.kind == ERR_INVALID);
+    err_clear(&ctx->err);
+    if (q_time(ctx, rq, "from", &ms) != 0)
         fuzz_check(ctx->err.kind == ERR_INVALID);
 
     err_clear(&ctx->err);

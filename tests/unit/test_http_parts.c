@@ -62,6 +62,8 @@ struct sample {
     int64_t *ids;
     int n_ids;
     const char *tags;
+    int64_t *counts;
+    int n_counts;
 };
 
 static const struct field_spec sample_spec[] = {
@@ -71,6 +73,8 @@ static const struct field_spec sample_spec[] = {
     {"ids", JV_ID_ARRAY, 0, offsetof(struct sample, ids), offsetof(struct sample, n_ids), 8, 3,
      NULL, NULL},
     {"tags", JV_STR_LIST, JV_NULLABLE, offsetof(struct sample, tags), 0, 16, 3, NULL, NULL},
+    {"counts", JV_POS_ARRAY, 0, offsetof(struct sample, counts), offsetof(struct sample, n_counts),
+     32, 3, NULL, NULL},
     JV_END,
 };
 
@@ -136,6 +140,108 @@ static void test_body_validator(void **state)
     json_decref(schema);
     arena_free(dec_arena);
     dec_arena = NULL;
+}
+
+static const char *message_of(struct ctx *c, const char *field)
+{
+    for (int i = 0; i < c->err.n_fields; i++)
+        if (!strcmp(c->err.fields[i].field, field))
+            return c->err.fields[i].message;
+    return "";
+}
+
+/* Issue 12: a quantity or a number of minutes is not "an id"; the message fits the field's
+ * type and names the element. */
+static void test_array_messages_fit_the_type(void **state)
+{
+    struct sample s;
+    unsigned has;
+    struct ctx *c;
+    (void)state;
+    assert_int_equal(decode("{\"name\":\"a\",\"counts\":[3,0]}", &s, &has, &c), -1);
+    assert_true(has_rule(c, "counts", "positive"));
+    assert_string_equal(message_of(c, "counts"),
+                        "counts[1] must be a positive integer (1 to 9007199254740991)");
+    assert_null(strstr(message_of(c, "counts"), " id"));
+    assert_int_equal(decode("{\"name\":\"a\",\"counts\":[\"2\"]}", &s, &has, &c), -1);
+    assert_true(has_rule(c, "counts", "type"));
+    assert_string_equal(message_of(c, "counts"), "counts[0] must be a positive integer");
+    assert_int_equal(decode("{\"name\":\"a\",\"ids\":[1,-4]}", &s, &has, &c), -1);
+    assert_true(has_rule(c, "ids", "id"));
+    assert_string_equal(message_of(c, "ids"), "ids[1] is not a valid id");
+    assert_int_equal(decode("{\"name\":\"a\",\"counts\":[2,7]}", &s, &has, &c), 0);
+    assert_int_equal(s.n_counts, 2);
+    assert_int_equal(s.counts[1], 7);
+    arena_free(dec_arena);
+    dec_arena = NULL;
+}
+
+/* Issue 12: white space alone is not a text, whatever white space it is. */
+static void test_text_length_trims_unicode_white_space(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    struct ctx *c = ctx_new(NULL, a);
+    assert_int_equal(text_length(NULL), 0);
+    assert_int_equal(text_length(""), 0);
+    assert_int_equal(text_length("    "), 0);
+    assert_int_equal(text_length(" \t\r\n\v\f"), 0);
+    assert_int_equal(text_length("\xe3\x80\x80\xe3\x80\x80"), 0); /* U+3000 ideographic */
+    assert_int_equal(text_length("\xc2\xa0\xc2\x85"), 0);         /* U+00A0, U+0085 */
+    assert_int_equal(text_length("\xe2\x80\x80\xe2\x80\x8a"), 0); /* U+2000, U+200A */
+    assert_int_equal(text_length("\xe2\x80\xa8\xe2\x80\xa9"), 0); /* U+2028, U+2029 */
+    assert_int_equal(text_length("\xe2\x80\xaf\xe2\x81\x9f"), 0); /* U+202F, U+205F */
+    assert_int_equal(text_length("\xef\xbb\xbf\xe1\x9a\x80"), 0); /* U+FEFF, U+1680 */
+    /* Not white space: U+200B (zero width space) is a format character, and U+200C. */
+    assert_int_equal(text_length("\xe2\x80\x8b"), 1);
+    /* Trimmed at both ends; inner white space counts. */
+    assert_int_equal(text_length("\xe3\x80\x80 政务 云\xc2\xa0 "), 4);
+    assert_int_equal(text_length(" a "), 1);
+    assert_int_equal(text_length("\xe6\x94"), (size_t)-1);
+    assert_true(text_is_blank("\xe3\x80\x80 \xe2\x80\x83"));
+    assert_false(text_is_blank("理由"));
+    /* check_text: required and min_length count the trimmed text. */
+    assert_int_equal(check_text(c, "reason", "\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80", 1, 10), -1);
+    assert_string_equal(c->err.fields[0].rule, "required");
+    err_clear(&c->err);
+    assert_int_equal(check_text(c, "reason", " 理  ", 2, 10), -1);
+    assert_string_equal(c->err.fields[0].rule, "min_length");
+    err_clear(&c->err);
+    assert_int_equal(check_text(c, "reason", " 理由 ", 2, 10), 0);
+    assert_int_equal(check_opt_text(c, "note", "   ", 10), 0);
+    arena_free(a);
+}
+
+/* Issue 12: every refusal answers its rule as a member, beside errors[] too, and its figures. */
+static void test_problem_answers_rule_and_params(void **state)
+{
+    struct resp rs;
+    (void)state;
+    struct arena *a = arena_new();
+    struct ctx *c = ctx_new(NULL, a);
+    err_field_as(&c->err, ERR_CONFLICT, "evaluator_id", "interest_relation", "related");
+    memset(&rs, 0, sizeof(rs));
+    resp_problem(c, &rs, "/x");
+    json_t *j = json_loadb(rs.body, rs.len, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 409);
+    assert_string_equal(json_string_value(json_object_get(j, "rule")), "interest_relation");
+    assert_non_null(json_object_get(j, "errors"));
+    assert_null(json_object_get(j, "params"));
+    json_decref(j);
+    err_clear(&c->err);
+    err_param(&c->err, "remaining_fen", 0);
+    err_param(&c->err, "estimated_fen", 100);
+    err_rule(&c->err, ERR_CONFLICT, "budget_exceeded", "no money");
+    memset(&rs, 0, sizeof(rs));
+    resp_problem(c, &rs, "/x");
+    j = json_loadb(rs.body, rs.len, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "rule")), "budget_exceeded");
+    json_t *params = json_object_get(j, "params");
+    assert_int_equal(json_integer_value(json_object_get(params, "remaining_fen")), 0);
+    assert_int_equal(json_integer_value(json_object_get(params, "estimated_fen")), 100);
+    json_decref(j);
+    arena_free(a);
 }
 
 static void test_field_rules(void **state)
@@ -221,6 +327,9 @@ int main(void)
         cmocka_unit_test(test_every_route_is_guarded),
         cmocka_unit_test(test_body_validator),
         cmocka_unit_test(test_field_rules),
+        cmocka_unit_test(test_array_messages_fit_the_type),
+        cmocka_unit_test(test_text_length_trims_unicode_white_space),
+        cmocka_unit_test(test_problem_answers_rule_and_params),
         cmocka_unit_test(test_resp_file_names_the_download_safely),
     };
     return cmocka_run_group_tests_name("http parts", tests, NULL, NULL);

@@ -104,7 +104,7 @@ static void validate_draft(struct ctx *ctx, const struct agreement *v)
 static int check_complete(struct ctx *ctx, const struct agreement *a)
 {
     for (int i = 0; i < AGREEMENT_CLAUSES; i++)
-        if (!a->clause[i] || utf8_length(a->clause[i]) < 2)
+        if (text_length(a->clause[i]) < 2) /* white space is not a clause */
             err_field(&ctx->err, agreement_clause_names[i], "required_for_signing",
                       "the %s clause is missing (T5-8.2a)", agreement_clause_names[i]);
     if (a->n_products + a->n_pools == 0)

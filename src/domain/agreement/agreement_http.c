@@ -51,7 +51,7 @@
          NULL,                                                                                     \
          "monthly availability target in basis points (9995 = 99.95 %)"},                          \
         {"response_minutes",                                                                       \
-         JV_ID_ARRAY,                                                                              \
+         JV_POS_ARRAY,                                                                             \
          0,                                                                                        \
          AI(response_minutes),                                                                     \
          AI(n_response),                                                                           \
@@ -60,7 +60,7 @@
          NULL,                                                                                     \
          "response minutes for severities 1..4"},                                                  \
         {"resolution_minutes",                                                                     \
-         JV_ID_ARRAY,                                                                              \
+         JV_POS_ARRAY,                                                                             \
          0,                                                                                        \
          AI(resolution_minutes),                                                                   \
          AI(n_resolution),                                                                         \
@@ -150,8 +150,8 @@ int agreement_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 ||
-        q_text(ctx, rq, "expiring_before", 10, &f.expiring_before) < 0 ||
+        q_enum(ctx, rq, "state", agreement_states, &f.state) < 0 ||
+        q_date(ctx, rq, "expiring_before", &f.expiring_before) < 0 ||
         agreement_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();

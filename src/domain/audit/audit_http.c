@@ -10,15 +10,6 @@
 #include "http/handler_util.h"
 #include "core/banned.h"
 
-static int q_time(struct ctx *ctx, const struct req *rq, const char *name, int64_t *out)
-{
-    const char *s = req_query(rq, name);
-    *out = 0;
-    if (s && time_parse(s, out) < 0)
-        return err_field(&ctx->err, name, "time", "%s must be an RFC 3339 time", name);
-    return 0;
-}
-
 int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     static const char *const allowed[] = {"limit",     "cursor", "total", "actor_id", "object_type",

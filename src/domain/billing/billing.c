@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "domain/validate.h"
 #include "domain/audit/audit.h"
 #include "domain/org/org.h"
 #include "domain/usage/usage.h"
@@ -320,7 +321,7 @@ static int write_bill(struct ctx *ctx, struct billing_run *run, int64_t user_id,
             run->unchanged++;
             return 0;
         }
-        if (!run->reason || !*run->reason)
+        if (text_is_blank(run->reason))
             return err_field_as(&ctx->err, ERR_CONFLICT, "reason", "required",
                                 "the bill of %s for agency %lld is issued already; a correction "
                                 "(a new version) needs a reason",

@@ -203,16 +203,9 @@ int bill_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     int n;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_id(ctx, rq, "user_id", &f.user_id) < 0 || q_text(ctx, rq, "period", 7, &f.period) < 0 ||
-        q_text(ctx, rq, "state", 12, &f.state) < 0)
+        q_id(ctx, rq, "user_id", &f.user_id) < 0 || q_period(ctx, rq, "period", &f.period) < 0 ||
+        q_enum(ctx, rq, "state", bill_states, &f.state) < 0)
         return -1;
-    if (f.state && *f.state) {
-        bool ok = false;
-        for (int i = 0; bill_states[i]; i++)
-            ok = ok || !strcmp(f.state, bill_states[i]);
-        if (!ok)
-            return err_field(&ctx->err, "state", "enum", "state is draft, issued or superseded");
-    }
     if (bill_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -251,7 +244,8 @@ int settlement_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "period", 7, &f.period) < 0 || q_text(ctx, rq, "state", 12, &f.state) < 0 ||
+        q_period(ctx, rq, "period", &f.period) < 0 ||
+        q_enum(ctx, rq, "state", bill_states, &f.state) < 0 ||
         settlement_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -286,7 +280,7 @@ int quality_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     int n;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "period", 7, &f.period) < 0 ||
+        q_period(ctx, rq, "period", &f.period) < 0 ||
         quality_coefficient_list(ctx, &f, &items, &n) < 0)
         return -1;
     json_t *arr = json_array();
@@ -327,8 +321,8 @@ int billing_http_spend(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct spend_filter f;
     struct spend s;
     memset(&f, 0, sizeof(f));
-    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "from", 7, &f.from) < 0 ||
-        q_text(ctx, rq, "to", 7, &f.to) < 0 || q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
+    if (q_only(ctx, rq, allowed) < 0 || q_period(ctx, rq, "from", &f.from) < 0 ||
+        q_period(ctx, rq, "to", &f.to) < 0 || q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 || billing_spend(ctx, &f, &s) < 0)
         return -1;
     return resp_json(ctx, rs, 200,
@@ -374,12 +368,11 @@ int alert_http_acknowledge(struct ctx *ctx, struct req *rq, struct resp *rs)
 static int export_format(struct ctx *ctx, struct req *rq, const char **format)
 {
     static const char *const allowed[] = {"format", NULL};
-    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "format", 8, format) < 0)
+    static const char *const formats[] = {"csv", "xlsx", NULL};
+    if (q_only(ctx, rq, allowed) < 0 || q_enum(ctx, rq, "format", formats, format) < 0)
         return -1;
-    if (!*format || !**format)
+    if (!*format)
         *format = "csv";
-    if (strcmp(*format, "csv") != 0 && strcmp(*format, "xlsx") != 0)
-        return err_field(&ctx->err, "format", "enum", "format is csv or xlsx");
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/decimal.h"
 #include "core/timeutil.h"
+#include "domain/validate.h"
 #include "domain/audit/audit.h"
 #include "domain/org/org.h"
 #include "core/banned.h"
@@ -59,7 +60,7 @@ static int write_statement(struct ctx *ctx, struct settlement_run *run, int64_t 
             run->unchanged++;
             return 0;
         }
-        if (!run->reason || !*run->reason)
+        if (text_is_blank(run->reason))
             return err_field_as(&ctx->err, ERR_CONFLICT, "reason", "required",
                                 "the statement of %s for provider %lld is issued already; a "
                                 "correction (a new version) needs a reason",

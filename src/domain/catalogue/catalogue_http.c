@@ -39,7 +39,9 @@ int catalogue_http_editions(struct ctx *ctx, struct req *rq, struct resp *rs)
 static int load_edition(struct ctx *ctx, struct req *rq, struct edition *e)
 {
     int64_t publisher;
-    if (rq->params[0] > 1000000000 || q_id(ctx, rq, "publisher_id", &publisher) < 0)
+    static const char *const allowed[] = {"publisher_id", NULL};
+    if (rq->params[0] > 1000000000 || q_only(ctx, rq, allowed) < 0 ||
+        q_id(ctx, rq, "publisher_id", &publisher) < 0)
         return rq->params[0] > 1000000000 ? err_set(&ctx->err, ERR_NOT_FOUND, "no such edition")
                                           : -1;
     return catalogue_get(ctx, catalogue_of(rq), publisher, (int)rq->params[0], e);

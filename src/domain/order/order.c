@@ -199,6 +199,13 @@ static int check_pool(struct ctx *ctx, int64_t id, struct pool *p)
     if (!is(p->status, "active"))
         return err_rule(&ctx->err, ERR_CONFLICT, "pool_state",
                         "the pool %s is %s: its capacity cannot be ordered", p->name, p->status);
+    /* T5-6.2c: only a pool whose newest conformity test passed is in the catalogue of
+     * conformant resources, so only such a pool is ordered (issue 12). */
+    if (!p->latest_test || !is(p->latest_test, "passed"))
+        return err_rule(&ctx->err, ERR_CONFLICT, "pool_not_conformant",
+                        "the pool %s has no passed conformity test (newest test: %s): only "
+                        "conformant resources are ordered (T5-6.2c)",
+                        p->name, p->latest_test && *p->latest_test ? p->latest_test : "none");
     return 0;
 }
 
@@ -312,9 +319,11 @@ int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out
     if (!in->budget_line_id)
         err_field(&ctx->err, "budget_line_id", "required",
                   "an order is paid from a budget line (T5-8.2c)");
-    if (in->estimated_fen < 0 || in->estimated_fen > MAX_FEN)
-        err_field(&ctx->err, "estimated_fen", "range",
-                  "estimated_fen is the estimated cost in fen, 0 or more");
+    /* Issue 12: an estimate of 0 fen reserved nothing, so an order passed an exhausted budget
+     * line. Every order costs something: the estimate is at least 1 fen (docs/orders.md). */
+    if (in->estimated_fen < 1 || in->estimated_fen > MAX_FEN)
+        err_field(&ctx->err, "estimated_fen", in->estimated_fen < 1 ? "positive" : "range",
+                  "estimated_fen is the estimated cost in fen, 1 to %lld", (long long)MAX_FEN);
     if (in->n_products + in->n_pools == 0)
         err_field(&ctx->err, "product_ids", "items_required",
                   "an order names at least one product or resource pool");
@@ -454,14 +463,25 @@ static int check_budget(struct ctx *ctx, const struct order *o)
         return err_rule(&ctx->err, ERR_CONFLICT, "budget_year",
                         "budget line %s is of fiscal year %lld, not of the current year %ld",
                         line.code, (long long)line.fiscal_year, year);
+    /* An order applied before estimates had to be positive reserves nothing: refuse it. */
+    if (o->estimated_fen < 1) {
+        err_param(&ctx->err, "estimated_fen", o->estimated_fen);
+        return err_rule(&ctx->err, ERR_CONFLICT, "estimate_not_positive",
+                        "the order estimates %lld fen; an order is approved only with a positive "
+                        "estimate that the budget line covers (T5-8.2c)",
+                        (long long)o->estimated_fen);
+    }
     rc = budget_store_commit(ctx, line.id, o->estimated_fen);
     if (rc < 0)
         return -1;
-    if (rc == 0)
+    if (rc == 0) {
+        err_param(&ctx->err, "remaining_fen", line.amount_fen - line.committed_fen);
+        err_param(&ctx->err, "estimated_fen", o->estimated_fen);
         return err_rule(&ctx->err, ERR_CONFLICT, "budget_exceeded",
                         "budget line %s has %lld fen remaining; the order needs %lld fen",
                         line.code, (long long)(line.amount_fen - line.committed_fen),
                         (long long)o->estimated_fen);
+    }
     return 0;
 }
 
@@ -478,7 +498,7 @@ int order_approve(struct ctx *ctx, int64_t id, const struct order_decision *d, s
     if (ctx->err.kind)
         return -1;
     /* T5-7.2d: a trial shorter than six months is the exception, and its reason is recorded. */
-    if (months < ORDER_TRIAL_MONTHS && utf8_length(why) < 4)
+    if (months < ORDER_TRIAL_MONTHS && text_length(why) < 4)
         return err_rule(&ctx->err, ERR_CONFLICT, "trial_too_short",
                         "a trial period of %lld months is shorter than the %d months of T5-7.2d; "
                         "give a trial_justification",
@@ -514,7 +534,7 @@ int order_approve(struct ctx *ctx, int64_t id, const struct order_decision *d, s
 
 static int need_reason(struct ctx *ctx, const char *reason, const char *what)
 {
-    if (!reason || utf8_length(reason) < 2)
+    if (text_length(reason) < 2)
         return err_field(&ctx->err, "reason", "required", "%s needs a reason", what);
     return check_text(ctx, "reason", reason, 2, 1000);
 }

@@ -38,7 +38,7 @@ const struct field_spec order_apply_spec[] = {
      "online products ordered"},
     {"pool_ids", JV_ID_ARRAY, 0, OI(pool_ids), OI(n_pools), 32, 50, NULL,
      "resource pools whose capacity is ordered"},
-    {"quantities", JV_ID_ARRAY, 0, OI(quantities), OI(n_quantities), 64, 50, NULL,
+    {"quantities", JV_POS_ARRAY, 0, OI(quantities), OI(n_quantities), 64, 50, NULL,
      "quantity of each of pool_ids, in the same order"},
     {"service_levels", JV_STR_LIST, 0, OI(service_levels), 0, 128, 50, NULL,
      "service level (basic, standard, premium) of each of pool_ids, in the same order; standard "
@@ -202,7 +202,7 @@ int order_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 ||
+        q_enum(ctx, rq, "state", order_states, &f.state) < 0 ||
         order_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();

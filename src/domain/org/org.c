@@ -199,7 +199,7 @@ static int insert_institution(struct ctx *ctx, struct institution *v, struct ins
 static void institution_defaults(struct ctx *ctx, struct institution *v)
 {
     v->uscc = upper_trimmed(ctx, v->uscc);
-    if (v->uscc_exception && !*v->uscc_exception)
+    if (v->uscc_exception && text_is_blank(v->uscc_exception))
         v->uscc_exception = NULL;
     if (v->uscc_exception && uscc_check(v->uscc) == USCC_OK)
         v->uscc_exception = NULL; /* a valid code needs no justification */

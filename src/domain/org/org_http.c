@@ -132,9 +132,10 @@ int org_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     int n;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_text(ctx, rq, "kind", 20, &f.kind) < 0 || q_text(ctx, rq, "level", 20, &f.level) < 0 ||
-        q_text(ctx, rq, "status", 20, &f.status) < 0 ||
-        q_text(ctx, rq, "region", 6, &f.region) < 0 || q_text(ctx, rq, "q", 100, &f.q) < 0 ||
+        q_enum(ctx, rq, "kind", org_kinds, &f.kind) < 0 ||
+        q_enum(ctx, rq, "level", org_levels, &f.level) < 0 ||
+        q_enum(ctx, rq, "status", org_statuses, &f.status) < 0 ||
+        q_region(ctx, rq, "region", true, &f.region) < 0 || q_text(ctx, rq, "q", 100, &f.q) < 0 ||
         q_id(ctx, rq, "parent_id", &f.parent_id) < 0 || q_id(ctx, rq, "within", &f.within_id) < 0)
         return -1;
     if (institution_list(ctx, &f, &p, &items, &n, &info) < 0)
@@ -207,8 +208,8 @@ static int list_qualifications(struct ctx *ctx, struct req *rq, struct resp *rs,
     int n;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_text(ctx, rq, "kind", 40, &f.kind) < 0 ||
-        q_text(ctx, rq, "expiring_before", 10, &f.expiring_before) < 0 ||
+        q_enum(ctx, rq, "kind", org_qualification_kinds, &f.kind) < 0 ||
+        q_date(ctx, rq, "expiring_before", &f.expiring_before) < 0 ||
         q_id(ctx, rq, "institution_id", &f.institution_id) < 0)
         return -1;
     if (inst)

@@ -96,7 +96,7 @@ int person_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "institution_id", &f.institution_id) < 0 ||
-        q_text(ctx, rq, "team", 20, &f.team) < 0 || q_text(ctx, rq, "q", 50, &f.q) < 0 ||
+        q_enum(ctx, rq, "team", org_teams, &f.team) < 0 || q_text(ctx, rq, "q", 50, &f.q) < 0 ||
         q_bool(ctx, rq, "enabled", &f.enabled) < 0)
         return -1;
     if (person_list(ctx, &f, &p, &items, &n, &info) < 0)
@@ -180,7 +180,7 @@ static int list_certificates(struct ctx *ctx, struct req *rq, struct resp *rs, i
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_text(ctx, rq, "kind", 64, &f.kind) < 0 ||
-        q_text(ctx, rq, "expiring_before", 10, &f.expiring_before) < 0 ||
+        q_date(ctx, rq, "expiring_before", &f.expiring_before) < 0 ||
         q_id(ctx, rq, "person_id", &f.person_id) < 0)
         return -1;
     if (person)

@@ -329,7 +329,7 @@ int project_transition(struct ctx *ctx, int64_t id, const char *to, const char *
     struct project cur, v;
     check_enum(ctx, "to", to, project_targets);
     check_opt_text(ctx, "reason", reason, 2000);
-    if (!ctx->err.kind && !strcmp(to, "cancelled") && (!reason || utf8_length(reason) < 2))
+    if (!ctx->err.kind && !strcmp(to, "cancelled") && text_length(reason) < 2)
         err_field(&ctx->err, "reason", "required", "a cancellation needs a reason");
     if (ctx->err.kind || proc_begin(ctx, id, &cur) < 0)
         return -1;

@@ -219,7 +219,8 @@ int proc_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     int n;
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 || q_text(ctx, rq, "region", 6, &f.region) < 0 ||
+        q_enum(ctx, rq, "state", project_states, &f.state) < 0 ||
+        q_region(ctx, rq, "region", false, &f.region) < 0 ||
         project_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -517,8 +518,10 @@ int proc_http_market(struct ctx *ctx, struct req *rq, struct resp *rs)
     int n;
     int64_t threshold;
     memset(&q, 0, sizeof(q));
-    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "from", 10, &q.from) < 0 ||
-        q_text(ctx, rq, "to", 10, &q.to) < 0 || q_text(ctx, rq, "region", 6, &q.region) < 0 ||
+    /* The category is checked by the service together with the order of from and to, so that
+     * both are named at once. */
+    if (q_only(ctx, rq, allowed) < 0 || q_date(ctx, rq, "from", &q.from) < 0 ||
+        q_date(ctx, rq, "to", &q.to) < 0 || q_region(ctx, rq, "region", false, &q.region) < 0 ||
         q_text(ctx, rq, "category", 40, &q.category) < 0 ||
         market_concentration(ctx, &q, &groups, &n, &threshold) < 0)
         return -1;

@@ -268,6 +268,19 @@ static bool in(const char *s, const char *const *set)
     return org_enum_index(set, s) >= 0;
 }
 
+/* The evaluator of the newest test must still be independent of the provider (T5-8.2f): the
+ * relation may have been declared after the assignment (issue 12). One check, the same as at
+ * assignment (org_check_independent_evaluator): 409 with rule interest_relation. */
+static int still_independent(struct ctx *ctx, const struct product *p)
+{
+    struct product_test t;
+    struct institution ev;
+    int rc = product_store_test_latest(ctx, p->id, &t);
+    if (rc <= 0)
+        return rc;
+    return org_check_independent_evaluator(ctx, p->provider_id, t.evaluator_id, "products", &ev);
+}
+
 int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
                 struct product *out)
 {
@@ -276,7 +289,7 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
     bool management = !strcmp(action, "eliminate");
     if (check_opt_text(ctx, "reason", reason, 1000) < 0)
         return -1;
-    if (management && (!reason || utf8_length(reason) < 4))
+    if (management && text_length(reason) < 4)
         return err_field(&ctx->err, "reason", "required",
                          "elimination (淘汰) needs a reason of at least 4 characters");
     if (ctx_tx_begin(ctx) < 0 ||
@@ -310,6 +323,9 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
                      p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
             return fail(ctx);
         }
+        /* T5-8.2f at launch too: a relation declared after the test was assigned voids it. */
+        if (still_independent(ctx, &p) < 0)
+            return fail(ctx);
         to = "online";
     } else if (!strcmp(action, "withdraw")) {
         if (strcmp(p.state, "online") != 0) {
@@ -438,26 +454,58 @@ int metric_list(struct ctx *ctx, int64_t product_id, struct metric **items, int 
 
 /* ---------- tests ---------- */
 
+/* 1 when a test of p is under way, 0 when none, -1. A test whose evaluator has become related
+ * to the provider since its assignment can never be recorded (T5-8.2f), so it no longer blocks
+ * management from assigning an independent evaluator (issue 12). */
+static int test_under_way(struct ctx *ctx, const struct product *p)
+{
+    struct product_test *open;
+    int n;
+    if (product_store_test_open(ctx, p->id, &open, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        bool related;
+        const char *kind = NULL;
+        if (org_has_interest_relation(ctx, p->provider_id, open[i].evaluator_id, &related, &kind) <
+            0)
+            return -1;
+        if (!related)
+            return 1;
+    }
+    return 0;
+}
+
 int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_id,
                         struct product_test *out)
 {
-    static const char *const testable[] = {"submitted", "online", "offline", NULL};
+    /* testing and passed: only when the test under way or passed was voided by a relation
+     * declared after its assignment (T5-8.2f), see test_under_way and still_independent. */
+    static const char *const testable[] = {"submitted", "testing", "passed",
+                                           "online",    "offline", NULL};
     struct product p;
     struct institution ev;
     if (!evaluator_id)
         return err_field(&ctx->err, "evaluator_id", "required", "evaluator_id is required");
     if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, product_id, &p) < 0)
         return fail(ctx);
-    if (!in(p.state, testable)) {
-        err_set(&ctx->err, ERR_CONFLICT,
-                "a product is tested when submitted, or retested when online or offline (now "
-                "%s)",
-                p.state);
+    int voided = 0;
+    if (!strcmp(p.state, "passed")) {
+        /* A passed product is retested only when its test was voided (still_independent). */
+        voided = still_independent(ctx, &p) < 0;
+        if (voided && ctx->err.kind != ERR_CONFLICT && ctx->err.kind != ERR_INVALID)
+            return fail(ctx);
+        err_clear(&ctx->err);
+    }
+    if (!in(p.state, testable) || (!strcmp(p.state, "passed") && !voided)) {
+        err_rule(&ctx->err, ERR_CONFLICT, "not_testable",
+                 "a product is tested when submitted, or retested when online or offline, or "
+                 "when its test was voided by an interest relation (now %s)",
+                 p.state);
         return fail(ctx);
     }
     if (org_check_independent_evaluator(ctx, p.provider_id, evaluator_id, "products", &ev) < 0)
         return fail(ctx);
-    int open = product_store_test_open(ctx, product_id);
+    int open = test_under_way(ctx, &p);
     if (open != 0) {
         if (open > 0)
             err_set(&ctx->err, ERR_CONFLICT, "a test of %s is already under way", p.name);
@@ -479,7 +527,7 @@ int product_test_assign(struct ctx *ctx, int64_t product_id, int64_t evaluator_i
     audit_change_int(ch, "evaluator_id", 0, evaluator_id, false);
     if (product_store_test_insert(ctx, &t) < 0 ||
         audit_append(ctx, "product.test.assign", "product_test", t.id, p.provider_id, ch) < 0 ||
-        (!strcmp(p.state, "submitted") &&
+        ((!strcmp(p.state, "submitted") || !strcmp(p.state, "passed")) &&
          save_state(ctx, &p, "testing", NULL, "product.testing") < 0) ||
         ctx_tx_commit(ctx) < 0)
         return fail(ctx);
@@ -498,7 +546,7 @@ int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *
     if (check_date(ctx, "tested_on", in_->tested_on) == 0 && strcmp(in_->tested_on, today(ctx)) > 0)
         err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
     check_opt_text(ctx, "findings", in_->findings, 5000);
-    if (in_->status && !strcmp(in_->status, "failed") && (!in_->findings || !*in_->findings))
+    if (in_->status && !strcmp(in_->status, "failed") && text_is_blank(in_->findings))
         err_field(&ctx->err, "findings", "required", "a failed test names its findings");
     if (ctx->err.kind)
         return -1;
@@ -512,6 +560,13 @@ int product_test_record(struct ctx *ctx, int64_t id, const struct product_test *
         }
         return fail(ctx);
     }
+    /* T5-8.2f when the result is recorded: an evaluator related to the provider since the
+     * assignment records nothing; management assigns an independent one. */
+    struct institution ev;
+    if (!strcmp(cur.status, "assigned") &&
+        org_check_independent_evaluator(ctx, cur.provider_id, cur.evaluator_id, "products", &ev) <
+            0)
+        return fail(ctx);
     v = cur;
     v.status = in_->status;
     v.findings = in_->findings ? in_->findings : "";
@@ -655,6 +710,61 @@ static void rate_texts(struct ctx *ctx, struct price_rate *r, int n)
     }
 }
 
+const char *price_month_start(struct ctx *ctx)
+{
+    return arena_printf(ctx->arena, "%.7s-01", today(ctx));
+}
+
+static int find_metric(struct ctx *ctx, int64_t product_id, int64_t metric_id, struct metric *out)
+{
+    struct metric *m;
+    int n;
+    if (product_store_metrics(ctx, product_id, &m, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (m[i].id == metric_id) {
+            *out = m[i];
+            return 0;
+        }
+    return err_set(&ctx->err, ERR_NOT_FOUND, "metric not found");
+}
+
+int price_backdating_grant(struct ctx *ctx, int64_t product_id, int64_t metric_id,
+                           const struct price_backdating *in, struct price_backdating *out)
+{
+    struct price_backdating v = *in;
+    struct product p;
+    struct metric m;
+    const char *month = price_month_start(ctx);
+    if (check_date(ctx, "valid_from", v.valid_from) == 0 && strcmp(v.valid_from, month) >= 0)
+        err_field(&ctx->err, "valid_from", "not_backdated",
+                  "valid_from %s is not before the current month (%s): such a price basis needs "
+                  "no reason",
+                  v.valid_from, month);
+    check_text(ctx, "reason", v.reason, 4, 1000);
+    if (ctx->err.kind)
+        return -1;
+    if (ctx_tx_begin(ctx) < 0 || governed_product(ctx, product_id, &p) < 0 ||
+        find_metric(ctx, product_id, metric_id, &m) < 0)
+        return fail(ctx);
+    v.id = id_new();
+    v.metric_id = metric_id;
+    v.management_id = ctx->caller.institution_id;
+    v.granted_by = ctx->caller.person_id;
+    v.created_at = time_now_ms();
+    struct audit_changes *ch = audit_changes_new(ctx);
+    audit_change_int(ch, "metric_id", 0, metric_id, false);
+    audit_note(ch, "valid_from", v.valid_from);
+    audit_note(ch, "reason", v.reason);
+    if (product_store_backdating_insert(ctx, &v) < 0 ||
+        audit_append(ctx, "price_basis.backdating", "price_backdating", v.id, p.provider_id, ch) <
+            0 ||
+        ctx_tx_commit(ctx) < 0)
+        return fail(ctx);
+    *out = v;
+    return 0;
+}
+
 int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                         const struct price_basis *in_, struct price_basis *out)
 {
@@ -706,6 +816,23 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
         return fail(ctx);
     }
     v.id = id_new();
+    /* Issue 12: a basis from before this month re-prices past months; only with management's
+     * recorded reason (price_backdating_grant), which this basis then uses up. */
+    struct price_backdating grant;
+    const char *month = price_month_start(ctx);
+    memset(&grant, 0, sizeof(grant));
+    if (strcmp(v.valid_from, month) < 0) {
+        int rc = product_store_backdating_find(ctx, metric_id, v.valid_from, &grant);
+        if (rc == 0) {
+            err_field_as(&ctx->err, ERR_CONFLICT, "valid_from", "price_backdated",
+                         "valid_from %s is before the current month (%s): a back-dated price "
+                         "basis would re-price months already billed, and is published only "
+                         "after management has recorded why (price-backdating)",
+                         v.valid_from, month);
+        }
+        if (rc <= 0)
+            return fail(ctx);
+    }
     v.metric_id = metric_id;
     v.metric_name = m[found].name;
     v.unit = m[found].unit;
@@ -726,8 +853,19 @@ int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                                 v.rates[i].unit_price_text);
         audit_note(ch, "rates", list);
     }
+    if (grant.id)
+        audit_note(ch, "backdating_reason", grant.reason);
     if (product_store_price_insert(ctx, &v) < 0)
         return fail(ctx);
+    if (grant.id) {
+        int used = product_store_backdating_use(ctx, grant.id, v.id);
+        if (used <= 0) {
+            if (used == 0)
+                err_rule(&ctx->err, ERR_CONFLICT, "price_backdated",
+                         "the recorded reason for back-dating was used by another price basis");
+            return fail(ctx);
+        }
+    }
     for (int i = 0; i < v.n_rates; i++)
         if (product_store_rate_insert(ctx, v.id, &v.rates[i]) < 0)
             return fail(ctx);

@@ -131,6 +131,22 @@ struct price_basis {
  * MAX_PRICE_RATES; field errors name rates[i].field. Stored with the basis in one transaction. */
 int price_basis_publish(struct ctx *ctx, int64_t product_id, int64_t metric_id,
                         const struct price_basis *in, struct price_basis *out);
+/*
+ * Issue 12: a price basis whose valid_from lies before the first day of the current month (CST)
+ * would re-price months that may be billed. price_basis_publish refuses it (409 field valid_from,
+ * rule price_backdated) unless management of the provider's
+ * jurisdiction has recorded why with price_backdating_grant: valid_from a date before the
+ * current month, reason of at least 4 characters (white space does not count). Audited; each
+ * record allows one basis of that metric from valid_from on. Issued bills never change.
+ */
+struct price_backdating {
+    int64_t id, metric_id, management_id, granted_by, created_at;
+    const char *valid_from, *reason;
+};
+int price_backdating_grant(struct ctx *ctx, int64_t product_id, int64_t metric_id,
+                           const struct price_backdating *in, struct price_backdating *out);
+/* The first day of the current month in China Standard Time, YYYY-MM-DD (arena-owned). */
+const char *price_month_start(struct ctx *ctx);
 /* For each metric, the price basis in force on date (metrics without one are left out), with
  * its rates; without a date every basis of the product. */
 int price_in_force(struct ctx *ctx, int64_t product_id, const char *date,

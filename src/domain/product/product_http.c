@@ -116,6 +116,17 @@ const struct field_spec price_basis_spec[] = {
 };
 #undef B
 
+#define BD(f) offsetof(struct price_backdating, f)
+const struct field_spec price_backdating_spec[] = {
+    {"valid_from", JV_STRING, JV_REQUIRED, BD(valid_from), 0, 1, 10, NULL,
+     "YYYY-MM-DD before the current month (CST): the earliest valid_from allowed"},
+    {"reason", JV_STRING, JV_REQUIRED, BD(reason), 0, 2, 1000, NULL,
+     "why a price basis of this metric may start in a past month (audited)"},
+    JV_END,
+};
+#undef BD
+
+static const char *const test_statuses[] = {"assigned", "passed", "failed", NULL};
 static const char *const doc_kinds[] = {"manual", "training", NULL};
 #define D(f) offsetof(struct product_document, f)
 const struct field_spec document_spec[] = {
@@ -162,9 +173,9 @@ int product_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "category", 40, &f.category) < 0 ||
-        q_text(ctx, rq, "state", 20, &f.state) < 0 || q_text(ctx, rq, "q", 100, &f.q) < 0 ||
-        q_bool(ctx, rq, "recommended", &f.recommended) < 0 ||
+        q_enum(ctx, rq, "category", product_categories, &f.category) < 0 ||
+        q_enum(ctx, rq, "state", product_states, &f.state) < 0 ||
+        q_text(ctx, rq, "q", 100, &f.q) < 0 || q_bool(ctx, rq, "recommended", &f.recommended) < 0 ||
         product_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -327,7 +338,8 @@ int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
     int64_t product;
     int n;
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_id(ctx, rq, "product_id", &product) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
+        q_id(ctx, rq, "product_id", &product) < 0 ||
+        q_enum(ctx, rq, "status", test_statuses, &status) < 0 ||
         product_test_list(ctx, product, status, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -364,13 +376,29 @@ int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs)
     return resp_json(ctx, rs, 201, price_to_json(&out));
 }
 
+int product_http_price_backdate(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct price_backdating in, out;
+    unsigned has;
+    memset(&in, 0, sizeof(in));
+    if (body_decode(ctx, rq, price_backdating_spec, &in, &has) < 0 ||
+        price_backdating_grant(ctx, rq->params[0], rq->params[1], &in, &out) < 0)
+        return -1;
+    return resp_json(ctx, rs, 201,
+                     json_pack("{s:I,s:I,s:s,s:s,s:I,s:o,s:o}", "id", (json_int_t)out.id,
+                               "metric_id", (json_int_t)out.metric_id, "valid_from", out.valid_from,
+                               "reason", out.reason, "management_id", (json_int_t)out.management_id,
+                               "granted_by", j_id(out.granted_by), "created_at",
+                               j_time(out.created_at)));
+}
+
 int product_http_prices(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     static const char *const allowed[] = {"on", NULL};
     struct price_basis *items;
     const char *on;
     int n;
-    if (q_only(ctx, rq, allowed) < 0 || q_text(ctx, rq, "on", 10, &on) < 0 ||
+    if (q_only(ctx, rq, allowed) < 0 || q_date(ctx, rq, "on", &on) < 0 ||
         price_in_force(ctx, rq->params[0], on, &items, &n) < 0)
         return -1;
     json_t *arr = json_array();

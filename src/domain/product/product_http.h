@@ -9,7 +9,7 @@
 
 extern const struct field_spec product_create_spec[], product_patch_spec[], metric_spec[],
     reason_spec[], recommend_spec[], product_test_assign_spec[], product_test_record_spec[],
-    price_basis_spec[], document_spec[];
+    price_basis_spec[], price_backdating_spec[], document_spec[];
 
 int product_http_list(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_get(struct ctx *ctx, struct req *rq, struct resp *rs);
@@ -24,6 +24,7 @@ int product_http_test_assign(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_test_record(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_price_publish(struct ctx *ctx, struct req *rq, struct resp *rs);
+int product_http_price_backdate(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_prices(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_documents(struct ctx *ctx, struct req *rq, struct resp *rs);
 int product_http_document_add(struct ctx *ctx, struct req *rq, struct resp *rs);

@@ -99,11 +99,13 @@ static const char SQL_TEST_INSERT[] =
     "INSERT INTO product_tests (id, product_id, evaluator_id, assigned_by, status, created_at, "
     "updated_at) VALUES ($1, $2, $3, $4, 'assigned', $5, $5)";
 static const char SQL_TEST_GET[] = "SELECT " TEST_COLS TEST_FROM "WHERE t.id = $1";
+static const char SQL_TEST_LATEST[] =
+    "SELECT " TEST_COLS TEST_FROM "WHERE t.product_id = $1 ORDER BY t.id DESC LIMIT 1";
 static const char SQL_TEST_UPDATE[] =
     "UPDATE product_tests SET status = $2, findings = $3, report_ref = $4, tested_on = $5, "
     "updated_at = $6 WHERE id = $1 AND status = 'assigned'";
 static const char SQL_TEST_OPEN[] =
-    "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND status = 'assigned'";
+    "SELECT " TEST_COLS TEST_FROM "WHERE t.product_id = $1 AND t.status = 'assigned' ORDER BY t.id";
 static const char SQL_TESTED_BY[] =
     "SELECT COUNT(*) FROM product_tests WHERE product_id = $1 AND evaluator_id = $2 AND "
     "status <> 'assigned'";
@@ -125,6 +127,16 @@ static const char SQL_PRICES[] =
     "b.measurement, b.valid_from, b.valid_to, e.name FROM price_basis b JOIN product_metrics m "
     "ON m.id = b.metric_id JOIN institutions e ON e.id = b.evaluator_id WHERE m.product_id = $1 "
     "AND ($2 = '' OR (b.valid_from <= $2 AND b.valid_to >= $2)) ORDER BY m.id, b.valid_from";
+static const char SQL_BACKDATING_INSERT[] =
+    "INSERT INTO price_backdatings (id, metric_id, valid_from, reason, management_id, granted_by, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/* The oldest unused record that allows a basis of the metric from valid_from ($2). */
+static const char SQL_BACKDATING_FIND[] =
+    "SELECT id, metric_id, valid_from, reason, management_id, COALESCE(granted_by, 0), created_at "
+    "FROM price_backdatings WHERE metric_id = $1 AND valid_from <= $2 AND basis_id IS NULL "
+    "ORDER BY id LIMIT 1";
+static const char SQL_BACKDATING_USE[] =
+    "UPDATE price_backdatings SET basis_id = $2 WHERE id = $1 AND basis_id IS NULL";
 static const char SQL_RATE_INSERT[] =
     "INSERT INTO price_rates (basis_id, service_level, tier_from, unit_price) VALUES ($1, $2, $3, "
     "$4)";
@@ -374,6 +386,11 @@ int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out
     GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
 }
 
+int product_store_test_latest(struct ctx *ctx, int64_t product_id, struct product_test *out)
+{
+    GET_ONE(SQL_TEST_LATEST, DB_ARGS(DB_INT(product_id)), read_test, out);
+}
+
 int product_store_test_update(struct ctx *ctx, const struct product_test *t)
 {
     int64_t changed = 0;
@@ -393,9 +410,10 @@ static int count(struct ctx *ctx, const char *sql, const struct db_val *args, in
     return v > 0;
 }
 
-int product_store_test_open(struct ctx *ctx, int64_t product_id)
+int product_store_test_open(struct ctx *ctx, int64_t product_id, struct product_test **items,
+                            int *n)
 {
-    return count(ctx, SQL_TEST_OPEN, DB_ARGS(DB_INT(product_id)));
+    LIST_ALL(SQL_TEST_OPEN, DB_ARGS(DB_INT(product_id)), struct product_test, read_test, items, n);
 }
 
 int product_store_tested_by(struct ctx *ctx, int64_t product_id, int64_t evaluator_id)
@@ -417,6 +435,43 @@ int product_store_price_overlaps(struct ctx *ctx, int64_t metric_id, const char 
                                  const char *to)
 {
     return count(ctx, SQL_PRICE_OVERLAP, DB_ARGS(DB_INT(metric_id), DB_TEXT(from), DB_TEXT(to)));
+}
+
+int product_store_backdating_insert(struct ctx *ctx, const struct price_backdating *b)
+{
+    return db_exec(ctx_db(ctx), SQL_BACKDATING_INSERT,
+                   DB_ARGS(DB_INT(b->id), DB_INT(b->metric_id), DB_TEXT(b->valid_from),
+                           DB_TEXT(b->reason), DB_INT(b->management_id), DB_INT(b->granted_by),
+                           DB_INT(b->created_at)),
+                   NULL, &ctx->err);
+}
+
+static void read_backdating(struct ctx *ctx, struct db_rows *r, struct price_backdating *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->id = db_int(r, 0);
+    o->metric_id = db_int(r, 1);
+    o->valid_from = S(2);
+    o->reason = S(3);
+    o->management_id = db_int(r, 4);
+    o->granted_by = db_int(r, 5);
+    o->created_at = db_int(r, 6);
+}
+
+int product_store_backdating_find(struct ctx *ctx, int64_t metric_id, const char *valid_from,
+                                  struct price_backdating *out)
+{
+    GET_ONE(SQL_BACKDATING_FIND, DB_ARGS(DB_INT(metric_id), DB_TEXT(valid_from)), read_backdating,
+            out);
+}
+
+int product_store_backdating_use(struct ctx *ctx, int64_t id, int64_t basis_id)
+{
+    int64_t changed = 0;
+    if (db_exec(ctx_db(ctx), SQL_BACKDATING_USE, DB_ARGS(DB_INT(id), DB_INT(basis_id)), &changed,
+                &ctx->err) < 0)
+        return -1;
+    return changed > 0;
 }
 
 int product_store_price_insert(struct ctx *ctx, const struct price_basis *b)

@@ -26,8 +26,12 @@ int product_store_metrics(struct ctx *ctx, int64_t product_id, struct metric **i
 
 int product_store_test_insert(struct ctx *ctx, const struct product_test *t);
 int product_store_test_get(struct ctx *ctx, int64_t id, struct product_test *out);
+/* The newest test of a product: 1 and *out, 0 when it has none, -1. */
+int product_store_test_latest(struct ctx *ctx, int64_t product_id, struct product_test *out);
 int product_store_test_update(struct ctx *ctx, const struct product_test *t);
-int product_store_test_open(struct ctx *ctx, int64_t product_id);
+/* The tests of a product still waiting for their result, oldest first (arena-owned). */
+int product_store_test_open(struct ctx *ctx, int64_t product_id, struct product_test **items,
+                            int *n);
 /* 1 when the evaluator has a recorded test of the product. */
 int product_store_tested_by(struct ctx *ctx, int64_t product_id, int64_t evaluator_id);
 int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t product_id,
@@ -37,6 +41,12 @@ int product_store_tests(struct ctx *ctx, int64_t root, int depth, int64_t produc
 int product_store_price_overlaps(struct ctx *ctx, int64_t metric_id, const char *from,
                                  const char *to);
 int product_store_price_insert(struct ctx *ctx, const struct price_basis *b);
+int product_store_backdating_insert(struct ctx *ctx, const struct price_backdating *b);
+/* The oldest unused record allowing a basis of metric_id from valid_from: 1 and *out, 0, -1. */
+int product_store_backdating_find(struct ctx *ctx, int64_t metric_id, const char *valid_from,
+                                  struct price_backdating *out);
+/* Marks the record used by basis_id: 1, 0 when used already (a concurrent publish), -1. */
+int product_store_backdating_use(struct ctx *ctx, int64_t id, int64_t basis_id);
 int product_store_rate_insert(struct ctx *ctx, int64_t basis_id, const struct price_rate *r);
 int product_store_prices(struct ctx *ctx, int64_t product_id, const char *date,
                          struct price_basis **items, int *n);

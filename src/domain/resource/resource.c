@@ -532,6 +532,27 @@ int allocation_list(struct ctx *ctx, const struct allocation_filter *f, const st
 
 /* ---------- conformity tests ---------- */
 
+/* 1 when a conformity test of p is under way, 0 when none, -1. A test whose evaluator has
+ * become related to the provider since its assignment can never be recorded (T5-8.2f), so it no
+ * longer blocks the assignment of an independent evaluator (issue 12). */
+static int test_under_way(struct ctx *ctx, const struct pool *p)
+{
+    struct conformity_test *open;
+    int n;
+    if (resource_store_test_open(ctx, p->id, &open, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        bool related;
+        const char *kind = NULL;
+        if (org_has_interest_relation(ctx, p->provider_id, open[i].evaluator_id, &related, &kind) <
+            0)
+            return -1;
+        if (!related)
+            return 1;
+    }
+    return 0;
+}
+
 int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
                       struct conformity_test *out)
 {
@@ -543,7 +564,7 @@ int conformity_assign(struct ctx *ctx, int64_t pool_id, int64_t evaluator_id,
         return fail(ctx);
     if (org_check_independent_evaluator(ctx, p.provider_id, evaluator_id, "resources", &ev) < 0)
         return fail(ctx);
-    int open = resource_store_test_open(ctx, pool_id);
+    int open = test_under_way(ctx, &p);
     if (open != 0) {
         if (open > 0)
             err_set(&ctx->err, ERR_CONFLICT,
@@ -597,7 +618,7 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
     if (check_date(ctx, "tested_on", in->tested_on) == 0 && strcmp(in->tested_on, today(ctx)) > 0)
         err_field(&ctx->err, "tested_on", "not_future", "tested_on cannot be in the future");
     check_opt_text(ctx, "findings", in->findings, 5000);
-    if (in->status && !strcmp(in->status, "failed") && (!in->findings || !*in->findings))
+    if (in->status && !strcmp(in->status, "failed") && text_is_blank(in->findings))
         err_field(&ctx->err, "findings", "required", "a failed test names its findings");
     if (ctx->err.kind)
         return -1;
@@ -608,6 +629,13 @@ int conformity_record(struct ctx *ctx, int64_t id, const struct conformity_test 
                 cur.evaluator_name);
         return fail(ctx);
     }
+    /* T5-8.2f when the result is recorded: a relation declared after the assignment counts
+     * (issue 12); the same check as at assignment. */
+    struct institution ev;
+    if (!strcmp(cur.status, "assigned") &&
+        org_check_independent_evaluator(ctx, cur.provider_id, cur.evaluator_id, "resources", &ev) <
+            0)
+        return fail(ctx);
     v = cur;
     v.status = in->status;
     v.findings = in->findings ? in->findings : "";

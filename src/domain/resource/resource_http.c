@@ -15,6 +15,9 @@
 #include "http/jv.h"
 #include "core/banned.h"
 
+static const char *const allocation_statuses[] = {"active", "released", NULL};
+static const char *const test_statuses[] = {"assigned", "passed", "failed", NULL};
+
 #define PI(f) offsetof(struct pool_input, v.f)
 const struct field_spec pool_create_spec[] = {
     {"provider_id", JV_ID, 0, PI(provider_id), 0, POOL_F_PROVIDER, 0, NULL,
@@ -161,8 +164,9 @@ int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "provider_id", &f.provider_id) < 0 ||
-        q_text(ctx, rq, "kind", 30, &f.kind) < 0 || q_text(ctx, rq, "region", 6, &f.region) < 0 ||
-        q_text(ctx, rq, "status", 20, &f.status) < 0 ||
+        q_enum(ctx, rq, "kind", resource_kinds, &f.kind) < 0 ||
+        q_region(ctx, rq, "region", false, &f.region) < 0 ||
+        q_enum(ctx, rq, "status", pool_statuses, &f.status) < 0 ||
         pool_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();
@@ -238,7 +242,7 @@ static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, in
     memset(&f, 0, sizeof(f));
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
         q_id(ctx, rq, "pool_id", &f.pool_id) < 0 || q_id(ctx, rq, "user_id", &f.user_id) < 0 ||
-        q_text(ctx, rq, "status", 20, &f.status) < 0 ||
+        q_enum(ctx, rq, "status", allocation_statuses, &f.status) < 0 ||
         q_bool(ctx, rq, "reclaimable", &reclaimable) < 0)
         return -1;
     f.reclaimable_only = reclaimable == 1;
@@ -344,7 +348,8 @@ int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
     int64_t pool;
     int n;
     if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
-        q_id(ctx, rq, "pool_id", &pool) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
+        q_id(ctx, rq, "pool_id", &pool) < 0 ||
+        q_enum(ctx, rq, "status", test_statuses, &status) < 0 ||
         conformity_list(ctx, pool, status, &p, &items, &n, &info) < 0)
         return -1;
     json_t *arr = json_array();

@@ -85,7 +85,7 @@ static const char SQL_EVENT[] =
     "p ON p.id = t.pool_id "
 static const char SQL_TEST_GET[] = "SELECT " TEST_COLS TEST_FROM "WHERE t.id = $1";
 static const char SQL_TEST_OPEN[] =
-    "SELECT COUNT(*) FROM conformity_tests WHERE pool_id = $1 AND status = 'assigned'";
+    "SELECT " TEST_COLS TEST_FROM "WHERE t.pool_id = $1 AND t.status = 'assigned' ORDER BY t.id";
 /* An evaluator sees the tests assigned to it; others those of pools in their jurisdiction. */
 static const char SQL_TEST_LIST[] =
     "SELECT " TEST_COLS TEST_FROM
@@ -291,12 +291,10 @@ int resource_store_test_get(struct ctx *ctx, int64_t id, struct conformity_test 
     GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
 }
 
-int resource_store_test_open(struct ctx *ctx, int64_t pool_id)
+int resource_store_test_open(struct ctx *ctx, int64_t pool_id, struct conformity_test **items,
+                             int *n)
 {
-    int64_t n = 0;
-    if (db_query_int(ctx_db(ctx), SQL_TEST_OPEN, DB_ARGS(DB_INT(pool_id)), &n, &ctx->err) < 0)
-        return -1;
-    return n > 0;
+    LIST_ALL(SQL_TEST_OPEN, DB_ARGS(DB_INT(pool_id)), struct conformity_test, read_test, items, n);
 }
 
 int resource_store_test_list(struct ctx *ctx, int64_t root, int depth, int64_t pool_id,

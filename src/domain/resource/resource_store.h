@@ -40,7 +40,9 @@ int resource_store_alloc_event(struct ctx *ctx, int64_t alloc_id, const char *op
                                int64_t after, const char *reason);
 
 int resource_store_test_get(struct ctx *ctx, int64_t id, struct conformity_test *out);
-int resource_store_test_open(struct ctx *ctx, int64_t pool_id);
+/* The tests of a pool still waiting for their result, oldest first (arena-owned). */
+int resource_store_test_open(struct ctx *ctx, int64_t pool_id, struct conformity_test **items,
+                             int *n);
 int resource_store_test_list(struct ctx *ctx, int64_t root, int depth, int64_t pool_id,
                              const char *status, const struct page_req *p,
                              struct conformity_test **items, int *n);

@@ -186,11 +186,13 @@ int usage_http_batch(struct ctx *ctx, struct req *rq, struct resp *rs)
 
 int usage_http_outcomes(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
+    static const char *const allowed[] = {"limit", "cursor", "total", NULL};
     struct page_req p;
     struct page_info info;
     struct usage_outcome *o;
     int n;
-    if (q_page(ctx, rq, &p) < 0 || usage_outcomes(ctx, rq->params[0], &p, &o, &n, &info) < 0)
+    if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
+        usage_outcomes(ctx, rq->params[0], &p, &o, &n, &info) < 0)
         return -1;
     json_t *items = json_array();
     for (int i = 0; i < n; i++)
