@@ -84,10 +84,11 @@ export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIF
 # The server and the CLI must not pick up a developer's settings.
 unset EGOV_DB EGOV_LISTEN EGOV_CONFIG EGOV_BODY_MAX EGOV_RATE_LIMIT EGOV_LOGIN_SLOW_AFTER \
       EGOV_LOGIN_LOCK_AFTER EGOV_LOGIN_LOCK_MIN EGOV_THREADS EGOV_WEB_ROOT EGOV_LOG_LEVEL \
-      EGOV_SESSION_TTL_MIN EGOV_TIMEZONE EGOV_ADMIN_PASSWORD EGOV_USER_PASSWORD
+      EGOV_SESSION_TTL_MIN EGOV_TIMEZONE EGOV_ADMIN_PASSWORD EGOV_USER_PASSWORD \
+      EGOV_COOKIE_SECURE EGOV_CONNS_PER_IP EGOV_HEADER_TIMEOUT_S EGOV_BODY_TIMEOUT_S
 
 files=()
-for name in ${EGOV_BB_ONLY:-hostile concurrency login cli metrics openapi usage availability valgrind}; do
+for name in ${EGOV_BB_ONLY:-hostile edge concurrency login cli metrics openapi usage availability valgrind}; do
   files+=("$here/$name.test.mjs")
 done
 
