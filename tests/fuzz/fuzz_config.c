@@ -70,6 +70,9 @@ static void check_ranges(const struct config *c)
     fuzz_check(c->login_lock_after >= 2 && c->login_lock_after <= 1000);
     fuzz_check(c->login_lock_min >= 1 && c->login_lock_min <= 24 * 60);
     fuzz_check(c->rate_limit >= 0 && c->rate_limit <= 1000000);
+    fuzz_check(c->conns_per_ip >= 0 && c->conns_per_ip <= 1024);
+    fuzz_check(c->header_timeout_s >= 1 && c->header_timeout_s <= 3600);
+    fuzz_check(c->body_timeout_s >= 1 && c->body_timeout_s <= 86400);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
