@@ -654,7 +654,13 @@ int server_run(struct app *app, struct err *e)
     srv->root_fd = -1;
     pthread_mutex_init(&srv->rl_lock, NULL);
     pthread_mutex_init(&srv->watch_lock, NULL);
-    pthread_cond_init(&srv->watch_wake, NULL);
+    /* The watcher waits on the monotonic clock: with the default (real-time) clock its
+     * monotonic wake-up times lie in the past and it would spin. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&srv->watch_wake, &ca);
+    pthread_condattr_destroy(&ca);
     if (parse_listen(app->cfg.listen, &ss, e) < 0) {
         free(srv);
         return -1;
