@@ -504,16 +504,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             st->rq.bad_framing = framing_error(&st->rq, version);
         st->rq.rate_limited = rate_limited(srv, st->rq.client_ip);
         if (st->rq.body_too_large || st->rq.rate_limited || st->rq.too_many_headers ||
-            st->rq.headers_too_large || st->rq.bad_framing) {
-            watch_deadline(srv, conn, 0);
-            return answer(srv, conn, st); /* refuse before reading a byte of the body */
-        }
+            st->rq.headers_too_large || st->rq.bad_framing)
+            /* Refused before reading a byte of the body. The body deadline stays: whatever
+             * libmicrohttpd still reads of the body must not take longer. */
+            return answer(srv, conn, st);
         if (streamed) {
             struct resp rs;
             st->stream = router_stream_open(srv->app, st->arena, &st->rq, &rs);
             if (!st->stream) {
                 st->body_unread = true;
-                watch_deadline(srv, conn, 0);
                 return queue(srv, conn, st, &rs);
             }
             /* Authenticated and allowed: an upload of any size may take its time. */
