@@ -62,6 +62,16 @@ static const struct key {
     {"rate_limit_anon", K_INT, offsetof(struct config, rate_limit_anon), 0, 0, 1000000, "20",
      "logins and API requests without a session allowed per second per client address "
      "(public reads are not counted; 0 = unlimited)"},
+    {"conns_per_ip", K_INT, offsetof(struct config, conns_per_ip), 0, 0, 1024, "64",
+     "open connections allowed per client address; more are closed at once (0 = no limit; "
+     "behind a reverse proxy every connection comes from the proxy)"},
+    {"header_timeout_s", K_INT, offsetof(struct config, header_timeout_s), 0, 1, 3600, "15",
+     "seconds a client has to send a request's headers, counted from the connection's start "
+     "or the end of the previous answer (keep-alive idle included); a trickle of bytes does "
+     "not extend it"},
+    {"body_timeout_s", K_INT, offsetof(struct config, body_timeout_s), 0, 1, 86400, "60",
+     "seconds a client has to send a request's body, counted from the end of its headers; "
+     "streamed uploads (usage ingest) are exempt once their caller is authenticated"},
     {"log_level", K_STR, offsetof(struct config, log_level),
      sizeof(((struct config *)0)->log_level), 0, 0, "info", "debug, info, warn or error"},
     {"web_root", K_STR, offsetof(struct config, web_root), sizeof(((struct config *)0)->web_root),

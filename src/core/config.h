@@ -25,6 +25,9 @@ struct config {
     int login_queue;           /* logins waiting for a password worker before 503 */
     int rate_limit;            /* requests per second per client address; 0 = off */
     int rate_limit_anon;       /* unauthenticated requests per second per client address; 0 = off */
+    int conns_per_ip;          /* open connections per client address; 0 = no limit */
+    int header_timeout_s;      /* seconds to send a request's headers, from its start */
+    int body_timeout_s;        /* seconds to send a request's body, from the end of its headers */
     int jobs_interval_s;       /* seconds between periodic job runs; 0 = off */
     char log_level[16];
     char web_root[512];               /* built console; "" = none */

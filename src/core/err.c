@@ -23,6 +23,7 @@ static const struct {
     [ERR_CONFLICT] = {409, 5, "conflict", "The request conflicts with a rule or the current state"},
     [ERR_PRECONDITION] = {412, 5, "stale-version", "The record was changed by someone else"},
     [ERR_TOO_LARGE] = {413, 2, "too-large", "The request body is too large"},
+    [ERR_HEAD_TOO_BIG] = {431, 2, "headers-too-large", "The request headers are too large"},
     [ERR_UNSUPPORTED] = {415, 2, "unsupported-media-type", "Unsupported media type"},
     [ERR_RATE_LIMITED] = {429, 6, "rate-limited", "Too many attempts"},
     [ERR_UNAVAILABLE] = {503, 7, "unavailable", "The service is temporarily unavailable"},

@@ -21,6 +21,7 @@ enum err_kind {
     ERR_CONFLICT,     /* a business rule or uniqueness conflict (409) */
     ERR_PRECONDITION, /* If-Match did not match the current version (412) */
     ERR_TOO_LARGE,    /* body over the limit (413) */
+    ERR_HEAD_TOO_BIG, /* request line and headers over the limit (431) */
     ERR_UNSUPPORTED,  /* unsupported media type (415) */
     ERR_RATE_LIMITED, /* too many attempts (429) */
     ERR_UNAVAILABLE,  /* the store is unreachable or busy (503) */

@@ -23,6 +23,9 @@ struct kv {
 
 #define REQ_MAX_KV     128
 #define REQ_MAX_PARAMS 4
+/* Request line and headers, in bytes: a larger head gets egov's 431 problem. libmicrohttpd's
+ * own 431 (an HTML page) only comes past its per-connection memory, four times this. */
+#define REQ_MAX_HEAD 16384
 
 struct req {
     const char *method;
@@ -35,10 +38,13 @@ struct req {
     size_t body_len;
     bool body_too_large;
     bool too_many_headers;   /* more than REQ_MAX_KV headers or query parameters */
+    bool headers_too_large;  /* request line and headers over REQ_MAX_HEAD bytes */
     bool rate_limited;       /* over the per-address rate limit */
     bool overloaded;         /* the password pool's queue is full */
     const char *bad_framing; /* why the message framing is refused (RFC 9112), or NULL */
     const char *nul_query;   /* a header or query parameter whose text holds a NUL, or NULL */
+    const char *bad_field;   /* with bad_framing: the part named in the problem, or NULL */
+    const char *bad_rule;    /* with bad_field: the rule it breaks */
     const char *client_ip;
     /* filled by the router */
     int64_t params[REQ_MAX_PARAMS];

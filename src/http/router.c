@@ -123,6 +123,9 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
         return err_set(&ctx->err, ERR_RATE_LIMITED,
                        "too many requests from your address; slow down");
     }
+    if (rq->bad_framing && rq->bad_field)
+        return err_field_as(&ctx->err, ERR_BAD_REQUEST, rq->bad_field, rq->bad_rule, "%s",
+                            rq->bad_framing);
     if (rq->bad_framing)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "%s", rq->bad_framing);
     if (rq->overloaded) {
@@ -130,6 +133,9 @@ static int guard(struct ctx *ctx, struct req *rq, struct resp *rs, int *idx, con
         return err_set(&ctx->err, ERR_UNAVAILABLE,
                        "too many logins are being checked at once; try again in a second");
     }
+    if (rq->headers_too_large)
+        return err_set(&ctx->err, ERR_HEAD_TOO_BIG,
+                       "the request line and headers are larger than %d bytes", REQ_MAX_HEAD);
     if (rq->too_many_headers)
         return err_set(&ctx->err, ERR_BAD_REQUEST, "more than %d headers or query parameters",
                        REQ_MAX_KV);

@@ -67,6 +67,39 @@ static void test_malformed_bodies(void **state)
     assert_status(raw("POST", p, "application/json; charset=utf-8", "{}", 2, false), 422);
 }
 
+/* docs/security.md: what server.c refuses at the edge reaches the client as the one problem,
+ * naming the part of the request and the rule (a header name that is not a token, a target that
+ * is not a path) or, for a head over REQ_MAX_HEAD, as 431. */
+static void test_edge_refusals_are_named_problems(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    struct req rq;
+    struct resp rs;
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = "/api/v1/session";
+    rq.bad_framing = "a header name must be a token";
+    rq.bad_field = "header";
+    rq.bad_rule = "token";
+    router_dispatch(&T->app, a, &rq, &rs);
+    assert_int_equal(rs.status, 400);
+    assert_string_equal(rs.content_type, "application/problem+json");
+    snprintf(body, sizeof(body), "%.*s", (int)rs.len, rs.body);
+    assert_non_null(strstr(body, "\"field\":\"header\""));
+    assert_non_null(strstr(body, "\"rule\":\"token\""));
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = "/healthz";
+    rq.headers_too_large = true;
+    router_dispatch(&T->app, a, &rq, &rs);
+    assert_int_equal(rs.status, 431);
+    assert_string_equal(rs.content_type, "application/problem+json");
+    snprintf(body, sizeof(body), "%.*s", (int)rs.len, rs.body);
+    assert_non_null(strstr(body, "headers-too-large"));
+    arena_free(a);
+}
+
 static void test_field_rules_are_named(void **state)
 {
     (void)state;
@@ -243,6 +276,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_bodies),
+        cmocka_unit_test(test_edge_refusals_are_named_problems),
         cmocka_unit_test(test_field_rules_are_named),
         cmocka_unit_test(test_query_parameters_are_validated_alike),
         cmocka_unit_test(test_paths_and_methods),

@@ -73,6 +73,9 @@ static void check_ranges(const struct config *c)
     fuzz_check(c->signing_key_generate == 0 || c->signing_key_generate == 1);
     /* Only the two suites ever get in (docs/keys.md). */
     fuzz_check(!strcmp(c->crypto_suite, "ed25519-blake2b") || !strcmp(c->crypto_suite, "sm2-sm3"));
+    fuzz_check(c->conns_per_ip >= 0 && c->conns_per_ip <= 1024);
+    fuzz_check(c->header_timeout_s >= 1 && c->header_timeout_s <= 3600);
+    fuzz_check(c->body_timeout_s >= 1 && c->body_timeout_s <= 86400);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

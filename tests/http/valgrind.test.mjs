@@ -3,10 +3,12 @@
 // SIGTERM: valgrind's exit status must be clean (no invalid access, no definite leak).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  demoStore, login, rawExchange, request, startServer, tmpDir,
+  DEMO_PASSWORD, demoStore, rawExchange, request, startServer, tmpDir,
 } from './lib/harness.mjs';
 
 const VALGRIND = ['valgrind', '--error-exitcode=99', '--leak-check=full', '--errors-for-leak-kinds=definite',
@@ -21,9 +23,16 @@ describe('hostile requests with the server under valgrind', () => {
     const v = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
     assert.ok(!v.error && v.status === 0, 'valgrind is installed (run.sh installs it)');
     const dir = tmpDir('valgrind');
+    // A web root with a link out of it and a dotfile (docs/security.md), and a header deadline
+    // short enough to cut a trickle here, long enough for every complete request below.
+    const root = path.join(dir, 'dist');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>vg</title>');
+    fs.writeFileSync(path.join(root, '.env'), 'x');
+    fs.symlinkSync('../demo.db', path.join(root, 'out.db'));
     srv = await startServer({
       dbFile: demoStore(dir),
-      args: ['--body-max', '2048', '--threads', '2'],
+      args: ['--body-max', '2048', '--threads', '2', '--web-root', root, '--header-timeout-s', '5'],
       wrapper: VALGRIND,
       readyMs: 120000,
     });
@@ -34,7 +43,10 @@ describe('hostile requests with the server under valgrind', () => {
   });
 
   test('the subset is answered as without valgrind', { timeout: 400000 }, async () => {
-    const admin = await login(srv, 'gz.admin');
+    // argon2id under valgrind takes seconds: the login waits as long as every other request here.
+    const session = await request(srv, 'POST', '/api/v1/session', { ...SLOW, body: { login: 'gz.admin', password: DEMO_PASSWORD } });
+    assert.equal(session.status, 201, session.text);
+    const admin = { ...session.json, bearer: { Authorization: `Bearer ${session.json.token}` } };
     const J = { ...admin.bearer, 'Content-Type': 'application/json' };
     const status = async (method, path, opts) => (await request(srv, method, path, { ...SLOW, ...opts })).status;
     const inst = admin.institution.id;
@@ -100,6 +112,18 @@ describe('hostile requests with the server under valgrind', () => {
       + 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'];
     for (let i = 0; i < 32; i++) endless.push(`8000\r\n${'e'.repeat(0x8000)}\r\n`);
     await rawExchange(srv.port, endless, { timeoutMs: 5000 });
+    // The edge: the web root, header names, the 431 problem, a trickle cut by its deadline.
+    assert.equal(await status('GET', '/'), 200);
+    assert.equal(await status('GET', '/orders/1'), 200);
+    assert.equal(await status('GET', '/out.db'), 404);
+    assert.equal(await status('GET', '/.env'), 404);
+    for (const req of ['GET -private/x HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n']) {
+      assert.equal((await rawExchange(srv.port, req, { timeoutMs: 30000 })).status, 400, req);
+    }
+    assert.equal((await rawExchange(srv.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`, { timeoutMs: 30000 })).status, 431);
+    const trickle = await rawExchange(srv.port, ['GET /healthz HTTP/1.1\r\nHost: x\r\nX-T: ', ...Array(40).fill('a'), '\r\n\r\n'],
+      { delayMs: 500, timeoutMs: 60000 });
+    assert.equal(trickle.status, null, `a trickle was answered ${trickle.status}`);
     assert.equal(await status('DELETE', '/api/v1/session', { headers: admin.bearer }), 204);
     assert.equal(await status('GET', '/healthz'), 200);
   });

@@ -234,12 +234,38 @@ static void test_error_kinds_map_to_http_and_exit_codes(void **state)
     assert_int_equal(err_exit_code(ERR_INVALID), 2);
     assert_int_equal(err_http_status(ERR_PRECONDITION), 412);
     assert_int_equal(err_http_status(ERR_METHOD), 405);
+    assert_int_equal(err_http_status(ERR_HEAD_TOO_BIG), 431);
+    assert_string_equal(err_slug(ERR_HEAD_TOO_BIG), "headers-too-large");
     err_clear(&e);
     for (int i = 0; i < 20; i++)
         err_field(&e, "f", "r", "m%d", i);
     assert_int_equal(e.n_fields, ERR_MAX_FIELDS);
     assert_int_equal(e.kind, ERR_INVALID);
     assert_string_equal(e.message, "m0");
+}
+
+/* docs/security.md: one address may hold 64 connections; a request has 15 s for its head and
+ * 60 s for its body; none of them can be switched off by a deadline of 0. */
+static void test_config_edge_limits(void **state)
+{
+    struct config c;
+    struct err e;
+    (void)state;
+    err_clear(&e);
+    config_defaults(&c);
+    assert_int_equal(c.conns_per_ip, 64);
+    assert_int_equal(c.header_timeout_s, 15);
+    assert_int_equal(c.body_timeout_s, 60);
+    assert_int_equal(config_set(&c, "conns-per-ip", "0", &e), 0);
+    assert_int_equal(c.conns_per_ip, 0);
+    assert_int_equal(config_set(&c, "header_timeout_s", "0", &e), -1);
+    assert_string_equal(e.fields[0].rule, "range");
+    err_clear(&e);
+    assert_int_equal(config_set(&c, "body-timeout-s", "86401", &e), -1);
+    err_clear(&e);
+    assert_int_equal(config_set(&c, "conns_per_ip", "-1", &e), -1);
+    assert_int_equal(c.header_timeout_s, 15);
+    assert_int_equal(c.body_timeout_s, 60);
 }
 
 static int64_t dec(const char *s, int scale, int64_t max, const char **rule)
@@ -345,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_strbuf_enforces_its_cap),
         cmocka_unit_test(test_arena_runs_defers_in_reverse),
         cmocka_unit_test(test_config_precedence),
+        cmocka_unit_test(test_config_edge_limits),
         cmocka_unit_test(test_error_kinds_map_to_http_and_exit_codes),
         cmocka_unit_test(test_decimal_parse_is_exact_and_names_each_failure),
     };

@@ -35,8 +35,22 @@ export async function openBrowser({ locale = null } = {}) {
   if (locale) await page.addInitScript((l) => localStorage.setItem('egov.locale', l), locale);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The console runs under its Content-Security-Policy (docs/security.md): a violation is an
+  // error of the page like any other. Init scripts are not subject to the page's policy.
+  const csp = [];
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|CSP violation/.test(m.text())) {
+      csp.push(m.text());
+      errors.push(m.text());
+    }
+  });
   return {
-    context, page, errors,
+    context, page, errors, csp,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -87,7 +101,9 @@ export async function axe(page) {
   await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated, not added as an inline <script>: the console's CSP (script-src 'self') refuses
+  // inline scripts, and the suite runs under that policy.
+  if (!has) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));

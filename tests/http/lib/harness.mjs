@@ -145,8 +145,9 @@ export async function startServer({ dbFile, args = [], env = {}, wrapper = [], r
 /**
  * One HTTP request on its own connection. Resolves {status, headers, text, json}; rejects
  * if no complete answer arrives within timeoutMs (a hang is a failure, never a wait).
+ * localAddress: the client's address (any of 127.0.0.0/8).
  */
-export function request(server, method, urlPath, { headers = {}, body, timeoutMs = 10000, agent } = {}) {
+export function request(server, method, urlPath, { headers = {}, body, timeoutMs = 10000, agent, localAddress } = {}) {
   return new Promise((resolve, reject) => {
     let payload = body;
     const h = { ...headers };
@@ -164,6 +165,7 @@ export function request(server, method, urlPath, { headers = {}, body, timeoutMs
       path: urlPath,
       headers: h,
       agent: agent || false,
+      localAddress,
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -191,11 +193,12 @@ export function request(server, method, urlPath, { headers = {}, body, timeoutMs
  * Buffer/string or an array written one by one, delayMs apart, with Nagle off so that each
  * piece is its own TCP segment. Write errors (the server closed early) are recorded, not thrown.
  * untilClose: keep reading past the first answer (pipelining) until the server closes.
+ * localAddress: the client's address (any of 127.0.0.0/8), for per-address limits.
  */
-export function rawExchange(port, pieces, { delayMs = 0, timeoutMs = 10000, halfClose = false, untilClose = false } = {}) {
+export function rawExchange(port, pieces, { delayMs = 0, timeoutMs = 10000, halfClose = false, untilClose = false, localAddress } = {}) {
   const list = Array.isArray(pieces) ? pieces : [pieces];
   return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
+    const sock = net.connect({ host: '127.0.0.1', port, localAddress });
     sock.setNoDelay(true);
     const got = [];
     let writeError = null;
