@@ -65,6 +65,15 @@ static const struct key {
      sizeof(((struct config *)0)->budget_alert_thresholds), 0, 0, "80,100",
      "per cent of a budget line's amount at which issued bills raise a budget alert to the "
      "agency and the management institution (comma-separated, 1..1000)"},
+    {"crypto_suite", K_STR, offsetof(struct config, crypto_suite),
+     sizeof(((struct config *)0)->crypto_suite), 0, 0, "ed25519-blake2b",
+     "algorithm suite of this deployment: ed25519-blake2b, or sm2-sm3 (GB/T 39786: SM3 for the "
+     "audit chain and session-token hashes)"},
+    {"audit_checkpoint_file", K_STR, offsetof(struct config, audit_checkpoint_file),
+     sizeof(((struct config *)0)->audit_checkpoint_file), 0, 0, "",
+     "file the signed audit checkpoints are appended to as JSON lines (empty: "
+     "audit-checkpoints.jsonl next to a SQLite store, data/audit-checkpoints.jsonl with "
+     "PostgreSQL)"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };
@@ -115,6 +124,10 @@ static int set_key(struct config *c, const struct key *k, const char *value, str
             "expected up to 8 per cents from 1 to 1000, comma-separated (e.g. 80,100), "
             "got '%s'",
             value);
+    if (!strcmp(k->name, "crypto_suite") && strcmp(value, "ed25519-blake2b") != 0 &&
+        strcmp(value, "sm2-sm3") != 0)
+        return err_field(e, k->name, "enum", "expected ed25519-blake2b or sm2-sm3, got '%s'",
+                         value);
     if (k->type == K_STR) {
         size_t n = strlen(value);
         if (n >= k->cap)

@@ -28,6 +28,8 @@ struct config {
     int elimination_idle_months;      /* unused online products become elimination candidates */
     int hhi_warning;                  /* market concentration (HHI) at which M is warned */
     char budget_alert_thresholds[64]; /* per cent of a budget line, e.g. "80,100" */
+    char crypto_suite[32];            /* "ed25519-blake2b" (default) or "sm2-sm3" */
+    char audit_checkpoint_file[512];  /* JSON lines of signed audit checkpoints; "" = derived */
     char config_file[512];
 };
 

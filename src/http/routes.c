@@ -135,6 +135,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/catalogues/public-key", catalogue_http_public_key, NULL, NONE, PUB, "catalogues", "PEM public key that verifies catalogue editions (public)", NULL, NULL, NULL, 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},
+    {"GET", "/api/v1/audit/checkpoints", audit_http_checkpoints, NULL, NONE, PUB | PAGED, "audit", "Signed checkpoints of the audit chain head, newest first (public)", NULL, NULL, "AuditCheckpointPage", 200},
 };
 /* clang-format on */
 

@@ -156,6 +156,16 @@ int th_setup(void **state)
     cfg.threads = 4;
     snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
     err_clear(&e);
+    /* EGOV_TEST_SUITE=sm2-sm3 runs a suite under the 国密 crypto suite (tests/CMakeLists.txt). */
+    if (getenv("EGOV_TEST_SUITE") &&
+        config_set(&cfg, "crypto_suite", getenv("EGOV_TEST_SUITE"), &e) < 0) {
+        fprintf(stderr, "EGOV_TEST_SUITE: %s\n", e.message);
+        return -1;
+    }
+    snprintf(T->checkpoint_path, sizeof(T->checkpoint_path),
+             "/tmp/egov-test-%d-%u.checkpoints.jsonl", (int)getpid(), randombytes_random());
+    snprintf(cfg.audit_checkpoint_file, sizeof(cfg.audit_checkpoint_file), "%s",
+             T->checkpoint_path);
     if (open_store(&cfg) < 0 || app_init(&T->app, &cfg, &e) < 0 ||
         db_migrate(T->app.db, &n, &e) < 0) {
         fprintf(stderr, "test store: %s\n", e.message);
@@ -190,6 +200,7 @@ int th_teardown(void **state)
     arena_free(ctx_arena);
     ctx_arena = NULL;
     app_release(&T->app);
+    unlink(T->checkpoint_path);
     if (T->sqlite_path[0]) {
         char p[300];
         unlink(T->sqlite_path);

@@ -63,19 +63,29 @@ int catalogue_next_number(struct ctx *ctx, const char *catalogue, int *number)
     return catalogue_store_next(ctx, catalogue, ctx->caller.institution_id, number);
 }
 
-int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body, int n_items,
-                            struct edition *out)
+int catalogue_sign_bytes(struct ctx *ctx, const void *bytes, size_t len, const char **sig_b64,
+                         const char **key_id, const char **algorithm)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     unsigned char sig[crypto_sign_BYTES];
-    const char *kid = NULL;
+    if (key(ctx, key_id, pk, sk) < 0)
+        return -1;
+    crypto_sign_detached(sig, NULL, bytes, len, sk);
+    sodium_memzero(sk, sizeof(sk));
+    *sig_b64 = b64(ctx, sig, sizeof(sig));
+    *algorithm = "ed25519";
+    return 0;
+}
+
+int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *body, int n_items,
+                            struct edition *out)
+{
+    const char *kid = NULL, *sig = NULL, *alg = NULL;
     struct edition e;
     memset(&e, 0, sizeof(e));
-    if (key(ctx, &kid, pk, sk) < 0 ||
-        catalogue_store_next(ctx, catalogue, ctx->caller.institution_id, &e.number) < 0)
+    if (catalogue_store_next(ctx, catalogue, ctx->caller.institution_id, &e.number) < 0 ||
+        catalogue_sign_bytes(ctx, body, strlen(body), &sig, &kid, &alg) < 0)
         return -1;
-    crypto_sign_detached(sig, NULL, (const unsigned char *)body, strlen(body), sk);
-    sodium_memzero(sk, sizeof(sk));
     e.id = id_new();
     e.catalogue = catalogue;
     e.publisher_id = ctx->caller.institution_id;
@@ -83,7 +93,7 @@ int catalogue_store_edition(struct ctx *ctx, const char *catalogue, const char *
     e.published_at = time_now_ms();
     e.n_items = n_items;
     e.body = body;
-    e.signature = b64(ctx, sig, sizeof(sig));
+    e.signature = sig;
     e.key_id = kid;
     if (catalogue_store_insert(ctx, &e) < 0)
         return -1;

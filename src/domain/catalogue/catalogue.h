@@ -6,6 +6,7 @@
 #ifndef EGOV_CATALOGUE_H
 #define EGOV_CATALOGUE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ctx;
@@ -32,6 +33,11 @@ int catalogue_list(struct ctx *ctx, const char *catalogue, struct edition **item
 /* publisher 0: the newest publisher's edition with that number (single-publisher setups). */
 int catalogue_get(struct ctx *ctx, const char *catalogue, int64_t publisher, int number,
                   struct edition *out);
+/* Signs len bytes with the current signing key (created on first use): base64 signature, key id
+ * and algorithm name ("ed25519"), all arena-owned. Other modules sign through this one call
+ * (the audit checkpoints), so that the key never leaves this module. */
+int catalogue_sign_bytes(struct ctx *ctx, const void *bytes, size_t len, const char **sig_b64,
+                         const char **key_id, const char **algorithm);
 /* The public key as PEM (SubjectPublicKeyInfo), creating the key pair on first use. */
 int catalogue_public_key_pem(struct ctx *ctx, const char **pem, const char **key_id);
 
