@@ -76,6 +76,8 @@ static void test_switching_suite_ends_sessions_of_the_other_hash(void **state)
     assert_status(th_call("GET", "/api/v1/session", &after, NULL), 200);
     snprintf(T->app.cfg.crypto_suite, sizeof(T->app.cfg.crypto_suite), "%s", suite);
     assert_status(th_call("GET", "/api/v1/session", &after, NULL), 401);
+    /* Switching back: the older session was never revoked. */
+    assert_status(th_call("GET", "/api/v1/session", &before, NULL), 200);
 }
 
 static void test_wrong_password_and_unknown_login_look_alike(void **state)
