@@ -18,9 +18,9 @@ enum digest_alg { DIGEST_BLAKE2B, DIGEST_SM3 };
 
 /* A running hash; init, any number of updates, one final. Stack-allocated by the caller. */
 struct digest {
+    crypto_generichash_state b2; /* first: it is 64-byte aligned */
+    void *sm3;                   /* EVP_MD_CTX, freed by digest_final */
     enum digest_alg alg;
-    crypto_generichash_state b2;
-    void *sm3; /* EVP_MD_CTX, freed by digest_final */
 };
 
 /* The stored name of an algorithm: "blake2b" or "sm3". */

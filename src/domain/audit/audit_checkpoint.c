@@ -11,6 +11,7 @@
  * exchanged in one place. This file never reads the audit tables itself: audit_store.c does.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,11 @@ static char *checkpoint_line(const struct audit_checkpoint *cp)
 
 /* The highest seq in an open checkpoint file (0 when empty); -1 on a line that is no
  * checkpoint. */
+static bool is_blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] == 0;
+}
+
 static int64_t file_last_seq(FILE *f)
 {
     char line[LINE_MAX_LEN];
@@ -173,6 +179,8 @@ static int64_t file_last_seq(FILE *f)
     rewind(f);
     while (fgets(line, sizeof(line), f)) {
         json_error_t jerr;
+        if (is_blank(line))
+            continue;
         json_t *o = json_loads(line, 0, &jerr);
         json_t *seq = json_object_get(o, "seq");
         if (!json_is_integer(seq)) {
@@ -333,6 +341,8 @@ int audit_verify_checkpoints(struct ctx *ctx, const char *file, const char *publ
             bad(cv, NULL, lineno, arena_printf(ctx->arena, "line %d is too long", lineno));
             break;
         }
+        if (is_blank(line))
+            continue;
         if (parse_line(ctx, line, lineno, &cp, &why) < 0) {
             bad(cv, NULL, lineno, why);
             break;
@@ -383,7 +393,8 @@ int audit_verify_checkpoints(struct ctx *ctx, const char *file, const char *publ
         rc = audit_verify(ctx, v);
         goto out;
     }
-    qsort(cps, (size_t)n, sizeof(*cps), by_seq);
+    if (n > 1)
+        qsort(cps, (size_t)n, sizeof(*cps), by_seq);
     rc = audit_verify_against(ctx, v, cps, n, cv);
 out:
     free(cps);
