@@ -96,6 +96,11 @@ struct audit_checkpoint {
     int line;              /* in a checkpoint file: its line number (1-based); 0 otherwise */
 };
 
+/* One line of a checkpoint file (JSON, the eight members and no others, `at` exactly as egov
+ * writes it, seq >= 1) into cp, strings arena-owned; -1 and *why (arena-owned) otherwise. The
+ * signature is not checked here. */
+int audit_checkpoint_parse(struct ctx *ctx, const char *line, int lineno,
+                           struct audit_checkpoint *cp, const char **why);
 /* The exact bytes a checkpoint's signature covers (arena-owned, NUL-terminated). */
 const char *audit_checkpoint_message(struct ctx *ctx, const struct audit_checkpoint *cp);
 

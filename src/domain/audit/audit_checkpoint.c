@@ -260,10 +260,8 @@ int audit_checkpoint_list(struct ctx *ctx, int64_t before_seq, int limit,
     return 0;
 }
 
-/* One line of a checkpoint file into cp (strings arena-owned); -1 with a reason when it is
- * not a well-formed checkpoint. */
-static int parse_line(struct ctx *ctx, const char *line, int lineno, struct audit_checkpoint *cp,
-                      const char **why)
+int audit_checkpoint_parse(struct ctx *ctx, const char *line, int lineno,
+                           struct audit_checkpoint *cp, const char **why)
 {
     json_error_t jerr;
     json_int_t seq = 0;
@@ -343,7 +341,7 @@ int audit_verify_checkpoints(struct ctx *ctx, const char *file, const char *publ
         }
         if (is_blank(line))
             continue;
-        if (parse_line(ctx, line, lineno, &cp, &why) < 0) {
+        if (audit_checkpoint_parse(ctx, line, lineno, &cp, &why) < 0) {
             bad(cv, NULL, lineno, why);
             break;
         }
