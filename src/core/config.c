@@ -102,7 +102,8 @@ static const struct key {
     {"crypto_suite", K_STR, offsetof(struct config, crypto_suite),
      sizeof(((struct config *)0)->crypto_suite), 0, 0, "ed25519-blake2b",
      "cryptographic suite of this deployment: ed25519-blake2b, or sm2-sm3 (the Chinese "
-     "commercial suite, GB/T 39786-2021: SM2 signatures with SM3)"},
+     "commercial suite, GB/T 39786-2021: SM2 signatures with SM3; SM3 for the audit chain and "
+     "session-token hashes)"},
     {"signing_key", K_STR, offsetof(struct config, signing_key),
      sizeof(((struct config *)0)->signing_key), 0, 0, "",
      "where the signing key is: file:PATH (PKCS#8 PEM, mode 0600, owned by the service user) or "
@@ -113,6 +114,11 @@ static const struct key {
     {"signing_key_pin", K_STR, offsetof(struct config, signing_key_pin),
      sizeof(((struct config *)0)->signing_key_pin), 0, 0, "",
      "user PIN of the PKCS#11 token when the URI has no pin-value (never logged)"},
+    {"audit_checkpoint_file", K_STR, offsetof(struct config, audit_checkpoint_file),
+     sizeof(((struct config *)0)->audit_checkpoint_file), 0, 0, "",
+     "file the signed audit checkpoints are appended to as JSON lines (empty: "
+     "audit-checkpoints.jsonl next to a SQLite store, data/audit-checkpoints.jsonl with "
+     "PostgreSQL)"},
     {"timezone", K_STR, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone),
      0, 0, "Asia/Shanghai", "display time zone given to new institutions"},
 };

@@ -43,6 +43,7 @@ struct config {
     char signing_key[512];            /* "file:PATH", "pkcs11:URI"; "" = beside the SQLite store */
     int signing_key_generate;         /* 1: create the key file when it is absent */
     char signing_key_pin[128];        /* PKCS#11 user PIN; never logged */
+    char audit_checkpoint_file[512];  /* JSON lines of signed audit checkpoints; "" = derived */
     char config_file[512];
 };
 

@@ -195,6 +195,12 @@ static const struct {
     PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS BILLING_SCHEMAS{
         "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
                         ",\"first_bad_seq\":" OPT_ID ",\"reason\":" OPT_STR "}}"},
+    {"AuditCheckpoint",
+     "{\"type\":\"object\",\"description\":\"A signed statement that audit record seq has hash "
+     "hash; signed_text is the exact signed bytes (docs/audit.md)\",\"properties\":{\"seq\":" INT
+     ",\"at\":" TS ",\"hash\":" STR ",\"hash_alg\":" STR ",\"reason\":" STR ",\"key_id\":" STR
+     ",\"algorithm\":" STR ",\"signature\":" STR ",\"signed_text\":" STR "}}"},
+    {"AuditCheckpointPage", PAGE("AuditCheckpoint")},
 };
 
 /* Query parameters of the list routes besides limit/cursor/total. */

@@ -139,6 +139,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/signing-keys", keys_http_list, NULL, NONE, PUB, "catalogues", "Every signing key that ever signed: id, algorithm, PEM public key, validity (public)", NULL, NULL, "SigningKeyPage", 200},
 
     {"GET", "/api/v1/audit/verify", audit_http_verify, "audit.verify", NONE, 0, "audit", "Verify the whole hash chain", NULL, NULL, "AuditVerdict", 200},
+    {"GET", "/api/v1/audit/checkpoints", audit_http_checkpoints, NULL, NONE, PUB | PAGED, "audit", "Signed checkpoints of the audit chain head, newest first (public)", NULL, NULL, "AuditCheckpointPage", 200},
 };
 /* clang-format on */
 

@@ -14,10 +14,11 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "domain/agreement/agreement.h"
+#include "domain/audit/audit.h"
 #include "core/banned.h"
 
 /* One advisory-lock key per job (PostgreSQL), distinct from the migration lock. */
-enum { LOCK_AGREEMENT_EXPIRY = 1701277601 };
+enum { LOCK_AGREEMENT_EXPIRY = 1701277601, LOCK_AUDIT_CHECKPOINT = 1701277602 };
 
 /* 1 when this node holds the job's lock for the transaction, 0 when another node has it. */
 static int take_lock(struct ctx *ctx, int64_t key)
@@ -56,6 +57,30 @@ static int expire_agreements(struct ctx *ctx, struct jobs_report *r)
     return 0;
 }
 
+/* A signed checkpoint of the audit head at least once a day (docs/audit.md). */
+static int checkpoint_audit(struct ctx *ctx, struct jobs_report *r)
+{
+    int published = 0, held;
+    if (ctx_tx_begin(ctx) < 0)
+        return -1;
+    held = take_lock(ctx, LOCK_AUDIT_CHECKPOINT);
+    if (held <= 0) {
+        ctx_tx_rollback(ctx);
+        if (held == 0)
+            r->skipped++;
+        return held;
+    }
+    if (audit_checkpoint_due(ctx, &published) < 0 || ctx_tx_commit(ctx) < 0) {
+        ctx_tx_rollback(ctx);
+        return -1;
+    }
+    r->audit_checkpoints += published;
+    if (published)
+        log_info("job audit-checkpoint: the audit head was signed");
+    /* Also after a run that published nothing: an export that failed before catches up. */
+    return audit_checkpoint_export(ctx);
+}
+
 int jobs_run_once(struct app *app, struct jobs_report *r, struct err *e)
 {
     struct arena *arena = arena_new();
@@ -69,6 +94,13 @@ int jobs_run_once(struct app *app, struct jobs_report *r, struct err *e)
     if (expire_agreements(ctx, r) < 0) {
         *e = ctx->err;
         log_warn("job agreement-expiry failed: %s", ctx->err.message);
+        rc = -1;
+    }
+    err_clear(&ctx->err);
+    if (checkpoint_audit(ctx, r) < 0) {
+        if (rc == 0)
+            *e = ctx->err;
+        log_warn("job audit-checkpoint failed: %s", ctx->err.message);
         rc = -1;
     }
     ctx_release_db(ctx);
@@ -153,7 +185,8 @@ int cmd_jobs(int argc, char **argv)
         return cli_fail(&e);
     rc = jobs_run_once(&app, &r, &e);
     if (rc == 0)
-        printf("jobs done: %d agreement(s) expired%s\n", r.agreements_expired,
+        printf("jobs done: %d agreement(s) expired, %d audit checkpoint(s) published%s\n",
+               r.agreements_expired, r.audit_checkpoints,
                r.skipped ? " (another node ran some jobs)" : "");
     else
         rc = cli_fail(&e);

@@ -1,6 +1,7 @@
 /*
  * jobs.h - the periodic jobs of egov: work that happens because time passes, not because
- * someone asked (today: agreements in force whose period has ended become expired).
+ * someone asked (today: agreements in force whose period has ended become expired, and a signed
+ * checkpoint of the audit head once a day).
  *
  * `egov serve` runs them every jobs_interval_s seconds in a thread of its own; `egov jobs run`
  * runs them once (for cron, or with jobs_interval_s = 0). Several nodes may run them at the
@@ -18,7 +19,8 @@ struct err;
 
 struct jobs_report {
     int agreements_expired;
-    int skipped; /* jobs another node was running */
+    int audit_checkpoints; /* published in this run (0 or 1) */
+    int skipped;           /* jobs another node was running */
 };
 
 /* Runs each job once, each in its own transaction; -1 with e set when one failed (the others

@@ -155,7 +155,8 @@ int th_setup(void **state)
     config_defaults(&cfg);
     cfg.threads = 4;
     snprintf(cfg.log_level, sizeof(cfg.log_level), "error");
-    /* The catalogue tests run once per crypto suite (tests/CMakeLists.txt sets it). */
+    /* The signing, audit and session tests run once per crypto suite (tests/CMakeLists.txt sets
+     * EGOV_CRYPTO_SUITE=sm2-sm3 for the second run). */
     const char *suite = getenv("EGOV_CRYPTO_SUITE");
     snprintf(cfg.crypto_suite, sizeof(cfg.crypto_suite), "%s", suite ? suite : "ed25519-blake2b");
     snprintf(T->key_path, sizeof(T->key_path), "/tmp/egov-test-key-%d-%u.pem", (int)getpid(),
@@ -163,6 +164,10 @@ int th_setup(void **state)
     snprintf(cfg.signing_key, sizeof(cfg.signing_key), "file:%s", T->key_path);
     cfg.signing_key_generate = 1;
     err_clear(&e);
+    snprintf(T->checkpoint_path, sizeof(T->checkpoint_path),
+             "/tmp/egov-test-%d-%u.checkpoints.jsonl", (int)getpid(), randombytes_random());
+    snprintf(cfg.audit_checkpoint_file, sizeof(cfg.audit_checkpoint_file), "%s",
+             T->checkpoint_path);
     if (open_store(&cfg) < 0 || app_init(&T->app, &cfg, &e) < 0 ||
         db_migrate(T->app.db, &n, &e) < 0 || app_open_signer(&T->app, &e) < 0) {
         fprintf(stderr, "test store: %s\n", e.message);
@@ -198,6 +203,7 @@ int th_teardown(void **state)
     ctx_arena = NULL;
     app_release(&T->app);
     unlink(T->key_path);
+    unlink(T->checkpoint_path);
     if (T->sqlite_path[0]) {
         char p[300];
         unlink(T->sqlite_path);

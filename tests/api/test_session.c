@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "core/arena.h"
+#include "core/digest.h"
 #include "core/timeutil.h"
 #include "http/http.h"
 
@@ -77,6 +78,39 @@ static void test_login_returns_token_cookie_and_stores_only_a_hash(void **state)
     snprintf(body, sizeof(body), "SELECT COUNT(*) FROM sessions WHERE token_hash = '%s'", token);
     assert_int_equal(count(body), 0);
     assert_true(count("SELECT COUNT(*) FROM sessions WHERE LENGTH(token_hash) = 64") > 0);
+    /* Stored as the hash of the deployment's suite: BLAKE2b-256, or SM3 under sm2-sm3. */
+    char hex[DIGEST_HEX];
+    digest_hex(digest_of_suite(T->app.cfg.crypto_suite), token, strlen(token), hex);
+    snprintf(body, sizeof(body), "SELECT COUNT(*) FROM sessions WHERE token_hash = '%s'", hex);
+    assert_int_equal(count(body), 1);
+}
+
+/* A deployment that switches suites ends the sessions hashed the other way: they are not found
+ * (401, log in again); sessions opened after the switch work. */
+static void test_switching_suite_ends_sessions_of_the_other_hash(void **state)
+{
+    (void)state;
+    char suite[32];
+    struct who before, after;
+    memset(&before, 0, sizeof(before));
+    memset(&after, 0, sizeof(after));
+    snprintf(suite, sizeof(suite), "%s", T->app.cfg.crypto_suite);
+    th_session(&before, T->who[W_U1_MEMBER].person_id);
+    assert_status(th_call("GET", "/api/v1/session", &before, NULL), 200);
+    snprintf(T->app.cfg.crypto_suite, sizeof(T->app.cfg.crypto_suite), "%s",
+             strcmp(suite, "sm2-sm3") ? "sm2-sm3" : "ed25519-blake2b");
+    struct th_resp *r = th_call("GET", "/api/v1/session", &before, NULL);
+    assert_status(r, 401);
+    assert_non_null(strstr(jstr(r->json, "detail"), "log in again"));
+    r = login(T->who[W_U1_MEMBER].login, TEST_PASSWORD);
+    assert_status(r, 201);
+    after = before;
+    snprintf(after.token, sizeof(after.token), "%s", jstr(r->json, "token"));
+    assert_status(th_call("GET", "/api/v1/session", &after, NULL), 200);
+    snprintf(T->app.cfg.crypto_suite, sizeof(T->app.cfg.crypto_suite), "%s", suite);
+    assert_status(th_call("GET", "/api/v1/session", &after, NULL), 401);
+    /* Switching back: the older session was never revoked. */
+    assert_status(th_call("GET", "/api/v1/session", &before, NULL), 200);
 }
 
 static void test_wrong_password_and_unknown_login_look_alike(void **state)
@@ -528,6 +562,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_returns_token_cookie_and_stores_only_a_hash),
+        cmocka_unit_test(test_switching_suite_ends_sessions_of_the_other_hash),
         cmocka_unit_test(test_wrong_password_and_unknown_login_look_alike),
         cmocka_unit_test(test_failures_slow_down_then_lock),
         cmocka_unit_test(test_count_restarts_when_the_lock_ends),

@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$(mkdir -p "$1" && cd "$1" && pwd)
 secs=${FUZZ_SECONDS:-10}
-read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_uscc fuzz_json_body fuzz_router fuzz_config fuzz_time fuzz_usage fuzz_tabular}"
+read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_uscc fuzz_json_body fuzz_router fuzz_config fuzz_time fuzz_usage fuzz_tabular fuzz_checkpoint}"
 
 if [[ -n ${FUZZ_WORK:-} ]]; then
   work=$(mkdir -p "$FUZZ_WORK" && cd "$FUZZ_WORK" && pwd)

@@ -296,3 +296,58 @@ describe('egov serve configuration: flags > EGOV_* > INI, bad values refused', (
     }
   });
 });
+
+describe('audit checkpoints outside the store: the public feed, openssl, and egov audit verify --checkpoint', () => {
+  let dir;
+  let file;
+  let cpFile;
+  let srv;
+  before(async () => {
+    dir = tmpDir('cli-checkpoints');
+    file = demoStore(dir, 'cp.db');
+    cpFile = path.join(dir, 'audit-checkpoints.jsonl'); // the default: next to the SQLite store
+    srv = await startServer({ dbFile: file, args: ['--jobs-interval-s', '0'] });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+
+  test('a catalogue edition publishes a signed checkpoint that anyone can fetch and check with openssl', async () => {
+    const admin = await login(srv, 'gz.admin');
+    const pub = await request(srv, 'POST', '/api/v1/catalogues/resources/editions', { headers: admin.bearer });
+    assert.equal(pub.status, 201, pub.text);
+    const r = await request(srv, 'GET', '/api/v1/audit/checkpoints'); // no login
+    assert.equal(r.status, 200, r.text);
+    const [cp] = r.json.items;
+    assert.equal(cp.reason, 'catalogue:resources');
+    assert.equal(cp.algorithm, 'ed25519');
+    const lines = fs.readFileSync(cpFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.at(-1).seq, cp.seq, 'the file holds the same checkpoint');
+    const key = await request(srv, 'GET', '/api/v1/catalogues/public-key');
+    fs.writeFileSync(path.join(dir, 'egov.pem'), key.text);
+    fs.writeFileSync(path.join(dir, 'cp.txt'), cp.signed_text);
+    fs.writeFileSync(path.join(dir, 'cp.sig'), Buffer.from(cp.signature, 'base64'));
+    const out = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', path.join(dir, 'egov.pem'), '-rawin',
+      '-in', path.join(dir, 'cp.txt'), '-sigfile', path.join(dir, 'cp.sig')], { encoding: 'utf8' });
+    assert.match(out, /Signature Verified Successfully/);
+    const bad = await request(srv, 'GET', '/api/v1/audit/checkpoints?limit=0');
+    assertProblem(bad, 422, { field: 'limit' });
+  });
+
+  test('records removed from the end with the head set back: verify passes, verify --checkpoint exits 1', async () => {
+    await srv.stop();
+    const db = `sqlite:${file}`;
+    const ok = runCli(['audit', 'verify', '--db', db, '--checkpoint', cpFile, '--public-key', path.join(dir, 'egov.pem')]);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    const last = Number(sql(file, 'SELECT max(seq) FROM audit_checkpoints'));
+    // A database administrator's truncation: no hash to compute, the head points at what is left.
+    sql(file, `DELETE FROM audit_log WHERE seq >= ${last};
+               UPDATE audit_head SET seq = ${last - 1}, hash = (SELECT hash FROM audit_log WHERE seq = ${last - 1});`);
+    const alone = runCli(['audit', 'verify', '--db', db]);
+    assert.equal(alone.status, 0, `the chain alone looks intact: ${alone.stdout}`);
+    const r = runCli(['audit', 'verify', '--db', db, '--checkpoint', cpFile]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const line = fs.readFileSync(cpFile, 'utf8').trim().split('\n').length;
+    assert.match(r.stdout, new RegExp(`checkpoint at line ${line} signed record ${last}`));
+  });
+});

@@ -11,17 +11,17 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "audit.h"
 #include "audit_store.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/digest.h"
 #include "core/timeutil.h"
 #include "domain/org/org.h"
 #include "core/banned.h"
 
-#define HASH_HEX 65
+#define HASH_HEX DIGEST_HEX
 
 struct audit_changes {
     json_t *obj;
@@ -73,28 +73,29 @@ void audit_note(struct audit_changes *c, const char *field, const char *value)
 }
 
 /* Length-prefixed fields: no value can be shifted into its neighbour without changing the hash. */
-static void canon_str(crypto_generichash_state *st, const char *s)
+static void canon_str(struct digest *st, const char *s)
 {
     char len[24];
     size_t n = s ? strlen(s) : 0;
     snprintf(len, sizeof(len), "%zu:", n);
-    crypto_generichash_update(st, (const unsigned char *)len, strlen(len));
+    digest_update(st, len, strlen(len));
     if (n)
-        crypto_generichash_update(st, (const unsigned char *)s, n);
+        digest_update(st, s, n);
 }
 
-static void canon_int(crypto_generichash_state *st, int64_t v)
+static void canon_int(struct digest *st, int64_t v)
 {
     char buf[24];
     snprintf(buf, sizeof(buf), "%" PRId64, v);
     canon_str(st, buf);
 }
 
-static void chain_hash(const struct audit_row *a, char out[HASH_HEX])
+/* The canonical form is the same whatever the algorithm; only H changes (audit.h). */
+static void chain_hash(enum digest_alg alg, const struct audit_row *a, char out[HASH_HEX])
 {
-    unsigned char h[32];
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    unsigned char h[DIGEST_BYTES];
+    struct digest st;
+    digest_init(&st, alg);
     canon_str(&st, a->prev_hash);
     canon_int(&st, a->seq);
     canon_int(&st, a->at);
@@ -108,7 +109,7 @@ static void chain_hash(const struct audit_row *a, char out[HASH_HEX])
     canon_str(&st, a->changes);
     canon_str(&st, a->client_ip);
     canon_str(&st, a->request_id);
-    crypto_generichash_final(&st, h, sizeof(h));
+    digest_final(&st, h);
     sodium_bin2hex(out, HASH_HEX, h, sizeof(h));
 }
 
@@ -118,6 +119,8 @@ int audit_append(struct ctx *ctx, const char *action, const char *object_type, i
     struct audit_row a;
     char prev[HASH_HEX], hash[HASH_HEX];
     int64_t head;
+    /* New records take the hash of the suite configured now; older ones keep theirs. */
+    enum digest_alg alg = digest_of_suite(ctx->app->cfg.crypto_suite);
 
     if (audit_store_lock_head(ctx, &head, prev, sizeof(prev)) < 0)
         return -1;
@@ -140,7 +143,8 @@ int audit_append(struct ctx *ctx, const char *action, const char *object_type, i
     a.client_ip = ctx->client_ip;
     a.request_id = ctx->request_id;
     a.prev_hash = prev;
-    chain_hash(&a, hash);
+    a.hash_alg = digest_name(alg);
+    chain_hash(alg, &a, hash);
     a.hash = hash;
     return audit_store_append(ctx, &a);
 }
@@ -211,13 +215,43 @@ struct walk {
     struct audit_verdict *v;
     int64_t expect_seq;
     char prev[HASH_HEX];
+    /* checkpoints to hold the chain against, sorted by seq; cv set at the first that fails */
+    const struct audit_checkpoint *cps;
+    int n_cps, next_cp;
+    struct audit_checkpoint_verdict *cv;
 };
+
+static void checkpoint_fails(struct walk *w, const struct audit_checkpoint *cp, const char *why)
+{
+    if (w->cv->bad_checkpoint_line)
+        return; /* the first one (lowest seq) is the one named */
+    w->cv->bad_checkpoint_line = cp->line;
+    w->cv->bad_checkpoint_seq = cp->seq;
+    w->cv->reason = why;
+}
+
+/* The checkpoints that sign record a: its hash and algorithm must be theirs. */
+static void hold_checkpoints(struct walk *w, const struct audit_row *a)
+{
+    for (; w->next_cp < w->n_cps && w->cps[w->next_cp].seq <= a->seq; w->next_cp++) {
+        const struct audit_checkpoint *cp = &w->cps[w->next_cp];
+        if (cp->seq == a->seq && !strcmp(cp->hash, a->hash) && !strcmp(cp->hash_alg, a->hash_alg))
+            continue;
+        checkpoint_fails(w, cp,
+                         arena_printf(w->arena,
+                                      "checkpoint at line %d signed record %" PRId64
+                                      " with hash %s, but the chain has %s there: the history "
+                                      "was rewritten",
+                                      cp->line, cp->seq, cp->hash, a->hash));
+    }
+}
 
 static int walk_one(void *arg, const struct audit_row *a)
 {
     struct walk *w = arg;
     char hash[HASH_HEX];
     struct audit_row copy = *a;
+    enum digest_alg alg;
 
     w->v->n_records++;
     if (a->seq != w->expect_seq) {
@@ -234,8 +268,14 @@ static int walk_one(void *arg, const struct audit_row *a)
             w->arena, "record %" PRId64 " does not link to the record before it", a->seq);
         return 1;
     }
+    if (digest_parse(a->hash_alg, &alg) < 0) {
+        w->v->first_bad_seq = a->seq;
+        w->v->reason =
+            arena_printf(w->arena, "record %" PRId64 " names no known hash algorithm", a->seq);
+        return 1;
+    }
     copy.prev_hash = w->prev;
-    chain_hash(&copy, hash);
+    chain_hash(alg, &copy, hash);
     if (strcmp(hash, a->hash) != 0) {
         w->v->first_bad_seq = a->seq;
         w->v->reason = arena_printf(w->arena,
@@ -244,12 +284,15 @@ static int walk_one(void *arg, const struct audit_row *a)
                                     a->seq);
         return 1;
     }
+    if (w->cv)
+        hold_checkpoints(w, a);
     snprintf(w->prev, sizeof(w->prev), "%s", a->hash);
     w->expect_seq++;
     return 0;
 }
 
-int audit_verify(struct ctx *ctx, struct audit_verdict *v)
+static int verify_walk(struct ctx *ctx, struct audit_verdict *v, const struct audit_checkpoint *cps,
+                       int n_cps, struct audit_checkpoint_verdict *cv)
 {
     struct walk w;
     int64_t head_seq;
@@ -261,6 +304,9 @@ int audit_verify(struct ctx *ctx, struct audit_verdict *v)
     w.arena = ctx->arena;
     w.v = v;
     w.expect_seq = 1;
+    w.cps = cps;
+    w.n_cps = n_cps;
+    w.cv = cv;
     memset(w.prev, '0', 64);
     w.prev[64] = 0;
     int rc = audit_store_each(ctx, walk_one, &w);
@@ -279,6 +325,28 @@ int audit_verify(struct ctx *ctx, struct audit_verdict *v)
             return 0;
         }
         v->ok = true;
+        /* Checkpoints beyond the end sign records that are gone. */
+        if (cv && w.next_cp < n_cps)
+            checkpoint_fails(&w, &cps[w.next_cp],
+                             arena_printf(ctx->arena,
+                                          "checkpoint at line %d signed record %" PRId64
+                                          ", but the chain ends at record %" PRId64
+                                          ": records were removed from the end",
+                                          cps[w.next_cp].line, cps[w.next_cp].seq,
+                                          w.expect_seq - 1));
     }
     return 0;
+}
+
+int audit_verify(struct ctx *ctx, struct audit_verdict *v)
+{
+    return verify_walk(ctx, v, NULL, 0, NULL);
+}
+
+/* For audit_checkpoint.c, which owns the checkpoint file and signatures. */
+int audit_verify_against(struct ctx *ctx, struct audit_verdict *v,
+                         const struct audit_checkpoint *cps, int n_cps,
+                         struct audit_checkpoint_verdict *cv)
+{
+    return verify_walk(ctx, v, cps, n_cps, cv);
 }

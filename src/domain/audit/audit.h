@@ -2,9 +2,14 @@
  * audit.h - the tamper-evident audit trail: every change, login, failed login and permission
  * denial is appended here, in the same transaction as the change it records.
  *
- * Records form a chain: hash(n) = BLAKE2b-256(hash(n-1) || canonical(record n)). Editing,
- * deleting, inserting or reordering a record breaks the chain, and audit_verify names the first
- * record where it breaks.
+ * Records form a chain: hash(n) = H(hash(n-1) || canonical(record n)), where H is the hash of
+ * the deployment's crypto suite when the record was appended (BLAKE2b-256, or SM3 with the
+ * sm2-sm3 suite) and is stored with the record. Editing, deleting, inserting or reordering a
+ * record breaks the chain, and audit_verify names the first record where it breaks.
+ *
+ * Someone who can rewrite every row and the head can forge a consistent chain; signed
+ * checkpoints of the head, kept outside the store too (a file of JSON lines and a public
+ * feed), catch that: audit_verify_checkpoints (docs/audit.md).
  */
 #ifndef EGOV_AUDIT_H
 #define EGOV_AUDIT_H
@@ -77,5 +82,60 @@ struct audit_verdict {
 
 /* Walks the whole chain. -1 only when the store fails; a broken chain is ok=false. */
 int audit_verify(struct ctx *ctx, struct audit_verdict *v);
+
+/* A signed statement "the chain's record seq has hash hash" (strings arena-owned). */
+struct audit_checkpoint {
+    int64_t seq;
+    int64_t at;
+    const char *hash;
+    const char *hash_alg;  /* of record seq: "blake2b" or "sm3" */
+    const char *reason;    /* "daily", "catalogue:resources", "catalogue:products" */
+    const char *key_id;    /* the signing key */
+    const char *algorithm; /* the signature algorithm, e.g. "ed25519" */
+    const char *signature; /* base64 */
+    int line;              /* in a checkpoint file: its line number (1-based); 0 otherwise */
+};
+
+/* One line of a checkpoint file (JSON, the eight members and no others, `at` exactly as egov
+ * writes it, seq >= 1) into cp, strings arena-owned; -1 and *why (arena-owned) otherwise. The
+ * signature is not checked here. */
+int audit_checkpoint_parse(struct ctx *ctx, const char *line, int lineno,
+                           struct audit_checkpoint *cp, const char **why);
+/* The exact bytes a checkpoint's signature covers (arena-owned, NUL-terminated). */
+const char *audit_checkpoint_message(struct ctx *ctx, const struct audit_checkpoint *cp);
+
+/*
+ * Signs the current head and stores the checkpoint inside the caller's open transaction, then
+ * appends the audit record of the publication (after the signed head). Nothing when the chain
+ * is empty (out->seq = 0). After the commit, call audit_checkpoint_export.
+ */
+int audit_checkpoint_publish(struct ctx *ctx, const char *reason, struct audit_checkpoint *out);
+/* The daily job, inside the caller's transaction: publishes when the newest checkpoint is 24
+ * hours old or there is none; *published 1 when it did. */
+int audit_checkpoint_due(struct ctx *ctx, int *published);
+/* After a commit: appends to the checkpoint file (config audit_checkpoint_file) the stored
+ * checkpoints newer than its last line, under an exclusive file lock. -1 with ctx->err when the
+ * file cannot be read or written (the checkpoints stay in the store and go out next time). */
+int audit_checkpoint_export(struct ctx *ctx);
+/* Newest first, before_seq 0 = from the newest; items arena-owned; next_cursor 0 at the end. */
+int audit_checkpoint_list(struct ctx *ctx, int64_t before_seq, int limit,
+                          struct audit_checkpoint **items, int *n, int64_t *next_cursor);
+
+/*
+ * audit_verify and more: every checkpoint in the file must carry a valid signature by
+ * public_key_pem (NULL: the key the store publishes, and the checkpoint's key id must be its
+ * id), and the chain's hash at each checkpoint's seq must equal the checkpoint's. A
+ * consistently rewritten or truncated chain passes audit_verify but fails here:
+ * bad_checkpoint_line names the first bad checkpoint (lowest seq).
+ * -1 when the store or the file cannot be read.
+ */
+struct audit_checkpoint_verdict {
+    int n_checkpoints;
+    int bad_checkpoint_line; /* 0 when every checkpoint holds */
+    int64_t bad_checkpoint_seq;
+    const char *reason; /* arena-owned */
+};
+int audit_verify_checkpoints(struct ctx *ctx, const char *file, const char *public_key_pem,
+                             struct audit_verdict *v, struct audit_checkpoint_verdict *cv);
 
 #endif

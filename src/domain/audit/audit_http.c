@@ -61,3 +61,27 @@ int audit_http_verify(struct ctx *ctx, struct req *rq, struct resp *rs)
                      json_pack("{s:b,s:I,s:o,s:o}", "ok", v.ok, "records", (json_int_t)v.n_records,
                                "first_bad_seq", j_id(v.first_bad_seq), "reason", j_str(v.reason)));
 }
+
+/* Public, like the catalogue editions: anyone may keep copies of the checkpoints. */
+int audit_http_checkpoints(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    static const char *const allowed[] = {"limit", "cursor", NULL};
+    struct page_req p;
+    struct audit_checkpoint *items;
+    int n;
+    int64_t next;
+    if (q_only(ctx, rq, allowed) < 0 || q_page(ctx, rq, &p) < 0 ||
+        audit_checkpoint_list(ctx, p.after_id, p.limit, &items, &n, &next) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        const struct audit_checkpoint *c = &items[i];
+        json_array_append_new(
+            arr, json_pack("{s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq", (json_int_t)c->seq, "at",
+                           j_time(c->at), "hash", c->hash, "hash_alg", c->hash_alg, "reason",
+                           c->reason, "key_id", c->key_id, "algorithm", c->algorithm, "signature",
+                           c->signature, "signed_text", audit_checkpoint_message(ctx, c)));
+    }
+    struct page_info info = {next, -1};
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
+}

@@ -8,5 +8,6 @@
 
 int audit_http_list(struct ctx *ctx, struct req *rq, struct resp *rs);
 int audit_http_verify(struct ctx *ctx, struct req *rq, struct resp *rs);
+int audit_http_checkpoints(struct ctx *ctx, struct req *rq, struct resp *rs);
 
 #endif

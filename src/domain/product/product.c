@@ -1007,10 +1007,15 @@ int product_catalogue_publish(struct ctx *ctx, int64_t *edition_number, int *n_i
     struct audit_changes *ch = audit_changes_new(ctx);
     audit_note(ch, "edition", arena_printf(ctx->arena, "%d", number));
     audit_note(ch, "items", arena_printf(ctx->arena, "%d", n));
+    struct audit_checkpoint cp;
     if (catalogue_store_edition(ctx, "products", signed_text, n, &ed) < 0 ||
         audit_append(ctx, "catalogue.publish", "catalogue_edition", ed.id, me.id, ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
+        audit_checkpoint_publish(ctx, "catalogue:products", &cp) < 0 || ctx_tx_commit(ctx) < 0)
         return fail(ctx);
+    /* The edition is out; a checkpoint file that cannot be written is logged and catches up
+     * at the next export. */
+    if (audit_checkpoint_export(ctx) < 0)
+        err_clear(&ctx->err);
     *edition_number = ed.number;
     *n_items = n;
     return 0;

@@ -2268,6 +2268,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints of the audit chain head, newest first (public) */
+        get: operations["get_api_v1_audit_checkpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3873,6 +3890,25 @@ export interface components {
             records?: number;
             first_bad_seq?: number | null;
             reason?: string | null;
+        };
+        /** @description A signed statement that audit record seq has hash hash; signed_text is the exact signed bytes (docs/audit.md) */
+        AuditCheckpoint: {
+            seq?: number;
+            /** Format: date-time */
+            at?: string | null;
+            hash?: string;
+            hash_alg?: string;
+            reason?: string;
+            key_id?: string;
+            algorithm?: string;
+            signature?: string;
+            signed_text?: string;
+        };
+        AuditCheckpointPage: {
+            items: components["schemas"]["AuditCheckpoint"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
         };
     };
     responses: never;
@@ -14533,6 +14569,47 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_audit_checkpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter breaks a rule */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
