@@ -734,7 +734,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Base64 Ed25519 signature of an edition (public) */
+        /** Base64 signature of an edition (Ed25519, or SM2/SM3 under the sm2-sm3 suite; public) */
         get: operations["get_api_v1_catalogues_resources_editions__number__signature"];
         put?: never;
         post?: never;
@@ -1036,6 +1036,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{id}/metrics/{mid}/price-backdating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record why a price basis of the metric may start before the current month (issue 12)
+         * @description Permission: `product.govern` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_products__id__metrics__mid__price_backdating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{id}/prices": {
         parameters: {
             query?: never;
@@ -1145,7 +1165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Base64 Ed25519 signature of a product catalogue edition (public) */
+        /** Base64 signature of a product catalogue edition (Ed25519 or SM2/SM3; public) */
         get: operations["get_api_v1_catalogues_products_editions__number__signature"];
         put?: never;
         post?: never;
@@ -2238,8 +2258,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PEM public key that verifies catalogue editions (public) */
+        /** PEM public key that verifies catalogue editions: ?key_id= names an edition's key, else the current one (public) */
         get: operations["get_api_v1_catalogues_public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every signing key that ever signed: id, algorithm, PEM public key, validity (public) */
+        get: operations["get_api_v1_signing_keys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2574,6 +2611,12 @@ export interface components {
                 unit_price_fen: string | number;
             }[];
         };
+        PriceBackdatingCreate: {
+            /** @description YYYY-MM-DD before the current month (CST): the earliest valid_from allowed */
+            valid_from: string;
+            /** @description why a price basis of this metric may start in a past month (audited) */
+            reason: string;
+        };
         DocumentCreate: {
             /**
              * @description user manual or training
@@ -2865,6 +2908,10 @@ export interface components {
             instance?: string;
             request_id?: string;
             rule?: string;
+            /** @description figures behind the refusal, e.g. remaining_fen */
+            params?: {
+                [key: string]: number;
+            };
             errors?: {
                 field?: string;
                 rule?: string;
@@ -3174,6 +3221,22 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
+        SigningKey: {
+            key_id?: string;
+            /** @enum {string} */
+            algorithm?: "ed25519" | "sm2";
+            public_key_pem?: string;
+            /** Format: date-time */
+            valid_from?: string | null;
+            /** Format: date-time */
+            retired_at?: string | null;
+        };
+        SigningKeyPage: {
+            items: components["schemas"]["SigningKey"][];
+            /** @description pass as ?cursor= for the next page; null on the last */
+            next_cursor: string | null;
+            total?: number;
+        };
         Product: {
             id?: number;
             provider_id?: number;
@@ -3286,6 +3349,16 @@ export interface components {
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
+        };
+        PriceBackdating: {
+            id?: number;
+            metric_id?: number;
+            valid_from?: string;
+            reason?: string;
+            management_id?: number;
+            granted_by?: number | null;
+            /** Format: date-time */
+            created_at?: string | null;
         };
         Document: {
             id?: number;
@@ -9089,6 +9162,105 @@ export interface operations {
             };
         };
     };
+    post_api_v1_products__id__metrics__mid__price_backdating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                mid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceBackdatingCreate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBackdating"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_v1_products__id__prices: {
         parameters: {
             query?: {
@@ -14506,7 +14678,9 @@ export interface operations {
     };
     get_api_v1_catalogues_public_key: {
         parameters: {
-            query?: never;
+            query?: {
+                key_id?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14519,6 +14693,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_signing_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyPage"];
+                };
             };
             /** @description Malformed request */
             400: {
