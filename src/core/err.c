@@ -30,9 +30,32 @@ static const struct {
     [ERR_INTERNAL] = {500, 1, "internal", "Internal error"},
 };
 
+/* A text cut to its buffer may end in the middle of a UTF-8 sequence (a Chinese field name
+ * or message is 3 bytes a character): drop the partial character, so that what is rendered
+ * as JSON stays valid UTF-8 (found by fuzz_json_body: a long Chinese field path lost its
+ * errors[] entries). */
+static void cut_partial_utf8(char *s)
+{
+    size_t n = strlen(s), i;
+    if (!n)
+        return;
+    i = n - 1;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80 && n - i < 4)
+        i--;
+    unsigned char lead = (unsigned char)s[i];
+    size_t want = lead < 0x80             ? 1
+                  : (lead & 0xE0) == 0xC0 ? 2
+                  : (lead & 0xF0) == 0xE0 ? 3
+                  : (lead & 0xF8) == 0xF0 ? 4
+                                          : 1;
+    if (n - i < want)
+        s[i] = 0;
+}
+
 static void copy(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
+    cut_partial_utf8(dst);
 }
 
 int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
@@ -42,6 +65,7 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
+    cut_partial_utf8(e->message);
     return -1;
 }
 
@@ -89,6 +113,7 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
+    cut_partial_utf8(e->message);
     return -1;
 }
 

@@ -358,6 +358,36 @@ static void test_workpool_refuses_beyond_its_queue(void **state)
     workpool_free(wp);
 }
 
+/* A Chinese field path longer than the field buffer is cut at a character, never inside one:
+ * the problem+json that names it must stay valid UTF-8 (found by fuzz_json_body). */
+static void test_error_texts_are_cut_at_a_character(void **state)
+{
+    (void)state;
+    char path[400];
+    size_t len = 0;
+    for (int i = 0; i < 40; i++, len += 6)
+        memcpy(path + len, "中文", 6);
+    path[len] = 0;
+    struct err e;
+    memset(&e, 0, sizeof(e));
+    err_field(&e, path, "nul", "%s holds a NUL character", path);
+    const char *texts[] = {e.field, e.fields[0].field, e.message, e.fields[0].message};
+    for (size_t t = 0; t < 4; t++) {
+        const unsigned char *p = (const unsigned char *)texts[t];
+        size_t n = strlen(texts[t]);
+        assert_true(n > 0);
+        /* every character complete: the length is a whole number of 3-byte characters, or
+         * ends with ASCII after whole ones */
+        size_t i = 0;
+        while (i < n) {
+            size_t want = p[i] < 0x80 ? 1 : (p[i] & 0xF0) == 0xE0 ? 3 : 0;
+            assert_true(want > 0);
+            assert_true(i + want <= n);
+            i += want;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_config_edge_limits),
         cmocka_unit_test(test_error_kinds_map_to_http_and_exit_codes),
         cmocka_unit_test(test_decimal_parse_is_exact_and_names_each_failure),
+        cmocka_unit_test(test_error_texts_are_cut_at_a_character),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
