@@ -119,13 +119,15 @@ async function check(t, st, s) {
         const sig = page.getByTestId('edition-signature');
         await waitForText(sig, `第 ${e.edition} 版`);
         assert.equal((await page.getByTestId('edition-key-id').textContent()).trim(), e.key_id);
+        await page.getByTestId('edition-verify').click();
+        const verdict = page.getByTestId('edition-verdict');
+        await verdict.waitFor();
+        assert.match(await verdict.textContent(), /签名有效/);
         await waitForText(page.getByTestId('edition-algorithm'), s.label);
         const cmds = await page.getByTestId('edition-commands').textContent();
         assert.ok(cmds.includes(`/api/v1/catalogues/public-key?key_id=${e.key_id}`), cmds);
         assert.equal(cmds.includes('-digest sm3 -pkeyopt distid:1234567812345678'), s.sm3, cmds);
         await waitForText(page.getByTestId('public-key'), 'BEGIN PUBLIC KEY');
-        await page.getByTestId('edition-verify').click();
-        await waitForText(page.getByTestId('edition-verdict'), '签名有效');
       }
       const keys = page.getByTestId('signing-keys');
       const old = keys.locator('.el-table__body tr', { hasText: first.key_id });
