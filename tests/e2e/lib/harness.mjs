@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /* A person at a browser: their own chromium with a fresh profile (so their own cookies). */
-export async function openBrowser({ locale = null } = {}) {
+export async function openBrowser({ locale = null, base = BASE } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'egov-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -28,7 +28,7 @@ export async function openBrowser({ locale = null } = {}) {
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    baseURL: BASE,
+    baseURL: base,
   });
   context.setDefaultTimeout(15000);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -112,14 +112,14 @@ export async function axe(page) {
 }
 
 /* Calls the API as a person (for setting up what a test needs, and for checking results). */
-export async function apiSession(who) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
+export async function apiSession(who, base = BASE) {
+  const res = await fetch(`${base}/api/v1/session`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: who, password: PASSWORD }),
   });
   if (res.status !== 201) throw new Error(`login ${who}: ${res.status}`);
   const s = await res.json();
   const call = async (method, path, body, headers = {}) => {
-    const r = await fetch(`${BASE}/api/v1${path}`, {
+    const r = await fetch(`${base}/api/v1${path}`, {
       method,
       headers: { Authorization: `Bearer ${s.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,

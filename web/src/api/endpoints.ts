@@ -19,6 +19,7 @@ import type {
   Bill, BillingRun, BillingRunCreate, BillQuery, BudgetAlert, AlertQuery, CoefficientQuery, ExportFormat, QualityCoefficient,
   QualityCoefficientSet, Settlement, SettlementQuery, SettlementRun, SettlementRunCreate, Spend, SpendQuery,
 } from './types';
+import type { AllocationServiceStart, PriceBackdating, PriceBackdatingCreate, SigningKey } from './types';
 import type { Agreement, AgreementCreate, AgreementPatch, AgreementQuery, Breach, BreachCreate } from './types';
 import type {
   Bid, BidCreate, EvaluationCreate, LotCreate, Lot, MarketConcentration, MarketQuery, Milestone, MilestoneCreate,
@@ -86,6 +87,9 @@ export const resourceApi = {
   update: (id: number, body: PoolPatch, etag: string) => api.patch<Pool>(`/resource-pools/${id}`, body, etag),
   allocations: (id: number, q: AllocationQuery) => data(api.get<Page<Allocation>>(`/resource-pools/${id}/allocations`, q)),
   configure: (id: number, body: AllocationCreate) => data(api.post<Allocation>(`/resource-pools/${id}/allocations`, body)),
+  /* Provider: an earlier start of service (a service migrated onto the platform), with a reason. */
+  serviceStart: (id: number, aid: number, body: AllocationServiceStart) =>
+    data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/service-start`, body)),
   change: (id: number, aid: number, body: AllocationChange) => data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/changes`, body)),
   firstUse: (id: number, aid: number, firstUsedOn?: string) =>
     data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/first-use`, firstUsedOn ? { first_used_on: firstUsedOn } : {})),
@@ -115,6 +119,9 @@ export const productApi = {
     data(api.post<Product>(`/products/${id}/recommendation`, note ? { recommended, note } : { recommended })),
   transitions: (id: number) => data(api.get<Page<Transition>>(`/products/${id}/transitions`)),
   assignTest: (id: number, evaluatorId: number) => data(api.post<ProductTest>(`/products/${id}/tests`, { evaluator_id: evaluatorId })),
+  /* Management: why a price basis of the metric may start before the current month (issue 12). */
+  recordBackdating: (id: number, mid: number, body: PriceBackdatingCreate) =>
+    data(api.post<PriceBackdating>(`/products/${id}/metrics/${mid}/price-backdating`, body)),
   publishPrice: (id: number, mid: number, body: PriceBasisCreate) => data(api.post<PriceBasis>(`/products/${id}/metrics/${mid}/price-basis`, body)),
   /* The price basis in force on a date; every published one without it. */
   prices: (id: number, on?: string) => data(api.get<Page<PriceBasis>>(`/products/${id}/prices`, { on })),
@@ -137,7 +144,11 @@ export const catalogueApi = {
     requestText(`/catalogues/${c}/editions/${n}`, { publisher_id: publisherId }).then((r) => r.text),
   edition: <B extends ResourceEditionBody | ProductEditionBody>(c: CatalogueName, n: number, publisherId: number) =>
     catalogueApi.editionText(c, n, publisherId).then((t) => JSON.parse(t) as B),
-  publicKey: () => requestText('/catalogues/public-key').then((r) => ({ pem: r.text, keyId: r.headers.get('X-Egov-Key-Id') ?? '' })),
+  /* The current key, or with keyId the one that signed an edition (retired keys stay served). */
+  publicKey: (keyId?: string) =>
+    requestText('/catalogues/public-key', keyId ? { key_id: keyId } : undefined).then((r) => ({ pem: r.text, keyId: r.headers.get('X-Egov-Key-Id') ?? keyId ?? '' })),
+  /* Every key that ever signed, with its algorithm (ed25519 | sm2) and validity (public). */
+  signingKeys: () => data(api.get<Page<SigningKey>>('/signing-keys')),
 };
 
 /* Service agreements (T5-8.2a): writes by management, signatures by each party, breaches. */

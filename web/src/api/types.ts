@@ -233,3 +233,7 @@ export type CoefficientQuery = Q<'get_api_v1_quality_coefficients'>;
 export type SpendQuery = Q<'get_api_v1_billing_spend'> & { from: string; to: string };
 /* GET /bills/{id}/export and /settlements/{id}/export: the document declares format as a string. */
 export type ExportFormat = 'csv' | 'xlsx';
+export type SigningKey = S['SigningKey'];
+export type PriceBackdating = S['PriceBackdating'];
+export type PriceBackdatingCreate = S['PriceBackdatingCreate'];
+export type AllocationServiceStart = S['AllocationServiceStart'];

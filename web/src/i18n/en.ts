@@ -242,6 +242,7 @@ const en: Shape<typeof zhCN> = {
     specificationHint: 'For example: x86 general purpose, 2.6 GHz, up to 64 cores per instance',
   },
   alloc: {
+    serviceStart: 'Earlier start of service', serviceStartTitle: 'Earlier start of service: {app}', serviceStartHint: 'For a service migrated onto the platform: usage is then accepted from this time on, before the allocation was created ({at}). Management sees the time and the reason.', serviceStartAt: 'Service started', serviceStartReason: 'Reason', serviceStartReasonHint: 'Why the service started before the allocation (e.g. migrated from the agency\'s own machine room)', serviceStartSave: 'Save', serviceStartSaved: 'Earlier start of service recorded', serviceStartNotBefore: 'Must be before the allocation was created',
     title: 'Allocations', configure: 'Configure', configureTitle: 'Configure resources: {pool}', configured: '{n} {unit} configured for {user}',
     empty: 'No allocation yet', noneReclaimable: 'No allocation to reclaim', user: 'User agency', userHint: 'Choose, or type the agency number',
     userHelp: 'Choose a user agency you allocated to before; for a new one type its institution number (given by the management institution).',
@@ -297,6 +298,7 @@ const en: Shape<typeof zhCN> = {
     priceInForce: 'Price basis in force', noPrice: 'No price basis', hint: 'Evaluators that tested the product publish the price basis; shown is the one in force on {date}.',
   },
   price: {
+    backdate: 'Allow back-dating', backdateTitle: 'Allow a back-dated price basis: {name}', backdateHint: 'A price basis may start before {date} (the first day of this month) only when management records why; past months that are already billed are never re-priced.', backdateFrom: 'Earliest valid from', backdateReason: 'Reason', backdateReasonHint: 'Why this metric\'s price basis must start in a past month (kept in the audit trail)', backdateSave: 'Record the reason', backdateNotPast: 'Choose a day before the first day of this month', backdateRecorded: '{name}: a price basis may now start on {date}',
     rates: 'Graded, tiered prices', ratesHint: 'Optional: prices graded by service level in graduated monthly tiers (the part above a tier start costs that tier\'s price). When given, standard must be among them and each level starts at tier 0; a level not given is charged at standard\'s rates.',
     addRate: 'Add a tier', removeRate: 'Remove this tier', tierFrom: 'Tier from ({unit})', unitPrice: 'Unit price (yuan)', tierShape: 'A number of at least 0 with at most 6 decimals',
     unitPriceShape: 'An amount in yuan with at most 6 decimals', oneTier: 'One price', tierLine: '≥ {from} {unit}: {price}', tierSep: '; ', levelTiers: '{level}: {tiers}',
@@ -327,15 +329,15 @@ const en: Shape<typeof zhCN> = {
     minLevel: 'Minimum level', conformity: 'Conformity test', testedOn: 'Passed {date} · report {ref}', productTitle: 'Catalogue product', backToList: 'Back to the catalogue',
     productNotInEdition: 'Edition {n} does not list this product', metricsTitle: 'Metrics and price basis', pricesOnLong: 'Price basis in force on {date} (when edition {n} was published)',
     priceBasis: 'Price basis', measuredBy: 'Evaluator: {name}', priceToday: 'In force today ({date})', signatureTitle: 'Signature of this edition',
-    howToVerify: 'How to verify this edition', editionsIntro: 'Every edition is numbered, dated, immutable and signed with Ed25519. Anyone can verify one with the public key and a standard tool (OpenSSL 3).',
+    howToVerify: 'How to verify this edition', editionsIntro: 'Every edition is numbered, dated, immutable and signed (Ed25519, or SM2 with SM3 under the 国密 suite) with the key its key id names. Anyone can verify one with that public key and a standard tool (OpenSSL 3).',
     details: 'Signature details', signatureOf: '{cat} · {publisher}, edition {n}', downloads: 'Downloads', dlJson: 'Edition (JSON)', dlSig: 'Signature', dlKey: 'Public key (PEM)',
     verifyOpenssl: 'Verify with OpenSSL', verifyOpensslHint: 'Run these commands on any computer with curl and OpenSSL 3; "Signature Verified Successfully" means the edition is unchanged.',
     verifyBrowser: 'Verify in the browser', verifyNow: 'Verify now',
     verdict: {
-      ok: 'Valid signature: this edition is exactly as it was published.', bad: 'Invalid signature: the content does not match its signature!', unsupported: 'This browser cannot verify Ed25519; use the OpenSSL commands above.',
+      ok: 'Valid signature: this edition is exactly as it was published.', bad: 'Invalid signature: the content does not match its signature!', unsupported: 'This browser cannot verify this signature algorithm; use the OpenSSL commands above.',
       error: 'What the check needs could not be loaded; try again later.',
     },
-    copy: 'Copy', copied: 'Copied', copyFailed: 'Could not copy: select the text instead', publicKey: 'Signing public key', publicKeyHint: 'Key id {id}; it verifies the signature of every edition.',
+    copy: 'Copy', copied: 'Copied', copyFailed: 'Could not copy: select the text instead', publicKey: 'Signing public key', publicKeyHint: 'Key id {id}; it verifies every edition signed with it.', signingKeys: 'Signing keys', signingKeysHint: 'Every key that ever signed an edition; a retired key still verifies what it signed. Each edition names its key id.', validFrom: 'Valid from', retiredAt: 'Retired', keyInUse: 'In use', algName: { ed25519: 'Ed25519', sm2: 'SM2 with SM3 (user id 1234567812345678)' }, keyOfEdition: 'Public key of this edition (PEM)',
     publish: 'Publish new edition', published: '{cat}: edition {n} published ({items} entries)', notYetPublished: 'Your institution has not published this catalogue yet',
     publishConfirm: {
       products: 'A new edition of the product catalogue will list every online product with the price basis in force today. Editions never change. Publish?',

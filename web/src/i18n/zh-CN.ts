@@ -237,6 +237,7 @@ export default {
     specificationHint: '例如：x86 通用型，2.6GHz，单实例最大 64 核',
   },
   alloc: {
+    serviceStart: '更早的服务开始', serviceStartTitle: '更早的服务开始时间：{app}', serviceStartHint: '适用于迁移上云的服务：自该时间起接受计量数据，早于资源分配的创建时间（{at}）。管理机构可见该时间及理由。', serviceStartAt: '服务开始时间', serviceStartReason: '理由', serviceStartReasonHint: '服务为何早于资源分配开始（如自单位自有机房迁移上云）', serviceStartSave: '保存', serviceStartSaved: '已记录更早的服务开始时间', serviceStartNotBefore: '须早于资源分配的创建时间',
     title: '资源分配', configure: '配置资源', configureTitle: '配置资源：{pool}', configured: '已为 {user} 配置 {n} {unit}',
     empty: '暂无资源分配', noneReclaimable: '没有待回收的资源分配', user: '用户单位', userHint: '选择或输入用户单位编号',
     userHelp: '可选择曾分配过资源的用户单位；新的用户单位请输入其机构编号（由主管的管理机构提供）。',
@@ -292,6 +293,7 @@ export default {
     priceInForce: '现行价格基础', noPrice: '暂无价格基础', hint: '价格基础由完成测试的评估机构发布，此处显示 {date} 现行的价格基础。',
   },
   price: {
+    backdate: '准许追溯', backdateTitle: '准许价格基础追溯生效：{name}', backdateHint: '价格基础的生效日早于 {date}（本月第一天）时，须由管理机构先记录理由；已出账的以往月份不会重新计价。', backdateFrom: '最早生效日', backdateReason: '理由', backdateReasonHint: '为何该计量指标的价格基础须从以往月份开始生效（记入审计记录）', backdateSave: '记录理由', backdateNotPast: '请选择本月第一天之前的日期', backdateRecorded: '{name}：价格基础现可自 {date} 起生效',
     publish: '发布价格基础', publishTitle: '发布价格基础：{name}', published: '已发布 {name} 的价格基础', publishHint: '目录价 {list} / {unit}。请根据计量测试结果确定价格基础及其有效期；同一指标的有效期不能重叠。',
     priceYuan: '价格基础（元）', price: '价格基础', measurement: '计量结果', measurementHint: '价格所依据的计量测试结果',
     validFrom: '生效日期', validTo: '截止日期', validity: '{from} 至 {to}', period: '有效期', evaluator: '评估机构', publishedAt: '发布时间',
@@ -322,15 +324,15 @@ export default {
     minLevel: '最低等级', conformity: '符合性测试', testedOn: '{date} 通过 · 报告 {ref}', productTitle: '目录中的产品', backToList: '返回目录',
     productNotInEdition: '第 {n} 版目录中没有这个产品', metricsTitle: '计量指标与价格基础', pricesOnLong: '价格基础为 {date} 现行（第 {n} 版目录发布时）',
     priceBasis: '价格基础', measuredBy: '评估机构：{name}', priceToday: '今日（{date}）现行', signatureTitle: '所在目录版本的签名',
-    howToVerify: '如何核验这一版目录', editionsIntro: '每一版目录都是编号、注明日期且不可更改的，并以 Ed25519 签名。任何人都可以用公钥和标准工具（OpenSSL 3）核验。',
+    howToVerify: '如何核验这一版目录', editionsIntro: '每一版目录都是编号、注明日期且不可更改的，并以其密钥标识所指的密钥签名（Ed25519，或国密套件下的 SM2/SM3）。任何人都可以用该公钥和标准工具（OpenSSL 3）核验。',
     details: '签名详情', signatureOf: '{cat} · {publisher} 第 {n} 版', downloads: '下载', dlJson: '目录原文（JSON）', dlSig: '签名', dlKey: '公钥（PEM）',
     verifyOpenssl: '用 OpenSSL 核验', verifyOpensslHint: '在任意装有 curl 和 OpenSSL 3 的电脑上执行以下命令，输出 Signature Verified Successfully 即表示目录未被篡改。',
     verifyBrowser: '在浏览器中核验', verifyNow: '立即核验',
     verdict: {
-      ok: '签名有效：这一版目录与发布时完全一致。', bad: '签名无效：目录内容与签名不符！', unsupported: '此浏览器不支持 Ed25519 核验，请使用上面的 OpenSSL 命令。',
+      ok: '签名有效：这一版目录与发布时完全一致。', bad: '签名无效：目录内容与签名不符！', unsupported: '此浏览器不支持该签名算法的核验，请使用上面的 OpenSSL 命令。',
       error: '核验所需的数据未能加载，请稍后重试。',
     },
-    copy: '复制', copied: '已复制', copyFailed: '无法复制，请手动选择文本复制', publicKey: '签名公钥', publicKeyHint: '密钥标识 {id}；用它核验所有目录版本的签名。',
+    copy: '复制', copied: '已复制', copyFailed: '无法复制，请手动选择文本复制', publicKey: '签名公钥', publicKeyHint: '密钥标识 {id}；用它核验以其签署的目录版本。', signingKeys: '签名密钥', signingKeysHint: '曾签署目录版本的全部密钥；已停用的密钥仍可核验其签署的版本。每一版目录都注明其密钥标识。', validFrom: '启用时间', retiredAt: '停用时间', keyInUse: '使用中', algName: { ed25519: 'Ed25519', sm2: 'SM2/SM3（用户标识 1234567812345678）' }, keyOfEdition: '本版目录的公钥（PEM）',
     publish: '发布新版', published: '已发布{cat}第 {n} 版（{items} 项）', notYetPublished: '本机构尚未发布过这个目录',
     publishConfirm: {
       products: '将以当前所有已上线的产品及其今日现行的价格基础发布新一版服务产品目录。发布后不可更改，确定发布吗？',
