@@ -127,16 +127,16 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
         await toast(page, '张结算单');
         await openStatement();
         await waitForText(page.getByTestId('settlement-coefficient'), '0.9500');
-        // 105556 × 0.95 = 100278.2 → 100278 fen.
+        // 117284 × 0.95 = 111419.8 → 111420 fen.
         const net = Number((BigInt(s.amount) * 9500n + 5000n) / 10000n);
         await waitForText(page.getByTestId('settlement-net-amount'), yuan(net));
-        assert.equal(yuan(net), '¥1,002.78');
+        assert.equal(yuan(net), '¥1,114.20');
         assert.deepEqual(await axe(page), []);
         const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
         assert.equal(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1'), 'PK');
         const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
         const text = readFileSync(await csv.path(), 'utf8');
-        assert.ok(text.includes(AGENCY) && text.includes('1055.56'), `the statement's CSV: ${text.slice(0, 400)}`);
+        assert.ok(text.includes(AGENCY) && text.includes('1172.84'), `the statement's CSV: ${text.slice(0, 400)}`);
       });
     } finally {
       await b.close();
@@ -149,7 +149,7 @@ describe('billing: rating, issue, exports, settlement with a quality coefficient
     try {
       await shot(t, page, async () => {
         await login(page, 'u.gat.admin');
-        // 105556 of 120000 fen: 87.96 %, over the 80 % threshold.
+        // 117284 of 134000 fen: 87.52 %, over the 80 % threshold.
         await waitForText(page.getByTestId('alert-badge'), '1');
         await page.getByTestId('nav-budget-lines').click();
         await settled(page);
