@@ -6,7 +6,7 @@
 #   scripts/deps.sh bench   + wrk and nginx
 set -euo pipefail
 build=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-       libsodium-dev libinih-dev libcmocka-dev libxlsxwriter-dev libcjson-dev libcsv-dev nodejs npm)
+       libsodium-dev libinih-dev libcmocka-dev libxlsxwriter-dev libcjson-dev libcsv-dev libyajl-dev nodejs npm)
 test=(openssl python3 postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
 bench=(wrk nginx-light postgresql)
 want=("${build[@]}")

@@ -16,6 +16,11 @@
 #include "core/page.h"
 
 struct ctx;
+struct entity;
+
+/* The entities below described as data (org_entity.c): store rows, JSON and schemas. */
+extern const struct entity institution_entity, institution_brief_entity, qualification_entity,
+    relation_entity, post_entity, person_entity, certificate_entity;
 
 /* ---------- enumerations (text in the store and the API) ---------- */
 extern const char *const org_kinds[];    /* management provider evaluator user */
