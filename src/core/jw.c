@@ -24,10 +24,21 @@ struct jw {
     bool failed;
 };
 
+/* yajl prints each token in pieces of a few bytes (a quote, a comma, a run of text): the common
+ * case, room left in the buffer, is a copy; only growing goes through the strbuf and its cap. */
 static void print_cb(void *cls, const char *s, size_t n)
 {
     struct jw *w = cls;
-    if (!w->failed && sb_add(&w->sb, s, n) < 0)
+    struct strbuf *sb = &w->sb;
+    if (sb->len + n < sb->alloc && sb->len + n <= sb->max) {
+        if (n == 1)
+            sb->buf[sb->len] = *s;
+        else
+            memcpy(sb->buf + sb->len, s, n);
+        sb->len += n;
+        return;
+    }
+    if (!w->failed && sb_add(sb, s, n) < 0)
         w->failed = true;
 }
 
@@ -175,10 +186,15 @@ bool jw_failed(const struct jw *w)
 const char *jw_text(const struct jw *w, size_t *len)
 {
     *len = w->sb.len;
-    return w->sb.buf ? w->sb.buf : "";
+    if (!w->sb.buf)
+        return "";
+    w->sb.buf[w->sb.len] = 0; /* print_cb's fast path leaves the terminator to here */
+    return w->sb.buf;
 }
 
 char *jw_detach(struct jw *w, size_t *len)
 {
+    size_t n;
+    jw_text(w, &n);
     return sb_detach(&w->sb, len);
 }
