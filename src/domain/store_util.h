@@ -73,6 +73,15 @@ int store_get_entity(struct ctx *ctx, const char *sql, const struct db_val *para
 int store_list_entity(struct ctx *ctx, const char *sql, const struct db_val *params, int n,
                       const struct entity *e, void *items, int *n_items);
 
+/*
+ * The one SQL fragment of the jurisdiction: true when the institution in column col lies in the
+ * subtree of root within depth levels (root 0: the whole store, the CLI operator). root and
+ * depth are placeholders, e.g. SQL_IN_JURISDICTION("p.provider_id", "$1", "$2").
+ */
+#define SQL_IN_JURISDICTION(col, root, depth)                                                      \
+    "(CAST(" root " AS BIGINT) = 0 OR " col " IN (SELECT descendant_id FROM institution_tree "     \
+    "WHERE ancestor_id = " root " AND depth <= CAST(" depth " AS INTEGER)))"
+
 /* "%q%" for LIKE with the wildcards of q escaped; "" when q is empty. Arena-owned. */
 const char *store_like_pattern(struct ctx *ctx, const char *q);
 

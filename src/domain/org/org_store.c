@@ -23,9 +23,8 @@
 /* $1 root, $2 depth, $3 kind, $4 level, $5 status, $6 region prefix, $7 LIKE pattern,
  * $8 parent, $9 within. */
 #define INST_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "                \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                                   \
-    "AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "         \
+    SQL_IN_JURISDICTION("id", "$1", "$2")                                                          \
+    " AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "        \
     "AND ($6 = '' OR region LIKE $6 || '%') "                                                      \
     "AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(uscc) LIKE $7 ESCAPE '\\') "         \
     "AND (CAST($8 AS BIGINT) = 0 OR parent_id = $8) "                                              \
@@ -33,6 +32,9 @@
     "WHERE ancestor_id = $9))"
 
 static const char SQL_INST_GET[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1";
+/* The jurisdiction check and the load in one statement: $2 root, $3 depth. */
+static const char SQL_INST_GET_SCOPED[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1 "
+                                          "AND " SQL_IN_JURISDICTION("id", "$2", "$3");
 static const char SQL_INST_BY_USCC[] = "SELECT " INST_COLS " FROM institutions WHERE uscc = $1";
 static const char SQL_INST_LIST[] = "SELECT " INST_COLS " FROM institutions WHERE " INST_WHERE
                                     " AND id > $10 ORDER BY id LIMIT $11";
@@ -77,9 +79,8 @@ static const char SQL_IN_SUBTREE[] =
     "q.id, q.institution_id, q.kind, q.grade, q.certificate_no, q.issuer, q.valid_from, "          \
     "q.valid_to, q.created_at, q.updated_at, q.version"
 #define QUAL_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR q.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "          \
+    SQL_IN_JURISDICTION("q.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "         \
     "AND ($5 = '' OR q.valid_to < $5)"
 static const char SQL_QUAL_LIST[] = "SELECT " QUAL_COLS " FROM qualifications q WHERE " QUAL_WHERE
                                     " AND q.id > $6 ORDER BY q.id LIMIT $7";
@@ -136,6 +137,14 @@ static const char SQL_POST_DELETE[] = "DELETE FROM posts WHERE id = $1";
 int org_store_inst_get(struct ctx *ctx, int64_t id, struct institution *out)
 {
     return store_get_entity(ctx, SQL_INST_GET, DB_ARGS(DB_INT(id)), &institution_entity, out);
+}
+
+int org_store_inst_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                              struct institution *out)
+{
+    return store_get_entity(ctx, SQL_INST_GET_SCOPED,
+                            DB_ARGS(DB_INT(id), DB_INT(root), DB_INT(depth)), &institution_entity,
+                            out);
 }
 
 int org_store_inst_by_uscc(struct ctx *ctx, const char *uscc, struct institution *out)

@@ -16,13 +16,16 @@
     "p.enabled, p.locked_until, p.created_at, p.updated_at, p.version"
 #define SECRET_COLS ", p.password_hash, p.failed_logins"
 #define PERSON_WHERE                                                                               \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "          \
+    SQL_IN_JURISDICTION("p.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "         \
     "AND ($5 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR LOWER(p.login) LIKE $5 ESCAPE '\\') "    \
     "AND (CAST($6 AS INTEGER) < 0 OR p.enabled = $6)"
 
 static const char SQL_GET[] = "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE p.id = $1";
+/* The jurisdiction check and the load in one statement: $2 root, $3 depth. */
+static const char SQL_GET_SCOPED[] =
+    "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE "
+    "p.id = $1 AND " SQL_IN_JURISDICTION("p.institution_id", "$2", "$3");
 static const char SQL_BY_LOGIN[] =
     "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE p.login = $1";
 static const char SQL_LIST[] = "SELECT " PERSON_COLS " FROM people p WHERE " PERSON_WHERE
@@ -59,9 +62,8 @@ static const char SQL_GRANTS[] =
     "c.id, c.person_id, p.name, p.institution_id, c.kind, c.number, c.issuer, c.valid_to, "        \
     "c.created_at, c.version"
 #define CERT_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "               \
+    SQL_IN_JURISDICTION("p.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "              \
     "AND ($5 = '' OR c.valid_to < $5)"
 static const char SQL_CERT_LIST[] =
     "SELECT " CERT_COLS " FROM certificates c JOIN people p ON p.id = c.person_id WHERE " CERT_WHERE
@@ -114,6 +116,24 @@ int org_store_person_get(struct ctx *ctx, int64_t id, struct person *out,
                          struct person_secret *secret)
 {
     return get_row(ctx, SQL_GET, DB_INT(id), out, secret);
+}
+
+int org_store_person_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                                struct person *out)
+{
+    struct person_row row;
+    struct db_rows *r;
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    int rc = db_query_row(c, SQL_GET_SCOPED, DB_ARGS(DB_INT(id), DB_INT(root), DB_INT(depth)), &r,
+                          &ctx->err);
+    if (rc != 1)
+        return rc;
+    read_person_row(ctx, r, &row);
+    db_rows_free(r);
+    *out = row.p;
+    return 1;
 }
 
 int org_store_person_by_login(struct ctx *ctx, const char *login, struct person *out,
