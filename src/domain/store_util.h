@@ -79,8 +79,11 @@ int store_list_entity(struct ctx *ctx, const char *sql, const struct db_val *par
  * depth are placeholders, e.g. SQL_IN_JURISDICTION("p.provider_id", "$1", "$2").
  */
 #define SQL_IN_JURISDICTION(col, root, depth)                                                      \
-    "(CAST(" root " AS BIGINT) = 0 OR " col " IN (SELECT descendant_id FROM institution_tree "     \
-    "WHERE ancestor_id = " root " AND depth <= CAST(" depth " AS INTEGER)))"
+    "(CAST(" root " AS BIGINT) = 0 OR " SQL_IN_SUBTREE(col, root, depth) ")"
+/* The same without the operator's case, for scopes that widen it with other conditions. */
+#define SQL_IN_SUBTREE(col, root, depth)                                                           \
+    col " IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = " root                \
+        " AND depth <= CAST(" depth " AS INTEGER))"
 
 /* "%q%" for LIKE with the wildcards of q escaped; "" when q is empty. Arena-owned. */
 const char *store_like_pattern(struct ctx *ctx, const char *q);

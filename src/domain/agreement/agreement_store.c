@@ -22,9 +22,8 @@
 /* $1 root, $2 depth, $3 own institution: management sees the agreements its subtree made, a
  * provider its own. */
 #define AGR_SCOPE                                                                                  \
-    "(CAST($1 AS BIGINT) = 0 OR a.provider_id = $3 OR a.management_id IN (SELECT "                 \
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "          \
-    "INTEGER)))"
+    "(CAST($1 AS BIGINT) = 0 OR a.provider_id = $3 OR " SQL_IN_SUBTREE("a.management_id", "$1",    \
+                                                                       "$2") ")"
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM agreements a WHERE a.id = $4 AND " AGR_SCOPE;

@@ -27,10 +27,12 @@
  * agency what it declared, an evaluator what it supervises, a provider what is open for bids or
  * what it bid on. */
 #define PRJ_SCOPE                                                                                  \
-    "(CAST($1 AS BIGINT) = 0 OR p.management_id IN (SELECT descendant_id FROM institution_tree "   \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.declared_by = $1 OR "           \
-    "p.supervisor_id = $1 OR (CAST($3 AS INTEGER) = 1 AND (p.state = 'procuring' OR EXISTS "       \
-    "(SELECT 1 FROM procurement_bids b WHERE b.project_id = p.id AND b.provider_id = $1))))"
+    "(CAST($1 AS BIGINT) = 0 OR " SQL_IN_SUBTREE(                                                  \
+        "p.management_id", "$1", "$2") " OR p.declared_by = $1 OR "                                \
+                                       "p.supervisor_id = $1 OR (CAST($3 AS INTEGER) = 1 AND "     \
+                                       "(p.state = 'procuring' OR EXISTS "                         \
+                                       "(SELECT 1 FROM procurement_bids b WHERE b.project_id = "   \
+                                       "p.id AND b.provider_id = $1))))"
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM procurement_projects p WHERE p.id = $4 AND " PRJ_SCOPE;

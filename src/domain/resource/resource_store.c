@@ -12,10 +12,11 @@
 
 /* $1 root, $2 depth. */
 #define POOL_SCOPE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR p.provider_id IN (SELECT descendant_id FROM institution_tree "     \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id IN (SELECT pool_id "         \
-    "FROM conformity_tests WHERE evaluator_id = $1) OR p.id IN (SELECT pool_id FROM "              \
-    "allocations WHERE user_id = $1))"
+    "(CAST($1 AS BIGINT) = 0 OR " SQL_IN_SUBTREE(                                                  \
+        "p.provider_id", "$1", "$2") " OR p.id IN "                                                \
+                                     "(SELECT pool_id FROM conformity_tests WHERE evaluator_id = " \
+                                     "$1) OR p.id IN (SELECT pool_id FROM "                        \
+                                     "allocations WHERE user_id = $1))"
 #define POOL_COLS                                                                                  \
     "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.region, "             \
     "p.status, p.capacity, p.allocated, p.security_level, COALESCE((SELECT t.status FROM "         \
@@ -55,11 +56,13 @@ static const char SQL_POOL_TAKE[] =
     "p.id = a.pool_id "
 /* A user agency sees its own allocations; the provider and management see those of their pools. */
 #define ALLOC_WHERE                                                                                \
-    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR p.provider_id IN (SELECT descendant_id FROM "    \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) AND "              \
-    "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS BIGINT) = 0 OR a.user_id = $4) "   \
-    "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = 0 OR (a.status = 'active' AND "     \
-    "a.use_by <> '' AND a.use_by < $9 AND a.first_used_on = ''))"
+    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR " SQL_IN_SUBTREE(                                \
+        "p.provider_id", "$1", "$2") ") AND "                                                      \
+                                     "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS " \
+                                     "BIGINT) = 0 OR a.user_id = $4) "                             \
+                                     "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = "  \
+                                     "0 OR (a.status = 'active' AND "                              \
+                                     "a.use_by <> '' AND a.use_by < $9 AND a.first_used_on = ''))"
 static const char SQL_ALLOC_GET[] = "SELECT " ALLOC_COLS("$2") ALLOC_FROM "WHERE a.id = $1";
 static const char SQL_ALLOC_LIST[] = "SELECT " ALLOC_COLS("$9") ALLOC_FROM
     "WHERE " ALLOC_WHERE " AND a.id > $7 ORDER BY a.id LIMIT $8";
@@ -86,10 +89,10 @@ static const char SQL_TEST_OPEN[] =
 /* An evaluator sees the tests assigned to it; others those of pools in their jurisdiction. */
 static const char SQL_TEST_LIST[] =
     "SELECT " TEST_COLS TEST_FROM
-    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR p.provider_id IN (SELECT "
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "
-    "INTEGER))) AND (CAST($3 AS BIGINT) = 0 OR t.pool_id = $3) AND ($4 = '' OR t.status = $4) "
-    "AND t.id > $5 ORDER BY t.id LIMIT $6";
+    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR " SQL_IN_SUBTREE(
+        "p.provider_id", "$1",
+        "$2") ") AND (CAST($3 AS BIGINT) = 0 OR t.pool_id = $3) AND ($4 = '' OR t.status = $4) "
+              "AND t.id > $5 ORDER BY t.id LIMIT $6";
 static const char SQL_TEST_INSERT[] =
     "INSERT INTO conformity_tests (id, pool_id, evaluator_id, assigned_by, status, findings, "
     "report_ref, tested_on, created_at, updated_at, version) VALUES ($1, $2, $3, $4, 'assigned', "
