@@ -12,6 +12,7 @@
 #include "core/entity.h"
 #include "core/log.h"
 #include "domain/org/org.h"
+#include "domain/resource/resource.h"
 #include "domain/order/order_openapi.h"
 #include "domain/procurement/procurement_openapi.h"
 #include "domain/usage/usage_openapi.h"
@@ -69,12 +70,6 @@ static const struct {
                      "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":" STR
                      ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
     {"ResourceKindPage", PAGE("ResourceKind")},
-    {"Pool",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
-     ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
-     ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
-     ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR ",\"latest_test\":" STR
-     ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"PoolPage", PAGE("Pool")},
     {"Allocation",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
@@ -304,6 +299,7 @@ static const struct {
      "password\"}}",
      "posts"},
     {&certificate_entity, NULL, NULL},
+    {&pool_entity, NULL, NULL},
 };
 
 static json_t *ref(const char *schema)

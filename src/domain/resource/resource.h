@@ -17,6 +17,10 @@
 #include "core/page.h"
 
 struct ctx;
+struct entity;
+
+/* Pools described as data (resource_entity.c): store rows, JSON and schema. */
+extern const struct entity pool_entity;
 
 extern const char *const resource_kinds[]; /* compute storage network information
                                               application_support consulting */
@@ -41,6 +45,7 @@ struct pool {
     const char *latest_test; /* "", assigned, passed, failed: the newest test's state */
     int64_t created_at, updated_at;
     int version;
+    int64_t n_free; /* capacity - allocated: derived, set by the handler that answers */
 };
 
 enum pool_field {

@@ -123,17 +123,12 @@ int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
     return resp_json(ctx, rs, 200, j_page(kinds, &info));
 }
 
-static json_t *pool_to_json(const struct pool *p)
+/* The pool as answered: free is derived from the figures it was read or changed with. */
+static int answer_pool(struct ctx *ctx, struct resp *rs, int status, struct pool *p)
 {
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:s,s:s,s:o,s:o,s:i}", "id",
-                     (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id, "provider_name",
-                     p->provider_name ? p->provider_name : "", "name", p->name, "kind", p->kind,
-                     "unit", p->unit, "specification", p->specification, "capacity",
-                     (json_int_t)p->capacity, "allocated", (json_int_t)p->allocated, "free",
-                     (json_int_t)(p->capacity - p->allocated), "region", p->region,
-                     "security_level", (int)p->security_level, "status", p->status, "latest_test",
-                     p->latest_test ? p->latest_test : "", "created_at", j_time(p->created_at),
-                     "updated_at", j_time(p->updated_at), "version", p->version);
+    p->n_free = p->capacity - p->allocated;
+    resp_etag(ctx, rs, p->id, p->version);
+    return resp_entity(ctx, rs, status, &pool_entity, p);
 }
 
 int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -152,10 +147,9 @@ int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
         q_text(ctx, rq, "status", 20, &f.status) < 0 ||
         pool_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(arr, pool_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+        items[i].n_free = items[i].capacity - items[i].allocated;
+    return resp_page(ctx, rs, &pool_entity, items, n, &info);
 }
 
 int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -163,8 +157,7 @@ int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct pool p;
     if (pool_get(ctx, rq->params[0], &p) < 0)
         return -1;
-    resp_etag(ctx, rs, p.id, p.version);
-    return resp_json(ctx, rs, 200, pool_to_json(&p));
+    return answer_pool(ctx, rs, 200, &p);
 }
 
 int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -174,8 +167,7 @@ int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&in, 0, sizeof(in));
     if (body_decode(ctx, rq, pool_create_spec, &in, &in.has) < 0 || pool_create(ctx, &in, &out) < 0)
         return -1;
-    resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 201, pool_to_json(&out));
+    return answer_pool(ctx, rs, 201, &out);
 }
 
 int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -188,8 +180,7 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
         body_decode(ctx, rq, pool_patch_spec, &in, &in.has) < 0 ||
         pool_update(ctx, rq->params[0], if_match, &in, &out) < 0)
         return -1;
-    resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 200, pool_to_json(&out));
+    return answer_pool(ctx, rs, 200, &out);
 }
 
 static json_t *allocation_to_json(const struct allocation *a)

@@ -13,13 +13,13 @@
 /* $1 root, $2 depth. */
 #define POOL_SCOPE                                                                                 \
     "(CAST($1 AS BIGINT) = 0 OR " SQL_IN_SUBTREE(                                                  \
-        "p.provider_id", "$1", "$2") " OR p.id IN "                                                \
-                                     "(SELECT pool_id FROM conformity_tests WHERE evaluator_id = " \
-                                     "$1) OR p.id IN (SELECT pool_id FROM "                        \
-                                     "allocations WHERE user_id = $1))"
+        "p.provider_id", "$1",                                                                     \
+        "$2") " OR p.id IN (SELECT pool_id FROM conformity_tests WHERE evaluator_id = $1)"         \
+              " OR p.id IN (SELECT pool_id FROM allocations WHERE user_id = $1))"
+/* The columns of pool_entity, in its order (resource_entity.c). */
 #define POOL_COLS                                                                                  \
-    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.region, "             \
-    "p.status, p.capacity, p.allocated, p.security_level, COALESCE((SELECT t.status FROM "         \
+    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.capacity, "           \
+    "p.allocated, p.region, p.security_level, p.status, COALESCE((SELECT t.status FROM "           \
     "conformity_tests t WHERE t.pool_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "                 \
     "p.created_at, p.updated_at, p.version"
 #define POOL_FROM " FROM resource_pools p JOIN institutions i ON i.id = p.provider_id "
@@ -30,6 +30,9 @@
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM resource_pools p WHERE p.id = $3 AND " POOL_SCOPE;
 static const char SQL_POOL_GET[] = "SELECT " POOL_COLS POOL_FROM "WHERE p.id = $1";
+/* The visibility check and the load in one statement: $1 root, $2 depth, $3 the pool. */
+static const char SQL_POOL_GET_SCOPED[] =
+    "SELECT " POOL_COLS POOL_FROM "WHERE p.id = $3 AND " POOL_SCOPE;
 static const char SQL_POOL_LIST[] =
     "SELECT " POOL_COLS POOL_FROM "WHERE " POOL_WHERE " AND p.id > $7 ORDER BY p.id LIMIT $8";
 static const char SQL_POOL_COUNT[] = "SELECT COUNT(*)" POOL_FROM "WHERE " POOL_WHERE;
@@ -111,26 +114,6 @@ static const char SQL_CATALOGUE[] =
     "p.provider_id IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = $1) "
     "ORDER BY p.id";
 
-static void read_pool(struct ctx *ctx, struct db_rows *r, struct pool *o)
-{
-    o->id = db_int(r, 0);
-    o->provider_id = db_int(r, 1);
-    o->provider_name = S(2);
-    o->name = S(3);
-    o->kind = S(4);
-    o->unit = S(5);
-    o->specification = S(6);
-    o->region = S(7);
-    o->status = S(8);
-    o->capacity = db_int(r, 9);
-    o->allocated = db_int(r, 10);
-    o->security_level = (int)db_int(r, 11);
-    o->latest_test = S(12);
-    o->created_at = db_int(r, 13);
-    o->updated_at = db_int(r, 14);
-    o->version = (int)db_int(r, 15);
-}
-
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id)
 {
     int64_t n = 0;
@@ -143,7 +126,14 @@ int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_
 
 int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 {
-    GET_ONE(SQL_POOL_GET, DB_ARGS(DB_INT(id)), read_pool, out);
+    return store_get_entity(ctx, SQL_POOL_GET, DB_ARGS(DB_INT(id)), &pool_entity, out);
+}
+
+int resource_store_pool_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t id,
+                                   struct pool *out)
+{
+    return store_get_entity(ctx, SQL_POOL_GET_SCOPED,
+                            DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(id)), &pool_entity, out);
 }
 
 #define POOL_ARGS(root, depth, f)                                                                  \
@@ -153,9 +143,10 @@ int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
                              const struct page_req *p, struct pool **items, int *n)
 {
-    LIST_ALL(SQL_POOL_LIST,
-             DB_ARGS(POOL_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-             struct pool, read_pool, items, n);
+    return store_list_entity(
+        ctx, SQL_POOL_LIST,
+        DB_ARGS(POOL_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+        &pool_entity, items, n);
 }
 
 int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
@@ -321,13 +312,13 @@ int resource_store_test_update(struct ctx *ctx, const struct conformity_test *t)
 
 static void read_cat(struct ctx *ctx, struct db_rows *r, struct catalogue_row *o)
 {
-    read_pool(ctx, r, &o->pool);
-    o->provider_uscc = S(16);
-    o->test_id = db_int(r, 17);
-    o->evaluator_id = db_int(r, 18);
-    o->evaluator_name = S(19);
-    o->tested_on = S(20);
-    o->report_ref = S(21);
+    int n = entity_read(ctx, r, &pool_entity, &o->pool);
+    o->provider_uscc = S(n);
+    o->test_id = db_int(r, n + 1);
+    o->evaluator_id = db_int(r, n + 2);
+    o->evaluator_name = S(n + 3);
+    o->tested_on = S(n + 4);
+    o->report_ref = S(n + 5);
 }
 
 int resource_store_catalogue(struct ctx *ctx, int64_t root, struct catalogue_row **items, int *n)

@@ -2976,29 +2976,6 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Pool: {
-            /** Format: int64 */
-            id?: number;
-            /** Format: int64 */
-            provider_id?: number;
-            provider_name?: string;
-            name?: string;
-            kind?: string;
-            unit?: string;
-            specification?: string;
-            capacity?: number;
-            allocated?: number;
-            free?: number;
-            region?: string;
-            security_level?: number;
-            status?: string;
-            latest_test?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         PoolPage: {
             items: components["schemas"]["Pool"][];
             /** @description pass as ?cursor= for the next page; null on the last */
@@ -4046,6 +4023,33 @@ export interface components {
             valid_to: string;
             /** Format: date-time */
             created_at: string | null;
+            version: number;
+        };
+        Pool: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            provider_id: number;
+            provider_name: string;
+            name: string;
+            kind: string;
+            unit: string;
+            specification: string;
+            /** Format: int64 */
+            capacity: number;
+            /** Format: int64 */
+            allocated: number;
+            /** Format: int64 */
+            free: number;
+            region: string;
+            /** Format: int64 */
+            security_level: number;
+            status: string;
+            latest_test: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
             version: number;
         };
     };
