@@ -71,11 +71,6 @@ static const struct {
                      ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
     {"ResourceKindPage", PAGE("ResourceKind")},
     {"PoolPage", PAGE("Pool")},
-    {"Allocation",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
-     ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
-     ",\"service_level\":" LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR
-     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AllocationPage", PAGE("Allocation")},
     {"ConformityTest",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
@@ -300,6 +295,7 @@ static const struct {
      "posts"},
     {&certificate_entity, NULL, NULL},
     {&pool_entity, NULL, NULL},
+    {&allocation_entity, NULL, NULL},
 };
 
 static json_t *ref(const char *schema)

@@ -19,8 +19,8 @@
 struct ctx;
 struct entity;
 
-/* Pools described as data (resource_entity.c): store rows, JSON and schema. */
-extern const struct entity pool_entity;
+/* Pools and allocations described as data (resource_entity.c): store rows, JSON and schema. */
+extern const struct entity pool_entity, allocation_entity;
 
 extern const char *const resource_kinds[]; /* compute storage network information
                                               application_support consulting */

@@ -1,7 +1,7 @@
 /*
  * resource_entity.c - the resource module's entities described once (core/entity.h): resource
- * pools. The store reads rows, the handlers write JSON and openapi.c generates the schema from
- * this table; POOL_COLS in resource_store.c follows its order.
+ * pools and allocations. The store reads rows, the handlers write JSON and openapi.c generates
+ * the schemas from these tables; POOL_COLS and ALLOC_COLS in resource_store.c follow their order.
  */
 #include <stddef.h>
 
@@ -36,3 +36,26 @@ static const struct entity_field pool_fields[] = {
     P("version", EF_INT, RO, version, "p.version"),
 };
 const struct entity pool_entity = ENTITY("Pool", struct pool, pool_fields);
+
+#define A(name, kind, flags, member, column)                                                       \
+    {                                                                                              \
+        name, kind, flags, offsetof(struct allocation, member), column, NULL, 0, NULL              \
+    }
+static const struct entity_field allocation_fields[] = {
+    A("id", EF_ID, RO, id, "a.id"),
+    A("pool_id", EF_ID, RO, pool_id, "a.pool_id"),
+    A("user_id", EF_ID, 0, user_id, "a.user_id"),
+    A("user_name", EF_TEXT, RO, user_name, "u.name"),
+    A("application", EF_TEXT, 0, application, "a.application"),
+    A("quantity", EF_INT64, 0, quantity, "a.quantity"),
+    A("status", EF_TEXT, RO, status, "a.status"),
+    {"service_level", EF_ENUM, 0, offsetof(struct allocation, service_level), "a.service_level",
+     service_levels, 0, NULL},
+    A("use_by", EF_TEXT, 0, use_by, "a.use_by"),
+    A("first_used_on", EF_TEXT, 0, first_used_on, "a.first_used_on"),
+    A("reclaimable", EF_BOOL, RO, reclaimable, "unused past use_by"),
+    A("created_at", EF_TIME, RO, created_at, "a.created_at"),
+    A("updated_at", EF_TIME, RO, updated_at, "a.updated_at"),
+    A("version", EF_INT, RO, version, "a.version"),
+};
+const struct entity allocation_entity = ENTITY("Allocation", struct allocation, allocation_fields);

@@ -183,19 +183,6 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
     return answer_pool(ctx, rs, 200, &out);
 }
 
-static json_t *allocation_to_json(const struct allocation *a)
-{
-    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id",
-                     (json_int_t)a->id, "pool_id", (json_int_t)a->pool_id, "user_id",
-                     (json_int_t)a->user_id, "user_name", a->user_name ? a->user_name : "",
-                     "application", a->application, "quantity", (json_int_t)a->quantity, "status",
-                     a->status, "service_level", a->service_level ? a->service_level : "standard",
-                     "use_by", a->use_by ? a->use_by : "", "first_used_on",
-                     a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
-                     "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at),
-                     "version", a->version);
-}
-
 static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t pool)
 {
     static const char *const allowed[] = {"limit",  "cursor",      "pool_id", "user_id",
@@ -216,10 +203,7 @@ static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, in
         f.pool_id = pool;
     if (allocation_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, allocation_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &allocation_entity, items, n, &info);
 }
 
 int resource_http_pool_allocations(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -240,7 +224,7 @@ int resource_http_configure(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_spec, &in, &has) < 0 ||
         allocation_configure(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 201, &allocation_entity, &out);
 }
 
 int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -252,7 +236,7 @@ int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_change_spec, &b, &has) < 0 ||
         allocation_change(ctx, rq->params[0], rq->params[1], b.op, b.quantity, b.reason, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
 int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -264,7 +248,7 @@ int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_use_spec, &b, &has) < 0 ||
         allocation_mark_used(ctx, rq->params[0], rq->params[1], b.first_used_on, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
 static json_t *test_to_json(const struct conformity_test *t)

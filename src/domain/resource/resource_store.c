@@ -48,12 +48,13 @@ static const char SQL_POOL_TAKE[] =
     "UPDATE resource_pools SET allocated = allocated + $2 WHERE id = $1 AND status = 'active' "
     "AND allocated + $2 <= capacity AND allocated + $2 >= 0";
 
-/* today: the placeholder holding today's date, for the reclamation flag. */
+/* The columns of allocation_entity, in its order (resource_entity.c). today: the placeholder
+ * holding today's date, for the reclamation flag. */
 #define ALLOC_COLS(today)                                                                          \
-    "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
-    "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
-    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "         \
-    "a.service_level"
+    "a.id, a.pool_id, a.user_id, u.name, a.application, a.quantity, a.status, a.service_level, "   \
+    "a.use_by, a.first_used_on, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by "    \
+    "< " today                                                                                     \
+    " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version"
 #define ALLOC_FROM                                                                                 \
     " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
     "p.id = a.pool_id "
@@ -187,38 +188,22 @@ int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta)
     return changed > 0;
 }
 
-static void read_alloc(struct ctx *ctx, struct db_rows *r, struct allocation *o)
-{
-    o->id = db_int(r, 0);
-    o->pool_id = db_int(r, 1);
-    o->user_id = db_int(r, 2);
-    o->user_name = S(3);
-    o->application = S(4);
-    o->status = S(5);
-    o->use_by = S(6);
-    o->first_used_on = S(7);
-    o->quantity = db_int(r, 8);
-    o->reclaimable = db_int(r, 9) != 0;
-    o->created_at = db_int(r, 10);
-    o->updated_at = db_int(r, 11);
-    o->version = (int)db_int(r, 12);
-    o->service_level = S(13);
-}
-
 int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today, struct allocation *out)
 {
-    GET_ONE(SQL_ALLOC_GET, DB_ARGS(DB_INT(id), DB_TEXT(today)), read_alloc, out);
+    return store_get_entity(ctx, SQL_ALLOC_GET, DB_ARGS(DB_INT(id), DB_TEXT(today)),
+                            &allocation_entity, out);
 }
 
 int resource_store_alloc_list(struct ctx *ctx, int64_t root, int depth, const char *today,
                               const struct allocation_filter *f, const struct page_req *p,
                               struct allocation **items, int *n)
 {
-    LIST_ALL(SQL_ALLOC_LIST,
-             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(f->pool_id), DB_INT(f->user_id),
-                     DB_TEXT(OR_EMPTY(f->status)), DB_INT(f->reclaimable_only), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
-             struct allocation, read_alloc, items, n);
+    return store_list_entity(ctx, SQL_ALLOC_LIST,
+                             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(f->pool_id),
+                                     DB_INT(f->user_id), DB_TEXT(OR_EMPTY(f->status)),
+                                     DB_INT(f->reclaimable_only), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
+                             &allocation_entity, items, n);
 }
 
 int resource_store_alloc_insert(struct ctx *ctx, const struct allocation *a)

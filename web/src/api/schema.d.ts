@@ -2982,28 +2982,6 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Allocation: {
-            /** Format: int64 */
-            id?: number;
-            /** Format: int64 */
-            pool_id?: number;
-            /** Format: int64 */
-            user_id?: number;
-            user_name?: string;
-            application?: string;
-            quantity?: number;
-            status?: string;
-            /** @enum {string} */
-            service_level?: "basic" | "standard" | "premium";
-            use_by?: string;
-            first_used_on?: string;
-            reclaimable?: boolean;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         AllocationPage: {
             items: components["schemas"]["Allocation"][];
             /** @description pass as ?cursor= for the next page; null on the last */
@@ -4046,6 +4024,29 @@ export interface components {
             security_level: number;
             status: string;
             latest_test: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+        };
+        Allocation: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            pool_id: number;
+            /** Format: int64 */
+            user_id: number;
+            user_name: string;
+            application: string;
+            /** Format: int64 */
+            quantity: number;
+            status: string;
+            /** @enum {string} */
+            service_level: "basic" | "standard" | "premium";
+            use_by: string;
+            first_used_on: string;
+            reclaimable: boolean;
             /** Format: date-time */
             created_at: string | null;
             /** Format: date-time */
