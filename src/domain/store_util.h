@@ -80,6 +80,9 @@ int store_list_entity(struct ctx *ctx, const char *sql, const struct db_val *par
  */
 #define SQL_IN_JURISDICTION(col, root, depth)                                                      \
     "(CAST(" root " AS BIGINT) = 0 OR " SQL_IN_SUBTREE(col, root, depth) ")"
+/* The whole subtree of root, whatever its depth (a filter, or a publisher's catalogue). */
+#define SQL_UNDER(col, root)                                                                       \
+    col " IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = " root ")"
 /* The same without the operator's case, for scopes that widen it with other conditions. */
 #define SQL_IN_SUBTREE(col, root, depth)                                                           \
     col " IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = " root                \

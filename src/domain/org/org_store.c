@@ -28,8 +28,7 @@
     "AND ($6 = '' OR region LIKE $6 || '%') "                                                      \
     "AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(uscc) LIKE $7 ESCAPE '\\') "         \
     "AND (CAST($8 AS BIGINT) = 0 OR parent_id = $8) "                                              \
-    "AND (CAST($9 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "            \
-    "WHERE ancestor_id = $9))"
+    "AND (CAST($9 AS BIGINT) = 0 OR " SQL_UNDER("id", "$9") ")"
 
 static const char SQL_INST_GET[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1";
 /* The jurisdiction check and the load in one statement: $2 root, $3 depth. */

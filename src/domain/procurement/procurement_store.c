@@ -148,10 +148,11 @@ static const char SQL_MARKET[] =
     "procurement_lots l JOIN procurement_projects p ON p.id = l.project_id JOIN institutions i ON "
     "i.id = l.awarded_provider_id WHERE l.awarded_provider_id IS NOT NULL AND l.awarded_on >= $1 "
     "AND l.awarded_on <= $2 AND ($3 = '' OR p.region = $3) AND ($4 = '' OR l.category = $4) AND "
-    "p.state <> 'cancelled' AND (CAST($5 AS BIGINT) = 0 OR p.management_id IN (SELECT "
-    "descendant_id FROM institution_tree WHERE ancestor_id = $5)) GROUP BY p.region, l.category, "
-    "l.awarded_provider_id, i.name ORDER BY p.region, l.category, SUM(l.award_fen) DESC, "
-    "l.awarded_provider_id";
+    "p.state <> 'cancelled' AND (CAST($5 AS BIGINT) = 0 OR " SQL_UNDER(
+        "p.management_id",
+        "$5") ") GROUP BY p.region, l.category, "
+              "l.awarded_provider_id, i.name ORDER BY p.region, l.category, SUM(l.award_fen) DESC, "
+              "l.awarded_provider_id";
 
 static void read_project(struct ctx *ctx, struct db_rows *r, struct project *o)
 {

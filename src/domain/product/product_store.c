@@ -166,8 +166,7 @@ static const char SQL_CANDIDATES[] =
     "1000";
 static const char SQL_ONLINE[] =
     "SELECT " PRODUCT_COLS PRODUCT_FROM
-    "WHERE p.state = 'online' AND p.provider_id IN (SELECT descendant_id FROM institution_tree "
-    "WHERE ancestor_id = $1) ORDER BY p.id";
+    "WHERE p.state = 'online' AND " SQL_UNDER("p.provider_id", "$1") " ORDER BY p.id";
 
 static void read_product(struct ctx *ctx, struct db_rows *r, struct product *o)
 {

@@ -111,9 +111,9 @@ static const char SQL_CATALOGUE[] =
     ", i.uscc, t.id, t.evaluator_id, e.name, t.tested_on, t.report_ref" POOL_FROM
     "JOIN conformity_tests t ON t.id = (SELECT MAX(t2.id) FROM conformity_tests t2 "
     "WHERE t2.pool_id = p.id AND t2.status <> 'assigned') JOIN institutions e ON "
-    "e.id = t.evaluator_id WHERE p.status = 'active' AND t.status = 'passed' AND "
-    "p.provider_id IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = $1) "
-    "ORDER BY p.id";
+    "e.id = t.evaluator_id WHERE p.status = 'active' AND t.status = 'passed' AND " SQL_UNDER(
+        "p.provider_id", "$1") " "
+                               "ORDER BY p.id";
 
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id)
 {
