@@ -72,11 +72,6 @@ static const struct {
     {"ResourceKindPage", PAGE("ResourceKind")},
     {"PoolPage", PAGE("Pool")},
     {"AllocationPage", PAGE("Allocation")},
-    {"ConformityTest",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
-     ",\"provider_id\":" ID ",\"evaluator_id\":" ID ",\"evaluator_name\":" STR
-     ",\"assigned_by\":" OPT_ID ",\"status\":" STR ",\"findings\":" STR ",\"report_ref\":" STR
-     ",\"tested_on\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"ConformityTestPage", PAGE("ConformityTest")},
     {"Publication", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"items\":" INT "}}"},
     {"Edition", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"publisher_id\":" ID
@@ -296,6 +291,7 @@ static const struct {
     {&certificate_entity, NULL, NULL},
     {&pool_entity, NULL, NULL},
     {&allocation_entity, NULL, NULL},
+    {&conformity_test_entity, NULL, NULL},
 };
 
 static json_t *ref(const char *schema)

@@ -19,8 +19,9 @@
 struct ctx;
 struct entity;
 
-/* Pools and allocations described as data (resource_entity.c): store rows, JSON and schema. */
-extern const struct entity pool_entity, allocation_entity;
+/* Pools, allocations and conformity tests described as data (resource_entity.c): store rows, JSON
+ * and schema. */
+extern const struct entity pool_entity, allocation_entity, conformity_test_entity;
 
 extern const char *const resource_kinds[]; /* compute storage network information
                                               application_support consulting */

@@ -1,7 +1,8 @@
 /*
  * resource_entity.c - the resource module's entities described once (core/entity.h): resource
- * pools and allocations. The store reads rows, the handlers write JSON and openapi.c generates
- * the schemas from these tables; POOL_COLS and ALLOC_COLS in resource_store.c follow their order.
+ * pools, allocations and conformity tests. The store reads rows, the handlers write JSON and
+ * openapi.c generates the schemas from these tables; POOL_COLS, ALLOC_COLS and TEST_COLS in
+ * resource_store.c follow their order.
  */
 #include <stddef.h>
 
@@ -59,3 +60,26 @@ static const struct entity_field allocation_fields[] = {
     A("version", EF_INT, RO, version, "a.version"),
 };
 const struct entity allocation_entity = ENTITY("Allocation", struct allocation, allocation_fields);
+
+#define T(name, kind, flags, member, column)                                                       \
+    {                                                                                              \
+        name, kind, flags, offsetof(struct conformity_test, member), column, NULL, 0, NULL         \
+    }
+static const struct entity_field conformity_test_fields[] = {
+    T("id", EF_ID, RO, id, "t.id"),
+    T("pool_id", EF_ID, RO, pool_id, "t.pool_id"),
+    T("pool_name", EF_TEXT, RO, pool_name, "p.name"),
+    T("provider_id", EF_ID, RO, provider_id, "p.provider_id"),
+    T("evaluator_id", EF_ID, 0, evaluator_id, "t.evaluator_id"),
+    T("evaluator_name", EF_TEXT, RO, evaluator_name, "e.name"),
+    T("assigned_by", EF_ID, RO | EF_NULLABLE, assigned_by, "t.assigned_by"),
+    T("status", EF_TEXT, RO, status, "t.status"),
+    T("findings", EF_TEXT, 0, findings, "t.findings"),
+    T("report_ref", EF_TEXT, 0, report_ref, "t.report_ref"),
+    T("tested_on", EF_TEXT, 0, tested_on, "t.tested_on"),
+    T("created_at", EF_TIME, RO, created_at, "t.created_at"),
+    T("updated_at", EF_TIME, RO, updated_at, "t.updated_at"),
+    T("version", EF_INT, RO, version, "t.version"),
+};
+const struct entity conformity_test_entity =
+    ENTITY("ConformityTest", struct conformity_test, conformity_test_fields);

@@ -251,18 +251,6 @@ int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
     return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
-static json_t *test_to_json(const struct conformity_test *t)
-{
-    return json_pack(
-        "{s:I,s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id", (json_int_t)t->id,
-        "pool_id", (json_int_t)t->pool_id, "pool_name", t->pool_name ? t->pool_name : "",
-        "provider_id", (json_int_t)t->provider_id, "evaluator_id", (json_int_t)t->evaluator_id,
-        "evaluator_name", t->evaluator_name ? t->evaluator_name : "", "assigned_by",
-        j_id(t->assigned_by), "status", t->status, "findings", t->findings, "report_ref",
-        t->report_ref, "tested_on", t->tested_on, "created_at", j_time(t->created_at), "updated_at",
-        j_time(t->updated_at), "version", t->version);
-}
-
 int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct assign_body b;
@@ -272,7 +260,7 @@ int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, conformity_assign_spec, &b, &has) < 0 ||
         conformity_assign(ctx, rq->params[0], b.evaluator_id, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, test_to_json(&out));
+    return resp_entity(ctx, rs, 201, &conformity_test_entity, &out);
 }
 
 int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -288,10 +276,7 @@ int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
         q_id(ctx, rq, "pool_id", &pool) < 0 || q_text(ctx, rq, "status", 20, &status) < 0 ||
         conformity_list(ctx, pool, status, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, test_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &conformity_test_entity, items, n, &info);
 }
 
 int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -302,7 +287,7 @@ int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, conformity_record_spec, &in, &has) < 0 ||
         conformity_record(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, test_to_json(&out));
+    return resp_entity(ctx, rs, 200, &conformity_test_entity, &out);
 }
 
 int resource_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -81,8 +81,9 @@ static const char SQL_EVENT[] =
     "INSERT INTO allocation_events (id, allocation_id, op, quantity_before, quantity_after, "
     "reason, at, by_person) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/* The columns of conformity_test_entity, in its order (resource_entity.c). */
 #define TEST_COLS                                                                                  \
-    "t.id, t.pool_id, t.evaluator_id, t.assigned_by, e.name, p.name, p.provider_id, t.status, "    \
+    "t.id, t.pool_id, p.name, p.provider_id, t.evaluator_id, e.name, t.assigned_by, t.status, "    \
     "t.findings, t.report_ref, t.tested_on, t.created_at, t.updated_at, t.version"
 #define TEST_FROM                                                                                  \
     " FROM conformity_tests t JOIN institutions e ON e.id = t.evaluator_id JOIN resource_pools "   \
@@ -234,27 +235,9 @@ int resource_store_alloc_event(struct ctx *ctx, int64_t alloc_id, const char *op
                    NULL, &ctx->err);
 }
 
-static void read_test(struct ctx *ctx, struct db_rows *r, struct conformity_test *o)
-{
-    o->id = db_int(r, 0);
-    o->pool_id = db_int(r, 1);
-    o->evaluator_id = db_int(r, 2);
-    o->assigned_by = db_int(r, 3);
-    o->evaluator_name = S(4);
-    o->pool_name = S(5);
-    o->provider_id = db_int(r, 6);
-    o->status = S(7);
-    o->findings = S(8);
-    o->report_ref = S(9);
-    o->tested_on = S(10);
-    o->created_at = db_int(r, 11);
-    o->updated_at = db_int(r, 12);
-    o->version = (int)db_int(r, 13);
-}
-
 int resource_store_test_get(struct ctx *ctx, int64_t id, struct conformity_test *out)
 {
-    GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
+    return store_get_entity(ctx, SQL_TEST_GET, DB_ARGS(DB_INT(id)), &conformity_test_entity, out);
 }
 
 int resource_store_test_open(struct ctx *ctx, int64_t pool_id)
@@ -269,10 +252,11 @@ int resource_store_test_list(struct ctx *ctx, int64_t root, int depth, int64_t p
                              const char *status, const struct page_req *p,
                              struct conformity_test **items, int *n)
 {
-    LIST_ALL(SQL_TEST_LIST,
-             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(pool_id), DB_TEXT(OR_EMPTY(status)),
-                     DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-             struct conformity_test, read_test, items, n);
+    return store_list_entity(ctx, SQL_TEST_LIST,
+                             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(pool_id),
+                                     DB_TEXT(OR_EMPTY(status)), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p))),
+                             &conformity_test_entity, items, n);
 }
 
 int resource_store_test_insert(struct ctx *ctx, const struct conformity_test *t)

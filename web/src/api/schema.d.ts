@@ -2988,29 +2988,6 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        ConformityTest: {
-            /** Format: int64 */
-            id?: number;
-            /** Format: int64 */
-            pool_id?: number;
-            pool_name?: string;
-            /** Format: int64 */
-            provider_id?: number;
-            /** Format: int64 */
-            evaluator_id?: number;
-            evaluator_name?: string;
-            /** Format: int64 */
-            assigned_by?: number | null;
-            status?: string;
-            findings?: string;
-            report_ref?: string;
-            tested_on?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         ConformityTestPage: {
             items: components["schemas"]["ConformityTest"][];
             /** @description pass as ?cursor= for the next page; null on the last */
@@ -4047,6 +4024,29 @@ export interface components {
             use_by: string;
             first_used_on: string;
             reclaimable: boolean;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+        };
+        ConformityTest: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            pool_id: number;
+            pool_name: string;
+            /** Format: int64 */
+            provider_id: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            evaluator_name: string;
+            /** Format: int64 */
+            assigned_by: number | null;
+            status: string;
+            findings: string;
+            report_ref: string;
+            tested_on: string;
             /** Format: date-time */
             created_at: string | null;
             /** Format: date-time */
