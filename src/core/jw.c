@@ -140,7 +140,7 @@ void jw_bool(struct jw *w, bool b)
 
 void jw_time(struct jw *w, int64_t ms)
 {
-    char t[TIME_RFC3339_LEN + 1];
+    char t[TIME_RFC3339_MAX];
     if (!ms) {
         jw_null(w);
         return;

@@ -69,8 +69,13 @@ size_t time_rfc3339(int64_t ms, char *buf)
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999; /* four digits of year is all RFC 3339 has */
+    if (y < 0 || y > 9999) {
+        /* Beyond RFC 3339's four digits: written as gmtime would count it, never clamped, so
+         * that a reader cannot mistake it for a real date of year 9999. */
+        int n = snprintf(buf, TIME_RFC3339_MAX, "%lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y,
+                         m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
+        return n < 0 ? 0 : (size_t)n < TIME_RFC3339_MAX ? (size_t)n : TIME_RFC3339_MAX - 1;
+    }
     memcpy(buf, "0000-00-00T00:00:00.000Z", TIME_RFC3339_LEN + 1);
     put_digits(buf, y, 4);
     put_digits(buf + 5, m, 2);
@@ -84,10 +89,10 @@ size_t time_rfc3339(int64_t ms, char *buf)
 
 void time_format(int64_t ms, char *buf, size_t cap)
 {
-    char t[TIME_RFC3339_LEN + 1];
-    time_rfc3339(ms, t);
+    char t[TIME_RFC3339_MAX];
+    size_t len = time_rfc3339(ms, t);
     if (cap) {
-        size_t n = cap - 1 < TIME_RFC3339_LEN ? cap - 1 : TIME_RFC3339_LEN;
+        size_t n = cap - 1 < len ? cap - 1 : len;
         memcpy(buf, t, n);
         buf[n] = 0;
     }

@@ -33,7 +33,7 @@ static void test_time_rfc3339_agrees_with_gmtime(void **state)
     (void)state;
     /* Every day from 1969 to 2101 at a changing time of day, and the edges around 0. */
     for (int64_t ms = -86400000LL * 400; ms < 4133980800000LL; ms += 86400000LL + 3723457) {
-        char got[TIME_RFC3339_LEN + 1], want[64];
+        char got[TIME_RFC3339_MAX], want[64];
         time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
         struct tm tm;
         gmtime_r(&s, &tm);
@@ -46,6 +46,9 @@ static void test_time_rfc3339_agrees_with_gmtime(void **state)
     char t[32];
     time_format(951782400123LL, t, sizeof(t)); /* a leap day of a century year */
     assert_string_equal(t, "2000-02-29T00:00:00.123Z");
+    /* Past year 9999 the year grows a digit instead of being clamped. */
+    time_format(253402300800000LL, t, sizeof(t));
+    assert_string_equal(t, "10000-01-01T00:00:00.000Z");
 }
 
 static void test_jw_escapes_like_jansson_and_refuses_bad_utf8(void **state)
