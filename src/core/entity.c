@@ -9,7 +9,7 @@
 #include "jw.h"
 #include "banned.h"
 
-#define AT(obj, f, type) ((const type *)((const char *)(obj) + (f)->offset))
+#define AT(obj, f, type) ((type const *)((const char *)(obj) + (f)->offset))
 
 static void write_value(struct jw *w, const struct entity_field *f, const void *obj)
 {
