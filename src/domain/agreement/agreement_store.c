@@ -25,9 +25,9 @@
     "(CAST($1 AS BIGINT) = 0 OR a.provider_id = $3 OR " SQL_IN_SUBTREE("a.management_id", "$1",    \
                                                                        "$2") ")"
 
-static const char SQL_VISIBLE[] =
-    "SELECT COUNT(*) FROM agreements a WHERE a.id = $4 AND " AGR_SCOPE;
 static const char SQL_GET[] = "SELECT " AGR_COLS AGR_FROM "WHERE a.id = $1";
+/* The visibility check and the load in one statement. */
+static const char SQL_GET_SCOPED[] = "SELECT " AGR_COLS AGR_FROM "WHERE a.id = $4 AND " AGR_SCOPE;
 /* $4 provider, $5 state, $6 expiring_before (in force and ending before it). */
 #define AGR_FILTER                                                                                 \
     AGR_SCOPE " AND (CAST($4 AS BIGINT) = 0 OR a.provider_id = $4) AND ($5 = '' OR a.state = "     \
@@ -100,20 +100,16 @@ static void read_agreement(struct ctx *ctx, struct db_rows *r, struct agreement 
     o->version = (int)db_int(r, 27);
 }
 
-int agreement_store_visible(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id)
-{
-    int64_t n = 0;
-    struct db_conn *c = ctx_db(ctx);
-    if (!c ||
-        db_query_int(c, SQL_VISIBLE, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(own), DB_INT(id)),
-                     &n, &ctx->err) < 0)
-        return -1;
-    return n > 0;
-}
-
 int agreement_store_get(struct ctx *ctx, int64_t id, struct agreement *out)
 {
     GET_ONE(SQL_GET, DB_ARGS(DB_INT(id)), read_agreement, out);
+}
+
+int agreement_store_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id,
+                               struct agreement *out)
+{
+    GET_ONE(SQL_GET_SCOPED, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(own), DB_INT(id)),
+            read_agreement, out);
 }
 
 int agreement_store_list(struct ctx *ctx, int64_t root, int depth, int64_t own,
