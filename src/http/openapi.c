@@ -11,6 +11,7 @@
 #include "jv.h"
 #include "core/entity.h"
 #include "core/log.h"
+#include "domain/agreement/agreement.h"
 #include "domain/org/org.h"
 #include "domain/resource/resource.h"
 #include "domain/order/order_openapi.h"
@@ -129,9 +130,6 @@ static const struct {
      ",\"provider_signer\":" OPT_ID ",\"provider_signed_at\":" TS ",\"created_at\":" TS
      ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AgreementPage", PAGE("Agreement")},
-    {"Breach", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"agreement_id\":" ID
-               ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
-               ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"BreachPage", PAGE("Breach")},
     PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS BILLING_SCHEMAS{
         "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
@@ -292,6 +290,7 @@ static const struct {
     {&pool_entity, NULL, NULL},
     {&allocation_entity, NULL, NULL},
     {&conformity_test_entity, NULL, NULL},
+    {&breach_entity, NULL, NULL},
 };
 
 static json_t *ref(const char *schema)

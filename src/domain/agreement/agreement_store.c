@@ -70,9 +70,11 @@ static const char SQL_EXPIRE[] =
 static const char SQL_BREACH_INSERT[] =
     "INSERT INTO agreement_breaches (id, agreement_id, clause, facts, evidence, liability, "
     "occurred_on, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/* The columns of breach_entity, in its order (agreement_entity.c). */
 static const char SQL_BREACHES[] =
-    "SELECT id, agreement_id, COALESCE(recorded_by, 0), created_at, clause, facts, evidence, "
-    "liability, occurred_on FROM agreement_breaches WHERE agreement_id = $1 ORDER BY id";
+    "SELECT id, agreement_id, clause, facts, evidence, liability, occurred_on, "
+    "COALESCE(recorded_by, 0), created_at FROM agreement_breaches WHERE agreement_id = $1 "
+    "ORDER BY id";
 
 static void read_agreement(struct ctx *ctx, struct db_rows *r, struct agreement *o)
 {
@@ -263,22 +265,9 @@ int agreement_store_breach_insert(struct ctx *ctx, const struct breach *b)
         NULL, &ctx->err);
 }
 
-static void read_breach(struct ctx *ctx, struct db_rows *r, struct breach *o)
-{
-    o->id = db_int(r, 0);
-    o->agreement_id = db_int(r, 1);
-    o->recorded_by = db_int(r, 2);
-    o->created_at = db_int(r, 3);
-    o->clause = S(4);
-    o->facts = S(5);
-    o->evidence = S(6);
-    o->liability = S(7);
-    o->occurred_on = S(8);
-}
-
 int agreement_store_breaches(struct ctx *ctx, int64_t id, struct breach **items, int *n)
 {
-    LIST_ALL(SQL_BREACHES, DB_ARGS(DB_INT(id)), struct breach, read_breach, items, n);
+    return store_list_entity(ctx, SQL_BREACHES, DB_ARGS(DB_INT(id)), &breach_entity, items, n);
 }
 
 int agreement_store_due(struct ctx *ctx, const char *day, int64_t **ids, int64_t **managers, int *n)

@@ -3206,21 +3206,6 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Breach: {
-            /** Format: int64 */
-            id?: number;
-            /** Format: int64 */
-            agreement_id?: number;
-            clause?: string;
-            facts?: string;
-            evidence?: string;
-            liability?: string;
-            occurred_on?: string;
-            /** Format: int64 */
-            recorded_by?: number | null;
-            /** Format: date-time */
-            created_at?: string | null;
-        };
         BreachPage: {
             items: components["schemas"]["Breach"][];
             /** @description pass as ?cursor= for the next page; null on the last */
@@ -4052,6 +4037,21 @@ export interface components {
             /** Format: date-time */
             updated_at: string | null;
             version: number;
+        };
+        Breach: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            agreement_id: number;
+            clause: string;
+            facts: string;
+            evidence: string;
+            liability: string;
+            occurred_on: string;
+            /** Format: int64 */
+            recorded_by: number | null;
+            /** Format: date-time */
+            created_at: string | null;
         };
     };
     responses: never;
