@@ -58,6 +58,16 @@ struct entity {
     int n_fields;
 };
 
+/* One row of a field table: FIELD for every kind but enums, ENUM_FIELD with its value set. */
+#define FIELD(type, name, kind, flags, member, column)                                             \
+    {                                                                                              \
+        name, kind, flags, offsetof(type, member), column, NULL, 0, NULL                           \
+    }
+#define ENUM_FIELD(type, name, flags, member, column, values)                                      \
+    {                                                                                              \
+        name, EF_ENUM, flags, offsetof(type, member), column, values, 0, NULL                      \
+    }
+
 #define ENTITY(nm, type, table)                                                                    \
     {                                                                                              \
         nm, sizeof(type), table, (int)(sizeof(table) / sizeof((table)[0]))                         \

@@ -12,23 +12,14 @@
 
 #define RO EF_READONLY
 
-#define F(s, name, kind, flags, member, column)                                                    \
-    {                                                                                              \
-        name, kind, flags, offsetof(s, member), column, NULL, 0, NULL                              \
-    }
-#define E(s, name, flags, member, column, values)                                                  \
-    {                                                                                              \
-        name, EF_ENUM, flags, offsetof(s, member), column, values, 0, NULL                         \
-    }
-
-#define I(...) F(struct institution, __VA_ARGS__)
+#define I(...) FIELD(struct institution, __VA_ARGS__)
 static const struct entity_field institution_fields[] = {
     I("id", EF_ID, RO, id, "id"),
     I("uscc", EF_TEXT, 0, uscc, "uscc"),
     I("uscc_exception", EF_TEXT, EF_NULLABLE, uscc_exception, "uscc_exception"),
     I("name", EF_TEXT, 0, name, "name"),
-    E(struct institution, "kind", 0, kind, "kind", org_kinds),
-    E(struct institution, "level", 0, level, "level", org_levels),
+    ENUM_FIELD(struct institution, "kind", 0, kind, "kind", org_kinds),
+    ENUM_FIELD(struct institution, "level", 0, level, "level", org_levels),
     I("parent_id", EF_ID, EF_NULLABLE, parent_id, "parent_id"),
     I("region", EF_TEXT, 0, region, "region"),
     I("contact_name", EF_TEXT, 0, contact_name, "contact_name"),
@@ -36,7 +27,7 @@ static const struct entity_field institution_fields[] = {
     I("contact_email", EF_TEXT, 0, contact_email, "contact_email"),
     I("address", EF_TEXT, 0, address, "address"),
     I("timezone", EF_TEXT, 0, timezone, "timezone"),
-    E(struct institution, "status", 0, status, "status", org_statuses),
+    ENUM_FIELD(struct institution, "status", 0, status, "status", org_statuses),
     I("created_at", EF_TIME, RO, created_at, "created_at"),
     I("updated_at", EF_TIME, RO, updated_at, "updated_at"),
     I("version", EF_INT, RO, version, "version"),
@@ -46,7 +37,7 @@ const struct entity institution_entity =
     ENTITY("Institution", struct institution, institution_fields);
 
 /* What a session tells about the caller's institution. */
-#define I(...) F(struct institution, __VA_ARGS__)
+#define I(...) FIELD(struct institution, __VA_ARGS__)
 static const struct entity_field institution_brief_fields[] = {
     I("id", EF_ID, RO, id, "id"),        I("name", EF_TEXT, 0, name, "name"),
     I("kind", EF_TEXT, 0, kind, "kind"), I("level", EF_TEXT, 0, level, "level"),
@@ -56,7 +47,7 @@ static const struct entity_field institution_brief_fields[] = {
 const struct entity institution_brief_entity =
     ENTITY("InstitutionBrief", struct institution, institution_brief_fields);
 
-#define Q(...) F(struct qualification, __VA_ARGS__)
+#define Q(...) FIELD(struct qualification, __VA_ARGS__)
 static const struct entity_field qualification_fields[] = {
     Q("id", EF_ID, RO, id, "q.id"),
     Q("institution_id", EF_ID, RO, institution_id, "q.institution_id"),
@@ -74,7 +65,7 @@ static const struct entity_field qualification_fields[] = {
 const struct entity qualification_entity =
     ENTITY("Qualification", struct qualification, qualification_fields);
 
-#define R(...) F(struct interest_relation, __VA_ARGS__)
+#define R(...) FIELD(struct interest_relation, __VA_ARGS__)
 static const struct entity_field relation_fields[] = {
     R("id", EF_ID, RO, id, "r.id"),
     R("institution_id", EF_ID, RO, institution_id, "r.institution_id"),
@@ -92,7 +83,7 @@ static const struct entity_field relation_fields[] = {
 const struct entity relation_entity =
     ENTITY("InterestRelation", struct interest_relation, relation_fields);
 
-#define P(...) F(struct post, __VA_ARGS__)
+#define P(...) FIELD(struct post, __VA_ARGS__)
 static const struct entity_field post_fields[] = {
     P("id", EF_ID, RO, id, "p.id"),
     P("institution_id", EF_ID, RO, institution_id, "p.institution_id"),
@@ -109,13 +100,13 @@ static const struct entity_field post_fields[] = {
 const struct entity post_entity = ENTITY("Post", struct post, post_fields);
 
 /* The posts a person holds are nested (person_http.c writes them after these members). */
-#define P(...) F(struct person, __VA_ARGS__)
+#define P(...) FIELD(struct person, __VA_ARGS__)
 static const struct entity_field person_fields[] = {
     P("id", EF_ID, RO, id, "p.id"),
     P("institution_id", EF_ID, 0, institution_id, "p.institution_id"),
     P("login", EF_TEXT, 0, login, "p.login"),
     P("name", EF_TEXT, 0, name, "p.name"),
-    E(struct person, "team", 0, team, "p.team", org_teams),
+    ENUM_FIELD(struct person, "team", 0, team, "p.team", org_teams),
     P("email", EF_TEXT, 0, email, "p.email"),
     P("phone", EF_TEXT, 0, phone, "p.phone"),
     P("is_admin", EF_BOOL, 0, is_admin, "p.is_admin"),
@@ -128,7 +119,7 @@ static const struct entity_field person_fields[] = {
 #undef P
 const struct entity person_entity = ENTITY("Person", struct person, person_fields);
 
-#define C(...) F(struct certificate, __VA_ARGS__)
+#define C(...) FIELD(struct certificate, __VA_ARGS__)
 static const struct entity_field certificate_fields[] = {
     C("id", EF_ID, RO, id, "c.id"),
     C("person_id", EF_ID, RO, person_id, "c.person_id"),
