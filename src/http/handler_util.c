@@ -10,6 +10,8 @@
 #include "jv.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/entity.h"
+#include "core/jw.h"
 #include "core/timeutil.h"
 #include "domain/validate.h"
 #include "core/banned.h"
@@ -192,6 +194,22 @@ json_t *j_page(json_t *items, const struct page_info *info)
     if (info->total >= 0)
         json_object_set_new(o, "total", json_integer(info->total));
     return o;
+}
+
+int resp_entity(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                const void *obj)
+{
+    struct jw *w = resp_writer(ctx);
+    entity_write(w, e, obj);
+    return resp_jw(ctx, rs, status, w);
+}
+
+int resp_page(struct ctx *ctx, struct resp *rs, const struct entity *e, const void *items, int n,
+              const struct page_info *info)
+{
+    struct jw *w = resp_writer(ctx);
+    entity_write_page(w, e, items, n, info->next_cursor, info->total);
+    return resp_jw(ctx, rs, 200, w);
 }
 
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,

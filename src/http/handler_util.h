@@ -49,6 +49,14 @@ json_t *j_id(int64_t id); /* null for 0 */
 /* {"items": items, "next_cursor": …, "total"?: …}; steals items. */
 json_t *j_page(json_t *items, const struct page_info *info);
 
+struct entity;
+/* Answers obj, described by e (core/entity.h), written straight into the body. */
+int resp_entity(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                const void *obj);
+/* Answers a page of n items described by e: {"items":[…],"next_cursor":…[,"total":…]}. */
+int resp_page(struct ctx *ctx, struct resp *rs, const struct entity *e, const void *items, int n,
+              const struct page_info *info);
+
 /* Decodes rq->json with a spec; wraps jv_decode. */
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,
                 unsigned *has);

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/jw.h"
 #include "core/log.h"
 #include "domain/validate.h"
 #include "core/banned.h"
@@ -84,18 +85,40 @@ int req_if_match(struct ctx *ctx, const struct req *rq, int *version)
     return 0;
 }
 
-int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
+struct jw *resp_writer(struct ctx *ctx)
 {
-    char *txt = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    if (!txt)
-        return err_set(&ctx->err, ERR_INTERNAL, "cannot encode the answer");
+    return jw_new(ctx->arena, RESP_MAX);
+}
+
+int resp_jw(struct ctx *ctx, struct resp *rs, int status, struct jw *w)
+{
+    size_t len;
+    const char *txt = jw_text(w, &len);
+    if (jw_failed(w))
+        return err_set(&ctx->err, ERR_INTERNAL,
+                       "cannot encode the answer (too large or not UTF-8)");
     rs->status = status;
     rs->content_type = "application/json; charset=utf-8";
-    rs->len = strlen(txt);
-    rs->body = arena_memdup(ctx->arena, txt, rs->len);
-    free(txt);
+    rs->body = (char *)txt;
+    rs->len = len;
+    rs->jw = w;
     return 0;
+}
+
+static int dump_cb(const char *buf, size_t n, void *cls)
+{
+    jw_raw(cls, buf, n);
+    return jw_failed(cls) ? -1 : 0;
+}
+
+int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
+{
+    struct jw *w = resp_writer(ctx);
+    int rc = json_dump_callback(body, dump_cb, w, JSON_COMPACT);
+    json_decref(body);
+    if (rc < 0 || !body)
+        return err_set(&ctx->err, ERR_INTERNAL, "cannot encode the answer");
+    return resp_jw(ctx, rs, status, w);
 }
 
 /* The quoted-string fallback: printable ASCII only, nothing a browser reads as a path, an escape
@@ -150,6 +173,7 @@ int resp_file(struct ctx *ctx, struct resp *rs, int status, const char *content_
                                      ascii, ext));
     rs->status = status;
     rs->content_type = content_type;
+    rs->jw = NULL;
     rs->len = len;
     rs->body = len ? arena_memdup(ctx->arena, data, len) : NULL;
     return 0;

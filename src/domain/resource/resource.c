@@ -72,6 +72,8 @@ static int pool_visible(struct ctx *ctx, int64_t id)
 {
     int64_t root;
     int depth;
+    if (ctx->scoped.kind == &pool_entity && ctx->scoped.id == id)
+        return 0; /* the guard of this request loaded it within the caller's view */
     org_scope(ctx, &root, &depth);
     int rc = resource_store_pool_visible(ctx, root, depth, id);
     if (rc < 0)
@@ -81,7 +83,14 @@ static int pool_visible(struct ctx *ctx, int64_t id)
 
 int pool_access(struct ctx *ctx, int64_t id)
 {
-    return pool_visible(ctx, id);
+    struct pool *row = arena_alloc(ctx->arena, sizeof(*row));
+    if (pool_get(ctx, id, row) < 0)
+        return -1;
+    ctx->scoped.kind = &pool_entity;
+    ctx->scoped.id = id;
+    ctx->scoped.inst_id = 0; /* visible as a pool, which vouches for no institution */
+    ctx->scoped.row = row;
+    return 0;
 }
 
 int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id)
@@ -96,9 +105,12 @@ int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id)
 
 int pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 {
-    if (pool_visible(ctx, id) < 0)
-        return -1;
-    int rc = resource_store_pool_get(ctx, id, out);
+    int64_t root;
+    int depth;
+    if (org_guarded(ctx, &pool_entity, id, sizeof(*out), out))
+        return 0;
+    org_scope(ctx, &root, &depth);
+    int rc = resource_store_pool_get_scoped(ctx, root, depth, id, out);
     if (rc < 0)
         return -1;
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "resource pool not found");
@@ -502,6 +514,7 @@ int allocation_set_service_start(struct ctx *ctx, int64_t pool_id, int64_t id, c
     }
     v = cur;
     v.service_start = at;
+    v.service_start_at = at;
     v.service_start_reason = reason;
     v.updated_at = time_now_ms();
     struct audit_changes *ch = audit_changes_new(ctx);

@@ -17,6 +17,11 @@
 #include "core/page.h"
 
 struct ctx;
+struct entity;
+
+/* Pools, allocations and conformity tests described as data (resource_entity.c): store rows, JSON
+ * and schema. */
+extern const struct entity pool_entity, allocation_entity, conformity_test_entity;
 
 extern const char *const resource_kinds[]; /* compute storage network information
                                               application_support consulting */
@@ -41,6 +46,7 @@ struct pool {
     const char *latest_test; /* "", assigned, passed, failed: the newest test's state */
     int64_t created_at, updated_at;
     int version;
+    int64_t n_free; /* capacity - allocated: derived, set by the handler that answers */
 };
 
 enum pool_field {
@@ -93,6 +99,7 @@ struct allocation {
     /* Usage is accepted from service_start on: the creation, or an earlier time stated with a
      * reason for a service migrated onto the platform (0: none stated). */
     int64_t service_start;
+    int64_t service_start_at; /* service_start, or created_at when none was stated (answered) */
     const char *service_start_reason;
     int version;
 };

@@ -17,6 +17,9 @@ struct catalogue_row {
  * (conformity tests) or uses (allocations). */
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id);
 int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out);
+/* The same, only when the caller (root, depth of org_scope) may see it: one statement. */
+int resource_store_pool_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t id,
+                                   struct pool *out);
 int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
                              const struct page_req *p, struct pool **items, int *n);
 int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
