@@ -29,6 +29,15 @@ enum err_kind {
 };
 
 #define ERR_MAX_FIELDS 16
+#define ERR_MAX_PARAMS 6
+
+/* A figure a refusal speaks of (remaining budget, trial end date, conflicting lot), rendered in
+ * the problem's "params" so that a program reads it without parsing the sentence. */
+struct err_param {
+    char name[32];
+    char value[128];
+    int is_number; /* value is the decimal text of an integer: rendered as a JSON number */
+};
 
 struct err_field {
     char field[64];
@@ -44,6 +53,8 @@ struct err {
     int n_fields;
     struct err_field fields[ERR_MAX_FIELDS];
     int retry_after; /* seconds, for ERR_RATE_LIMITED; 0 otherwise */
+    int n_params;
+    struct err_param params[ERR_MAX_PARAMS];
 };
 
 /* Records kind and message; returns -1 so callers can `return err_set(...)`. */
@@ -59,6 +70,10 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
 /* err_field with a kind other than ERR_INVALID (a field-level conflict, 404 or 412). */
 int err_field_as(struct err *e, enum err_kind kind, const char *field, const char *rule,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Adds a figure of the refusal (see struct err_param); beyond ERR_MAX_PARAMS it is dropped.
+ * Both return -1 so that they chain after err_rule. */
+int err_param_str(struct err *e, const char *name, const char *value);
+int err_param_int(struct err *e, const char *name, long long value);
 void err_clear(struct err *e);
 
 int err_http_status(enum err_kind kind);

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/validate.h"
 #include "core/banned.h"
 
@@ -134,6 +135,21 @@ json_t *j_page(json_t *items, const struct page_info *info)
     if (info->total >= 0)
         json_object_set_new(o, "total", json_integer(info->total));
     return o;
+}
+
+int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void *entity)
+{
+    const char **names;
+    int n;
+    if (lifecycle_actions(ctx, lc, entity, &names, &n) < 0) {
+        json_decref(o);
+        return -1;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(names[i]));
+    json_object_set_new(o, "actions", arr);
+    return 0;
 }
 
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,
