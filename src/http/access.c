@@ -66,8 +66,8 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     if (cookie && !is_safe(rq->method)) {
         const char *sent = req_header(rq, "X-CSRF-Token");
         if (!sent || strcmp(sent, ctx->caller.csrf_token) != 0)
-            return err_set(&ctx->err, ERR_FORBIDDEN,
-                           "missing or wrong X-CSRF-Token header for a cookie session");
+            return err_rule(&ctx->err, ERR_FORBIDDEN, "csrf",
+                            "missing or wrong X-CSRF-Token header for a cookie session");
     }
     return 0;
 }
@@ -114,8 +114,9 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
         return 0; /* any person with a session */
     if (!org_may(ctx, r->perm)) {
         audit_denial(ctx, r, inst ? inst : ctx->caller.institution_id);
-        return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
-                       r->perm);
+        err_rule(&ctx->err, ERR_FORBIDDEN, "permission",
+                 "your institution kind or post does not allow %s", r->perm);
+        return err_param_str(&ctx->err, "permission", r->perm);
     }
     return 0;
 }
