@@ -29,7 +29,12 @@
 #define ACTIONS(list)                                                                              \
     "\"actions\":{\"type\":\"array\",\"description\":\"the lifecycle actions the caller may "   \
     "take on this object now (answers of one object; not in lists)\",\"items\":{\"enum\":[" list \
-    "]}}"
+    "]}},\"blocked_actions\":{\"type\":\"array\",\"description\":\"actions the state, the "     \
+    "caller's relation and permission allow but a rule refuses now, with the refusal\",\"items\":" \
+    "{\"type\":\"object\",\"required\":[\"action\",\"rule\",\"detail\",\"params\"],"         \
+    "\"properties\":{\"action\":{\"enum\":[" list "]},\"rule\":" STR ",\"detail\":" STR          \
+    ",\"params\":{\"type\":\"object\",\"additionalProperties\":{\"type\":[\"string\","          \
+    "\"integer\"]}}}}}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"                 \

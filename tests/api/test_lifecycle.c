@@ -536,6 +536,11 @@ static void test_refusals_carry_rule_and_params(void **state)
     assert_status(r, 200);
     assert_false(listed(json_object_get(r->json, "actions"), "approve"));
     assert_true(listed(json_object_get(r->json, "actions"), "refuse"));
+    /* … and says why, with the same figures, before anyone tries. */
+    json_t *blocked = json_array_get(json_object_get(r->json, "blocked_actions"), 0);
+    assert_string_equal(jstr(blocked, "action"), "approve");
+    assert_string_equal(jstr(blocked, "rule"), "budget_exceeded");
+    assert_int_equal(jint(json_object_get(blocked, "params"), "remaining_fen"), 60000);
     snprintf(path, sizeof(path), "/api/v1/orders/%lld/approve", (long long)order);
     r = th_call("POST", path, M1_ADMIN, "{}");
     assert_status(r, 409);

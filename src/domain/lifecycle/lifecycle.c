@@ -46,8 +46,9 @@ static void refuse_state(struct ctx *ctx, const struct lc_transition *t, const c
     err_param_str(&ctx->err, "action", t->action);
 }
 
-static int check(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                 const struct lc_transition *t)
+/* The relation, the permission and the state; 1 when they allow t, 0 with the refusal. */
+static int allowed(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
+                   const struct lc_transition *t)
 {
     if (t->parties && !ctx->caller.is_system && !(lc->parties(ctx, obj) & t->parties)) {
         lc->refuse_party(ctx, obj, t->parties);
@@ -63,10 +64,21 @@ static int check(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
         refuse_state(ctx, t, lc->state(obj));
         return -1;
     }
+    return 0;
+}
+
+static int guarded(struct ctx *ctx, const void *obj, const struct lc_transition *t)
+{
     for (int i = 0; i < LC_MAX_GUARDS && t->guards[i]; i++)
         if (t->guards[i](ctx, obj) < 0)
             return -1;
     return 0;
+}
+
+static int check(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
+                 const struct lc_transition *t)
+{
+    return allowed(ctx, lc, obj, t) < 0 ? -1 : guarded(ctx, obj, t);
 }
 
 int lifecycle_check(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
@@ -136,21 +148,38 @@ static int is_refusal(enum err_kind kind)
 }
 
 int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                      const char ***actions, int *n)
+                      const char ***actions, int *n, struct lc_blocked **blocked,
+                      int *n_blocked)
 {
-    const char **list = arena_alloc(ctx->arena, sizeof(*list) * (size_t)(lc->n_transitions + 1));
+    size_t cap = (size_t)(lc->n_transitions + 1);
+    const char **list = arena_alloc(ctx->arena, sizeof(*list) * cap);
+    struct lc_blocked *b = blocked ? arena_alloc(ctx->arena, sizeof(*b) * cap) : NULL;
     *n = 0;
+    if (n_blocked)
+        *n_blocked = 0;
     for (int i = 0; i < lc->n_transitions; i++) {
         const struct lc_transition *t = &lc->transitions[i];
-        if (check(ctx, lc, obj, t) == 0) {
+        int in_reach = allowed(ctx, lc, obj, t) == 0;
+        if (in_reach && guarded(ctx, obj, t) == 0) {
             list[(*n)++] = t->action;
             continue;
         }
         if (!is_refusal(ctx->err.kind))
             return -1;
+        if (in_reach && b) {
+            struct lc_blocked *x = &b[(*n_blocked)++];
+            x->action = t->action;
+            x->rule = arena_strdup(ctx->arena, ctx->err.rule[0] ? ctx->err.rule
+                                                                 : ctx->err.fields[0].rule);
+            x->message = arena_strdup(ctx->arena, ctx->err.message);
+            x->n_params = ctx->err.n_params;
+            memcpy(x->params, ctx->err.params, sizeof(x->params));
+        }
         err_clear(&ctx->err);
     }
     list[*n] = NULL;
     *actions = list;
+    if (blocked)
+        *blocked = b;
     return 0;
 }

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
 struct ctx;
 struct audit_changes;
 
@@ -104,9 +106,21 @@ int lifecycle_record(struct ctx *ctx, const struct lifecycle *lc, const void *ob
                      const char *from, const char *audit_action, const char *reason,
                      struct audit_changes *ch);
 
+/* A transition the caller may take in this state but that a guard refuses now (no priced
+ * metric, the trial not over, the budget short): the console shows its button with the
+ * reason, the program reads the rule and its figures. */
+struct lc_blocked {
+    const char *action, *rule, *message;
+    int n_params;
+    struct err_param params[ERR_MAX_PARAMS];
+};
+
 /* The actions the caller may take on obj now, in table order: *actions is an arena-owned
- * array of *n action names. Refusals are not errors here; a store failure is (-1). */
+ * array of *n action names. When blocked is not NULL it receives the transitions whose
+ * relation, permission and state allow them but a guard refuses (arena-owned, *n_blocked).
+ * Refusals are not errors here; a store failure is (-1). */
 int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                      const char ***actions, int *n);
+                      const char ***actions, int *n, struct lc_blocked **blocked,
+                      int *n_blocked);
 
 #endif

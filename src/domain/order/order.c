@@ -834,7 +834,7 @@ int order_release(struct ctx *ctx, int64_t id, const struct order_decision *d, s
 
 int order_actions(struct ctx *ctx, const struct order *o, const char ***actions, int *n)
 {
-    return lifecycle_actions(ctx, &order_lifecycle, o, actions, n);
+    return lifecycle_actions(ctx, &order_lifecycle, o, actions, n, NULL, NULL);
 }
 
 /* ---------- changes (T5-6.2b: adjust, expand) ---------- */

@@ -472,7 +472,7 @@ int project_transition(struct ctx *ctx, int64_t id, const char *to, const char *
 
 int project_actions(struct ctx *ctx, const struct project *p, const char ***actions, int *n)
 {
-    return lifecycle_actions(ctx, &project_lifecycle, p, actions, n);
+    return lifecycle_actions(ctx, &project_lifecycle, p, actions, n, NULL, NULL);
 }
 
 int project_history(struct ctx *ctx, int64_t id, struct project_transition **items, int *n)

@@ -446,7 +446,7 @@ int product_act(struct ctx *ctx, int64_t id, const char *action, const char *rea
 
 int product_actions(struct ctx *ctx, const struct product *p, const char ***actions, int *n)
 {
-    return lifecycle_actions(ctx, &product_lifecycle, p, actions, n);
+    return lifecycle_actions(ctx, &product_lifecycle, p, actions, n, NULL, NULL);
 }
 
 int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char *note,

@@ -276,7 +276,7 @@ int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason
 
 int pool_actions(struct ctx *ctx, const struct pool *p, const char ***actions, int *n)
 {
-    return lifecycle_actions(ctx, &pool_lifecycle, p, actions, n);
+    return lifecycle_actions(ctx, &pool_lifecycle, p, actions, n, NULL, NULL);
 }
 
 int pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n)
