@@ -47,11 +47,18 @@ static void refuse_state(struct ctx *ctx, const struct lc_transition *t, const c
 }
 
 /* The relation, the permission and the state; 1 when they allow t, 0 with the refusal. */
+static void name_param(struct ctx *ctx, const struct lifecycle *lc, const void *obj)
+{
+    if (lc->name_of && lc->name_of(obj))
+        err_param_str(&ctx->err, "name", lc->name_of(obj));
+}
+
 static int allowed(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
                    const struct lc_transition *t)
 {
     if (t->parties && !ctx->caller.is_system && !(lc->parties(ctx, obj) & t->parties)) {
         lc->refuse_party(ctx, obj, t->parties);
+        name_param(ctx, lc, obj);
         return err_param_str(&ctx->err, "action", t->action);
     }
     if (t->permission && !org_may(ctx, t->permission)) {
@@ -62,6 +69,7 @@ static int allowed(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
     }
     if (!state_allows(t, lc->state(obj))) {
         refuse_state(ctx, t, lc->state(obj));
+        name_param(ctx, lc, obj);
         return -1;
     }
     return 0;

@@ -82,6 +82,8 @@ struct lifecycle {
                   const char *reason);
     int64_t (*id_of)(const void *obj);
     int64_t (*audit_scope)(const void *obj); /* the institution the audit record belongs to */
+    /* The object's name for refusals (params "name"); NULL when it has none. */
+    const char *(*name_of)(const void *obj);
 };
 
 /* The transition named action, or NULL. */

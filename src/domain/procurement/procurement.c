@@ -280,7 +280,7 @@ static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
 {
     (void)obj;
     (void)wanted;
-    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_management",
+    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_project_management",
                     "only the management institution of the project moves it on");
 }
 
@@ -298,6 +298,11 @@ static int lc_record(struct ctx *ctx, const void *obj, const char *from, const c
 static int64_t lc_id(const void *obj)
 {
     return ((const struct project *)obj)->id;
+}
+
+static const char *lc_name(const void *obj)
+{
+    return ((const struct project *)obj)->title;
 }
 
 static int64_t lc_scope(const void *obj)
@@ -455,6 +460,7 @@ const struct lifecycle project_lifecycle = {
     .record = lc_record,
     .id_of = lc_id,
     .audit_scope = lc_scope,
+    .name_of = lc_name,
 };
 
 int project_transition(struct ctx *ctx, int64_t id, const char *to, const char *reason,

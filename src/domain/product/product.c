@@ -87,8 +87,9 @@ static int governed_product(struct ctx *ctx, int64_t id, struct product *out)
         return -1;
     if (org_access_institution(ctx, out->provider_id, ORG_MANAGE) < 0) {
         err_clear(&ctx->err);
-        return err_rule(&ctx->err, ERR_FORBIDDEN, "outside_jurisdiction",
-                        "the provider of %s is outside your jurisdiction", out->name);
+        err_rule(&ctx->err, ERR_FORBIDDEN, "outside_jurisdiction",
+                 "the provider of %s is outside your jurisdiction", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
     }
     return 0;
 }
@@ -97,9 +98,11 @@ static int own_product(struct ctx *ctx, int64_t id, struct product *out)
 {
     if (product_get(ctx, id, out) < 0)
         return -1;
-    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
-        return err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
-                        "only the provider of %s may change it", out->name);
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id) {
+        err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                 "only the provider of %s may change it", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
+    }
     return 0;
 }
 
@@ -337,6 +340,11 @@ static int64_t lc_id(const void *obj)
     return ((const struct product *)obj)->id;
 }
 
+static const char *lc_name(const void *obj)
+{
+    return ((const struct product *)obj)->name;
+}
+
 static int64_t lc_scope(const void *obj)
 {
     return ((const struct product *)obj)->provider_id;
@@ -368,6 +376,7 @@ static int guard_newest_test_passed(struct ctx *ctx, const void *obj)
              "passed may be launched (T5-7.2e); its state is %s and its newest test %s",
              p->name, p->state, test[0] ? test : "does not exist");
     err_param_str(&ctx->err, "state", p->state);
+    err_param_str(&ctx->err, "name", p->name);
     return err_param_str(&ctx->err, "latest_test", test);
 }
 
@@ -430,6 +439,7 @@ const struct lifecycle product_lifecycle = {
     .record = lc_record,
     .id_of = lc_id,
     .audit_scope = lc_scope,
+    .name_of = lc_name,
 };
 
 int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,

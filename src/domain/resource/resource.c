@@ -191,6 +191,11 @@ static int64_t lc_id(const void *obj)
     return ((const struct pool *)obj)->id;
 }
 
+static const char *lc_name(const void *obj)
+{
+    return ((const struct pool *)obj)->name;
+}
+
 static int64_t lc_scope(const void *obj)
 {
     return ((const struct pool *)obj)->provider_id;
@@ -242,6 +247,7 @@ const struct lifecycle pool_lifecycle = {
     .record = lc_record,
     .id_of = lc_id,
     .audit_scope = lc_scope,
+    .name_of = lc_name,
 };
 
 /* The action of the table that moves cur to status (a PATCH of status), or a refusal. */
