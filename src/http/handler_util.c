@@ -160,8 +160,8 @@ int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void
                                              : json_string(p->value));
         }
         json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o}", "action", blocked[i].action,
-                                             "rule", blocked[i].rule, "detail",
-                                             blocked[i].message, "params", params));
+                                             "rule", blocked[i].rule, "detail", blocked[i].message,
+                                             "params", params));
     }
     json_object_set_new(o, "blocked_actions", arr);
     return 0;

@@ -27,13 +27,13 @@
 #define BOOL    "{\"type\":\"boolean\"}"
 /* The lifecycle actions the caller may take now (lifecycle_actions), on single answers. */
 #define ACTIONS(list)                                                                              \
-    "\"actions\":{\"type\":\"array\",\"description\":\"the lifecycle actions the caller may "   \
-    "take on this object now (answers of one object; not in lists)\",\"items\":{\"enum\":[" list \
-    "]}},\"blocked_actions\":{\"type\":\"array\",\"description\":\"actions the state, the "     \
+    "\"actions\":{\"type\":\"array\",\"description\":\"the lifecycle actions the caller may "      \
+    "take on this object now (answers of one object; not in lists)\",\"items\":{\"enum\":[" list   \
+    "]}},\"blocked_actions\":{\"type\":\"array\",\"description\":\"actions the state, the "        \
     "caller's relation and permission allow but a rule refuses now, with the refusal\",\"items\":" \
-    "{\"type\":\"object\",\"required\":[\"action\",\"rule\",\"detail\",\"params\"],"         \
-    "\"properties\":{\"action\":{\"enum\":[" list "]},\"rule\":" STR ",\"detail\":" STR          \
-    ",\"params\":{\"type\":\"object\",\"additionalProperties\":{\"type\":[\"string\","          \
+    "{\"type\":\"object\",\"required\":[\"action\",\"rule\",\"detail\",\"params\"],"               \
+    "\"properties\":{\"action\":{\"enum\":[" list "]},\"rule\":" STR ",\"detail\":" STR            \
+    ",\"params\":{\"type\":\"object\",\"additionalProperties\":{\"type\":[\"string\","             \
     "\"integer\"]}}}}}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
@@ -50,7 +50,8 @@ static const struct {
      "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
      ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\",\"description\":"
      "\"the figures the refusal speaks of, by name (e.g. remaining_fen, trial_ends_on, lot_id)\","
-     "\"additionalProperties\":{\"type\":[\"string\",\"integer\"]}},\"errors\":{\"type\":\"array\",\"items\":{"
+     "\"additionalProperties\":{\"type\":[\"string\",\"integer\"]}},\"errors\":{\"type\":\"array\","
+     "\"items\":{"
      "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
      "}}}}}"},
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
@@ -115,13 +116,12 @@ static const struct {
                      "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":" STR
                      ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
     {"ResourceKindPage", PAGE("ResourceKind")},
-    {"Pool",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
-     ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
-     ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
-     ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR ",\"latest_test\":" STR
-     ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
-     "," ACTIONS("\"suspend\",\"resume\",\"retire\"") "}}"},
+    {"Pool", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
+             ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
+             ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
+             ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR
+             ",\"latest_test\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
+             "," ACTIONS("\"suspend\",\"resume\",\"retire\"") "}}"},
     {"PoolPage", PAGE("Pool")},
     {"Allocation",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID

@@ -285,8 +285,7 @@ static int listed(json_t *actions, const char *a)
     return 0;
 }
 
-static int64_t replay(const struct walk *wk, int64_t (*seed)(void), const struct step *steps,
-                      int n)
+static int64_t replay(const struct walk *wk, int64_t (*seed)(void), const struct step *steps, int n)
 {
     char p[256], b[512], st[32];
     int64_t id = seed();
@@ -362,8 +361,7 @@ static void walk(const struct walk *wk)
         walk_from(wk, wk->seeds[s], steps, 0);
 }
 
-static void product_request(int64_t id, const char *action, char *p, size_t np, char *b,
-                            size_t nb)
+static void product_request(int64_t id, const char *action, char *p, size_t np, char *b, size_t nb)
 {
     snprintf(p, np, "/api/v1/products/%lld/%s", (long long)id, action);
     snprintf(b, nb, "{\"reason\":\"生命周期测试原因\"}");
@@ -423,12 +421,12 @@ static void test_order_actions_are_what_the_caller_can_do(void **state)
     assert_int_equal(n_visited, 7); /* every state of an order */
 }
 
-static void project_request(int64_t id, const char *action, char *p, size_t np, char *b,
-                            size_t nb)
+static void project_request(int64_t id, const char *action, char *p, size_t np, char *b, size_t nb)
 {
     if (!strcmp(action, "budget")) {
         snprintf(p, np, "/api/v1/procurement-projects/%lld/budget", (long long)id);
-        snprintf(b, nb, "{\"fiscal_year\":2026,\"amount_fen\":2000000,\"budget_line\":\"2130199\"}");
+        snprintf(b, nb,
+                 "{\"fiscal_year\":2026,\"amount_fen\":2000000,\"budget_line\":\"2130199\"}");
         return;
     }
     snprintf(p, np, "/api/v1/procurement-projects/%lld/transitions", (long long)id);
@@ -527,8 +525,9 @@ static void test_refusals_carry_rule_and_params(void **state)
     assert_true(r->status == 403 || r->status == 404);
     /* The figures of a guard: the budget's remaining and needed amounts. */
     int64_t order = seed_order();
-    snprintf(body, sizeof(body), "UPDATE budget_lines SET amount_fen = 60000 WHERE id = "
-                                 "(SELECT budget_line_id FROM orders WHERE id = %lld)",
+    snprintf(body, sizeof(body),
+             "UPDATE budget_lines SET amount_fen = 60000 WHERE id = "
+             "(SELECT budget_line_id FROM orders WHERE id = %lld)",
              (long long)order);
     th_sql(body);
     snprintf(path, sizeof(path), "/api/v1/orders/%lld", (long long)order);

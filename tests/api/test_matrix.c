@@ -363,8 +363,8 @@ static struct th_resp *run_cell(const char *route, int caller)
              "\"security_level\":2}",
              ++T->serial);
     } else if (strstr(route, "/resource-pools/{id}/") &&
-               (strstr(route, "/suspend") || strstr(route, "/resume") ||
-                strstr(route, "/retire") || strstr(route, "/transitions"))) {
+               (strstr(route, "/suspend") || strstr(route, "/resume") || strstr(route, "/retire") ||
+                strstr(route, "/transitions"))) {
         /* The pool lifecycle acts on a pool of its own, so that the shared one stays active. */
         int64_t pool = fresh_pool();
         char sql[160];

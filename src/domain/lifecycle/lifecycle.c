@@ -99,9 +99,8 @@ int lifecycle_check(struct ctx *ctx, const struct lifecycle *lc, const void *obj
     return check(ctx, lc, obj, t);
 }
 
-int lifecycle_record(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                     const char *from, const char *audit_action, const char *reason,
-                     struct audit_changes *ch)
+int lifecycle_record(struct ctx *ctx, const struct lifecycle *lc, const void *obj, const char *from,
+                     const char *audit_action, const char *reason, struct audit_changes *ch)
 {
     const char *to = lc->state(obj);
     if (!ch)
@@ -156,8 +155,7 @@ static int is_refusal(enum err_kind kind)
 }
 
 int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                      const char ***actions, int *n, struct lc_blocked **blocked,
-                      int *n_blocked)
+                      const char ***actions, int *n, struct lc_blocked **blocked, int *n_blocked)
 {
     size_t cap = (size_t)(lc->n_transitions + 1);
     const char **list = arena_alloc(ctx->arena, sizeof(*list) * cap);
@@ -177,8 +175,8 @@ int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *o
         if (in_reach && b) {
             struct lc_blocked *x = &b[(*n_blocked)++];
             x->action = t->action;
-            x->rule = arena_strdup(ctx->arena, ctx->err.rule[0] ? ctx->err.rule
-                                                                 : ctx->err.fields[0].rule);
+            x->rule = arena_strdup(ctx->arena,
+                                   ctx->err.rule[0] ? ctx->err.rule : ctx->err.fields[0].rule);
             x->message = arena_strdup(ctx->arena, ctx->err.message);
             x->n_params = ctx->err.n_params;
             memcpy(x->params, ctx->err.params, sizeof(x->params));

@@ -48,17 +48,17 @@ typedef int lc_apply_fn(struct ctx *ctx, void *obj, const void *cur, const struc
                         struct audit_changes *ch);
 
 struct lc_transition {
-    const char *action;        /* the verb, as the API and `actions` name it */
-    const char *const *from;   /* the states it leaves, NULL-terminated */
-    const char *to;            /* the state it enters */
-    unsigned parties;          /* LC_* bits: who may act (LC_ANYONE: any who may see it) */
-    const char *permission;    /* what the acting person must hold (org_may) */
-    const char *rule;          /* the refusal's rule code when the state is not in from */
-    const char *refusal;       /* its message; the first "%s" becomes the current state */
-    const char *audit_action;  /* e.g. "product.submit" */
+    const char *action;                 /* the verb, as the API and `actions` name it */
+    const char *const *from;            /* the states it leaves, NULL-terminated */
+    const char *to;                     /* the state it enters */
+    unsigned parties;                   /* LC_* bits: who may act (LC_ANYONE: any who may see it) */
+    const char *permission;             /* what the acting person must hold (org_may) */
+    const char *rule;                   /* the refusal's rule code when the state is not in from */
+    const char *refusal;                /* its message; the first "%s" becomes the current state */
+    const char *audit_action;           /* e.g. "product.submit" */
     lc_guard_fn *guards[LC_MAX_GUARDS]; /* checked in order after the state */
-    lc_apply_fn *apply;        /* NULL: the state alone changes */
-    int manual;                /* 1: listed in actions, but its own service function applies it */
+    lc_apply_fn *apply;                 /* NULL: the state alone changes */
+    int manual; /* 1: listed in actions, but its own service function applies it */
 };
 
 struct lifecycle {
@@ -104,9 +104,8 @@ int lifecycle_act(struct ctx *ctx, const struct lifecycle *lc, int64_t id, const
 
 /* Records and audits a transition that a service function applied itself (manual ones, and
  * the first state of a new object: from ""), in the caller's open transaction. */
-int lifecycle_record(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                     const char *from, const char *audit_action, const char *reason,
-                     struct audit_changes *ch);
+int lifecycle_record(struct ctx *ctx, const struct lifecycle *lc, const void *obj, const char *from,
+                     const char *audit_action, const char *reason, struct audit_changes *ch);
 
 /* A transition the caller may take in this state but that a guard refuses now (no priced
  * metric, the trial not over, the budget short): the console shows its button with the
@@ -122,7 +121,6 @@ struct lc_blocked {
  * relation, permission and state allow them but a guard refuses (arena-owned, *n_blocked).
  * Refusals are not errors here; a store failure is (-1). */
 int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
-                      const char ***actions, int *n, struct lc_blocked **blocked,
-                      int *n_blocked);
+                      const char ***actions, int *n, struct lc_blocked **blocked, int *n_blocked);
 
 #endif

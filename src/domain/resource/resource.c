@@ -154,8 +154,7 @@ static void lc_set_state(void *obj, const char *to)
 
 static unsigned lc_parties(struct ctx *ctx, const void *obj)
 {
-    return ((const struct pool *)obj)->provider_id == ctx->caller.institution_id ? LC_PROVIDER
-                                                                                : 0;
+    return ((const struct pool *)obj)->provider_id == ctx->caller.institution_id ? LC_PROVIDER : 0;
 }
 
 static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
@@ -220,15 +219,30 @@ static const char *const from_suspended[] = {"suspended", NULL};
 static const char *const from_live[] = {"active", "suspended", NULL};
 
 static const struct lc_transition pool_transitions[] = {
-    {.action = "suspend", .from = from_active, .to = "suspended", .parties = LC_PROVIDER,
-     .permission = "pool.write", .rule = "not_active",
-     .refusal = "only an active pool is suspended (now %s)", .audit_action = "pool.suspend"},
-    {.action = "resume", .from = from_suspended, .to = "active", .parties = LC_PROVIDER,
-     .permission = "pool.write", .rule = "not_suspended",
-     .refusal = "only a suspended pool is resumed (now %s)", .audit_action = "pool.resume"},
-    {.action = "retire", .from = from_live, .to = "retired", .parties = LC_PROVIDER,
-     .permission = "pool.write", .rule = "retired",
-     .refusal = "the pool is %s already: retirement is final", .audit_action = "pool.retire",
+    {.action = "suspend",
+     .from = from_active,
+     .to = "suspended",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "not_active",
+     .refusal = "only an active pool is suspended (now %s)",
+     .audit_action = "pool.suspend"},
+    {.action = "resume",
+     .from = from_suspended,
+     .to = "active",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "not_suspended",
+     .refusal = "only a suspended pool is resumed (now %s)",
+     .audit_action = "pool.resume"},
+    {.action = "retire",
+     .from = from_live,
+     .to = "retired",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "retired",
+     .refusal = "the pool is %s already: retirement is final",
+     .audit_action = "pool.retire",
      .guards = {guard_no_allocations}},
 };
 
@@ -271,8 +285,7 @@ static int pool_transition_to(struct ctx *ctx, const struct pool *cur, const cha
     return err_param_str(&ctx->err, "to", status);
 }
 
-int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
-             struct pool *out)
+int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason, struct pool *out)
 {
     struct lc_input in = {reason ? reason : "", NULL};
     if (check_opt_text(ctx, "reason", reason, 1000) < 0)
@@ -360,8 +373,7 @@ int pool_create(struct ctx *ctx, const struct pool_input *in, struct pool *out)
         return fail(ctx);
     }
     if (audit_append(ctx, "pool.create", "resource_pool", v.id, v.provider_id, ch) < 0 ||
-        resource_store_pool_transition(ctx, v.id, "", v.status, NULL) < 0 ||
-        ctx_tx_commit(ctx) < 0)
+        resource_store_pool_transition(ctx, v.id, "", v.status, NULL) < 0 || ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     *out = v;
     return 0;

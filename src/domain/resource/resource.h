@@ -77,8 +77,7 @@ int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_inp
  * allocation (retired is final). A PATCH of status takes the same transitions. Every change of
  * state is recorded with who, when and why (pool_history) and audited.
  */
-int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
-             struct pool *out);
+int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason, struct pool *out);
 /* The lifecycle actions the caller may take on p now; arena-owned names. */
 int pool_actions(struct ctx *ctx, const struct pool *p, const char ***actions, int *n);
 struct lifecycle;

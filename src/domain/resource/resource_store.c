@@ -214,8 +214,7 @@ static void read_transition(struct ctx *ctx, struct db_rows *r, struct pool_tran
     o->by_institution = db_int(r, 7);
 }
 
-int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items,
-                                int *n)
+int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n)
 {
     LIST_ALL(SQL_POOL_HISTORY, DB_ARGS(DB_INT(id)), struct pool_transition, read_transition, items,
              n);

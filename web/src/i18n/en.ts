@@ -240,6 +240,8 @@ const en: Shape<typeof zhCN> = {
     usage: 'Capacity in use', usagePct: '{p}% allocated', usageText: '{a} allocated, {f} free, {c} in total ({u})',
     kindFirst: 'Choose the resource kind first', kindsFailed: 'The resource kinds and units could not be loaded; reload the page',
     specificationHint: 'For example: x86 general purpose, 2.6 GHz, up to 64 cores per instance',
+    act: { suspend: 'Suspend', resume: 'Resume', retire: 'Retire' },
+    actHint: 'Reason (optional), recorded in the pool\'s lifecycle', actDone: 'Pool: {action} done', refused: 'Refused',
   },
   alloc: {
     title: 'Allocations', configure: 'Configure', configureTitle: 'Configure resources: {pool}', configured: '{n} {unit} configured for {user}',

@@ -235,6 +235,8 @@ export default {
     usage: '容量使用', usagePct: '已分配 {p}%', usageText: '已分配 {a}，可分配 {f}，总容量 {c}（{u}）',
     kindFirst: '请先选择资源类型', kindsFailed: '资源类型及计量单位加载失败，请刷新页面重试',
     specificationHint: '例如：x86 通用型，2.6GHz，单实例最大 64 核',
+    act: { suspend: '暂停', resume: '恢复', retire: '退役' },
+    actHint: '原因（可选），将记入资源池的生命周期记录', actDone: '资源池已{action}', refused: '操作被拒绝',
   },
   alloc: {
     title: '资源分配', configure: '配置资源', configureTitle: '配置资源：{pool}', configured: '已为 {user} 配置 {n} {unit}',
