@@ -493,6 +493,8 @@ int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char 
     if (recommended && strcmp(cur.state, "online") != 0) {
         err_rule(&ctx->err, ERR_CONFLICT, "not_online",
                  "only an online product is recommended (now %s)", cur.state);
+        err_param_str(&ctx->err, "state", cur.state);
+        err_param_str(&ctx->err, "action", "recommend");
         return fail(ctx);
     }
     v = cur;

@@ -110,9 +110,11 @@ static int own_pool(struct ctx *ctx, int64_t id, struct pool *out)
 {
     if (pool_get(ctx, id, out) < 0)
         return -1;
-    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
-        return err_set(&ctx->err, ERR_FORBIDDEN, "only the provider of %s may change it",
-                       out->name);
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id) {
+        err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                 "only the provider of %s may change it", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
+    }
     return 0;
 }
 
