@@ -46,13 +46,14 @@ static void refuse_state(struct ctx *ctx, const struct lc_transition *t, const c
     err_param_str(&ctx->err, "action", t->action);
 }
 
-/* The relation, the permission and the state; 1 when they allow t, 0 with the refusal. */
+/* Refusals name the object they speak of, for the console's sentence. */
 static void name_param(struct ctx *ctx, const struct lifecycle *lc, const void *obj)
 {
     if (lc->name_of && lc->name_of(obj))
         err_param_str(&ctx->err, "name", lc->name_of(obj));
 }
 
+/* The relation, the permission and the state: 0 when they allow t, -1 with the refusal. */
 static int allowed(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
                    const struct lc_transition *t)
 {
@@ -75,6 +76,7 @@ static int allowed(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
     return 0;
 }
 
+/* The transition's guards in order: 0, or -1 with the first refusal. */
 static int guarded(struct ctx *ctx, const void *obj, const struct lc_transition *t)
 {
     for (int i = 0; i < LC_MAX_GUARDS && t->guards[i]; i++)
