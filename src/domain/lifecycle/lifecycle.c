@@ -159,7 +159,7 @@ static int is_refusal(enum err_kind kind)
 int lifecycle_actions(struct ctx *ctx, const struct lifecycle *lc, const void *obj,
                       const char ***actions, int *n, struct lc_blocked **blocked, int *n_blocked)
 {
-    size_t cap = (size_t)(lc->n_transitions + 1);
+    size_t cap = (size_t)lc->n_transitions + 1;
     const char **list = arena_alloc(ctx->arena, sizeof(*list) * cap);
     struct lc_blocked *b = blocked ? arena_alloc(ctx->arena, sizeof(*b) * cap) : NULL;
     *n = 0;

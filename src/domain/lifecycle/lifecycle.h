@@ -48,17 +48,17 @@ typedef int lc_apply_fn(struct ctx *ctx, void *obj, const void *cur, const struc
                         struct audit_changes *ch);
 
 struct lc_transition {
-    const char *action;                 /* the verb, as the API and `actions` name it */
-    const char *const *from;            /* the states it leaves, NULL-terminated */
-    const char *to;                     /* the state it enters */
-    unsigned parties;                   /* LC_* bits: who may act (LC_ANYONE: any who may see it) */
-    const char *permission;             /* what the acting person must hold (org_may) */
-    const char *rule;                   /* the refusal's rule code when the state is not in from */
-    const char *refusal;                /* its message; the first "%s" becomes the current state */
-    const char *audit_action;           /* e.g. "product.submit" */
+    const char *action;       /* the verb, as the API and `actions` name it */
+    const char *const *from;  /* the states it leaves, NULL-terminated */
+    const char *to;           /* the state it enters */
+    unsigned parties;         /* LC_* bits: who may act (LC_ANYONE: any who may see it) */
+    int manual;               /* 1: listed in actions, but its own service function applies it */
+    const char *permission;   /* what the acting person must hold (org_may) */
+    const char *rule;         /* the refusal's rule code when the state is not in from */
+    const char *refusal;      /* its message; the first "%s" becomes the current state */
+    const char *audit_action; /* e.g. "product.submit" */
     lc_guard_fn *guards[LC_MAX_GUARDS]; /* checked in order after the state */
     lc_apply_fn *apply;                 /* NULL: the state alone changes */
-    int manual; /* 1: listed in actions, but its own service function applies it */
 };
 
 struct lifecycle {
