@@ -95,7 +95,7 @@ static int sq_target(const char *target, char *path, size_t cap, const char **sy
 static int sq_connect(const char *target, void **out, struct err *e)
 {
     char path[4096];
-    const char *sync;
+    const char *sync = "FULL";
     if (sq_target(target, path, sizeof(path), &sync, e) < 0)
         return -1;
     struct sq_conn *c = calloc(1, sizeof(*c));

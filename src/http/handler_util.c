@@ -11,6 +11,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/validate.h"
 #include "core/banned.h"
 
@@ -192,6 +193,36 @@ json_t *j_page(json_t *items, const struct page_info *info)
     if (info->total >= 0)
         json_object_set_new(o, "total", json_integer(info->total));
     return o;
+}
+
+int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void *entity)
+{
+    const char **names;
+    struct lc_blocked *blocked;
+    int n, n_blocked;
+    if (lifecycle_actions(ctx, lc, entity, &names, &n, &blocked, &n_blocked) < 0) {
+        json_decref(o);
+        return -1;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(names[i]));
+    json_object_set_new(o, "actions", arr);
+    arr = json_array();
+    for (int i = 0; i < n_blocked; i++) {
+        json_t *params = json_object();
+        for (int k = 0; k < blocked[i].n_params; k++) {
+            const struct err_param *p = &blocked[i].params[k];
+            json_object_set_new(params, p->name,
+                                p->is_number ? json_integer(strtoll(p->value, NULL, 10))
+                                             : json_string(p->value));
+        }
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o}", "action", blocked[i].action,
+                                             "rule", blocked[i].rule, "detail", blocked[i].message,
+                                             "params", params));
+    }
+    json_object_set_new(o, "blocked_actions", arr);
+    return 0;
 }
 
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,

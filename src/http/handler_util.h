@@ -48,6 +48,12 @@ json_t *j_time(int64_t ms);
 json_t *j_id(int64_t id); /* null for 0 */
 /* {"items": items, "next_cursor": …, "total"?: …}; steals items. */
 json_t *j_page(json_t *items, const struct page_info *info);
+struct lifecycle;
+/* Adds "actions" to the entity answer o: the lifecycle actions the caller may take on entity
+ * now (lifecycle_actions), and "blocked_actions": those its state, relation and permission
+ * allow but a guard refuses, each with its rule, detail and params. -1 with ctx->err when the
+ * store fails; o is then released. */
+int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void *entity);
 
 /* Decodes rq->json with a spec; wraps jv_decode. */
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,

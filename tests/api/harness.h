@@ -45,7 +45,7 @@ enum {
 struct th {
     struct app app;
     char sqlite_path[256];
-    char key_path[256]; /* the signing key file of the run (generated) */
+    char key_path[256];        /* the signing key file of the run (generated) */
     char checkpoint_path[256]; /* the audit checkpoint file of this run */
     int64_t m, m1, m2, p, e, u1, u2;
     struct who who[W_COUNT];
