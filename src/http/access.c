@@ -51,8 +51,8 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     if (cookie && !is_safe(rq->method)) {
         const char *sent = req_header(rq, "X-CSRF-Token");
         if (!sent || strcmp(sent, ctx->caller.csrf_token) != 0)
-            return err_set(&ctx->err, ERR_FORBIDDEN,
-                           "missing or wrong X-CSRF-Token header for a cookie session");
+            return err_rule(&ctx->err, ERR_FORBIDDEN, "csrf",
+                            "missing or wrong X-CSRF-Token header for a cookie session");
     }
     return 0;
 }
@@ -86,8 +86,11 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
         return -1;
     if (!strcmp(r->perm, "session"))
         return 0; /* any person with a session */
-    if (!org_may(ctx, r->perm))
-        return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
-                       r->perm);
+    if (!org_may(ctx, r->perm)) {
+        /* Audited with every other 403 by the dispatcher (router.c's conclude). */
+        err_rule(&ctx->err, ERR_FORBIDDEN, "permission",
+                 "your institution kind or post does not allow %s", r->perm);
+        return err_param_str(&ctx->err, "permission", r->perm);
+    }
     return 0;
 }

@@ -29,6 +29,16 @@
 #define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
 #define LEVEL   "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
+/* The lifecycle actions the caller may take now (lifecycle_actions), on single answers. */
+#define ACTIONS(list)                                                                              \
+    "\"actions\":{\"type\":\"array\",\"description\":\"the lifecycle actions the caller may "      \
+    "take on this object now (answers of one object; not in lists)\",\"items\":{\"enum\":[" list   \
+    "]}},\"blocked_actions\":{\"type\":\"array\",\"description\":\"actions the state, the "        \
+    "caller's relation and permission allow but a rule refuses now, with the refusal\",\"items\":" \
+    "{\"type\":\"object\",\"required\":[\"action\",\"rule\",\"detail\",\"params\"],"               \
+    "\"properties\":{\"action\":{\"enum\":[" list "]},\"rule\":" STR ",\"detail\":" STR            \
+    ",\"params\":{\"type\":\"object\",\"additionalProperties\":{\"type\":[\"string\","             \
+    "\"integer\"]}}}}}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"                 \
@@ -42,9 +52,10 @@ static const struct {
     {"Problem",
      "{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
      "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
-     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\","
-     "\"description\":\"figures behind the refusal, e.g. remaining_fen\","
-     "\"additionalProperties\":" INT "},\"errors\":{\"type\":\"array\",\"items\":{"
+     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\",\"description\":"
+     "\"the figures the refusal speaks of, by name (e.g. remaining_fen, trial_ends_on, lot_id)\","
+     "\"additionalProperties\":{\"type\":[\"string\",\"integer\"]}},\"errors\":{\"type\":\"array\","
+     "\"items\":{"
      "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
      "}}}}}"},
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
@@ -92,7 +103,7 @@ static const struct {
      ",\"recommend_note\":" STR ",\"eliminate_note\":" STR ",\"latest_test\":" STR
      ",\"candidate_reason\":{\"enum\":[\"failed_retest\",\"unused\"]},\"pool_ids\":{\"type\":"
      "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
-     "}}"},
+     "," ACTIONS("\"submit\",\"launch\",\"withdraw\",\"revise\",\"eliminate\"") "}}"},
     {"ProductPage", PAGE("Product")},
     {"Metric",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"name\":" STR
@@ -195,6 +206,7 @@ static const char *const tags[][2] = {
     {"catalogues", "Signed, public catalogue editions"},
     {"products", "Service products, their metrics and documents (T5-7.1, T5-7.2d, T5-8.2d)"},
     {"product-lifecycle", "Lifecycle, recommendation and elimination (T5-3.4, T5-7.2a, T5-7.2b)"},
+    {"resource-lifecycle", "Suspension, resumption and retirement of pools, recorded (T5-3.4)"},
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
     {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
@@ -303,7 +315,7 @@ static const struct {
      "password\"}}",
      "posts"},
     {&certificate_entity, NULL, NULL},
-    {&pool_entity, NULL, NULL},
+    {&pool_entity, "{" ACTIONS("\"suspend\",\"resume\",\"retire\"") "}", NULL},
     {&allocation_entity, NULL, NULL},
     {&conformity_test_entity, NULL, NULL},
     {&breach_entity, NULL, NULL},

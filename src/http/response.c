@@ -3,6 +3,7 @@
  * application/problem+json renderer (RFC 9457) for every error of egov.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -210,12 +211,16 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
     }
     /* The rule of the refusal, also beside errors[] (issue 12: clients read one member for every
      * 409/403/422, whatever its shape); for field errors it is the first field's rule. */
-    if (e->rule[0])
+    if (p && e->rule[0])
         json_object_set_new(p, "rule", json_string(e->rule));
-    if (e->n_params) {
+    if (p && e->n_params) {
+        /* The figures the refusal speaks of, for programs (additive to detail). */
         json_t *params = json_object();
         for (int i = 0; i < e->n_params; i++)
-            json_object_set_new(params, e->params[i].name, json_integer(e->params[i].value));
+            json_object_set_new(params, e->params[i].name,
+                                e->params[i].is_number
+                                    ? json_integer(strtoll(e->params[i].value, NULL, 10))
+                                    : json_string(e->params[i].value));
         json_object_set_new(p, "params", params);
     }
     if ((e->kind == ERR_RATE_LIMITED || e->kind == ERR_UNAVAILABLE) && e->retry_after > 0)

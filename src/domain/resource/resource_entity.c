@@ -30,7 +30,8 @@ static const struct entity_field pool_fields[] = {
     P("free", EF_INT64, RO, n_free, NULL),
     P("region", EF_TEXT, 0, region, "p.region"),
     P("security_level", EF_INT64, 0, security_level, "p.security_level"),
-    P("status", EF_TEXT, 0, status, "p.status"),
+    /* the lifecycle's state (pool_lifecycle in resource.c) */
+    ENUM_FIELD(struct pool, "status", 0, status, "p.status", pool_statuses),
     P("latest_test", EF_TEXT, RO, latest_test, "latest conformity_tests.status"),
     P("created_at", EF_TIME, RO, created_at, "p.created_at"),
     P("updated_at", EF_TIME, RO, updated_at, "p.updated_at"),

@@ -139,12 +139,13 @@ int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
     return resp_json(ctx, rs, 200, j_page(kinds, &info));
 }
 
-/* The pool as answered: free is derived from the figures it was read or changed with. */
+/* The pool as answered: free is derived from the figures it was read or changed with; one pool
+ * carries the lifecycle actions the caller may take on it now. */
 static int answer_pool(struct ctx *ctx, struct resp *rs, int status, struct pool *p)
 {
     p->n_free = p->capacity - p->allocated;
     resp_etag(ctx, rs, p->id, p->version);
-    return resp_entity(ctx, rs, status, &pool_entity, p);
+    return resp_entity_actions(ctx, rs, status, &pool_entity, p, &pool_lifecycle);
 }
 
 int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -175,6 +176,46 @@ int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (pool_get(ctx, rq->params[0], &p) < 0)
         return -1;
     return answer_pool(ctx, rs, 200, &p);
+}
+
+struct pool_reason_body {
+    const char *reason;
+};
+const struct field_spec pool_reason_spec[] = {
+    {"reason", JV_STRING, 0, offsetof(struct pool_reason_body, reason), 0, 1, 1000, NULL, NULL},
+    JV_END,
+};
+
+int resource_http_pool_act(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_reason_body b;
+    struct pool out;
+    unsigned has;
+    const char *action = strrchr(rq->path, '/') + 1;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, pool_reason_spec, &b, &has) < 0 ||
+        pool_act(ctx, rq->params[0], action, b.reason, &out) < 0)
+        return -1;
+    return answer_pool(ctx, rs, 200, &out);
+}
+
+int resource_http_pool_history(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_transition *items;
+    int n;
+    if (pool_history(ctx, rq->params[0], &items, &n) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            arr,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)items[i].id,
+                      "from_state", items[i].from_state, "to_state", items[i].to_state,
+                      "lifecycle_stage", pool_lifecycle_stage(items[i].to_state), "reason",
+                      items[i].reason, "at", j_time(items[i].at), "by_person",
+                      j_id(items[i].by_person), "by_institution", j_id(items[i].by_institution)));
+    struct page_info info = {0, n};
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
 }
 
 int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)

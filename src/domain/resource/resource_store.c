@@ -44,6 +44,12 @@ static const char SQL_POOL_UPDATE[] =
     "UPDATE resource_pools SET name = $2, specification = $3, capacity = $4, region = $5, "
     "security_level = $6, status = $7, updated_at = $8, version = version + 1 WHERE id = $1 AND "
     "version = $9 AND allocated <= $4";
+static const char SQL_POOL_TRANSITION[] =
+    "INSERT INTO pool_transitions (id, pool_id, from_state, to_state, reason, at, by_person, "
+    "by_institution) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char SQL_POOL_HISTORY[] =
+    "SELECT id, pool_id, from_state, to_state, reason, at, COALESCE(by_person, 0), "
+    "COALESCE(by_institution, 0) FROM pool_transitions WHERE pool_id = $1 ORDER BY id";
 static const char SQL_POOL_TAKE[] =
     "UPDATE resource_pools SET allocated = allocated + $2 WHERE id = $1 AND status = 'active' "
     "AND allocated + $2 <= capacity AND allocated + $2 >= 0";
@@ -183,6 +189,36 @@ int resource_store_pool_update(struct ctx *ctx, const struct pool *p, int expect
                 &changed, &ctx->err) < 0)
         return -1;
     return changed > 0;
+}
+
+int resource_store_pool_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
+                                   const char *reason)
+{
+    return db_exec(
+        ctx_db(ctx), SQL_POOL_TRANSITION,
+        DB_ARGS(DB_INT(id_new()), DB_INT(id), DB_TEXT(from), DB_TEXT(to),
+                DB_TEXT(reason ? reason : ""), DB_INT(time_now_ms()),
+                ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL,
+                ctx->caller.institution_id ? DB_INT(ctx->caller.institution_id) : DB_NULL),
+        NULL, &ctx->err);
+}
+
+static void read_transition(struct ctx *ctx, struct db_rows *r, struct pool_transition *o)
+{
+    o->id = db_int(r, 0);
+    o->pool_id = db_int(r, 1);
+    o->from_state = S(2);
+    o->to_state = S(3);
+    o->reason = S(4);
+    o->at = db_int(r, 5);
+    o->by_person = db_int(r, 6);
+    o->by_institution = db_int(r, 7);
+}
+
+int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n)
+{
+    LIST_ALL(SQL_POOL_HISTORY, DB_ARGS(DB_INT(id)), struct pool_transition, read_transition, items,
+             n);
 }
 
 int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta)

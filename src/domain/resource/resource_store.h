@@ -26,6 +26,11 @@ int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const st
                               int64_t *total);
 int resource_store_pool_insert(struct ctx *ctx, const struct pool *p);
 int resource_store_pool_update(struct ctx *ctx, const struct pool *p, int expected_version);
+/* Appends a row to pool_transitions (who and when from ctx). */
+int resource_store_pool_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
+                                   const char *reason);
+int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items,
+                                int *n);
 /* Adds delta to the pool's allocated units unless that would pass capacity or the pool is not
  * active: 1 done, 0 refused. One statement, so concurrent requests cannot both win. */
 int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta);

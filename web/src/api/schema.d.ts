@@ -525,6 +525,86 @@ export interface paths {
         patch: operations["patch_api_v1_resource_pools__id_"];
         trace?: never;
     };
+    "/api/v1/resource-pools/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an active pool: nothing new is allocated from it (T5-3.4)
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a suspended pool
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a pool that holds no allocation (final)
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The recorded lifecycle of a pool (T5-3.4)
+         * @description Permission: `resource.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_resource_pools__id__transitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resource-pools/{id}/allocations": {
         parameters: {
             query?: never;
@@ -2498,6 +2578,9 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "suspended" | "retired";
         };
+        PoolReason: {
+            reason?: string;
+        };
         AllocationCreate: {
             /**
              * Format: int64
@@ -2958,9 +3041,9 @@ export interface components {
             instance?: string;
             request_id?: string;
             rule?: string;
-            /** @description figures behind the refusal, e.g. remaining_fen */
+            /** @description the figures the refusal speaks of, by name (e.g. remaining_fen, trial_ends_on, lot_id) */
             params?: {
-                [key: string]: number;
+                [key: string]: string | number;
             };
             errors?: {
                 field?: string;
@@ -3145,6 +3228,18 @@ export interface components {
             /** Format: date-time */
             updated_at?: string | null;
             version?: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("submit" | "launch" | "withdraw" | "revise" | "eliminate")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "submit" | "launch" | "withdraw" | "revise" | "eliminate";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -3370,6 +3465,18 @@ export interface components {
             updated_at?: string | null;
             version?: number;
             lots?: components["schemas"]["Lot"][];
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("budget" | "procuring" | "supervising" | "evaluating" | "closed" | "cancelled")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "budget" | "procuring" | "supervising" | "evaluating" | "closed" | "cancelled";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         ProjectPage: {
             items: components["schemas"]["Project"][];
@@ -3617,6 +3724,18 @@ export interface components {
             /** Format: date-time */
             updated_at?: string | null;
             version?: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("approve" | "refuse" | "deliver" | "accept" | "reject" | "release")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "approve" | "refuse" | "deliver" | "accept" | "reject" | "release";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
@@ -4125,13 +4244,26 @@ export interface components {
             region: string;
             /** Format: int64 */
             security_level: number;
-            status: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "retired";
             latest_test: string;
             /** Format: date-time */
             created_at: string | null;
             /** Format: date-time */
             updated_at: string | null;
             version: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("suspend" | "resume" | "retire")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "suspend" | "resume" | "retire";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         Allocation: {
             /** Format: int64 */
@@ -6902,6 +7034,358 @@ export interface operations {
             };
             /** @description Breaks a validation rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__retire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_resource_pools__id__transitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
