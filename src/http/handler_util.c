@@ -214,8 +214,7 @@ int resp_page(struct ctx *ctx, struct resp *rs, const struct entity *e, const vo
 }
 
 /* The members "actions" and "blocked_actions" of an object being written (j_actions' shape). */
-static int write_actions(struct ctx *ctx, struct jw *w, const struct lifecycle *lc,
-                         const void *obj)
+static int write_actions(struct ctx *ctx, struct jw *w, const struct lifecycle *lc, const void *obj)
 {
     const char **names;
     struct lc_blocked *blocked;
