@@ -7,7 +7,7 @@
 set -euo pipefail
 build=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
        libsodium-dev libinih-dev libcmocka-dev libxlsxwriter-dev libcjson-dev libcsv-dev libssl-dev
-       libp11-kit-dev nodejs npm)
+       libp11-kit-dev libyajl-dev nodejs npm)
 test=(openssl softhsm2 opensc python3 postgresql clang libclang-rt-14-dev chromium prometheus valgrind cppcheck clang-tidy clang-format)
 bench=(wrk nginx-light postgresql)
 want=("${build[@]}")

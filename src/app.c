@@ -114,6 +114,7 @@ struct db_conn *ctx_db(struct ctx *ctx)
 int ctx_tx_begin(struct ctx *ctx)
 {
     struct db_conn *c = ctx_db(ctx);
+    memset(&ctx->scoped, 0, sizeof(ctx->scoped));
     return c ? db_tx_begin(c, &ctx->err) : -1;
 }
 

@@ -58,6 +58,16 @@ struct ctx {
     struct err err;
     char request_id[40];
     char client_ip[64];
+    /* The object the route's path names, as the dispatcher's guard loaded it within the
+     * caller's jurisdiction: the check and the load are one query, and reads of the same object
+     * outside a transaction take it from here (kind: the entity descriptor; inst_id: the
+     * institution whose jurisdiction made it visible). ctx_tx_begin forgets it, so a write
+     * checks again inside its transaction. */
+    struct {
+        const void *kind;
+        int64_t id, inst_id;
+        const void *row; /* arena-owned */
+    } scoped;
 };
 
 int app_init(struct app *app, const struct config *cfg, struct err *e);

@@ -117,11 +117,32 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
     return -1;
 }
 
-int err_param(struct err *e, const char *name, long long value)
+static struct err_param *param_slot(struct err *e, const char *name)
 {
-    if (e->n_params < ERR_MAX_PARAMS) {
-        copy(e->params[e->n_params].name, sizeof(e->params[0].name), name);
-        e->params[e->n_params++].value = value;
+    for (int i = 0; i < e->n_params; i++)
+        if (!strcmp(e->params[i].name, name))
+            return &e->params[i];
+    return e->n_params < ERR_MAX_PARAMS ? &e->params[e->n_params++] : NULL;
+}
+
+int err_param_str(struct err *e, const char *name, const char *value)
+{
+    struct err_param *p = param_slot(e, name);
+    if (p) {
+        copy(p->name, sizeof(p->name), name);
+        copy(p->value, sizeof(p->value), value);
+        p->is_number = 0;
+    }
+    return -1;
+}
+
+int err_param_int(struct err *e, const char *name, long long value)
+{
+    struct err_param *p = param_slot(e, name);
+    if (p) {
+        copy(p->name, sizeof(p->name), name);
+        snprintf(p->value, sizeof(p->value), "%lld", value);
+        p->is_number = 1;
     }
     return -1;
 }

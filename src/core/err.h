@@ -32,11 +32,12 @@ enum err_kind {
 #define ERR_MAX_FIELDS 16
 #define ERR_MAX_PARAMS 8
 
-/* A figure behind a refusal (remaining budget, the estimate), answered as problem+json
- * "params" so that clients need not parse the detail. */
+/* A figure a refusal speaks of (remaining budget, trial end date, conflicting lot), rendered in
+ * the problem's "params" so that a program reads it without parsing the sentence. */
 struct err_param {
     char name[32];
-    long long value;
+    char value[128];
+    int is_number; /* value is the decimal text of an integer: rendered as a JSON number */
 };
 
 struct err_field {
@@ -70,9 +71,10 @@ int err_rule(struct err *e, enum err_kind kind, const char *rule, const char *fm
 /* err_field with a kind other than ERR_INVALID (a field-level conflict, 404 or 412). */
 int err_field_as(struct err *e, enum err_kind kind, const char *field, const char *rule,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Adds a named figure to the error (kept until err_clear; extra ones beyond ERR_MAX_PARAMS are
- * dropped); returns -1 so it can precede err_rule in one return expression. */
-int err_param(struct err *e, const char *name, long long value);
+/* Adds a figure of the refusal (see struct err_param); beyond ERR_MAX_PARAMS it is dropped.
+ * Both return -1 so that they chain after err_rule. */
+int err_param_str(struct err *e, const char *name, const char *value);
+int err_param_int(struct err *e, const char *name, long long value);
 void err_clear(struct err *e);
 
 int err_http_status(enum err_kind kind);

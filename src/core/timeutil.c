@@ -32,18 +32,70 @@ int64_t time_mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-void time_format(int64_t ms, char *buf, size_t cap)
+/* The inverse of days_from_civil: the proleptic Gregorian date of a day count. */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    int frac = (int)(ms % 1000);
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static void put_digits(char *p, int64_t v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+size_t time_rfc3339(int64_t ms, char *buf)
+{
+    int64_t secs = ms / 1000, frac = ms % 1000;
     if (frac < 0) {
         frac += 1000;
-        s -= 1;
+        secs -= 1;
     }
-    gmtime_r(&s, &tm);
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    int64_t days = secs / 86400, sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days -= 1;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        /* Beyond RFC 3339's four digits: written as gmtime would count it, never clamped, so
+         * that a reader cannot mistake it for a real date of year 9999. */
+        int n = snprintf(buf, TIME_RFC3339_MAX, "%lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y,
+                         m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
+        return n < 0 ? 0 : (size_t)n < TIME_RFC3339_MAX ? (size_t)n : TIME_RFC3339_MAX - 1;
+    }
+    memcpy(buf, "0000-00-00T00:00:00.000Z", TIME_RFC3339_LEN + 1);
+    put_digits(buf, y, 4);
+    put_digits(buf + 5, m, 2);
+    put_digits(buf + 8, d, 2);
+    put_digits(buf + 11, sod / 3600, 2);
+    put_digits(buf + 14, sod / 60 % 60, 2);
+    put_digits(buf + 17, sod % 60, 2);
+    put_digits(buf + 20, frac, 3);
+    return TIME_RFC3339_LEN;
+}
+
+void time_format(int64_t ms, char *buf, size_t cap)
+{
+    char t[TIME_RFC3339_MAX];
+    size_t len = time_rfc3339(ms, t);
+    if (cap) {
+        size_t n = cap - 1 < len ? cap - 1 : len;
+        memcpy(buf, t, n);
+        buf[n] = 0;
+    }
 }
 
 void time_format_date(int64_t ms, int offset_minutes, char *buf, size_t cap)

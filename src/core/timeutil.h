@@ -19,6 +19,11 @@ int64_t time_mono_ns(void);
 
 /* "2026-11-26T08:00:00.000Z" into buf (at least 32 bytes). */
 void time_format(int64_t ms, char *buf, size_t cap);
+/* The same into buf of TIME_RFC3339_MAX bytes, without stdio for years 0000..9999 (lists write
+ * many); returns the length, TIME_RFC3339_LEN for those years. */
+#define TIME_RFC3339_LEN 24
+#define TIME_RFC3339_MAX 40
+size_t time_rfc3339(int64_t ms, char *buf);
 /* "YYYY-MM-DD" of the UTC day of ms + offset_minutes. */
 void time_format_date(int64_t ms, int offset_minutes, char *buf, size_t cap);
 /* Parses RFC 3339 (Z or ±hh:mm); -1 when malformed. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/entity.h"
 #include "db/db.h"
 
 struct ctx;
@@ -58,6 +59,34 @@ struct ctx;
     } while (0)
 
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+/*
+ * Described entities (core/entity.h): entity_read copies the current row into obj, column i into
+ * the i-th field that has a column (text into the arena), and returns the number of columns
+ * read, so a store may read columns of its own after them. store_get_entity answers 1 found, 0
+ * none, -1 error; store_list_entity reads every row into an arena array (*(T **)items) of
+ * e->size elements.
+ */
+int entity_read(struct ctx *ctx, struct db_rows *r, const struct entity *e, void *obj);
+int store_get_entity(struct ctx *ctx, const char *sql, const struct db_val *params, int n,
+                     const struct entity *e, void *out);
+int store_list_entity(struct ctx *ctx, const char *sql, const struct db_val *params, int n,
+                      const struct entity *e, void *items, int *n_items);
+
+/*
+ * The one SQL fragment of the jurisdiction: true when the institution in column col lies in the
+ * subtree of root within depth levels (root 0: the whole store, the CLI operator). root and
+ * depth are placeholders, e.g. SQL_IN_JURISDICTION("p.provider_id", "$1", "$2").
+ */
+#define SQL_IN_JURISDICTION(col, root, depth)                                                      \
+    "(CAST(" root " AS BIGINT) = 0 OR " SQL_IN_SUBTREE(col, root, depth) ")"
+/* The whole subtree of root, whatever its depth (a filter, or a publisher's catalogue). */
+#define SQL_UNDER(col, root)                                                                       \
+    col " IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = " root ")"
+/* The same without the operator's case, for scopes that widen it with other conditions. */
+#define SQL_IN_SUBTREE(col, root, depth)                                                           \
+    col " IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = " root                \
+        " AND depth <= CAST(" depth " AS INTEGER))"
 
 /* "%q%" for LIKE with the wildcards of q escaped; "" when q is empty. Arena-owned. */
 const char *store_like_pattern(struct ctx *ctx, const char *q);

@@ -51,8 +51,8 @@ int access_authenticate(struct ctx *ctx, const struct route *r, struct req *rq)
     if (cookie && !is_safe(rq->method)) {
         const char *sent = req_header(rq, "X-CSRF-Token");
         if (!sent || strcmp(sent, ctx->caller.csrf_token) != 0)
-            return err_set(&ctx->err, ERR_FORBIDDEN,
-                           "missing or wrong X-CSRF-Token header for a cookie session");
+            return err_rule(&ctx->err, ERR_FORBIDDEN, "csrf",
+                            "missing or wrong X-CSRF-Token header for a cookie session");
     }
     return 0;
 }
@@ -64,13 +64,15 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
         return 0;
     if (!r->perm)
         return err_set(&ctx->err, ERR_FORBIDDEN, "not allowed");
+    /* The jurisdiction check loads the object as well (one query); the handler reads it from
+     * ctx->scoped. */
     if (r->scope == SCOPE_INST_PATH) {
         inst = rq->params[0];
-    } else if (r->scope == SCOPE_PERSON_PATH) {
-        if (org_institution_of_person(ctx, rq->params[0], &inst) < 0)
+        if (org_guard_institution(ctx, inst) < 0)
             return -1;
-        if (!inst)
-            return err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
+    } else if (r->scope == SCOPE_PERSON_PATH) {
+        if (org_guard_person(ctx, rq->params[0], &inst) < 0)
+            return -1;
     }
     if (r->scope == SCOPE_POOL_PATH && pool_access(ctx, rq->params[0]) < 0)
         return -1;
@@ -82,15 +84,13 @@ int access_authorize(struct ctx *ctx, const struct route *r, struct req *rq)
         return -1;
     if (r->scope == SCOPE_ORDER_PATH && order_access(ctx, rq->params[0]) < 0)
         return -1;
-    if (inst && org_access_institution(ctx, inst, ORG_SEE) < 0) {
-        if (ctx->err.kind == ERR_NOT_FOUND && r->scope == SCOPE_PERSON_PATH)
-            snprintf(ctx->err.message, sizeof(ctx->err.message), "person not found");
-        return -1;
-    }
     if (!strcmp(r->perm, "session"))
         return 0; /* any person with a session */
-    if (!org_may(ctx, r->perm))
-        return err_set(&ctx->err, ERR_FORBIDDEN, "your institution kind or post does not allow %s",
-                       r->perm);
+    if (!org_may(ctx, r->perm)) {
+        /* Audited with every other 403 by the dispatcher (router.c's conclude). */
+        err_rule(&ctx->err, ERR_FORBIDDEN, "permission",
+                 "your institution kind or post does not allow %s", r->perm);
+        return err_param_str(&ctx->err, "permission", r->perm);
+    }
     return 0;
 }

@@ -10,7 +10,10 @@
 #include "jv.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/entity.h"
+#include "core/jw.h"
 #include "core/timeutil.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/validate.h"
 #include "core/banned.h"
 
@@ -192,6 +195,104 @@ json_t *j_page(json_t *items, const struct page_info *info)
     if (info->total >= 0)
         json_object_set_new(o, "total", json_integer(info->total));
     return o;
+}
+
+int resp_entity(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                const void *obj)
+{
+    struct jw *w = resp_writer(ctx);
+    entity_write(w, e, obj);
+    return resp_jw(ctx, rs, status, w);
+}
+
+int resp_page(struct ctx *ctx, struct resp *rs, const struct entity *e, const void *items, int n,
+              const struct page_info *info)
+{
+    struct jw *w = resp_writer(ctx);
+    entity_write_page(w, e, items, n, info->next_cursor, info->total);
+    return resp_jw(ctx, rs, 200, w);
+}
+
+/* The members "actions" and "blocked_actions" of an object being written (j_actions' shape). */
+static int write_actions(struct ctx *ctx, struct jw *w, const struct lifecycle *lc, const void *obj)
+{
+    const char **names;
+    struct lc_blocked *blocked;
+    int n, n_blocked;
+    if (lifecycle_actions(ctx, lc, obj, &names, &n, &blocked, &n_blocked) < 0)
+        return -1;
+    jw_key(w, "actions");
+    jw_arr(w);
+    for (int i = 0; i < n; i++)
+        jw_str(w, names[i]);
+    jw_arr_end(w);
+    jw_key(w, "blocked_actions");
+    jw_arr(w);
+    for (int i = 0; i < n_blocked; i++) {
+        jw_obj(w);
+        jw_key(w, "action");
+        jw_str(w, blocked[i].action);
+        jw_key(w, "rule");
+        jw_str(w, blocked[i].rule);
+        jw_key(w, "detail");
+        jw_str(w, blocked[i].message);
+        jw_key(w, "params");
+        jw_obj(w);
+        for (int k = 0; k < blocked[i].n_params; k++) {
+            const struct err_param *p = &blocked[i].params[k];
+            jw_key(w, p->name);
+            if (p->is_number)
+                jw_int(w, strtoll(p->value, NULL, 10));
+            else
+                jw_str(w, p->value);
+        }
+        jw_obj_end(w);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    return 0;
+}
+
+int resp_entity_actions(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                        const void *obj, const struct lifecycle *lc)
+{
+    struct jw *w = resp_writer(ctx);
+    jw_obj(w);
+    entity_write_fields(w, e, obj);
+    if (write_actions(ctx, w, lc, obj) < 0)
+        return -1;
+    jw_obj_end(w);
+    return resp_jw(ctx, rs, status, w);
+}
+
+int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void *entity)
+{
+    const char **names;
+    struct lc_blocked *blocked;
+    int n, n_blocked;
+    if (lifecycle_actions(ctx, lc, entity, &names, &n, &blocked, &n_blocked) < 0) {
+        json_decref(o);
+        return -1;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(names[i]));
+    json_object_set_new(o, "actions", arr);
+    arr = json_array();
+    for (int i = 0; i < n_blocked; i++) {
+        json_t *params = json_object();
+        for (int k = 0; k < blocked[i].n_params; k++) {
+            const struct err_param *p = &blocked[i].params[k];
+            json_object_set_new(params, p->name,
+                                p->is_number ? json_integer(strtoll(p->value, NULL, 10))
+                                             : json_string(p->value));
+        }
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o}", "action", blocked[i].action,
+                                             "rule", blocked[i].rule, "detail", blocked[i].message,
+                                             "params", params));
+    }
+    json_object_set_new(o, "blocked_actions", arr);
+    return 0;
 }
 
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,

@@ -48,6 +48,24 @@ json_t *j_time(int64_t ms);
 json_t *j_id(int64_t id); /* null for 0 */
 /* {"items": items, "next_cursor": …, "total"?: …}; steals items. */
 json_t *j_page(json_t *items, const struct page_info *info);
+struct lifecycle;
+/* Adds "actions" to the entity answer o: the lifecycle actions the caller may take on entity
+ * now (lifecycle_actions), and "blocked_actions": those its state, relation and permission
+ * allow but a guard refuses, each with its rule, detail and params. -1 with ctx->err when the
+ * store fails; o is then released. */
+int j_actions(struct ctx *ctx, json_t *o, const struct lifecycle *lc, const void *entity);
+
+struct entity;
+/* Answers obj, described by e (core/entity.h), written straight into the body. */
+int resp_entity(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                const void *obj);
+/* Answers a page of n items described by e: {"items":[…],"next_cursor":…[,"total":…]}. */
+int resp_page(struct ctx *ctx, struct resp *rs, const struct entity *e, const void *items, int n,
+              const struct page_info *info);
+/* Answers obj as resp_entity does, with the "actions" and "blocked_actions" of lifecycle lc
+ * (the members j_actions adds), written through the same streaming writer. */
+int resp_entity_actions(struct ctx *ctx, struct resp *rs, int status, const struct entity *e,
+                        const void *obj, const struct lifecycle *lc);
 
 /* Decodes rq->json with a spec; wraps jv_decode. */
 int body_decode(struct ctx *ctx, struct req *rq, const struct field_spec *spec, void *target,

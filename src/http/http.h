@@ -52,11 +52,14 @@ struct req {
     json_t *json; /* decoded body (arena-released) */
 };
 
+struct jw;
+
 struct resp {
     int status;
     const char *content_type;
-    char *body; /* arena-owned */
+    char *body; /* arena-owned, or jw's buffer */
     size_t len;
+    struct jw *jw; /* when set, body is its buffer, which the server takes without a copy */
     struct kv headers[8];
     int n_headers;
 };
@@ -141,6 +144,12 @@ const char *req_cookie(struct ctx *ctx, const struct req *rq, const char *name);
 
 /* Response helpers: the body is serialised compactly; ETag set when version > 0. */
 int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body);
+/* The answer's streaming writer (core/jw.h): arena-owned, capped at RESP_MAX bytes. Write one
+ * JSON value into it, then resp_jw makes it the answer; ERR_INTERNAL when the writer failed
+ * (over the cap, or text that is not UTF-8). */
+#define RESP_MAX ((size_t)64 << 20)
+struct jw *resp_writer(struct ctx *ctx);
+int resp_jw(struct ctx *ctx, struct resp *rs, int status, struct jw *w);
 void resp_header(struct ctx *ctx, struct resp *rs, const char *k, const char *v);
 /*
  * A file to download: len bytes of data (copied into the arena, any bytes) with content_type

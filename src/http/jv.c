@@ -291,8 +291,8 @@ json_t *jv_schema(const struct field_spec *spec)
             }
             break;
         case JV_ID:
-            p = json_pack("{s:s,s:i,s:I}", "type", "integer", "minimum", 1, "maximum",
-                          (json_int_t)MAX_SAFE_ID);
+            p = json_pack("{s:s,s:s,s:i,s:I}", "type", "integer", "format", "int64", "minimum", 1,
+                          "maximum", (json_int_t)MAX_SAFE_ID);
             break;
         case JV_INT:
             p = json_pack("{s:s}", "type", "integer");
@@ -301,6 +301,9 @@ json_t *jv_schema(const struct field_spec *spec)
             p = json_pack("{s:s}", "type", "boolean");
             break;
         case JV_ID_ARRAY:
+            p = json_pack("{s:s,s:{s:s,s:s,s:i},s:i}", "type", "array", "items", "type", "integer",
+                          "format", "int64", "minimum", 1, "maxItems", max);
+            break;
         case JV_POS_ARRAY:
             p = json_pack("{s:s,s:{s:s,s:i},s:i}", "type", "array", "items", "type", "integer",
                           "minimum", 1, "maxItems", max);

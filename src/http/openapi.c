@@ -9,7 +9,11 @@
 
 #include "system.h"
 #include "jv.h"
+#include "core/entity.h"
 #include "core/log.h"
+#include "domain/agreement/agreement.h"
+#include "domain/org/org.h"
+#include "domain/resource/resource.h"
 #include "domain/order/order_openapi.h"
 #include "domain/procurement/procurement_openapi.h"
 #include "domain/usage/usage_openapi.h"
@@ -17,14 +21,24 @@
 #include "core/banned.h"
 
 #define TS      "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
-#define ID      "{\"type\":\"integer\",\"minimum\":1}"
-#define OPT_ID  "{\"type\":[\"integer\",\"null\"]}"
+#define ID      "{\"type\":\"integer\",\"format\":\"int64\",\"minimum\":1}"
+#define OPT_ID  "{\"type\":[\"integer\",\"null\"],\"format\":\"int64\"}"
 #define STR     "{\"type\":\"string\"}"
 #define OPT_STR "{\"type\":[\"string\",\"null\"]}"
 #define INT     "{\"type\":\"integer\"}"
 #define DECIMAL "{\"type\":\"string\",\"pattern\":\"^[0-9]+(\\\\.[0-9]+)?$\"}"
 #define LEVEL   "{\"type\":\"string\",\"enum\":[\"basic\",\"standard\",\"premium\"]}"
 #define BOOL    "{\"type\":\"boolean\"}"
+/* The lifecycle actions the caller may take now (lifecycle_actions), on single answers. */
+#define ACTIONS(list)                                                                              \
+    "\"actions\":{\"type\":\"array\",\"description\":\"the lifecycle actions the caller may "      \
+    "take on this object now (answers of one object; not in lists)\",\"items\":{\"enum\":[" list   \
+    "]}},\"blocked_actions\":{\"type\":\"array\",\"description\":\"actions the state, the "        \
+    "caller's relation and permission allow but a rule refuses now, with the refusal\",\"items\":" \
+    "{\"type\":\"object\",\"required\":[\"action\",\"rule\",\"detail\",\"params\"],"               \
+    "\"properties\":{\"action\":{\"enum\":[" list "]},\"rule\":" STR ",\"detail\":" STR            \
+    ",\"params\":{\"type\":\"object\",\"additionalProperties\":{\"type\":[\"string\","             \
+    "\"integer\"]}}}}}"
 #define PAGE(item)                                                                                 \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"     \
     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/" item "\"}},"                 \
@@ -38,55 +52,20 @@ static const struct {
     {"Problem",
      "{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
      "\"type\":" STR ",\"title\":" STR ",\"status\":" INT ",\"detail\":" STR ",\"instance\":" STR
-     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\","
-     "\"description\":\"figures behind the refusal, e.g. remaining_fen\","
-     "\"additionalProperties\":" INT "},\"errors\":{\"type\":\"array\",\"items\":{"
+     ",\"request_id\":" STR ",\"rule\":" STR ",\"params\":{\"type\":\"object\",\"description\":"
+     "\"the figures the refusal speaks of, by name (e.g. remaining_fen, trial_ends_on, lot_id)\","
+     "\"additionalProperties\":{\"type\":[\"string\",\"integer\"]}},\"errors\":{\"type\":\"array\","
+     "\"items\":{"
      "\"type\":\"object\",\"properties\":{\"field\":" STR ",\"rule\":" STR ",\"message\":" STR
      "}}}}}"},
     {"Health", "{\"type\":\"object\",\"properties\":{\"status\":" STR ",\"schema_version\":" INT
                ",\"store\":" STR "}}"},
-    {"Institution",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"uscc\":" STR
-     ",\"uscc_exception\":" OPT_STR ",\"name\":" STR
-     ",\"kind\":{\"enum\":[\"management\",\"provider\",\"evaluator\",\"user\"]},"
-     "\"level\":{\"enum\":[\"central\",\"provincial\",\"municipal\",\"county\"]},\"parent_"
-     "id\":" OPT_ID ",\"region\":" STR ",\"contact_name\":" STR ",\"contact_phone\":" STR
-     ",\"contact_email\":" STR ",\"address\":" STR ",\"timezone\":" STR
-     ",\"status\":{\"enum\":[\"active\",\"suspended\","
-     "\"revoked\"]},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"InstitutionPage", PAGE("Institution")},
-    {"Qualification",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"kind\":" STR
-     ",\"grade\":" STR ",\"certificate_no\":" STR ",\"issuer\":" STR ",\"valid_from\":" STR
-     ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"QualificationPage", PAGE("Qualification")},
-    {"InterestRelation", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID
-                         ",\"related_id\":" ID ",\"related_name\":" STR ",\"related_uscc\":" STR
-                         ",\"kind\":" STR ",\"since\":" STR ",\"note\":" STR
-                         ",\"declared_by\":" OPT_ID ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"RelationPage", PAGE("InterestRelation")},
-    {"Post", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID
-             ",\"name\":" STR ",\"duties\":" STR ",\"required_certificate\":" STR
-             ",\"grants\":{\"type\":\"array\",\"items\":" STR "},\"holders\":" INT
-             ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"PostPage", PAGE("Post")},
-    {"Person",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"institution_id\":" ID ",\"login\":" STR
-     ",\"name\":" STR ",\"team\":{\"enum\":[\"administrative\",\"technical\"]},\"email\":" STR
-     ",\"phone\":" STR ",\"is_admin\":" BOOL ",\"enabled\":" BOOL ",\"locked_until\":" TS
-     ",\"posts\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":" ID
-     ",\"name\":" STR "}}},\"generated_password\":{\"type\":\"string\",\"description\":\"only in "
-     "the answer to a creation without a password\"},\"created_at\":" TS ",\"updated_at\":" TS
-     ",\"version\":" INT "}}"},
     {"PersonPage", PAGE("Person")},
-    {"Certificate",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"person_id\":" ID ",\"person_name\":" STR
-     ",\"institution_id\":" ID ",\"kind\":" STR ",\"number\":" STR ",\"issuer\":" STR
-     ",\"valid_to\":" STR ",\"created_at\":" TS ",\"version\":" INT "}}"},
     {"CertificatePage", PAGE("Certificate")},
-    {"InstitutionBrief",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR ",\"kind\":" STR
-     ",\"level\":" STR ",\"uscc\":" STR ",\"timezone\":" STR "}}"},
     {"Session", "{\"type\":\"object\",\"properties\":{\"token\":" STR ",\"csrf_token\":" STR
                 ",\"expires_at\":" TS ",\"person\":{\"$ref\":\"#/components/schemas/Person\"},"
                 "\"institution\":{\"$ref\":\"#/components/schemas/InstitutionBrief\"}}}"},
@@ -105,25 +84,8 @@ static const struct {
                      "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":" STR
                      ",\"name_zh\":" STR ",\"name_en\":" STR "}}}}}"},
     {"ResourceKindPage", PAGE("ResourceKind")},
-    {"Pool",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"provider_id\":" ID
-     ",\"provider_name\":" STR ",\"name\":" STR ",\"kind\":" STR ",\"unit\":" STR
-     ",\"specification\":" STR ",\"capacity\":" INT ",\"allocated\":" INT ",\"free\":" INT
-     ",\"region\":" STR ",\"security_level\":" INT ",\"status\":" STR ",\"latest_test\":" STR
-     ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"PoolPage", PAGE("Pool")},
-    {"Allocation",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"user_id\":" ID
-     ",\"user_name\":" STR ",\"application\":" STR ",\"quantity\":" INT ",\"status\":" STR
-     ",\"service_level\":" LEVEL ",\"use_by\":" STR ",\"first_used_on\":" STR
-     ",\"reclaimable\":" BOOL ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
-     ",\"service_start\":" TS ",\"service_start_reason\":" STR "}}"},
     {"AllocationPage", PAGE("Allocation")},
-    {"ConformityTest",
-     "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"pool_id\":" ID ",\"pool_name\":" STR
-     ",\"provider_id\":" ID ",\"evaluator_id\":" ID ",\"evaluator_name\":" STR
-     ",\"assigned_by\":" OPT_ID ",\"status\":" STR ",\"findings\":" STR ",\"report_ref\":" STR
-     ",\"tested_on\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"ConformityTestPage", PAGE("ConformityTest")},
     {"Publication", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"items\":" INT "}}"},
     {"Edition", "{\"type\":\"object\",\"properties\":{\"edition\":" INT ",\"publisher_id\":" ID
@@ -141,7 +103,7 @@ static const struct {
      ",\"recommend_note\":" STR ",\"eliminate_note\":" STR ",\"latest_test\":" STR
      ",\"candidate_reason\":{\"enum\":[\"failed_retest\",\"unused\"]},\"pool_ids\":{\"type\":"
      "\"array\",\"items\":" ID "},\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT
-     "}}"},
+     "," ACTIONS("\"submit\",\"launch\",\"withdraw\",\"revise\",\"eliminate\"") "}}"},
     {"ProductPage", PAGE("Product")},
     {"Metric",
      "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"product_id\":" ID ",\"name\":" STR
@@ -188,9 +150,6 @@ static const struct {
      ",\"provider_signer\":" OPT_ID ",\"provider_signed_at\":" TS ",\"created_at\":" TS
      ",\"updated_at\":" TS ",\"version\":" INT "}}"},
     {"AgreementPage", PAGE("Agreement")},
-    {"Breach", "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"agreement_id\":" ID
-               ",\"clause\":" STR ",\"facts\":" STR ",\"evidence\":" STR ",\"liability\":" STR
-               ",\"occurred_on\":" STR ",\"recorded_by\":" OPT_ID ",\"created_at\":" TS "}}"},
     {"BreachPage", PAGE("Breach")},
     PROCUREMENT_SCHEMAS ORDER_SCHEMAS USAGE_SCHEMAS BILLING_SCHEMAS{
         "AuditVerdict", "{\"type\":\"object\",\"properties\":{\"ok\":" BOOL ",\"records\":" INT
@@ -247,10 +206,120 @@ static const char *const tags[][2] = {
     {"catalogues", "Signed, public catalogue editions"},
     {"products", "Service products, their metrics and documents (T5-7.1, T5-7.2d, T5-8.2d)"},
     {"product-lifecycle", "Lifecycle, recommendation and elimination (T5-3.4, T5-7.2a, T5-7.2b)"},
+    {"resource-lifecycle", "Suspension, resumption and retirement of pools, recorded (T5-3.4)"},
     {"product-tests", "Tests before launch by independent evaluators (T5-7.2e, T5-8.2f)"},
     {"prices", "Measurement results and price basis with validity periods (T5-7.2e)"},
     {"agreements", "Service agreements with the nine clauses of T5-8.2a, signing and breaches"},
     PROCUREMENT_TAGS ORDER_TAGS USAGE_TAGS BILLING_TAGS};
+
+/* ---------- schemas of described entities (core/entity.h) ---------- */
+
+static json_t *field_schema(const struct entity_field *f)
+{
+    bool null = f->flags & EF_NULLABLE;
+    json_t *p;
+    switch (f->kind) {
+    case EF_ID:
+        p = null ? json_pack("{s:[s,s],s:s}", "type", "integer", "null", "format", "int64")
+                 : json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 1);
+        break;
+    case EF_INT64:
+    case EF_MONEY:
+        p = json_pack("{s:s,s:s}", "type", "integer", "format", "int64");
+        break;
+    case EF_INT:
+        p = json_pack("{s:s}", "type", "integer");
+        break;
+    case EF_BOOL:
+        p = json_pack("{s:s}", "type", "boolean");
+        break;
+    case EF_TIME:
+        /* 0 (never) is written as null */
+        p = json_pack("{s:[s,s],s:s}", "type", "string", "null", "format", "date-time");
+        break;
+    case EF_DATE:
+        p = json_pack("{s:s,s:s}", "type", "string", "format", "date");
+        break;
+    case EF_DECIMAL:
+        p = json_pack("{s:s,s:s}", "type", "string", "pattern", "^[0-9]+(\\.[0-9]+)?$");
+        break;
+    case EF_CSV:
+        p = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "string");
+        break;
+    case EF_ENUM: {
+        json_t *e = json_array();
+        for (int i = 0; f->values[i]; i++)
+            json_array_append_new(e, json_string(f->values[i]));
+        if (null)
+            json_array_append_new(e, json_null());
+        p = json_pack("{s:s,s:o}", "type", "string", "enum", e);
+        break;
+    }
+    default: /* EF_TEXT */
+        p = json_pack("{s:s}", "type", "string");
+    }
+    if (null && f->kind != EF_ID && f->kind != EF_TIME)
+        json_object_set_new(p, "type", json_pack("[O,s]", json_object_get(p, "type"), "null"));
+    if (f->description)
+        json_object_set_new(p, "description", json_string(f->description));
+    return p;
+}
+
+/*
+ * The schema of an entity: its shown fields, all of them required unless EF_OPTIONAL, plus the
+ * members its handlers add (extra: a JSON object of properties; the ones named in
+ * extra_required are always present).
+ */
+static json_t *entity_schema(const struct entity *e, const char *extra, const char *extra_required)
+{
+    json_t *props = json_object(), *req = json_array();
+    for (int i = 0; i < e->n_fields; i++) {
+        const struct entity_field *f = &e->fields[i];
+        if (f->flags & EF_HIDDEN)
+            continue;
+        json_object_set_new(props, f->name, field_schema(f));
+        if (!(f->flags & EF_OPTIONAL))
+            json_array_append_new(req, json_string(f->name));
+    }
+    if (extra) {
+        json_error_t err;
+        json_t *x = json_loads(extra, 0, &err);
+        if (!x)
+            die("openapi schema %s: %s at %d", e->name, err.text, err.column);
+        json_object_update(props, x);
+        json_decref(x);
+    }
+    for (const char *s = extra_required; s && *s;) {
+        const char *c = strchr(s, ',');
+        size_t len = c ? (size_t)(c - s) : strlen(s);
+        json_array_append_new(req, json_stringn(s, len));
+        s += len + (c ? 1 : 0);
+    }
+    return json_pack("{s:s,s:o,s:o}", "type", "object", "required", req, "properties", props);
+}
+
+static const struct {
+    const struct entity *e;
+    const char *extra;          /* members the handlers add, as schema properties */
+    const char *extra_required; /* comma-separated */
+} entity_schemas[] = {
+    {&institution_entity, NULL, NULL},
+    {&institution_brief_entity, NULL, NULL},
+    {&qualification_entity, NULL, NULL},
+    {&relation_entity, NULL, NULL},
+    {&post_entity, NULL, NULL},
+    {&person_entity,
+     "{\"posts\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\","
+     "\"name\"],\"properties\":{\"id\":" ID ",\"name\":" STR "}}},\"generated_password\":{"
+     "\"type\":\"string\",\"description\":\"only in the answer to a creation without a "
+     "password\"}}",
+     "posts"},
+    {&certificate_entity, NULL, NULL},
+    {&pool_entity, "{" ACTIONS("\"suspend\",\"resume\",\"retire\"") "}", NULL},
+    {&allocation_entity, NULL, NULL},
+    {&conformity_test_entity, NULL, NULL},
+    {&breach_entity, NULL, NULL},
+};
 
 static json_t *ref(const char *schema)
 {
@@ -286,9 +355,10 @@ static json_t *operation(const struct route *r)
     json_t *params = json_array();
     for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
         const char *end = strchr(p, '}');
-        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s,s:i}}", "name", p + 1,
+        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s,s:s,s:i}}", "name", p + 1,
                                                 (size_t)(end - p - 1), "in", "path", "required", 1,
-                                                "schema", "type", "integer", "minimum", 1));
+                                                "schema", "type", "integer", "format", "int64",
+                                                "minimum", 1));
     }
     if (r->flags & RF_PAGED) {
         json_array_append_new(params,
@@ -410,6 +480,10 @@ json_t *openapi_document(void)
             die("openapi schema %s: %s at %d", schemas[i].name, e.text, e.column);
         json_object_set_new(comps, schemas[i].name, s);
     }
+    for (size_t i = 0; i < sizeof(entity_schemas) / sizeof(entity_schemas[0]); i++)
+        json_object_set_new(comps, entity_schemas[i].e->name,
+                            entity_schema(entity_schemas[i].e, entity_schemas[i].extra,
+                                          entity_schemas[i].extra_required));
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
         json_array_append_new(
             tag_list, json_pack("{s:s,s:s}", "name", tags[i][0], "description", tags[i][1]));

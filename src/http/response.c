@@ -3,12 +3,14 @@
  * application/problem+json renderer (RFC 9457) for every error of egov.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
 #include "app.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/jw.h"
 #include "core/log.h"
 #include "domain/validate.h"
 #include "core/banned.h"
@@ -84,18 +86,40 @@ int req_if_match(struct ctx *ctx, const struct req *rq, int *version)
     return 0;
 }
 
-int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
+struct jw *resp_writer(struct ctx *ctx)
 {
-    char *txt = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    if (!txt)
-        return err_set(&ctx->err, ERR_INTERNAL, "cannot encode the answer");
+    return jw_new(ctx->arena, RESP_MAX);
+}
+
+int resp_jw(struct ctx *ctx, struct resp *rs, int status, struct jw *w)
+{
+    size_t len;
+    const char *txt = jw_text(w, &len);
+    if (jw_failed(w))
+        return err_set(&ctx->err, ERR_INTERNAL,
+                       "cannot encode the answer (too large or not UTF-8)");
     rs->status = status;
     rs->content_type = "application/json; charset=utf-8";
-    rs->len = strlen(txt);
-    rs->body = arena_memdup(ctx->arena, txt, rs->len);
-    free(txt);
+    rs->body = (char *)txt;
+    rs->len = len;
+    rs->jw = w;
     return 0;
+}
+
+static int dump_cb(const char *buf, size_t n, void *cls)
+{
+    jw_raw(cls, buf, n);
+    return jw_failed(cls) ? -1 : 0;
+}
+
+int resp_json(struct ctx *ctx, struct resp *rs, int status, json_t *body)
+{
+    struct jw *w = resp_writer(ctx);
+    int rc = json_dump_callback(body, dump_cb, w, JSON_COMPACT);
+    json_decref(body);
+    if (rc < 0 || !body)
+        return err_set(&ctx->err, ERR_INTERNAL, "cannot encode the answer");
+    return resp_jw(ctx, rs, status, w);
 }
 
 /* The quoted-string fallback: printable ASCII only, nothing a browser reads as a path, an escape
@@ -150,6 +174,7 @@ int resp_file(struct ctx *ctx, struct resp *rs, int status, const char *content_
                                      ascii, ext));
     rs->status = status;
     rs->content_type = content_type;
+    rs->jw = NULL;
     rs->len = len;
     rs->body = len ? arena_memdup(ctx->arena, data, len) : NULL;
     return 0;
@@ -186,12 +211,16 @@ void resp_problem(struct ctx *ctx, struct resp *rs, const char *instance)
     }
     /* The rule of the refusal, also beside errors[] (issue 12: clients read one member for every
      * 409/403/422, whatever its shape); for field errors it is the first field's rule. */
-    if (e->rule[0])
+    if (p && e->rule[0])
         json_object_set_new(p, "rule", json_string(e->rule));
-    if (e->n_params) {
+    if (p && e->n_params) {
+        /* The figures the refusal speaks of, for programs (additive to detail). */
         json_t *params = json_object();
         for (int i = 0; i < e->n_params; i++)
-            json_object_set_new(params, e->params[i].name, json_integer(e->params[i].value));
+            json_object_set_new(params, e->params[i].name,
+                                e->params[i].is_number
+                                    ? json_integer(strtoll(e->params[i].value, NULL, 10))
+                                    : json_string(e->params[i].value));
         json_object_set_new(p, "params", params);
     }
     if ((e->kind == ERR_RATE_LIMITED || e->kind == ERR_UNAVAILABLE) && e->retry_after > 0)

@@ -25,6 +25,7 @@
 #include "http.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/jw.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/workpool.h"
@@ -373,8 +374,18 @@ static enum MHD_Result queue(struct server *srv, struct MHD_Connection *conn, st
                              const struct resp *rsp)
 {
     struct resp rs = *rsp;
-    struct MHD_Response *r = MHD_create_response_from_buffer(rs.len, rs.body ? rs.body : (void *)"",
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r;
+    size_t n;
+    char *owned = rs.jw ? jw_detach(rs.jw, &n) : NULL;
+    if (owned) {
+        /* The writer's buffer is the body: libmicrohttpd frees it, nothing is copied. */
+        r = MHD_create_response_from_buffer(n, owned, MHD_RESPMEM_MUST_FREE);
+        if (!r)
+            free(owned);
+    } else {
+        r = MHD_create_response_from_buffer(rs.len, rs.body ? rs.body : (void *)"",
+                                            MHD_RESPMEM_MUST_COPY);
+    }
     if (!r)
         return MHD_NO;
     if (rs.content_type)

@@ -3,10 +3,12 @@
  * are present (each missing one named), signing by both parties through people with the right
  * post, immutability, amendments as new versions, breaches, and the expiry warning.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
+#include "db/db.h"
 #include "core/timeutil.h"
 #include "jobs/jobs.h"
 
@@ -298,6 +300,30 @@ static void test_list_counts_total(void **state)
     assert_int_equal(json_integer_value(json_object_get(r->json, "total")), 0);
 }
 
+/* Statements one request costs, authentication included. */
+static uint64_t cost(const char *url, const struct who *w, int status)
+{
+    uint64_t before = atomic_load(&db_latency(T->app.db)->count);
+    assert_status(th_call("GET", url, w, NULL), status);
+    return atomic_load(&db_latency(T->app.db)->count) - before;
+}
+
+/* Issue 11 item 6: the guard's visibility check of an agreement is also the load of its row;
+ * reading one costs what being refused costs plus its two detail lists (SLA and items), and the
+ * breaches one more (the list). */
+static void test_agreement_read_is_one_visibility_query(void **state)
+{
+    (void)state;
+    int64_t id = draft();
+    char breaches[128], missing[128];
+    snprintf(path, sizeof(path), "/api/v1/agreements/%lld", (long long)id);
+    snprintf(breaches, sizeof(breaches), "/api/v1/agreements/%lld/breaches", (long long)id);
+    snprintf(missing, sizeof(missing), "/api/v1/agreements/%lld", (long long)id + 977);
+    uint64_t refused = cost(missing, M_ADMIN, 404);
+    assert_int_equal(cost(path, M_ADMIN, 200), refused + 2);
+    assert_int_equal(cost(breaches, M_ADMIN, 200), refused + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_breaches_and_expiry_warning),
         cmocka_unit_test(test_expiry_job),
         cmocka_unit_test(test_list_counts_total),
+        cmocka_unit_test(test_agreement_read_is_one_visibility_query),
     };
     return cmocka_run_group_tests_name("agreements", tests, th_setup, th_teardown);
 }

@@ -2,10 +2,12 @@
  * test_institutions.c - institutions, the jurisdiction tree, credit codes, versions, and the
  * qualifications (T5-11.2a), interest relations (T5-8.2f) and posts (T5-5.3a) hanging off them.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
+#include "db/db.h"
 
 #define M_ADMIN   (&T->who[W_M_ADMIN])
 #define M1_ADMIN  (&T->who[W_M1_ADMIN])
@@ -355,6 +357,43 @@ static void test_posts(void **state)
     assert_true(has_field_error(r->json, "grants", "enum"));
 }
 
+/* Statements the store has run so far (every statement is timed into this histogram). */
+static uint64_t statements(void)
+{
+    return atomic_load(&db_latency(T->app.db)->count);
+}
+
+/* Statements one request costs, authentication included. */
+static uint64_t cost(const char *method, const char *path, const struct who *w, int status)
+{
+    uint64_t before = statements();
+    assert_status(th_call(method, path, w, NULL), status);
+    return statements() - before;
+}
+
+/*
+ * Issue 11 item 6: the jurisdiction check of a path and the load of what it names are one
+ * query. Reading a visible institution costs what being refused one costs (authentication and
+ * that one query), a person one more (the posts), a sub-list one more (the list itself).
+ */
+static void test_jurisdiction_check_is_the_load(void **state)
+{
+    (void)state;
+    const struct who *u1 = &T->who[W_U1_ADMIN];
+    char mine[160], other[160], me[160], someone[160], posts[160];
+    snprintf(mine, sizeof(mine), "/api/v1/institutions/%lld", (long long)T->u1);
+    snprintf(other, sizeof(other), "/api/v1/institutions/%lld", (long long)T->m);
+    snprintf(me, sizeof(me), "/api/v1/people/%lld", (long long)u1->person_id);
+    snprintf(someone, sizeof(someone), "/api/v1/people/%lld",
+             (long long)T->who[W_M_ADMIN].person_id);
+    snprintf(posts, sizeof(posts), "/api/v1/institutions/%lld/posts", (long long)T->u1);
+    uint64_t refused = cost("GET", other, u1, 404);
+    assert_int_equal(cost("GET", mine, u1, 200), refused);
+    assert_int_equal(cost("GET", someone, u1, 404), refused);
+    assert_int_equal(cost("GET", me, u1, 200), refused + 1);
+    assert_int_equal(cost("GET", posts, u1, 200), refused + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_qualifications),
         cmocka_unit_test(test_interest_relations),
         cmocka_unit_test(test_posts),
+        cmocka_unit_test(test_jurisdiction_check_is_the_load),
     };
     return cmocka_run_group_tests_name("institutions", tests, th_setup, th_teardown);
 }

@@ -362,6 +362,21 @@ static struct th_resp *run_cell(const char *route, int caller)
              "\"specification\":\"三副本\",\"capacity\":1000,\"region\":\"520000\","
              "\"security_level\":2}",
              ++T->serial);
+    } else if (strstr(route, "/resource-pools/{id}/") &&
+               (strstr(route, "/suspend") || strstr(route, "/resume") || strstr(route, "/retire") ||
+                strstr(route, "/transitions"))) {
+        /* The pool lifecycle acts on a pool of its own, so that the shared one stays active. */
+        int64_t pool = fresh_pool();
+        char sql[160];
+        if (strstr(route, "/resume")) {
+            snprintf(sql, sizeof(sql),
+                     "UPDATE resource_pools SET status = 'suspended' WHERE id = %lld",
+                     (long long)pool);
+            th_sql(sql);
+        }
+        PATH("/api/v1/resource-pools/%lld%s", (long long)pool, strstr(pattern, "{id}") + 4);
+        if (!IS("GET /api/v1/resource-pools/{id}/transitions"))
+            BODY("{\"reason\":\"矩阵测试\"}");
     } else if (strstr(route, "/resource-pools/{id}")) {
         int64_t pool = strstr(route, "conformity-tests") ? fresh_pool() : target_pool;
         PATH("/api/v1/resource-pools/%lld%s", (long long)pool, strstr(pattern, "{id}") + 4);

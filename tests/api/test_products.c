@@ -147,6 +147,19 @@ static void test_relation_declared_after_assignment_blocks_result_and_launch(voi
     assert_status(r, 409);
     assert_string_equal(jstr(r->json, "rule"), "interest_relation");
     assert_string_equal(state_of(p2), "passed");
+    /* The re-check is a guard of the launch row: the answer offers no launch and says why. */
+    snprintf(path, sizeof(path), "/api/v1/products/%lld", (long long)p2);
+    r = th_call("GET", path, P_ADMIN, NULL);
+    assert_status(r, 200);
+    json_t *actions = json_object_get(r->json, "actions"), *blocked = NULL;
+    for (size_t i = 0; i < json_array_size(actions); i++)
+        assert_string_not_equal(json_string_value(json_array_get(actions, i)), "launch");
+    json_t *b = json_object_get(r->json, "blocked_actions");
+    for (size_t i = 0; i < json_array_size(b); i++)
+        if (!strcmp(jstr(json_array_get(b, i), "action"), "launch"))
+            blocked = json_array_get(b, i);
+    assert_non_null(blocked);
+    assert_string_equal(jstr(blocked, "rule"), "interest_relation");
     /* A new test by an independent evaluator lets it launch. */
     record(assign(p2, T->e, 201), "passed");
     assert_status(act(p2, "launch", P_ADMIN, NULL), 200);

@@ -4,6 +4,7 @@
  * exceeded even by racing requests, conformity tests, and the signed public catalogue.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "harness.h"
 #include "core/arena.h"
+#include "db/db.h"
 #include "http/http.h"
 
 #define M_ADMIN  (&T->who[W_M_ADMIN])
@@ -402,6 +404,32 @@ static void test_allocation_service_level(void **state)
     assert_string_equal(jstr(r->json, "service_level"), "premium");
 }
 
+/* Statements one request costs, authentication included. */
+static uint64_t cost(const char *method, const char *url, const struct who *w, int status)
+{
+    uint64_t before = atomic_load(&db_latency(T->app.db)->count);
+    assert_status(th_call(method, url, w, NULL), status);
+    return atomic_load(&db_latency(T->app.db)->count) - before;
+}
+
+/* Issue 11 item 6: the guard's visibility check of a pool is also its load (one statement), and
+ * free follows a changed capacity. */
+static void test_pool_read_is_one_query(void **state)
+{
+    (void)state;
+    int64_t pool = make_pool(40);
+    char other[96];
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld", (long long)pool);
+    snprintf(other, sizeof(other), "/api/v1/resource-pools/%lld", (long long)pool + 977);
+    assert_int_equal(cost("GET", path, P_ADMIN, 200), cost("GET", other, P_ADMIN, 404));
+    assert_status(configure(pool, 15, NULL), 201);
+    snprintf(path, sizeof(path), "/api/v1/resource-pools/%lld", (long long)pool);
+    struct th_resp *r = th_call("PATCH", path, P_ADMIN, "{\"capacity\":30}");
+    assert_status(r, 200);
+    assert_int_equal(jint(r->json, "free"), 15);
+    assert_int_equal(jint(r->json, "allocated"), 15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_relation_declared_after_assignment_blocks_the_result),
         cmocka_unit_test(test_signed_catalogue_of_conformant_resources),
         cmocka_unit_test(test_allocation_service_level),
+        cmocka_unit_test(test_pool_read_is_one_query),
     };
     return cmocka_run_group_tests_name("resources", tests, th_setup, th_teardown);
 }

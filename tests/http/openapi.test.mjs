@@ -239,7 +239,9 @@ describe('OpenAPI document', () => {
     // The checker itself must see a wrong answer (guards against a vacuous pass).
     const selfTest = [];
     check(doc, { $ref: '#/components/schemas/Person' }, { id: 'seven', enabled: 1, surprise: true }, 'self', selfTest);
-    assert.equal(selfTest.length, 3, `the schema checker flags wrong types and unknown properties: ${selfTest}`);
+    // three wrong members, and the twelve members the schema requires that are missing
+    assert.equal(selfTest.length, 15, `the schema checker flags wrong types, unknown and missing properties: ${selfTest}`);
+    assert.ok(selfTest.includes('self: required property posts missing'), `${selfTest}`);
     for (const url of urls) {
       const r = await request(srv, 'GET', url, { headers: A });
       const o = findOperation(doc, 'GET', url);

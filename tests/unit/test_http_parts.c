@@ -230,8 +230,8 @@ static void test_problem_answers_rule_and_params(void **state)
     assert_null(json_object_get(j, "params"));
     json_decref(j);
     err_clear(&c->err);
-    err_param(&c->err, "remaining_fen", 0);
-    err_param(&c->err, "estimated_fen", 100);
+    err_param_int(&c->err, "remaining_fen", 0);
+    err_param_int(&c->err, "estimated_fen", 100);
     err_rule(&c->err, ERR_CONFLICT, "budget_exceeded", "no money");
     memset(&rs, 0, sizeof(rs));
     resp_problem(c, &rs, "/x");

@@ -39,24 +39,40 @@ static int fail(struct ctx *ctx)
     return -1;
 }
 
-int agreement_access(struct ctx *ctx, int64_t id)
+/* Marks an agreement in ctx->scoped (it has no entity descriptor yet). */
+static const char scoped_agreement = 'a';
+
+/* The agreement's own row, when the caller may see it: one statement, or none when the guard of
+ * this request loaded it already. */
+static int load_visible(struct ctx *ctx, int64_t id, struct agreement *out)
 {
     int64_t root;
     int depth;
+    if (org_guarded(ctx, &scoped_agreement, id, sizeof(*out), out))
+        return 0;
     org_scope(ctx, &root, &depth);
-    int rc = agreement_store_visible(ctx, root, depth, ctx->caller.institution_id, id);
+    int rc = agreement_store_get_scoped(ctx, root, depth, ctx->caller.institution_id, id, out);
     if (rc < 0)
         return -1;
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "agreement not found");
 }
 
+int agreement_access(struct ctx *ctx, int64_t id)
+{
+    struct agreement *row = arena_alloc(ctx->arena, sizeof(*row));
+    if (load_visible(ctx, id, row) < 0)
+        return -1;
+    ctx->scoped.kind = &scoped_agreement;
+    ctx->scoped.id = id;
+    ctx->scoped.inst_id = 0; /* visible as an agreement, which vouches for no institution */
+    ctx->scoped.row = row;
+    return 0;
+}
+
 int agreement_get(struct ctx *ctx, int64_t id, struct agreement *out)
 {
-    if (agreement_access(ctx, id) < 0)
+    if (load_visible(ctx, id, out) < 0)
         return -1;
-    int rc = agreement_store_get(ctx, id, out);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(&ctx->err, ERR_NOT_FOUND, "agreement not found");
     return agreement_store_details(ctx, out);
 }
 

@@ -86,6 +86,9 @@ struct breach {
     int64_t id, agreement_id, recorded_by, created_at;
     const char *clause, *facts, *evidence, *liability, *occurred_on;
 };
+/* Breaches described as data (agreement_entity.c): store rows, JSON and schema. */
+struct entity;
+extern const struct entity breach_entity;
 int breach_record(struct ctx *ctx, int64_t agreement_id, const struct breach *in,
                   struct breach *out);
 int breach_list(struct ctx *ctx, int64_t agreement_id, struct breach **items, int *n);

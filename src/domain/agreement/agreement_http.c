@@ -208,26 +208,14 @@ int agreement_http_amend(struct ctx *ctx, struct req *rq, struct resp *rs)
     return answer(ctx, rs, 201, &out);
 }
 
-static json_t *breach_to_json(const struct breach *b)
-{
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)b->id,
-                     "agreement_id", (json_int_t)b->agreement_id, "clause", b->clause, "facts",
-                     b->facts, "evidence", b->evidence, "liability", b->liability, "occurred_on",
-                     b->occurred_on, "recorded_by", j_id(b->recorded_by), "created_at",
-                     j_time(b->created_at));
-}
-
 int agreement_http_breaches(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct breach *items;
     int n;
     if (breach_list(ctx, rq->params[0], &items, &n) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, breach_to_json(&items[i]));
     struct page_info info = {0, n};
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &breach_entity, items, n, &info);
 }
 
 int agreement_http_breach(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -238,5 +226,5 @@ int agreement_http_breach(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, breach_spec, &in, &has) < 0 ||
         breach_record(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, breach_to_json(&out));
+    return resp_entity(ctx, rs, 201, &breach_entity, &out);
 }

@@ -22,13 +22,12 @@
 /* $1 root, $2 depth, $3 own institution: management sees the agreements its subtree made, a
  * provider its own. */
 #define AGR_SCOPE                                                                                  \
-    "(CAST($1 AS BIGINT) = 0 OR a.provider_id = $3 OR a.management_id IN (SELECT "                 \
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "          \
-    "INTEGER)))"
+    "(CAST($1 AS BIGINT) = 0 OR a.provider_id = $3 OR " SQL_IN_SUBTREE("a.management_id", "$1",    \
+                                                                       "$2") ")"
 
-static const char SQL_VISIBLE[] =
-    "SELECT COUNT(*) FROM agreements a WHERE a.id = $4 AND " AGR_SCOPE;
 static const char SQL_GET[] = "SELECT " AGR_COLS AGR_FROM "WHERE a.id = $1";
+/* The visibility check and the load in one statement. */
+static const char SQL_GET_SCOPED[] = "SELECT " AGR_COLS AGR_FROM "WHERE a.id = $4 AND " AGR_SCOPE;
 /* $4 provider, $5 state, $6 expiring_before (in force and ending before it). */
 #define AGR_FILTER                                                                                 \
     AGR_SCOPE " AND (CAST($4 AS BIGINT) = 0 OR a.provider_id = $4) AND ($5 = '' OR a.state = "     \
@@ -71,9 +70,11 @@ static const char SQL_EXPIRE[] =
 static const char SQL_BREACH_INSERT[] =
     "INSERT INTO agreement_breaches (id, agreement_id, clause, facts, evidence, liability, "
     "occurred_on, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/* The columns of breach_entity, in its order (agreement_entity.c). */
 static const char SQL_BREACHES[] =
-    "SELECT id, agreement_id, COALESCE(recorded_by, 0), created_at, clause, facts, evidence, "
-    "liability, occurred_on FROM agreement_breaches WHERE agreement_id = $1 ORDER BY id";
+    "SELECT id, agreement_id, clause, facts, evidence, liability, occurred_on, "
+    "COALESCE(recorded_by, 0), created_at FROM agreement_breaches WHERE agreement_id = $1 "
+    "ORDER BY id";
 
 static void read_agreement(struct ctx *ctx, struct db_rows *r, struct agreement *o)
 {
@@ -101,20 +102,16 @@ static void read_agreement(struct ctx *ctx, struct db_rows *r, struct agreement 
     o->version = (int)db_int(r, 27);
 }
 
-int agreement_store_visible(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id)
-{
-    int64_t n = 0;
-    struct db_conn *c = ctx_db(ctx);
-    if (!c ||
-        db_query_int(c, SQL_VISIBLE, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(own), DB_INT(id)),
-                     &n, &ctx->err) < 0)
-        return -1;
-    return n > 0;
-}
-
 int agreement_store_get(struct ctx *ctx, int64_t id, struct agreement *out)
 {
     GET_ONE(SQL_GET, DB_ARGS(DB_INT(id)), read_agreement, out);
+}
+
+int agreement_store_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id,
+                               struct agreement *out)
+{
+    GET_ONE(SQL_GET_SCOPED, DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(own), DB_INT(id)),
+            read_agreement, out);
 }
 
 int agreement_store_list(struct ctx *ctx, int64_t root, int depth, int64_t own,
@@ -268,22 +265,9 @@ int agreement_store_breach_insert(struct ctx *ctx, const struct breach *b)
         NULL, &ctx->err);
 }
 
-static void read_breach(struct ctx *ctx, struct db_rows *r, struct breach *o)
-{
-    o->id = db_int(r, 0);
-    o->agreement_id = db_int(r, 1);
-    o->recorded_by = db_int(r, 2);
-    o->created_at = db_int(r, 3);
-    o->clause = S(4);
-    o->facts = S(5);
-    o->evidence = S(6);
-    o->liability = S(7);
-    o->occurred_on = S(8);
-}
-
 int agreement_store_breaches(struct ctx *ctx, int64_t id, struct breach **items, int *n)
 {
-    LIST_ALL(SQL_BREACHES, DB_ARGS(DB_INT(id)), struct breach, read_breach, items, n);
+    return store_list_entity(ctx, SQL_BREACHES, DB_ARGS(DB_INT(id)), &breach_entity, items, n);
 }
 
 int agreement_store_due(struct ctx *ctx, const char *day, int64_t **ids, int64_t **managers, int *n)

@@ -6,8 +6,10 @@
 
 #include "agreement.h"
 
-int agreement_store_visible(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id);
 int agreement_store_get(struct ctx *ctx, int64_t id, struct agreement *out);
+/* The same, only when visible to (root, depth, own): one statement. */
+int agreement_store_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t own, int64_t id,
+                               struct agreement *out);
 int agreement_store_list(struct ctx *ctx, int64_t root, int depth, int64_t own,
                          const struct agreement_filter *f, const struct page_req *p,
                          struct agreement **items, int *n);

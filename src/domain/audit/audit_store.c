@@ -9,6 +9,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "domain/store_util.h"
 #include "core/banned.h"
 
 /* PostgreSQL needs FOR UPDATE to serialise appenders; SQLite has no such clause and needs
@@ -26,15 +27,16 @@ static const char SQL_ALL[] =
     "object_type, object_id, changes, client_ip, request_id, prev_hash, hash, hash_alg FROM "
     "audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000";
 static const char SQL_HEAD_READ[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
-/* $1 jurisdiction root (0 = everything), then the filters; a 0 / NULL filter matches all.
- * Records of no institution (failed logins of unknown names, addresses locked) belong to the
- * root management institution. */
+/* Records of no institution (failed logins of unknown names, addresses locked) belong to the
+ * root management institution ($1). */
+#define AUDIT_UNOWNED                                                                              \
+    "(scope_institution_id IS NULL AND actor_institution_id IS NULL AND EXISTS (SELECT 1 FROM "    \
+    "institutions WHERE id = $1 AND parent_id IS NULL AND kind = 'management'))"
+#define AUDIT_SCOPE                                                                                \
+    SQL_UNDER("scope_institution_id", "$1") " OR " SQL_UNDER("actor_institution_id", "$1")
+/* $1 jurisdiction root (0 = everything), then the filters; a 0 / NULL filter matches all. */
 #define AUDIT_WHERE                                                                                \
-    "(CAST($1 AS BIGINT) = 0 OR scope_institution_id IN (SELECT descendant_id FROM "               \
-    "institution_tree WHERE ancestor_id = $1) OR actor_institution_id IN (SELECT "                 \
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1) OR (scope_institution_id IS "     \
-    "NULL AND actor_institution_id IS NULL AND EXISTS (SELECT 1 FROM institutions WHERE "          \
-    "id = $1 AND parent_id IS NULL AND kind = 'management'))) "                                    \
+    "(CAST($1 AS BIGINT) = 0 OR " AUDIT_SCOPE " OR " AUDIT_UNOWNED ") "                            \
     "AND (CAST($2 AS BIGINT) = 0 OR actor_id = $2) AND ($3 = '' OR object_type = $3) "             \
     "AND (CAST($4 AS BIGINT) = 0 OR object_id = $4) AND ($5 = '' OR action = $5) "                 \
     "AND (CAST($6 AS BIGINT) = 0 OR at >= $6) AND (CAST($7 AS BIGINT) = 0 OR at < $7)"

@@ -10,6 +10,8 @@
 #include "auth_http.h"
 #include "app.h"
 #include "core/arena.h"
+#include "core/entity.h"
+#include "core/jw.h"
 #include "domain/org/org_http.h"
 #include "http/handler_util.h"
 #include "core/banned.h"
@@ -26,12 +28,6 @@ const struct field_spec login_spec[] = {
     JV_END,
 };
 
-static json_t *institution_brief(const struct institution *i)
-{
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)i->id, "name", i->name, "kind",
-                     i->kind, "level", i->level, "uscc", i->uscc, "timezone", i->timezone);
-}
-
 int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct login_body b;
@@ -41,9 +37,20 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, login_spec, &b, &has) < 0 ||
         auth_login(ctx, b.login, b.password, req_cookie(ctx, rq, "egov_device"), &g) < 0)
         return -1;
-    json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o}", "token", g.token, "csrf_token", g.csrf_token,
-                          "expires_at", j_time(g.expires_at), "person", person_to_json(&g.person),
-                          "institution", institution_brief(&g.institution));
+    struct jw *w = resp_writer(ctx);
+    jw_obj(w);
+    jw_key(w, "token");
+    jw_str(w, g.token);
+    jw_key(w, "csrf_token");
+    jw_str(w, g.csrf_token);
+    jw_key(w, "expires_at");
+    jw_time(w, g.expires_at);
+    jw_key(w, "person");
+    person_write(w, &g.person);
+    jw_obj_end(w);
+    jw_key(w, "institution");
+    entity_write(w, &institution_brief_entity, &g.institution);
+    jw_obj_end(w);
     resp_header(ctx, rs, "Set-Cookie",
                 arena_printf(ctx->arena,
                              "egov_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
@@ -58,7 +65,7 @@ int auth_http_login(struct ctx *ctx, struct req *rq, struct resp *rs)
                                  "SameSite=Strict; Max-Age=7776000%s",
                                  g.device_token, ctx->app->cfg.cookie_secure ? "; Secure" : ""));
     resp_header(ctx, rs, "Cache-Control", "no-store");
-    return resp_json(ctx, rs, 201, o);
+    return resp_jw(ctx, rs, 201, w);
 }
 
 int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -69,16 +76,26 @@ int auth_http_whoami(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (person_get(ctx, ctx->caller.person_id, &p) < 0 ||
         institution_get(ctx, ctx->caller.institution_id, &i) < 0)
         return -1;
-    json_t *perms = json_array();
+    struct jw *w = resp_writer(ctx);
     const char *perm;
+    jw_obj(w);
+    jw_key(w, "person");
+    person_write(w, &p);
+    jw_obj_end(w);
+    jw_key(w, "institution");
+    entity_write(w, &institution_brief_entity, &i);
+    jw_key(w, "permissions");
+    jw_arr(w);
     for (int k = 0; (perm = org_permission(k)) != NULL; k++)
         if (org_may(ctx, perm))
-            json_array_append_new(perms, json_string(perm));
-    json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:s}", "person", person_to_json(&p), "institution",
-                          institution_brief(&i), "permissions", perms, "expires_at",
-                          j_time(ctx->caller.session_expires_at), "csrf_token",
-                          ctx->caller.csrf_token ? ctx->caller.csrf_token : "");
-    return resp_json(ctx, rs, 200, o);
+            jw_str(w, perm);
+    jw_arr_end(w);
+    jw_key(w, "expires_at");
+    jw_time(w, ctx->caller.session_expires_at);
+    jw_key(w, "csrf_token");
+    jw_str(w, ctx->caller.csrf_token ? ctx->caller.csrf_token : "");
+    jw_obj_end(w);
+    return resp_jw(ctx, rs, 200, w);
 }
 
 int auth_http_logout(struct ctx *ctx, struct req *rq, struct resp *rs)

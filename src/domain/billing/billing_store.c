@@ -16,9 +16,7 @@
 #define OPT(x) ((x) ? DB_INT(x) : DB_NULL)
 
 /* $1 root, $2 depth: an institution column in the caller's subtree. */
-#define IN_TREE(col)                                                                               \
-    "(CAST($1 AS BIGINT) = 0 OR " col " IN (SELECT descendant_id FROM institution_tree WHERE "     \
-    "ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)))"
+#define IN_TREE(col) SQL_IN_JURISDICTION(col, "$1", "$2")
 
 /* ---------- references for rating ---------- */
 

@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/org/org.h"
 #include "domain/product/product.h"
 #include "domain/resource/resource.h"
@@ -234,35 +235,16 @@ static int as_provider(struct ctx *ctx, const struct order *o)
                     "only the provider of the order (%s) does this", o->provider_name);
 }
 
-/* Saves the new state of o (read at version cur_version), records the transition and audits
- * it, all in the open transaction. */
-static int save(struct ctx *ctx, struct order *v, const char *from, int cur_version,
-                const char *reason, const char *action, struct audit_changes *ch)
+static int refuse_budget(struct ctx *ctx, const struct budget_line *line, int64_t needed)
 {
-    struct order_transition t;
-    v->updated_at = time_now_ms();
-    int rc = order_store_update(ctx, v, cur_version);
-    if (rc <= 0)
-        return rc < 0 ? -1
-                      : err_set(&ctx->err, ERR_PRECONDITION,
-                                "the order was changed by someone else meanwhile; reload it");
-    memset(&t, 0, sizeof(t));
-    t.id = id_new();
-    t.order_id = v->id;
-    t.from_state = from;
-    t.to_state = v->state;
-    t.reason = reason ? reason : "";
-    t.by_person = ctx->caller.person_id;
-    t.by_institution = ctx->caller.institution_id;
-    t.at = v->updated_at;
-    audit_change_str(ch, "state", from, v->state);
-    if (reason && *reason)
-        audit_note(ch, "reason", reason);
-    if (order_store_transition(ctx, &t) < 0 ||
-        audit_append(ctx, action, "order", v->id, v->user_id, ch) < 0)
-        return -1;
-    v->version = cur_version + 1;
-    return 0;
+    err_rule(&ctx->err, ERR_CONFLICT, "budget_exceeded",
+             "budget line %s has %lld fen remaining; the order needs %lld fen", line->code,
+             (long long)(line->amount_fen - line->committed_fen), (long long)needed);
+    err_param_str(&ctx->err, "budget_line", line->code);
+    err_param_int(&ctx->err, "remaining_fen", (long long)(line->amount_fen - line->committed_fen));
+    /* needed_fen (the lifecycle's name) and estimated_fen (issue 12's) are the same figure. */
+    err_param_int(&ctx->err, "estimated_fen", (long long)needed);
+    return err_param_int(&ctx->err, "needed_fen", (long long)needed);
 }
 
 /* Loads the order in the open transaction. */
@@ -445,158 +427,7 @@ int order_apply(struct ctx *ctx, const struct order_input *in, struct order *out
     return 0;
 }
 
-/* ---------- approval (T5-8.2c, T5-7.2d) ---------- */
-
-static int check_budget(struct ctx *ctx, const struct order *o)
-{
-    struct budget_line line;
-    int rc = budget_store_get(ctx, o->budget_line_id, &line);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(&ctx->err, ERR_INTERNAL, "the budget line is gone");
-    if (line.user_id != o->user_id)
-        return err_rule(&ctx->err, ERR_CONFLICT, "budget_line_owner",
-                        "budget line %s belongs to %s, not to the ordering agency", line.code,
-                        line.user_name);
-    /* T5-8.2c: a purchase is an item of this fiscal year's budget. */
-    long year = strtol(today(ctx), NULL, 10);
-    if (line.fiscal_year != year)
-        return err_rule(&ctx->err, ERR_CONFLICT, "budget_year",
-                        "budget line %s is of fiscal year %lld, not of the current year %ld",
-                        line.code, (long long)line.fiscal_year, year);
-    /* An order applied before estimates had to be positive reserves nothing: refuse it. */
-    if (o->estimated_fen < 1) {
-        err_param(&ctx->err, "estimated_fen", o->estimated_fen);
-        return err_rule(&ctx->err, ERR_CONFLICT, "estimate_not_positive",
-                        "the order estimates %lld fen; an order is approved only with a positive "
-                        "estimate that the budget line covers (T5-8.2c)",
-                        (long long)o->estimated_fen);
-    }
-    rc = budget_store_commit(ctx, line.id, o->estimated_fen);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        err_param(&ctx->err, "remaining_fen", line.amount_fen - line.committed_fen);
-        err_param(&ctx->err, "estimated_fen", o->estimated_fen);
-        return err_rule(&ctx->err, ERR_CONFLICT, "budget_exceeded",
-                        "budget line %s has %lld fen remaining; the order needs %lld fen",
-                        line.code, (long long)(line.amount_fen - line.committed_fen),
-                        (long long)o->estimated_fen);
-    }
-    return 0;
-}
-
-int order_approve(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
-{
-    struct order cur, v;
-    int64_t months = d->has_trial_months ? d->trial_months : ORDER_TRIAL_MONTHS;
-    const char *why = d->trial_justification ? d->trial_justification : "";
-    if (months < 0 || months > ORDER_TRIAL_MAX_MONTHS)
-        err_field(&ctx->err, "trial_months", "range", "trial_months is 0 to %d",
-                  ORDER_TRIAL_MAX_MONTHS);
-    check_opt_text(ctx, "trial_justification", why, 2000);
-    check_opt_text(ctx, "note", d->note, 1000);
-    if (ctx->err.kind)
-        return -1;
-    /* T5-7.2d: a trial shorter than six months is the exception, and its reason is recorded. */
-    if (months < ORDER_TRIAL_MONTHS && text_length(why) < 4)
-        return err_rule(&ctx->err, ERR_CONFLICT, "trial_too_short",
-                        "a trial period of %lld months is shorter than the %d months of T5-7.2d; "
-                        "give a trial_justification",
-                        (long long)months, ORDER_TRIAL_MONTHS);
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 ||
-        check_state(ctx, &cur, "applied", "not_applied", "approved") < 0)
-        return fail(ctx);
-    /* The catalogue may have changed since the application. */
-    for (int i = 0; i < cur.n_items; i++) {
-        struct product p;
-        struct pool pl;
-        if ((cur.items[i].product_id && check_product(ctx, cur.items[i].product_id, &p) < 0) ||
-            (cur.items[i].pool_id && check_pool(ctx, cur.items[i].pool_id, &pl) < 0))
-            return fail(ctx);
-    }
-    if (check_budget(ctx, &cur) < 0)
-        return fail(ctx);
-    v = cur;
-    v.state = "approved";
-    v.trial_months = months;
-    v.trial_justification = months < ORDER_TRIAL_MONTHS ? why : "";
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_change_int(ch, "trial_months", cur.trial_months, months, true);
-    if (*v.trial_justification)
-        audit_note(ch, "trial_justification", v.trial_justification);
-    const char *reason = *v.trial_justification ? v.trial_justification : d->note;
-    if (save(ctx, &v, cur.state, cur.version, reason, "order.approve", ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
-}
-
-static int need_reason(struct ctx *ctx, const char *reason, const char *what)
-{
-    if (text_length(reason) < 2)
-        return err_field(&ctx->err, "reason", "required", "%s needs a reason", what);
-    return check_text(ctx, "reason", reason, 2, 1000);
-}
-
-int order_refuse(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
-{
-    struct order cur, v;
-    if (need_reason(ctx, d->reason, "a refusal") < 0)
-        return -1;
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 ||
-        check_state(ctx, &cur, "applied", "not_applied", "refused") < 0)
-        return fail(ctx);
-    v = cur;
-    v.state = "refused";
-    if (save(ctx, &v, cur.state, cur.version, d->reason, "order.refuse", audit_changes_new(ctx)) <
-            0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
-}
-
-/* ---------- delivery (T5-6.2b) and the trial (T5-7.2d) ---------- */
-
-int order_deliver(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
-{
-    struct order cur, v;
-    if (check_opt_text(ctx, "note", d->note, 1000) < 0)
-        return -1;
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 || as_provider(ctx, &cur) < 0 ||
-        check_state(ctx, &cur, "approved", "not_approved", "delivered") < 0)
-        return fail(ctx);
-    v = cur;
-    for (int i = 0; i < v.n_items; i++) {
-        struct order_item *it = &v.items[i];
-        struct allocation in, a;
-        if (!it->pool_id)
-            continue;
-        memset(&in, 0, sizeof(in));
-        in.user_id = cur.user_id;
-        in.application = cur.application;
-        in.quantity = it->quantity;
-        in.service_level = it->service_level;
-        /* T5-6.2b: the provider configures the capacity; the pool's capacity rule applies. */
-        if (allocation_configure_in_tx(ctx, it->pool_id, &in, &a) < 0 ||
-            order_store_item_allocation(ctx, it->id, a.id) < 0)
-            return fail(ctx);
-        it->allocation_id = a.id;
-        it->alloc_state = "active";
-    }
-    v.state = "delivered";
-    v.delivered_on = today(ctx);
-    v.trial_ends_on = add_months(ctx, v.delivered_on, v.trial_months);
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_note(ch, "delivered_on", v.delivered_on);
-    audit_note(ch, "trial_ends_on", v.trial_ends_on);
-    if (save(ctx, &v, cur.state, cur.version, d->note, "order.deliver", ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
-}
+/* ---------- the lifecycle as data (T5-8.2c, T5-7.2d, T5-6.2b) ---------- */
 
 static int check_rating(struct ctx *ctx, int64_t rating, const char *comment)
 {
@@ -631,38 +462,6 @@ static int insert_feedback(struct ctx *ctx, const struct order *o, int64_t ratin
     return 0;
 }
 
-int order_accept(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
-{
-    struct order cur, v;
-    if (d->has_rating && check_rating(ctx, d->rating, d->comment) < 0)
-        return -1;
-    if (!d->has_rating && d->comment && *d->comment)
-        return err_field(&ctx->err, "rating", "required",
-                         "a comment comes with a rating of 1 to 5");
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 || as_agency(ctx, &cur) < 0 ||
-        check_state(ctx, &cur, "delivered", "not_delivered", "accepted") < 0)
-        return fail(ctx);
-    const char *now = today(ctx);
-    /* T5-7.2d: acceptance comes at the end of the trial period. */
-    if (strcmp(now, cur.trial_ends_on) < 0) {
-        err_rule(&ctx->err, ERR_CONFLICT, "trial_not_over",
-                 "the trial period runs until %s (T5-7.2d); accept on or after that day",
-                 cur.trial_ends_on);
-        return fail(ctx);
-    }
-    v = cur;
-    v.state = "in_service";
-    v.accepted_on = now;
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_note(ch, "accepted_on", now);
-    if (save(ctx, &v, cur.state, cur.version, d->comment, "order.accept", ch) < 0 ||
-        (d->has_rating && insert_feedback(ctx, &v, d->rating, d->comment, NULL) < 0) ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
-}
-
 /* Releases every active allocation of the order through the resource module. */
 static int release_all(struct ctx *ctx, struct order *o, const char *reason)
 {
@@ -679,51 +478,418 @@ static int release_all(struct ctx *ctx, struct order *o, const char *reason)
     return 0;
 }
 
+static int need_reason(struct ctx *ctx, const char *reason, const char *what)
+{
+    if (text_length(reason) < 2)
+        return err_field(&ctx->err, "reason", "required", "%s needs a reason", what);
+    return check_text(ctx, "reason", reason, 2, 1000);
+}
+
+static int lc_load(struct ctx *ctx, int64_t id, void *obj)
+{
+    return order_get(ctx, id, obj);
+}
+
+static const char *lc_state(const void *obj)
+{
+    return ((const struct order *)obj)->state;
+}
+
+static void lc_set_state(void *obj, const char *to)
+{
+    ((struct order *)obj)->state = to;
+}
+
+static unsigned lc_parties(struct ctx *ctx, const void *obj)
+{
+    const struct order *o = obj;
+    unsigned r = 0;
+    if (ctx->caller.institution_id == o->user_id)
+        r |= LC_AGENCY;
+    if (ctx->caller.institution_id == o->provider_id)
+        r |= LC_PROVIDER;
+    /* The order is visible to management only within its jurisdiction (order_access). */
+    if (ctx->caller.inst_kind && is(ctx->caller.inst_kind, "management"))
+        r |= LC_MANAGEMENT;
+    return r;
+}
+
+static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
+{
+    const struct order *o = obj;
+    if (wanted & LC_AGENCY)
+        return err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_agency",
+                        "only the user agency that ordered it (%s) does this", o->user_name);
+    if (wanted & LC_PROVIDER)
+        return err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                        "only the provider of the order (%s) does this", o->provider_name);
+    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_management",
+                    "only the management institution of the ordering agency decides an order");
+}
+
+static int lc_save(struct ctx *ctx, void *obj, const void *cur_)
+{
+    struct order *v = obj;
+    const struct order *cur = cur_;
+    v->updated_at = time_now_ms();
+    int rc = order_store_update(ctx, v, cur->version);
+    if (rc <= 0)
+        return rc < 0 ? -1
+                      : err_set(&ctx->err, ERR_PRECONDITION,
+                                "the order was changed by someone else meanwhile; reload it");
+    v->version = cur->version + 1;
+    return 0;
+}
+
+static int lc_record(struct ctx *ctx, const void *obj, const char *from, const char *to,
+                     const char *reason)
+{
+    const struct order *o = obj;
+    struct order_transition t;
+    memset(&t, 0, sizeof(t));
+    t.id = id_new();
+    t.order_id = o->id;
+    t.from_state = from;
+    t.to_state = to;
+    t.reason = reason;
+    t.by_person = ctx->caller.person_id;
+    t.by_institution = ctx->caller.institution_id;
+    t.at = o->updated_at ? o->updated_at : time_now_ms();
+    return order_store_transition(ctx, &t);
+}
+
+static int64_t lc_id(const void *obj)
+{
+    return ((const struct order *)obj)->id;
+}
+
+static int64_t lc_scope(const void *obj)
+{
+    return ((const struct order *)obj)->user_id;
+}
+
+/* T5-7.2b: the catalogue may have changed since the application; only what is still online
+ * (products) or active (pools) is approved. */
+static int guard_items_orderable(struct ctx *ctx, const void *obj)
+{
+    const struct order *o = obj;
+    for (int i = 0; i < o->n_items; i++) {
+        struct product p;
+        struct pool pl;
+        if ((o->items[i].product_id && check_product(ctx, o->items[i].product_id, &p) < 0) ||
+            (o->items[i].pool_id && check_pool(ctx, o->items[i].pool_id, &pl) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Issue 12: an order applied before estimates had to be positive (or changed by any other path)
+ * reserves nothing on its budget line: it is not approved. */
+static int guard_estimate_positive(struct ctx *ctx, const void *obj)
+{
+    const struct order *o = obj;
+    if (o->estimated_fen >= 1)
+        return 0;
+    err_rule(&ctx->err, ERR_CONFLICT, "estimate_not_positive",
+             "the order estimates %lld fen; an order is approved only with a positive estimate "
+             "that the budget line covers (T5-8.2c)",
+             (long long)o->estimated_fen);
+    return err_param_int(&ctx->err, "estimated_fen", (long long)o->estimated_fen);
+}
+
+/* T5-8.2c: a purchase is an item of this fiscal year's budget of the ordering agency, and the
+ * line has what the order needs. Read only; approval commits the amount conditionally. */
+static int guard_budget_line(struct ctx *ctx, const void *obj)
+{
+    const struct order *o = obj;
+    struct budget_line line;
+    int rc = budget_store_get(ctx, o->budget_line_id, &line);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(&ctx->err, ERR_INTERNAL, "the budget line is gone");
+    if (line.user_id != o->user_id) {
+        err_rule(&ctx->err, ERR_CONFLICT, "budget_line_owner",
+                 "budget line %s belongs to %s, not to the ordering agency", line.code,
+                 line.user_name);
+        return err_param_str(&ctx->err, "budget_line", line.code);
+    }
+    long year = strtol(today(ctx), NULL, 10);
+    if (line.fiscal_year != year) {
+        err_rule(&ctx->err, ERR_CONFLICT, "budget_year",
+                 "budget line %s is of fiscal year %lld, not of the current year %ld", line.code,
+                 (long long)line.fiscal_year, year);
+        err_param_str(&ctx->err, "budget_line", line.code);
+        err_param_int(&ctx->err, "fiscal_year", (long long)line.fiscal_year);
+        return err_param_int(&ctx->err, "current_year", year);
+    }
+    if (line.amount_fen - line.committed_fen < o->estimated_fen)
+        return refuse_budget(ctx, &line, o->estimated_fen);
+    return 0;
+}
+
+/* T5-7.2d: acceptance comes at the end of the trial period. */
+static int guard_trial_over(struct ctx *ctx, const void *obj)
+{
+    const struct order *o = obj;
+    if (strcmp(today(ctx), o->trial_ends_on) >= 0)
+        return 0;
+    err_rule(&ctx->err, ERR_CONFLICT, "trial_not_over",
+             "the trial period runs until %s (T5-7.2d); accept on or after that day",
+             o->trial_ends_on);
+    return err_param_str(&ctx->err, "trial_ends_on", o->trial_ends_on);
+}
+
+static int64_t trial_months_of(const struct order_decision *d)
+{
+    return d && d->has_trial_months ? d->trial_months : ORDER_TRIAL_MONTHS;
+}
+
+static int apply_approve(struct ctx *ctx, void *obj, const void *cur_, const struct lc_input *in,
+                         struct audit_changes *ch)
+{
+    struct order *v = obj;
+    const struct order *cur = cur_;
+    const struct order_decision *d = in->arg;
+    int64_t months = trial_months_of(d);
+    const char *why = d && d->trial_justification ? d->trial_justification : "";
+    struct budget_line line;
+    /* One conditional UPDATE: two approvals racing for the last fen cannot both win. */
+    int rc = budget_store_commit(ctx, v->budget_line_id, v->estimated_fen);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        if (budget_store_get(ctx, v->budget_line_id, &line) <= 0)
+            return -1;
+        return refuse_budget(ctx, &line, v->estimated_fen);
+    }
+    v->trial_months = months;
+    v->trial_justification = months < ORDER_TRIAL_MONTHS ? why : "";
+    audit_change_int(ch, "trial_months", cur->trial_months, months, true);
+    if (*v->trial_justification)
+        audit_note(ch, "trial_justification", v->trial_justification);
+    return 0;
+}
+
+/* T5-6.2b: the provider configures the capacity; the pool's capacity rule applies. The trial
+ * starts today (T5-7.2d). */
+static int apply_deliver(struct ctx *ctx, void *obj, const void *cur_, const struct lc_input *in,
+                         struct audit_changes *ch)
+{
+    struct order *v = obj;
+    const struct order *cur = cur_;
+    (void)in;
+    for (int i = 0; i < v->n_items; i++) {
+        struct order_item *it = &v->items[i];
+        struct allocation req, a;
+        if (!it->pool_id)
+            continue;
+        memset(&req, 0, sizeof(req));
+        req.user_id = cur->user_id;
+        req.application = cur->application;
+        req.quantity = it->quantity;
+        req.service_level = it->service_level;
+        if (allocation_configure_in_tx(ctx, it->pool_id, &req, &a) < 0 ||
+            order_store_item_allocation(ctx, it->id, a.id) < 0)
+            return -1;
+        it->allocation_id = a.id;
+        it->alloc_state = "active";
+    }
+    v->delivered_on = today(ctx);
+    v->trial_ends_on = add_months(ctx, v->delivered_on, v->trial_months);
+    audit_note(ch, "delivered_on", v->delivered_on);
+    audit_note(ch, "trial_ends_on", v->trial_ends_on);
+    return 0;
+}
+
+static int apply_accept(struct ctx *ctx, void *obj, const void *cur, const struct lc_input *in,
+                        struct audit_changes *ch)
+{
+    struct order *v = obj;
+    const struct order_decision *d = in->arg;
+    (void)cur;
+    v->accepted_on = today(ctx);
+    audit_note(ch, "accepted_on", v->accepted_on);
+    /* The rating given with acceptance is the first feedback. */
+    return d && d->has_rating ? insert_feedback(ctx, v, d->rating, d->comment, NULL) : 0;
+}
+
+/* Nothing was accepted: the capacity goes back to the pool, the estimate to the budget. */
+static int apply_reject(struct ctx *ctx, void *obj, const void *cur, const struct lc_input *in,
+                        struct audit_changes *ch)
+{
+    struct order *v = obj;
+    (void)cur;
+    (void)ch;
+    int rc = release_all(ctx, v, in->reason);
+    if (rc == 0)
+        rc = budget_store_commit(ctx, v->budget_line_id, -v->estimated_fen) > 0 ? 0 : -1;
+    if (rc < 0 && !ctx->err.kind)
+        err_set(&ctx->err, ERR_INTERNAL, "the budget line does not hold the estimate");
+    return rc;
+}
+
+/* Release keeps the estimate committed: the service was used in that fiscal year. */
+static int apply_release(struct ctx *ctx, void *obj, const void *cur, const struct lc_input *in,
+                         struct audit_changes *ch)
+{
+    struct order *v = obj;
+    (void)cur;
+    (void)ch;
+    if (release_all(ctx, v, in->reason) < 0 || order_store_changes_cancel(ctx, v->id) < 0)
+        return -1;
+    return 0;
+}
+
+static const char *const from_applied[] = {"applied", NULL};
+static const char *const from_approved[] = {"approved", NULL};
+static const char *const from_delivered[] = {"delivered", NULL};
+static const char *const from_in_service[] = {"in_service", NULL};
+
+static const struct lc_transition order_transitions_table[] = {
+    {.action = "approve",
+     .from = from_applied,
+     .to = "approved",
+     .parties = LC_MANAGEMENT,
+     .permission = "order.approve",
+     .rule = "not_applied",
+     .refusal = "only an order that is applied can be approved (now %s)",
+     .audit_action = "order.approve",
+     .guards = {guard_items_orderable, guard_estimate_positive, guard_budget_line},
+     .apply = apply_approve},
+    {.action = "refuse",
+     .from = from_applied,
+     .to = "refused",
+     .parties = LC_MANAGEMENT,
+     .permission = "order.approve",
+     .rule = "not_applied",
+     .refusal = "only an order that is applied can be refused (now %s)",
+     .audit_action = "order.refuse"},
+    {.action = "deliver",
+     .from = from_approved,
+     .to = "delivered",
+     .parties = LC_PROVIDER,
+     .permission = "order.deliver",
+     .rule = "not_approved",
+     .refusal = "only an order that is approved can be delivered (now %s)",
+     .audit_action = "order.deliver",
+     .apply = apply_deliver},
+    {.action = "accept",
+     .from = from_delivered,
+     .to = "in_service",
+     .parties = LC_AGENCY,
+     .permission = "order.apply",
+     .rule = "not_delivered",
+     .refusal = "only an order that is delivered can be accepted (now %s)",
+     .audit_action = "order.accept",
+     .guards = {guard_trial_over},
+     .apply = apply_accept},
+    {.action = "reject",
+     .from = from_delivered,
+     .to = "rejected",
+     .parties = LC_AGENCY,
+     .permission = "order.apply",
+     .rule = "not_in_trial",
+     .refusal = "only an order that is delivered can be rejected (now %s)",
+     .audit_action = "order.reject",
+     .apply = apply_reject},
+    {.action = "release",
+     .from = from_in_service,
+     .to = "released",
+     .parties = LC_AGENCY,
+     .permission = "order.apply",
+     .rule = "not_in_service",
+     .refusal = "only an order that is in_service can be released (now %s)",
+     .audit_action = "order.release",
+     .apply = apply_release},
+};
+
+const struct lifecycle order_lifecycle = {
+    .entity = "order",
+    .audit_type = "order",
+    .transitions = order_transitions_table,
+    .n_transitions = (int)(sizeof(order_transitions_table) / sizeof(order_transitions_table[0])),
+    .size = sizeof(struct order),
+    .load = lc_load,
+    .state = lc_state,
+    .set_state = lc_set_state,
+    .parties = lc_parties,
+    .refuse_party = lc_refuse_party,
+    .save = lc_save,
+    .record = lc_record,
+    .id_of = lc_id,
+    .audit_scope = lc_scope,
+};
+
+static int act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
+               const struct order_decision *d, struct order *out)
+{
+    struct lc_input in = {reason ? reason : "", d};
+    return lifecycle_act(ctx, &order_lifecycle, id, action, &in, out);
+}
+
+int order_approve(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
+{
+    int64_t months = trial_months_of(d);
+    const char *why = d->trial_justification ? d->trial_justification : "";
+    if (months < 0 || months > ORDER_TRIAL_MAX_MONTHS)
+        err_field(&ctx->err, "trial_months", "range", "trial_months is 0 to %d",
+                  ORDER_TRIAL_MAX_MONTHS);
+    check_opt_text(ctx, "trial_justification", why, 2000);
+    check_opt_text(ctx, "note", d->note, 1000);
+    if (ctx->err.kind)
+        return -1;
+    /* T5-7.2d: a trial shorter than six months is the exception, and its reason is recorded. */
+    if (months < ORDER_TRIAL_MONTHS && text_length(why) < 4) {
+        err_rule(&ctx->err, ERR_CONFLICT, "trial_too_short",
+                 "a trial period of %lld months is shorter than the %d months of T5-7.2d; "
+                 "give a trial_justification",
+                 (long long)months, ORDER_TRIAL_MONTHS);
+        err_param_int(&ctx->err, "trial_months", (long long)months);
+        return err_param_int(&ctx->err, "minimum_months", ORDER_TRIAL_MONTHS);
+    }
+    return act(ctx, id, "approve", months < ORDER_TRIAL_MONTHS ? why : d->note, d, out);
+}
+
+int order_refuse(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
+{
+    if (need_reason(ctx, d->reason, "a refusal") < 0)
+        return -1;
+    return act(ctx, id, "refuse", d->reason, d, out);
+}
+
+int order_deliver(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
+{
+    if (check_opt_text(ctx, "note", d->note, 1000) < 0)
+        return -1;
+    return act(ctx, id, "deliver", d->note, d, out);
+}
+
+int order_accept(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
+{
+    if (d->has_rating && check_rating(ctx, d->rating, d->comment) < 0)
+        return -1;
+    if (!d->has_rating && d->comment && *d->comment)
+        return err_field(&ctx->err, "rating", "required",
+                         "a comment comes with a rating of 1 to 5");
+    return act(ctx, id, "accept", d->comment, d, out);
+}
+
 int order_reject(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
 {
-    struct order cur, v;
     if (need_reason(ctx, d->reason, "a rejection") < 0)
         return -1;
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 || as_agency(ctx, &cur) < 0 ||
-        check_state(ctx, &cur, "delivered", "not_in_trial", "rejected") < 0)
-        return fail(ctx);
-    v = cur;
-    /* Nothing was accepted: the capacity goes back to the pool, the estimate to the budget. */
-    int rc = release_all(ctx, &v, d->reason);
-    if (rc == 0)
-        rc = budget_store_commit(ctx, v.budget_line_id, -v.estimated_fen) > 0 ? 0 : -1;
-    if (rc < 0) {
-        if (!ctx->err.kind)
-            err_set(&ctx->err, ERR_INTERNAL, "the budget line does not hold the estimate");
-        return fail(ctx);
-    }
-    v.state = "rejected";
-    if (save(ctx, &v, cur.state, cur.version, d->reason, "order.reject", audit_changes_new(ctx)) <
-            0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
+    return act(ctx, id, "reject", d->reason, d, out);
 }
 
 int order_release(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out)
 {
-    struct order cur, v;
     if (check_opt_text(ctx, "reason", d->reason, 1000) < 0)
         return -1;
-    if (ctx_tx_begin(ctx) < 0 || load(ctx, id, &cur) < 0 || as_agency(ctx, &cur) < 0 ||
-        check_state(ctx, &cur, "in_service", "not_in_service", "released") < 0)
-        return fail(ctx);
-    v = cur;
-    if (release_all(ctx, &v, d->reason) < 0 || order_store_changes_cancel(ctx, id) < 0)
-        return fail(ctx);
-    v.state = "released";
-    if (save(ctx, &v, cur.state, cur.version, d->reason, "order.release", audit_changes_new(ctx)) <
-            0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = v;
-    return 0;
+    return act(ctx, id, "release", d->reason, d, out);
+}
+
+int order_actions(struct ctx *ctx, const struct order *o, const char ***actions, int *n)
+{
+    return lifecycle_actions(ctx, &order_lifecycle, o, actions, n, NULL, NULL);
 }
 
 /* ---------- changes (T5-6.2b: adjust, expand) ---------- */

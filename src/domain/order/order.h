@@ -127,6 +127,12 @@ int order_reject(struct ctx *ctx, int64_t id, const struct order_decision *d, st
 /* The user agency releases an order in service: every allocation is released. */
 int order_release(struct ctx *ctx, int64_t id, const struct order_decision *d, struct order *out);
 
+/* The lifecycle actions the caller may take on o now (approve, refuse, deliver, accept, reject,
+ * release), computed by the table in order.c without writing; arena-owned names. */
+int order_actions(struct ctx *ctx, const struct order *o, const char ***actions, int *n);
+struct lifecycle;
+extern const struct lifecycle order_lifecycle;
+
 struct order_transition {
     int64_t id, order_id, by_person, by_institution, at;
     const char *from_state, *to_state, *reason, *by_name;

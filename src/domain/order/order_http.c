@@ -154,8 +154,11 @@ static json_t *order_to_json(const struct order *o)
 
 static int answer(struct ctx *ctx, struct resp *rs, int status, const struct order *o)
 {
+    json_t *j = order_to_json(o);
+    if (j_actions(ctx, j, &order_lifecycle, o) < 0)
+        return -1;
     resp_etag(ctx, rs, o->id, o->version);
-    return resp_json(ctx, rs, status, order_to_json(o));
+    return resp_json(ctx, rs, status, j);
 }
 
 int budget_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -29,7 +29,8 @@
          ",\"trial_months\":" INT ",\"trial_justification\":" STR ",\"delivered_on\":" STR         \
          ",\"trial_ends_on\":" STR ",\"accepted_on\":" STR ",\"items\":{\"type\":\"array\","       \
          "\"items\":{\"$ref\":\"#/components/schemas/OrderItem\"}},\"applied_by\":" OPT_ID         \
-         ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "}}"},                    \
+         ",\"created_at\":" TS ",\"updated_at\":" TS ",\"version\":" INT "," ACTIONS(              \
+             "\"approve\",\"refuse\",\"deliver\",\"accept\",\"reject\",\"release\"") "}}"},        \
         {"OrderPage", PAGE("Order")},                                                              \
         {"OrderTransition",                                                                        \
          "{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"from_state\":" STR                  \

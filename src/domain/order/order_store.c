@@ -22,8 +22,7 @@
 /* $1 root, $2 depth, $3 own institution: management sees the orders of the user agencies of
  * its subtree, a user agency its own (depth 0), a provider those it delivers. */
 #define ORDER_SCOPE                                                                                \
-    "(CAST($1 AS BIGINT) = 0 OR o.provider_id = $3 OR o.user_id IN (SELECT descendant_id FROM "    \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)))"
+    "(CAST($1 AS BIGINT) = 0 OR o.provider_id = $3 OR " SQL_IN_SUBTREE("o.user_id", "$1", "$2") ")"
 
 static const char SQL_VISIBLE[] = "SELECT COUNT(*) FROM orders o WHERE o.id = $4 AND " ORDER_SCOPE;
 static const char SQL_GET[] = "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = $1";
@@ -68,11 +67,11 @@ static const char SQL_BUDGET_INSERT[] =
     "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)";
 static const char SQL_BUDGET_GET[] = "SELECT " BUDGET_COLS BUDGET_FROM "WHERE b.id = $1";
 static const char SQL_BUDGET_LIST[] =
-    "SELECT " BUDGET_COLS BUDGET_FROM
-    "WHERE (CAST($1 AS BIGINT) = 0 OR b.user_id IN (SELECT descendant_id FROM institution_tree "
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) AND (CAST($3 AS BIGINT) = 0 OR "
-    "b.user_id = $3) AND (CAST($4 AS BIGINT) = 0 OR b.fiscal_year = $4) AND b.id > $5 ORDER BY "
-    "b.id LIMIT $6";
+    "SELECT " BUDGET_COLS BUDGET_FROM "WHERE " SQL_IN_JURISDICTION(
+        "b.user_id", "$1", "$2") " AND (CAST($3 AS BIGINT) = 0 OR "
+                                 "b.user_id = $3) AND (CAST($4 AS BIGINT) = 0 OR b.fiscal_year = "
+                                 "$4) AND b.id > $5 ORDER BY "
+                                 "b.id LIMIT $6";
 static const char SQL_BUDGET_COMMIT[] =
     "UPDATE budget_lines SET committed_fen = committed_fen + $2 WHERE id = $1 AND "
     "committed_fen + $2 <= amount_fen AND committed_fen + $2 >= 0";

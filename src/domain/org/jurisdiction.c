@@ -10,6 +10,8 @@
 #include "org.h"
 #include "org_store.h"
 #include "app.h"
+#include "core/arena.h"
+#include "core/entity.h"
 #include "core/banned.h"
 
 enum kind_bit { K_M = 1, K_P = 2, K_E = 4, K_U = 8, K_ALL = 15 };
@@ -151,6 +153,10 @@ int org_access_institution(struct ctx *ctx, int64_t inst_id, enum org_access mod
     (void)mode;
     if (inst_id <= 0)
         return err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+    /* The guard of this request found it within the jurisdiction, and no transaction has
+     * begun since (ctx_tx_begin forgets the guard's answer): no need to ask the store again. */
+    if (ctx->scoped.kind && ctx->scoped.inst_id == inst_id)
+        return 0;
     org_scope(ctx, &root, &depth);
     if (root == 0) {
         struct institution tmp;
@@ -167,14 +173,49 @@ int org_access_institution(struct ctx *ctx, int64_t inst_id, enum org_access mod
     return 0;
 }
 
-int org_institution_of_person(struct ctx *ctx, int64_t person_id, int64_t *inst_id)
+int org_guard_institution(struct ctx *ctx, int64_t id)
 {
-    struct person p;
-    int rc = org_store_person_get(ctx, person_id, &p, NULL);
+    int64_t root;
+    int depth;
+    struct institution *row = arena_alloc(ctx->arena, sizeof(*row));
+    org_scope(ctx, &root, &depth);
+    int rc = org_store_inst_get_scoped(ctx, id, root, depth, row);
     if (rc < 0)
         return -1;
-    *inst_id = rc ? p.institution_id : 0;
+    if (!rc)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");
+    ctx->scoped.kind = &institution_entity;
+    ctx->scoped.id = id;
+    ctx->scoped.inst_id = id;
+    ctx->scoped.row = row;
     return 0;
+}
+
+int org_guard_person(struct ctx *ctx, int64_t id, int64_t *inst_id)
+{
+    int64_t root;
+    int depth;
+    struct person *row = arena_alloc(ctx->arena, sizeof(*row));
+    org_scope(ctx, &root, &depth);
+    int rc = org_store_person_get_scoped(ctx, id, root, depth, row);
+    if (rc < 0)
+        return -1;
+    if (!rc)
+        return err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
+    ctx->scoped.kind = &person_entity;
+    ctx->scoped.id = id;
+    ctx->scoped.inst_id = row->institution_id;
+    ctx->scoped.row = row;
+    *inst_id = row->institution_id;
+    return 0;
+}
+
+bool org_guarded(const struct ctx *ctx, const void *kind, int64_t id, size_t size, void *out)
+{
+    if (ctx->scoped.kind != kind || ctx->scoped.id != id)
+        return false;
+    memcpy(out, ctx->scoped.row, size);
+    return true;
 }
 
 int org_check_independent_evaluator(struct ctx *ctx, int64_t provider_id, int64_t evaluator_id,

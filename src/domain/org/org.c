@@ -265,9 +265,12 @@ int institution_create_root(struct ctx *ctx, const struct institution_input *in,
 
 int institution_get(struct ctx *ctx, int64_t id, struct institution *out)
 {
-    if (org_access_institution(ctx, id, ORG_SEE) < 0)
-        return -1;
-    int rc = org_store_inst_get(ctx, id, out);
+    int64_t root;
+    int depth;
+    if (org_guarded(ctx, &institution_entity, id, sizeof(*out), out))
+        return 0;
+    org_scope(ctx, &root, &depth);
+    int rc = org_store_inst_get_scoped(ctx, id, root, depth, out);
     if (rc < 0)
         return -1;
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "institution not found");

@@ -11,11 +11,17 @@
 #define EGOV_ORG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/page.h"
 
 struct ctx;
+struct entity;
+
+/* The entities below described as data (org_entity.c): store rows, JSON and schemas. */
+extern const struct entity institution_entity, institution_brief_entity, qualification_entity,
+    relation_entity, post_entity, person_entity, certificate_entity;
 
 /* ---------- enumerations (text in the store and the API) ---------- */
 extern const char *const org_kinds[];    /* management provider evaluator user */
@@ -109,6 +115,18 @@ enum org_access { ORG_SEE, ORG_MANAGE };
  * there is org_may's answer.
  */
 int org_access_institution(struct ctx *ctx, int64_t inst_id, enum org_access mode);
+/*
+ * The dispatcher's guard for a path that names an institution or a person (item 6 of issue 11:
+ * one visibility query per request): loads it within the caller's jurisdiction in one query
+ * and keeps it in ctx->scoped, so that institution_get / person_get and org_access_institution
+ * of this request read no more until a transaction begins. ERR_NOT_FOUND when absent or
+ * outside. org_guard_person gives the person's institution.
+ */
+int org_guard_institution(struct ctx *ctx, int64_t id);
+int org_guard_person(struct ctx *ctx, int64_t id, int64_t *inst_id);
+/* Copies the guard's row of kind (an entity descriptor) and id into out (size bytes); false
+ * when the guard did not load it or a transaction has begun since. */
+bool org_guarded(const struct ctx *ctx, const void *kind, int64_t id, size_t size, void *out);
 /* The caller's visibility as a subtree: root 0 = everything; max_depth 0 = root only. */
 void org_scope(const struct ctx *ctx, int64_t *root, int *max_depth);
 /* True when the caller's institution kind and admin flag or posts give permission perm
@@ -118,8 +136,6 @@ bool org_may(const struct ctx *ctx, const char *perm);
 const char *org_permission(int i);
 /* True when the caller holds permission perm through a post (see posts' grants). */
 bool org_caller_granted(const struct ctx *ctx, const char *perm);
-/* Institution that owns a person / post (0 when absent). */
-int org_institution_of_person(struct ctx *ctx, int64_t person_id, int64_t *inst_id);
 /* True when a and b have a declared interest relation in either direction (T5-8.2f). */
 int org_has_interest_relation(struct ctx *ctx, int64_t a, int64_t b, bool *related,
                               const char **kind);

@@ -9,6 +9,8 @@
 #include "org.h"
 #include "org_http.h"
 #include "app.h"
+#include "core/entity.h"
+#include "core/jw.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
 #include "core/banned.h"
@@ -101,23 +103,11 @@ const struct field_spec post_patch_spec[] = {
 };
 #undef P
 
-static json_t *institution_to_json(const struct institution *i)
-{
-    return json_pack("{s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id",
-                     (json_int_t)i->id, "uscc", i->uscc, "uscc_exception", j_str(i->uscc_exception),
-                     "name", i->name, "kind", i->kind, "level", i->level, "parent_id",
-                     j_id(i->parent_id), "region", i->region, "contact_name", i->contact_name,
-                     "contact_phone", i->contact_phone, "contact_email", i->contact_email,
-                     "address", i->address, "timezone", i->timezone, "status", i->status,
-                     "created_at", j_time(i->created_at), "updated_at", j_time(i->updated_at),
-                     "version", i->version);
-}
-
 static int answer_institution(struct ctx *ctx, struct resp *rs, int status,
                               const struct institution *i)
 {
     resp_etag(ctx, rs, i->id, i->version);
-    return resp_json(ctx, rs, status, institution_to_json(i));
+    return resp_entity(ctx, rs, status, &institution_entity, i);
 }
 
 int org_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -140,10 +130,7 @@ int org_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
         return -1;
     if (institution_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, institution_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &institution_entity, items, n, &info);
 }
 
 int org_http_get(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -188,15 +175,6 @@ int org_http_delete(struct ctx *ctx, struct req *rq, struct resp *rs)
     return 0;
 }
 
-static json_t *qualification_to_json(const struct qualification *q)
-{
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i}", "id", (json_int_t)q->id,
-                     "institution_id", (json_int_t)q->institution_id, "kind", q->kind, "grade",
-                     q->grade, "certificate_no", q->certificate_no, "issuer", q->issuer,
-                     "valid_from", q->valid_from, "valid_to", q->valid_to, "created_at",
-                     j_time(q->created_at), "version", q->version);
-}
-
 static int list_qualifications(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t inst)
 {
     static const char *const allowed[] = {"limit",           "cursor",         "total", "kind",
@@ -216,10 +194,7 @@ static int list_qualifications(struct ctx *ctx, struct req *rq, struct resp *rs,
         f.institution_id = inst;
     if (qualification_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, qualification_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &qualification_entity, items, n, &info);
 }
 
 int org_http_qualifications(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -241,7 +216,7 @@ int org_http_qualification_create(struct ctx *ctx, struct req *rq, struct resp *
         qualification_create(ctx, rq->params[0], &in, &out) < 0)
         return -1;
     resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 201, qualification_to_json(&out));
+    return resp_entity(ctx, rs, 201, &qualification_entity, &out);
 }
 
 int org_http_qualification_delete(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -252,27 +227,14 @@ int org_http_qualification_delete(struct ctx *ctx, struct req *rq, struct resp *
     return 0;
 }
 
-static json_t *relation_to_json(const struct interest_relation *r)
-{
-    return json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id", (json_int_t)r->id,
-                     "institution_id", (json_int_t)r->institution_id, "related_id",
-                     (json_int_t)r->related_id, "related_name", r->related_name, "related_uscc",
-                     r->related_uscc, "kind", r->kind, "since", r->since, "note", r->note,
-                     "declared_by", j_id(r->declared_by), "created_at", j_time(r->created_at),
-                     "version", r->version);
-}
-
 int org_http_relations(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct interest_relation *items;
     int n;
     if (relation_list(ctx, rq->params[0], &items, &n) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, relation_to_json(&items[i]));
     struct page_info info = {0, n};
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &relation_entity, items, n, &info);
 }
 
 int org_http_relation_create(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -283,7 +245,7 @@ int org_http_relation_create(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, relation_spec, &in, &has) < 0 ||
         relation_create(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, relation_to_json(&out));
+    return resp_entity(ctx, rs, 201, &relation_entity, &out);
 }
 
 int org_http_relation_delete(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -294,40 +256,14 @@ int org_http_relation_delete(struct ctx *ctx, struct req *rq, struct resp *rs)
     return 0;
 }
 
-static json_t *grants_json(const char *grants)
-{
-    json_t *arr = json_array();
-    const char *g = grants;
-    while (g && *g) {
-        const char *end = strchr(g, ',');
-        size_t len = end ? (size_t)(end - g) : strlen(g);
-        json_array_append_new(arr, json_stringn(g, len));
-        g = end ? end + 1 : NULL;
-    }
-    return arr;
-}
-
-static json_t *post_to_json(const struct post *p)
-{
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:i,s:o,s:o,s:i}", "id", (json_int_t)p->id,
-                     "institution_id", (json_int_t)p->institution_id, "name", p->name, "duties",
-                     p->duties, "required_certificate", p->required_certificate, "grants",
-                     grants_json(p->grants), "holders", p->n_holders, "created_at",
-                     j_time(p->created_at), "updated_at", j_time(p->updated_at), "version",
-                     p->version);
-}
-
 int org_http_posts(struct ctx *ctx, struct req *rq, struct resp *rs)
 {
     struct post *items;
     int n;
     if (post_list(ctx, rq->params[0], &items, &n) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, post_to_json(&items[i]));
     struct page_info info = {0, n};
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &post_entity, items, n, &info);
 }
 
 int org_http_post_create(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -339,7 +275,7 @@ int org_http_post_create(struct ctx *ctx, struct req *rq, struct resp *rs)
         post_create(ctx, rq->params[0], &in, &out) < 0)
         return -1;
     resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 201, post_to_json(&out));
+    return resp_entity(ctx, rs, 201, &post_entity, &out);
 }
 
 int org_http_post_update(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -353,7 +289,7 @@ int org_http_post_update(struct ctx *ctx, struct req *rq, struct resp *rs)
         post_update(ctx, rq->params[0], rq->params[1], if_match, &in, &out) < 0)
         return -1;
     resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 200, post_to_json(&out));
+    return resp_entity(ctx, rs, 200, &post_entity, &out);
 }
 
 int org_http_post_delete(struct ctx *ctx, struct req *rq, struct resp *rs)

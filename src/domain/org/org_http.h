@@ -32,7 +32,10 @@ int org_http_post_create(struct ctx *ctx, struct req *rq, struct resp *rs);
 int org_http_post_update(struct ctx *ctx, struct req *rq, struct resp *rs);
 int org_http_post_delete(struct ctx *ctx, struct req *rq, struct resp *rs);
 
-json_t *person_to_json(const struct person *p);
+/* Writes a person's members and its posts, leaving the object open: the caller may add members
+ * (generated_password), then closes it with jw_obj_end. */
+struct jw;
+void person_write(struct jw *w, const struct person *p);
 int person_http_list(struct ctx *ctx, struct req *rq, struct resp *rs);
 int person_http_get(struct ctx *ctx, struct req *rq, struct resp *rs);
 int person_http_create(struct ctx *ctx, struct req *rq, struct resp *rs);

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "core/banned.h"
 
+/* The columns of institution_entity, in its order (org_entity.c). */
 #define INST_COLS                                                                                  \
     "id, uscc, uscc_exception, name, kind, level, parent_id, region, contact_name, "               \
     "contact_phone, contact_email, address, timezone, status, created_at, updated_at, version"
@@ -22,16 +23,17 @@
 /* $1 root, $2 depth, $3 kind, $4 level, $5 status, $6 region prefix, $7 LIKE pattern,
  * $8 parent, $9 within. */
 #define INST_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "                \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                                   \
-    "AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "         \
+    SQL_IN_JURISDICTION("id", "$1", "$2")                                                          \
+    " AND ($3 = '' OR kind = $3) AND ($4 = '' OR level = $4) AND ($5 = '' OR status = $5) "        \
     "AND ($6 = '' OR region LIKE $6 || '%') "                                                      \
     "AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(uscc) LIKE $7 ESCAPE '\\') "         \
     "AND (CAST($8 AS BIGINT) = 0 OR parent_id = $8) "                                              \
-    "AND (CAST($9 AS BIGINT) = 0 OR id IN (SELECT descendant_id FROM institution_tree "            \
-    "WHERE ancestor_id = $9))"
+    "AND (CAST($9 AS BIGINT) = 0 OR " SQL_UNDER("id", "$9") ")"
 
 static const char SQL_INST_GET[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1";
+/* The jurisdiction check and the load in one statement: $2 root, $3 depth. */
+static const char SQL_INST_GET_SCOPED[] = "SELECT " INST_COLS " FROM institutions WHERE id = $1 "
+                                          "AND " SQL_IN_JURISDICTION("id", "$2", "$3");
 static const char SQL_INST_BY_USCC[] = "SELECT " INST_COLS " FROM institutions WHERE uscc = $1";
 static const char SQL_INST_LIST[] = "SELECT " INST_COLS " FROM institutions WHERE " INST_WHERE
                                     " AND id > $10 ORDER BY id LIMIT $11";
@@ -71,13 +73,13 @@ static const char SQL_IN_SUBTREE[] =
     "SELECT COUNT(*) FROM institution_tree WHERE ancestor_id = $1 AND descendant_id = $2 "
     "AND depth <= CAST($3 AS INTEGER)";
 
+/* The columns of qualification_entity, in its order (org_entity.c). */
 #define QUAL_COLS                                                                                  \
     "q.id, q.institution_id, q.kind, q.grade, q.certificate_no, q.issuer, q.valid_from, "          \
     "q.valid_to, q.created_at, q.updated_at, q.version"
 #define QUAL_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR q.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "          \
+    SQL_IN_JURISDICTION("q.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR q.institution_id = $3) AND ($4 = '' OR q.kind = $4) "         \
     "AND ($5 = '' OR q.valid_to < $5)"
 static const char SQL_QUAL_LIST[] = "SELECT " QUAL_COLS " FROM qualifications q WHERE " QUAL_WHERE
                                     " AND q.id > $6 ORDER BY q.id LIMIT $7";
@@ -92,21 +94,20 @@ static const char SQL_QUAL_HOLDS[] =
     "SELECT COUNT(*) FROM qualifications WHERE institution_id = $1 AND kind = $2 "
     "AND valid_from <= $3 AND valid_to >= $3";
 
-#define REL_COLS                                                                                   \
-    "r.id, r.institution_id, r.related_id, r.kind, r.since, r.note, r.declared_by, "               \
-    "r.created_at, r.version"
+/* The columns of relation_entity, in its order (org_entity.c). */
+#define REL_COLS_TAIL "r.kind, r.since, r.note, r.declared_by, r.created_at, r.version"
 /* Both directions: a relation binds the two institutions whoever declared it. Rows are shown
  * from the viewer's side: institution_id is the viewer, related_id and the name the other
  * party's. */
 static const char SQL_REL_LIST[] =
     "SELECT r.id, CAST($1 AS BIGINT), CASE WHEN r.institution_id = $1 THEN r.related_id ELSE "
-    "r.institution_id END, r.kind, r.since, r.note, r.declared_by, r.created_at, r.version, "
-    "o.name, o.uscc FROM interest_relations r JOIN institutions o ON "
+    "r.institution_id END, o.name, o.uscc, " REL_COLS_TAIL " FROM interest_relations r "
+    "JOIN institutions o ON "
     "o.id = CASE WHEN r.institution_id = $1 THEN r.related_id ELSE r.institution_id END "
     "WHERE r.institution_id = $1 OR r.related_id = $1 ORDER BY r.id LIMIT 1000";
 static const char SQL_REL_GET[] =
-    "SELECT " REL_COLS ", o.name, o.uscc FROM interest_relations r JOIN institutions o ON "
-    "o.id = r.related_id WHERE r.id = $1";
+    "SELECT r.id, r.institution_id, r.related_id, o.name, o.uscc, " REL_COLS_TAIL
+    " FROM interest_relations r JOIN institutions o ON o.id = r.related_id WHERE r.id = $1";
 static const char SQL_REL_INSERT[] =
     "INSERT INTO interest_relations (id, institution_id, related_id, kind, since, note, "
     "declared_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)";
@@ -115,10 +116,11 @@ static const char SQL_REL_BETWEEN[] =
     "SELECT kind FROM interest_relations WHERE (institution_id = $1 AND related_id = $2) OR "
     "(institution_id = $2 AND related_id = $1) ORDER BY id LIMIT 1";
 
+/* The columns of post_entity, in its order (org_entity.c). */
 #define POST_COLS                                                                                  \
     "p.id, p.institution_id, p.name, p.duties, p.required_certificate, p.grants, "                 \
-    "p.created_at, p.updated_at, p.version, "                                                      \
-    "(SELECT COUNT(*) FROM person_posts pp WHERE pp.post_id = p.id)"
+    "(SELECT COUNT(*) FROM person_posts pp WHERE pp.post_id = p.id), "                             \
+    "p.created_at, p.updated_at, p.version"
 static const char SQL_POST_LIST[] =
     "SELECT " POST_COLS " FROM posts p WHERE p.institution_id = $1 ORDER BY p.id "
     "LIMIT 1000";
@@ -131,35 +133,23 @@ static const char SQL_POST_UPDATE[] =
     "updated_at = $6, version = version + 1 WHERE id = $1 AND version = $7";
 static const char SQL_POST_DELETE[] = "DELETE FROM posts WHERE id = $1";
 
-static void read_inst(struct ctx *ctx, struct db_rows *r, struct institution *o)
-{
-    o->id = db_int(r, 0);
-    o->uscc = S(1);
-    o->uscc_exception = db_is_null(r, 2) ? NULL : S(2);
-    o->name = S(3);
-    o->kind = S(4);
-    o->level = S(5);
-    o->parent_id = db_int(r, 6);
-    o->region = S(7);
-    o->contact_name = S(8);
-    o->contact_phone = S(9);
-    o->contact_email = S(10);
-    o->address = S(11);
-    o->timezone = S(12);
-    o->status = S(13);
-    o->created_at = db_int(r, 14);
-    o->updated_at = db_int(r, 15);
-    o->version = (int)db_int(r, 16);
-}
-
 int org_store_inst_get(struct ctx *ctx, int64_t id, struct institution *out)
 {
-    GET_ONE(SQL_INST_GET, DB_ARGS(DB_INT(id)), read_inst, out);
+    return store_get_entity(ctx, SQL_INST_GET, DB_ARGS(DB_INT(id)), &institution_entity, out);
+}
+
+int org_store_inst_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                              struct institution *out)
+{
+    return store_get_entity(ctx, SQL_INST_GET_SCOPED,
+                            DB_ARGS(DB_INT(id), DB_INT(root), DB_INT(depth)), &institution_entity,
+                            out);
 }
 
 int org_store_inst_by_uscc(struct ctx *ctx, const char *uscc, struct institution *out)
 {
-    GET_ONE(SQL_INST_BY_USCC, DB_ARGS(DB_TEXT(uscc)), read_inst, out);
+    return store_get_entity(ctx, SQL_INST_BY_USCC, DB_ARGS(DB_TEXT(uscc)), &institution_entity,
+                            out);
 }
 
 #define INST_FILTER_ARGS(root, depth, f, like)                                                     \
@@ -172,10 +162,10 @@ int org_store_inst_list(struct ctx *ctx, int64_t root, int depth,
                         struct institution **items, int *n)
 {
     const char *like = store_like_pattern(ctx, f->q);
-    LIST_ALL(SQL_INST_LIST,
-             DB_ARGS(INST_FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p))),
-             struct institution, read_inst, items, n);
+    return store_list_entity(ctx, SQL_INST_LIST,
+                             DB_ARGS(INST_FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p))),
+                             &institution_entity, items, n);
 }
 
 int org_store_inst_count(struct ctx *ctx, int64_t root, int depth,
@@ -266,21 +256,6 @@ int org_store_in_subtree(struct ctx *ctx, int64_t ancestor, int64_t descendant, 
     return n > 0;
 }
 
-static void read_qual(struct ctx *ctx, struct db_rows *r, struct qualification *o)
-{
-    o->id = db_int(r, 0);
-    o->institution_id = db_int(r, 1);
-    o->kind = S(2);
-    o->grade = S(3);
-    o->certificate_no = S(4);
-    o->issuer = S(5);
-    o->valid_from = S(6);
-    o->valid_to = S(7);
-    o->created_at = db_int(r, 8);
-    o->updated_at = db_int(r, 9);
-    o->version = (int)db_int(r, 10);
-}
-
 #define QUAL_FILTER_ARGS(root, depth, f)                                                           \
     DB_INT(root), DB_INT(depth), DB_INT((f)->institution_id), DB_TEXT(OR_EMPTY((f)->kind)),        \
         DB_TEXT(OR_EMPTY((f)->expiring_before))
@@ -289,10 +264,10 @@ int org_store_qual_list(struct ctx *ctx, int64_t root, int depth,
                         const struct qualification_filter *f, const struct page_req *p,
                         struct qualification **items, int *n)
 {
-    LIST_ALL(
-        SQL_QUAL_LIST,
+    return store_list_entity(
+        ctx, SQL_QUAL_LIST,
         DB_ARGS(QUAL_FILTER_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-        struct qualification, read_qual, items, n);
+        &qualification_entity, items, n);
 }
 
 int org_store_qual_count(struct ctx *ctx, int64_t root, int depth,
@@ -313,7 +288,7 @@ int org_store_qual_insert(struct ctx *ctx, const struct qualification *q)
 
 int org_store_qual_get(struct ctx *ctx, int64_t id, struct qualification *out)
 {
-    GET_ONE(SQL_QUAL_GET, DB_ARGS(DB_INT(id)), read_qual, out);
+    return store_get_entity(ctx, SQL_QUAL_GET, DB_ARGS(DB_INT(id)), &qualification_entity, out);
 }
 
 int org_store_qual_delete(struct ctx *ctx, int64_t id)
@@ -330,24 +305,9 @@ int org_store_qual_holds(struct ctx *ctx, int64_t inst, const char *kind, const 
     return n > 0;
 }
 
-static void read_rel(struct ctx *ctx, struct db_rows *r, struct interest_relation *o)
-{
-    o->id = db_int(r, 0);
-    o->institution_id = db_int(r, 1);
-    o->related_id = db_int(r, 2);
-    o->kind = S(3);
-    o->since = S(4);
-    o->note = S(5);
-    o->declared_by = db_int(r, 6);
-    o->created_at = db_int(r, 7);
-    o->version = (int)db_int(r, 8);
-    o->related_name = S(9);
-    o->related_uscc = S(10);
-}
-
 int org_store_rel_list(struct ctx *ctx, int64_t inst, struct interest_relation **items, int *n)
 {
-    LIST_ALL(SQL_REL_LIST, DB_ARGS(DB_INT(inst)), struct interest_relation, read_rel, items, n);
+    return store_list_entity(ctx, SQL_REL_LIST, DB_ARGS(DB_INT(inst)), &relation_entity, items, n);
 }
 
 int org_store_rel_insert(struct ctx *ctx, const struct interest_relation *r)
@@ -361,7 +321,7 @@ int org_store_rel_insert(struct ctx *ctx, const struct interest_relation *r)
 
 int org_store_rel_get(struct ctx *ctx, int64_t id, struct interest_relation *out)
 {
-    GET_ONE(SQL_REL_GET, DB_ARGS(DB_INT(id)), read_rel, out);
+    return store_get_entity(ctx, SQL_REL_GET, DB_ARGS(DB_INT(id)), &relation_entity, out);
 }
 
 int org_store_rel_delete(struct ctx *ctx, int64_t id)
@@ -383,28 +343,14 @@ int org_store_rel_between(struct ctx *ctx, int64_t a, int64_t b, const char **ki
     return rc;
 }
 
-static void read_post(struct ctx *ctx, struct db_rows *r, struct post *o)
-{
-    o->id = db_int(r, 0);
-    o->institution_id = db_int(r, 1);
-    o->name = S(2);
-    o->duties = S(3);
-    o->required_certificate = S(4);
-    o->grants = S(5);
-    o->created_at = db_int(r, 6);
-    o->updated_at = db_int(r, 7);
-    o->version = (int)db_int(r, 8);
-    o->n_holders = (int)db_int(r, 9);
-}
-
 int org_store_post_list(struct ctx *ctx, int64_t inst, struct post **items, int *n)
 {
-    LIST_ALL(SQL_POST_LIST, DB_ARGS(DB_INT(inst)), struct post, read_post, items, n);
+    return store_list_entity(ctx, SQL_POST_LIST, DB_ARGS(DB_INT(inst)), &post_entity, items, n);
 }
 
 int org_store_post_get(struct ctx *ctx, int64_t id, struct post *out)
 {
-    GET_ONE(SQL_POST_GET, DB_ARGS(DB_INT(id)), read_post, out);
+    return store_get_entity(ctx, SQL_POST_GET, DB_ARGS(DB_INT(id)), &post_entity, out);
 }
 
 int org_store_post_insert(struct ctx *ctx, const struct post *p)

@@ -12,6 +12,9 @@ struct inst_deps {
 };
 
 int org_store_inst_get(struct ctx *ctx, int64_t id, struct institution *out);
+/* The same, only when id lies in the subtree (root, depth) of org_scope: one statement. */
+int org_store_inst_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                              struct institution *out);
 int org_store_inst_by_uscc(struct ctx *ctx, const char *uscc, struct institution *out);
 int org_store_inst_list(struct ctx *ctx, int64_t root, int depth,
                         const struct institution_filter *f, const struct page_req *p,
@@ -59,6 +62,8 @@ struct person_secret {
 
 int org_store_person_get(struct ctx *ctx, int64_t id, struct person *out,
                          struct person_secret *secret);
+int org_store_person_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                                struct person *out);
 int org_store_person_by_login(struct ctx *ctx, const char *login, struct person *out,
                               struct person_secret *secret);
 int org_store_person_list(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,

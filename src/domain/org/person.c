@@ -112,14 +112,15 @@ static int check_posts(struct ctx *ctx, int64_t person_id, int64_t inst_id,
 
 static int load_person(struct ctx *ctx, int64_t id, struct person *out)
 {
-    int rc = org_store_person_get(ctx, id, out, NULL);
+    int64_t root;
+    int depth;
+    if (org_guarded(ctx, &person_entity, id, sizeof(*out), out))
+        return 0;
+    org_scope(ctx, &root, &depth);
+    int rc = org_store_person_get_scoped(ctx, id, root, depth, out);
     if (rc < 0)
         return -1;
-    if (!rc || org_access_institution(ctx, out->institution_id, ORG_SEE) < 0) {
-        err_clear(&ctx->err);
-        return err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
-    }
-    return 0;
+    return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "person not found");
 }
 
 int person_get(struct ctx *ctx, int64_t id, struct person *out)

@@ -7,6 +7,8 @@
 #include "org.h"
 #include "org_http.h"
 #include "app.h"
+#include "core/entity.h"
+#include "core/jw.h"
 #include "http/handler_util.h"
 #include "http/jv.h"
 #include "core/banned.h"
@@ -70,18 +72,35 @@ const struct field_spec certificate_spec[] = {
 };
 #undef C
 
-json_t *person_to_json(const struct person *p)
+void person_write(struct jw *w, const struct person *p)
 {
-    json_t *posts = json_array();
-    for (int i = 0; i < p->n_posts; i++)
-        json_array_append_new(posts, json_pack("{s:I,s:s}", "id", (json_int_t)p->posts[i].id,
-                                               "name", p->posts[i].name));
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:o,s:o,s:i}", "id",
-                     (json_int_t)p->id, "institution_id", (json_int_t)p->institution_id, "login",
-                     p->login, "name", p->name, "team", p->team, "email", p->email, "phone",
-                     p->phone, "is_admin", p->is_admin, "enabled", p->enabled, "locked_until",
-                     j_time(p->locked_until), "posts", posts, "created_at", j_time(p->created_at),
-                     "updated_at", j_time(p->updated_at), "version", p->version);
+    jw_obj(w);
+    entity_write_fields(w, &person_entity, p);
+    jw_key(w, "posts");
+    jw_arr(w);
+    for (int i = 0; i < p->n_posts; i++) {
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_int(w, p->posts[i].id);
+        jw_key(w, "name");
+        jw_str(w, p->posts[i].name);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+}
+
+static int answer_person(struct ctx *ctx, struct resp *rs, int status, const struct person *p,
+                         const char *generated_password)
+{
+    struct jw *w = resp_writer(ctx);
+    person_write(w, p);
+    if (generated_password) {
+        jw_key(w, "generated_password");
+        jw_str(w, generated_password);
+    }
+    jw_obj_end(w);
+    resp_etag(ctx, rs, p->id, p->version);
+    return resp_jw(ctx, rs, status, w);
 }
 
 int person_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -101,10 +120,14 @@ int person_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)
         return -1;
     if (person_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, person_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    struct jw *w = resp_writer(ctx);
+    entity_page_begin(w);
+    for (int i = 0; i < n; i++) {
+        person_write(w, &items[i]);
+        jw_obj_end(w);
+    }
+    entity_page_end(w, info.next_cursor, info.total);
+    return resp_jw(ctx, rs, 200, w);
 }
 
 int person_http_get(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -112,8 +135,7 @@ int person_http_get(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct person p;
     if (person_get(ctx, rq->params[0], &p) < 0)
         return -1;
-    resp_etag(ctx, rs, p.id, p.version);
-    return resp_json(ctx, rs, 200, person_to_json(&p));
+    return answer_person(ctx, rs, 200, &p, NULL);
 }
 
 int person_http_create(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -125,12 +147,8 @@ int person_http_create(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, person_create_spec, &in, &in.has) < 0 ||
         person_create(ctx, &in, &out, &generated) < 0)
         return -1;
-    json_t *o = person_to_json(&out);
-    if (generated)
-        json_object_set_new(o, "generated_password", json_string(generated));
-    resp_etag(ctx, rs, out.id, out.version);
     resp_header(ctx, rs, "Cache-Control", "no-store");
-    return resp_json(ctx, rs, 201, o);
+    return answer_person(ctx, rs, 201, &out, generated);
 }
 
 int person_http_update(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -143,8 +161,7 @@ int person_http_update(struct ctx *ctx, struct req *rq, struct resp *rs)
         body_decode(ctx, rq, person_patch_spec, &in, &in.has) < 0 ||
         person_update(ctx, rq->params[0], if_match, &in, &out) < 0)
         return -1;
-    resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 200, person_to_json(&out));
+    return answer_person(ctx, rs, 200, &out, NULL);
 }
 
 int person_http_password(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -157,15 +174,6 @@ int person_http_password(struct ctx *ctx, struct req *rq, struct resp *rs)
         return -1;
     rs->status = 204;
     return 0;
-}
-
-static json_t *certificate_to_json(const struct certificate *c)
-{
-    return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:i}", "id", (json_int_t)c->id,
-                     "person_id", (json_int_t)c->person_id, "person_name", c->person_name,
-                     "institution_id", (json_int_t)c->institution_id, "kind", c->kind, "number",
-                     c->number, "issuer", c->issuer, "valid_to", c->valid_to, "created_at",
-                     j_time(c->created_at), "version", c->version);
 }
 
 static int list_certificates(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t person)
@@ -187,10 +195,7 @@ static int list_certificates(struct ctx *ctx, struct req *rq, struct resp *rs, i
         f.person_id = person;
     if (certificate_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, certificate_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &certificate_entity, items, n, &info);
 }
 
 int person_http_certificates(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -211,7 +216,7 @@ int person_http_certificate_create(struct ctx *ctx, struct req *rq, struct resp 
     if (body_decode(ctx, rq, certificate_spec, &in, &has) < 0 ||
         certificate_create(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, certificate_to_json(&out));
+    return resp_entity(ctx, rs, 201, &certificate_entity, &out);
 }
 
 int person_http_certificate_delete(struct ctx *ctx, struct req *rq, struct resp *rs)

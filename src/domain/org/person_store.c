@@ -10,19 +10,24 @@
 #include "db/db.h"
 #include "core/banned.h"
 
+/* The columns of person_entity, in its order (org_entity.c). */
 #define PERSON_COLS                                                                                \
     "p.id, p.institution_id, p.login, p.name, p.team, p.email, p.phone, p.is_admin, "              \
-    "p.enabled, p.locked_until, p.created_at, p.updated_at, p.version, p.password_hash, "          \
-    "p.failed_logins"
+    "p.enabled, p.locked_until, p.created_at, p.updated_at, p.version"
+#define SECRET_COLS ", p.password_hash, p.failed_logins"
 #define PERSON_WHERE                                                                               \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "          \
+    SQL_IN_JURISDICTION("p.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR p.institution_id = $3) AND ($4 = '' OR p.team = $4) "         \
     "AND ($5 = '' OR LOWER(p.name) LIKE $5 ESCAPE '\\' OR LOWER(p.login) LIKE $5 ESCAPE '\\') "    \
     "AND (CAST($6 AS INTEGER) < 0 OR p.enabled = $6)"
 
-static const char SQL_GET[] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1";
-static const char SQL_BY_LOGIN[] = "SELECT " PERSON_COLS " FROM people p WHERE p.login = $1";
+static const char SQL_GET[] = "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE p.id = $1";
+/* The jurisdiction check and the load in one statement: $2 root, $3 depth. */
+static const char SQL_GET_SCOPED[] =
+    "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE "
+    "p.id = $1 AND " SQL_IN_JURISDICTION("p.institution_id", "$2", "$3");
+static const char SQL_BY_LOGIN[] =
+    "SELECT " PERSON_COLS SECRET_COLS " FROM people p WHERE p.login = $1";
 static const char SQL_LIST[] = "SELECT " PERSON_COLS " FROM people p WHERE " PERSON_WHERE
                                " AND p.id > $7 ORDER BY p.id LIMIT $8";
 static const char SQL_COUNT[] = "SELECT COUNT(*) FROM people p WHERE " PERSON_WHERE;
@@ -62,13 +67,13 @@ static const char SQL_GRANTS[] =
     "(SELECT 1 FROM certificates c WHERE c.person_id = $1 AND c.kind = po.required_certificate "
     "AND c.valid_to >= $2))";
 
+/* The columns of certificate_entity, in its order (org_entity.c). */
 #define CERT_COLS                                                                                  \
-    "c.id, c.person_id, c.kind, c.number, c.issuer, c.valid_to, c.created_at, c.version, "         \
-    "p.name, p.institution_id"
+    "c.id, c.person_id, p.name, p.institution_id, c.kind, c.number, c.issuer, c.valid_to, "        \
+    "c.created_at, c.version"
 #define CERT_WHERE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR p.institution_id IN (SELECT descendant_id FROM "                   \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) "                  \
-    "AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "               \
+    SQL_IN_JURISDICTION("p.institution_id", "$1", "$2")                                            \
+    " AND (CAST($3 AS BIGINT) = 0 OR c.person_id = $3) AND ($4 = '' OR c.kind = $4) "              \
     "AND ($5 = '' OR c.valid_to < $5)"
 static const char SQL_CERT_LIST[] =
     "SELECT " CERT_COLS " FROM certificates c JOIN people p ON p.id = c.person_id WHERE " CERT_WHERE
@@ -89,28 +94,12 @@ struct person_row {
     struct person_secret s;
 };
 
-static void read_person(struct ctx *ctx, struct db_rows *r, struct person *o)
-{
-    o->id = db_int(r, 0);
-    o->institution_id = db_int(r, 1);
-    o->login = S(2);
-    o->name = S(3);
-    o->team = S(4);
-    o->email = S(5);
-    o->phone = S(6);
-    o->is_admin = db_int(r, 7) != 0;
-    o->enabled = db_int(r, 8) != 0;
-    o->locked_until = db_int(r, 9);
-    o->created_at = db_int(r, 10);
-    o->updated_at = db_int(r, 11);
-    o->version = (int)db_int(r, 12);
-}
-
+/* The person's columns, then the secrets that only logins read. */
 static void read_person_row(struct ctx *ctx, struct db_rows *r, struct person_row *o)
 {
-    read_person(ctx, r, &o->p);
-    o->s.password_hash = S(13);
-    o->s.failed_logins = (int)db_int(r, 14);
+    int n = entity_read(ctx, r, &person_entity, &o->p);
+    o->s.password_hash = S(n);
+    o->s.failed_logins = (int)db_int(r, n + 1);
     o->s.locked_until = o->p.locked_until;
 }
 
@@ -139,6 +128,24 @@ int org_store_person_get(struct ctx *ctx, int64_t id, struct person *out,
     return get_row(ctx, SQL_GET, DB_INT(id), out, secret);
 }
 
+int org_store_person_get_scoped(struct ctx *ctx, int64_t id, int64_t root, int depth,
+                                struct person *out)
+{
+    struct person_row row;
+    struct db_rows *r;
+    struct db_conn *c = ctx_db(ctx);
+    if (!c)
+        return -1;
+    int rc = db_query_row(c, SQL_GET_SCOPED, DB_ARGS(DB_INT(id), DB_INT(root), DB_INT(depth)), &r,
+                          &ctx->err);
+    if (rc != 1)
+        return rc;
+    read_person_row(ctx, r, &row);
+    db_rows_free(r);
+    *out = row.p;
+    return 1;
+}
+
 int org_store_person_by_login(struct ctx *ctx, const char *login, struct person *out,
                               struct person_secret *secret)
 {
@@ -153,10 +160,10 @@ int org_store_person_list(struct ctx *ctx, int64_t root, int depth, const struct
                           const struct page_req *p, struct person **items, int *n)
 {
     const char *like = store_like_pattern(ctx, f->q);
-    LIST_ALL(SQL_LIST,
-             DB_ARGS(PERSON_FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p))),
-             struct person, read_person, items, n);
+    return store_list_entity(ctx, SQL_LIST,
+                             DB_ARGS(PERSON_FILTER_ARGS(root, depth, f, like), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p))),
+                             &person_entity, items, n);
 }
 
 int org_store_person_count(struct ctx *ctx, int64_t root, int depth, const struct person_filter *f,
@@ -270,20 +277,6 @@ int org_store_person_grants(struct ctx *ctx, int64_t id, const char *date, const
     return step < 0 ? -1 : 0;
 }
 
-static void read_cert(struct ctx *ctx, struct db_rows *r, struct certificate *o)
-{
-    o->id = db_int(r, 0);
-    o->person_id = db_int(r, 1);
-    o->kind = S(2);
-    o->number = S(3);
-    o->issuer = S(4);
-    o->valid_to = S(5);
-    o->created_at = db_int(r, 6);
-    o->version = (int)db_int(r, 7);
-    o->person_name = S(8);
-    o->institution_id = db_int(r, 9);
-}
-
 #define CERT_FILTER_ARGS(root, depth, f)                                                           \
     DB_INT(root), DB_INT(depth), DB_INT((f)->person_id), DB_TEXT(OR_EMPTY((f)->kind)),             \
         DB_TEXT(OR_EMPTY((f)->expiring_before))
@@ -292,10 +285,10 @@ int org_store_cert_list(struct ctx *ctx, int64_t root, int depth,
                         const struct certificate_filter *f, const struct page_req *p,
                         struct certificate **items, int *n)
 {
-    LIST_ALL(
-        SQL_CERT_LIST,
+    return store_list_entity(
+        ctx, SQL_CERT_LIST,
         DB_ARGS(CERT_FILTER_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-        struct certificate, read_cert, items, n);
+        &certificate_entity, items, n);
 }
 
 int org_store_cert_count(struct ctx *ctx, int64_t root, int depth,
@@ -316,7 +309,7 @@ int org_store_cert_insert(struct ctx *ctx, const struct certificate *c)
 
 int org_store_cert_get(struct ctx *ctx, int64_t id, struct certificate *out)
 {
-    GET_ONE(SQL_CERT_GET, DB_ARGS(DB_INT(id)), read_cert, out);
+    return store_get_entity(ctx, SQL_CERT_GET, DB_ARGS(DB_INT(id)), &certificate_entity, out);
 }
 
 int org_store_cert_delete(struct ctx *ctx, int64_t id)

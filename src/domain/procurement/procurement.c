@@ -17,6 +17,7 @@
 #include "domain/audit/audit.h"
 #include "domain/org/org.h"
 #include "domain/product/product.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/validate.h"
 #include "core/banned.h"
 
@@ -93,20 +94,15 @@ int proc_save(struct ctx *ctx, const struct project *cur, struct project *v)
     return 0;
 }
 
-/* Records a stage change of v (state, transition row and audit). */
+extern const struct lifecycle project_lifecycle;
+
+/* Records a stage change of v that a service function applies itself (the first budget). */
 static int move(struct ctx *ctx, struct project *v, const char *to, const char *reason)
 {
     const char *from = v->state;
-    struct audit_changes *ch = audit_changes_new(ctx);
-    audit_change_str(ch, "state", from, to);
-    if (reason && *reason)
-        audit_note(ch, "reason", reason);
     v->state = to;
-    if (proc_store_transition(ctx, v->id, from, to, reason) < 0 ||
-        audit_append(ctx, "procurement.transition", "procurement_project", v->id, v->management_id,
-                     ch) < 0)
-        return -1;
-    return 0;
+    return lifecycle_record(ctx, &project_lifecycle, v, from, "procurement.transition", reason,
+                            NULL);
 }
 
 static bool in_state(const struct project *p, const char *a, const char *b, const char *c)
@@ -223,17 +219,16 @@ int project_budget(struct ctx *ctx, int64_t id, int fiscal_year, int64_t amount_
     check_text(ctx, "budget_line", budget_line, 2, 64);
     if (ctx->err.kind || proc_begin(ctx, id, &cur) < 0)
         return -1;
-    /* T5-8.2c: the budget is fixed before anything is bought against it. */
-    if (!in_state(&cur, "declared", "budgeted", NULL)) {
-        err_rule(&ctx->err, ERR_CONFLICT, "budget_frozen",
-                 "the budget is compiled while a project is declared or budgeted (this one is %s)",
-                 cur.state);
+    /* T5-8.2c: the budget is fixed before anything is bought against it (the table's row
+     * "budget"). */
+    if (lifecycle_check(ctx, &project_lifecycle, &cur, "budget") < 0)
         return proc_fail(ctx);
-    }
     if (lots_total(&cur) > amount_fen) {
         err_rule(&ctx->err, ERR_CONFLICT, "lots_exceed_budget",
                  "the lots already need %lld fen, more than a budget of %lld fen (T5-8.2c)",
                  (long long)lots_total(&cur), (long long)amount_fen);
+        err_param_int(&ctx->err, "lots_fen", (long long)lots_total(&cur));
+        err_param_int(&ctx->err, "budget_fen", (long long)amount_fen);
         return proc_fail(ctx);
     }
     v = cur;
@@ -252,95 +247,267 @@ int project_budget(struct ctx *ctx, int64_t id, int fiscal_year, int64_t amount_
     return finish(ctx, &v, out);
 }
 
-/* What each stage needs before a project enters it; -1 with the rule that is not met. */
-static int check_entry(struct ctx *ctx, const struct project *p, const char *to)
+/* ---------- the lifecycle as data (T5-6.2a) ---------- */
+
+static int lc_load(struct ctx *ctx, int64_t id, void *obj)
 {
-    static const struct {
-        const char *to, *from;
-    } order[] = {
-        {"procuring", "budgeted"},
-        {"supervising", "procuring"},
-        {"evaluating", "supervising"},
-        {"closed", "evaluating"},
-    };
-    if (!strcmp(to, "cancelled")) {
-        if (!in_state(p, "declared", "budgeted", "procuring"))
-            return err_rule(&ctx->err, ERR_CONFLICT, "not_cancellable",
-                            "a project is cancelled only before supervision starts (this one "
-                            "is %s)",
-                            p->state);
+    return project_get(ctx, id, obj);
+}
+
+static const char *lc_state(const void *obj)
+{
+    return ((const struct project *)obj)->state;
+}
+
+static void lc_set_state(void *obj, const char *to)
+{
+    ((struct project *)obj)->state = to;
+}
+
+/* Management sees only the projects it or its subtree manages (project_access). */
+static unsigned lc_parties(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    unsigned r = 0;
+    if (ctx->caller.inst_kind && !strcmp(ctx->caller.inst_kind, "management"))
+        r |= LC_MANAGEMENT;
+    if (p->supervisor_id && p->supervisor_id == ctx->caller.institution_id)
+        r |= LC_EVALUATOR;
+    return r;
+}
+
+static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
+{
+    (void)obj;
+    (void)wanted;
+    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_project_management",
+                    "only the management institution of the project moves it on");
+}
+
+static int lc_save(struct ctx *ctx, void *obj, const void *cur)
+{
+    return proc_save(ctx, cur, obj);
+}
+
+static int lc_record(struct ctx *ctx, const void *obj, const char *from, const char *to,
+                     const char *reason)
+{
+    return proc_store_transition(ctx, ((const struct project *)obj)->id, from, to, reason);
+}
+
+static int64_t lc_id(const void *obj)
+{
+    return ((const struct project *)obj)->id;
+}
+
+static const char *lc_name(const void *obj)
+{
+    return ((const struct project *)obj)->title;
+}
+
+static int64_t lc_scope(const void *obj)
+{
+    return ((const struct project *)obj)->management_id;
+}
+
+static int guard_has_lots(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    if (p->n_lots > 0)
         return 0;
-    }
-    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-        if (!strcmp(order[i].to, to) && strcmp(order[i].from, p->state) != 0)
-            return err_rule(&ctx->err, ERR_CONFLICT, "illegal_transition",
-                            "a %s project cannot move to %s: only a %s project can", p->state, to,
-                            order[i].from);
-    if (!strcmp(to, "procuring") && p->n_lots == 0)
-        return err_rule(&ctx->err, ERR_CONFLICT, "no_lots",
-                        "procurement opens once the budget is split into at least one lot");
-    if (!strcmp(to, "supervising")) {
-        for (int i = 0; i < p->n_lots; i++)
-            if (!p->lots[i].awarded_bid_id)
-                return err_rule(&ctx->err, ERR_CONFLICT, "lot_unawarded",
-                                "supervision starts when every lot is awarded; lot «%s» (lot "
-                                "%lld) is not",
-                                p->lots[i].title, (long long)p->lots[i].id);
-        if (!p->supervisor_id)
-            return err_rule(&ctx->err, ERR_CONFLICT, "no_supervisor",
-                            "supervision starts when an independent supervisor is assigned "
-                            "(T5-8.2f)");
-        /* T5-8.2f once more at the start: a relation declared after the assignment counts. */
-        for (int i = 0; i < p->n_lots; i++) {
-            struct institution ev;
-            if (org_check_independent_evaluator(ctx, p->lots[i].awarded_provider_id,
-                                                p->supervisor_id,
-                                                "work in this procurement project", &ev) < 0)
-                return -1;
+    return err_rule(&ctx->err, ERR_CONFLICT, "no_lots",
+                    "procurement opens once the budget is split into at least one lot");
+}
+
+static int guard_every_lot_awarded(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    for (int i = 0; i < p->n_lots; i++)
+        if (!p->lots[i].awarded_bid_id) {
+            err_rule(&ctx->err, ERR_CONFLICT, "lot_unawarded",
+                     "supervision starts when every lot is awarded; lot «%s» (lot %lld) is not",
+                     p->lots[i].title, (long long)p->lots[i].id);
+            err_param_int(&ctx->err, "lot_id", (long long)p->lots[i].id);
+            return err_param_str(&ctx->err, "lot", p->lots[i].title);
         }
-    }
-    if (!strcmp(to, "evaluating")) {
-        struct milestone *ms;
-        struct supervision_record *recs;
-        int n_ms, n_recs;
-        if (proc_store_milestones(ctx, p->id, &ms, &n_ms) < 0 ||
-            proc_store_records(ctx, p->id, &recs, &n_recs) < 0)
-            return -1;
-        for (int i = 0; i < n_ms; i++)
-            if (!*ms[i].done_on)
-                return err_rule(&ctx->err, ERR_CONFLICT, "milestone_open",
-                                "performance evaluation starts when every milestone is done; "
-                                "«%s» (due %s) is not",
-                                ms[i].title, ms[i].due_on);
-        if (n_recs == 0)
-            return err_rule(&ctx->err, ERR_CONFLICT, "not_supervised",
-                            "performance evaluation starts after the supervisor has recorded "
-                            "its supervision");
-    }
-    if (!strcmp(to, "closed") && p->score < 0)
-        return err_rule(&ctx->err, ERR_CONFLICT, "not_evaluated",
-                        "a project is closed once its performance is evaluated");
     return 0;
 }
+
+static int guard_supervisor_assigned(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    if (p->supervisor_id)
+        return 0;
+    return err_rule(&ctx->err, ERR_CONFLICT, "no_supervisor",
+                    "supervision starts when an independent supervisor is assigned (T5-8.2f)");
+}
+
+/* T5-8.2f once more at the start: a relation declared after the assignment counts. */
+static int guard_supervisor_independent(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    for (int i = 0; i < p->n_lots; i++) {
+        struct institution ev;
+        if (p->lots[i].awarded_provider_id &&
+            org_check_independent_evaluator(ctx, p->lots[i].awarded_provider_id, p->supervisor_id,
+                                            "work in this procurement project", &ev) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int guard_milestones_done(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    struct milestone *ms;
+    int n_ms;
+    if (proc_store_milestones(ctx, p->id, &ms, &n_ms) < 0)
+        return -1;
+    for (int i = 0; i < n_ms; i++)
+        if (!*ms[i].done_on) {
+            err_rule(&ctx->err, ERR_CONFLICT, "milestone_open",
+                     "performance evaluation starts when every milestone is done; «%s» (due %s) "
+                     "is not",
+                     ms[i].title, ms[i].due_on);
+            err_param_str(&ctx->err, "milestone", ms[i].title);
+            return err_param_str(&ctx->err, "due_on", ms[i].due_on);
+        }
+    return 0;
+}
+
+static int guard_supervised(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    struct supervision_record *recs;
+    int n_recs;
+    if (proc_store_records(ctx, p->id, &recs, &n_recs) < 0)
+        return -1;
+    if (n_recs > 0)
+        return 0;
+    return err_rule(&ctx->err, ERR_CONFLICT, "not_supervised",
+                    "performance evaluation starts after the supervisor has recorded its "
+                    "supervision");
+}
+
+static int guard_evaluated(struct ctx *ctx, const void *obj)
+{
+    const struct project *p = obj;
+    if (p->score >= 0)
+        return 0;
+    return err_rule(&ctx->err, ERR_CONFLICT, "not_evaluated",
+                    "a project is closed once its performance is evaluated");
+}
+
+static int apply_cancel(struct ctx *ctx, void *obj, const void *cur, const struct lc_input *in,
+                        struct audit_changes *ch)
+{
+    (void)ctx;
+    (void)cur;
+    (void)ch;
+    ((struct project *)obj)->cancel_reason = in->reason;
+    return 0;
+}
+
+static const char *const from_declared_budgeted[] = {"declared", "budgeted", NULL};
+static const char *const from_budgeted[] = {"budgeted", NULL};
+static const char *const from_procuring[] = {"procuring", NULL};
+static const char *const from_supervising[] = {"supervising", NULL};
+static const char *const from_evaluating[] = {"evaluating", NULL};
+static const char *const from_cancellable[] = {"declared", "budgeted", "procuring", NULL};
+
+/* The actions are named by the state they move to, as POST …/transitions takes it ("budget"
+ * has a route of its own and is applied by project_budget). */
+static const struct lc_transition project_transitions[] = {
+    {.action = "budget",
+     .from = from_declared_budgeted,
+     .to = "budgeted",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "budget_frozen",
+     .refusal = "the budget is compiled while a project is declared or budgeted (this one is %s)",
+     .audit_action = "procurement.budget",
+     .manual = 1},
+    {.action = "procuring",
+     .from = from_budgeted,
+     .to = "procuring",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "illegal_transition",
+     .refusal = "a %s project cannot move to procuring: only a budgeted project can",
+     .audit_action = "procurement.transition",
+     .guards = {guard_has_lots}},
+    {.action = "supervising",
+     .from = from_procuring,
+     .to = "supervising",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "illegal_transition",
+     .refusal = "a %s project cannot move to supervising: only a procuring project can",
+     .audit_action = "procurement.transition",
+     .guards = {guard_every_lot_awarded, guard_supervisor_assigned, guard_supervisor_independent}},
+    {.action = "evaluating",
+     .from = from_supervising,
+     .to = "evaluating",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "illegal_transition",
+     .refusal = "a %s project cannot move to evaluating: only a supervising project can",
+     .audit_action = "procurement.transition",
+     .guards = {guard_milestones_done, guard_supervised}},
+    {.action = "closed",
+     .from = from_evaluating,
+     .to = "closed",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "illegal_transition",
+     .refusal = "a %s project cannot move to closed: only an evaluating project can",
+     .audit_action = "procurement.transition",
+     .guards = {guard_evaluated}},
+    {.action = "cancelled",
+     .from = from_cancellable,
+     .to = "cancelled",
+     .parties = LC_MANAGEMENT,
+     .permission = "procurement.manage",
+     .rule = "not_cancellable",
+     .refusal = "a project is cancelled only before supervision starts (this one is %s)",
+     .audit_action = "procurement.transition",
+     .apply = apply_cancel},
+};
+
+const struct lifecycle project_lifecycle = {
+    .entity = "procurement project",
+    .audit_type = "procurement_project",
+    .transitions = project_transitions,
+    .n_transitions = (int)(sizeof(project_transitions) / sizeof(project_transitions[0])),
+    .size = sizeof(struct project),
+    .load = lc_load,
+    .state = lc_state,
+    .set_state = lc_set_state,
+    .parties = lc_parties,
+    .refuse_party = lc_refuse_party,
+    .save = lc_save,
+    .record = lc_record,
+    .id_of = lc_id,
+    .audit_scope = lc_scope,
+    .name_of = lc_name,
+};
 
 int project_transition(struct ctx *ctx, int64_t id, const char *to, const char *reason,
                        struct project *out)
 {
-    struct project cur, v;
+    struct lc_input in = {reason ? reason : "", NULL};
     check_enum(ctx, "to", to, project_targets);
     check_opt_text(ctx, "reason", reason, 2000);
     if (!ctx->err.kind && !strcmp(to, "cancelled") && text_length(reason) < 2)
         err_field(&ctx->err, "reason", "required", "a cancellation needs a reason");
-    if (ctx->err.kind || proc_begin(ctx, id, &cur) < 0)
+    if (ctx->err.kind)
         return -1;
-    if (check_entry(ctx, &cur, to) < 0)
-        return proc_fail(ctx);
-    v = cur;
-    if (!strcmp(to, "cancelled"))
-        v.cancel_reason = reason;
-    if (move(ctx, &v, to, reason) < 0 || proc_save(ctx, &cur, &v) < 0)
-        return proc_fail(ctx);
-    return finish(ctx, &v, out);
+    return lifecycle_act(ctx, &project_lifecycle, id, to, &in, out);
+}
+
+int project_actions(struct ctx *ctx, const struct project *p, const char ***actions, int *n)
+{
+    return lifecycle_actions(ctx, &project_lifecycle, p, actions, n, NULL, NULL);
 }
 
 int project_history(struct ctx *ctx, int64_t id, struct project_transition **items, int *n)

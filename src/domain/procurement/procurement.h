@@ -79,6 +79,11 @@ int project_budget(struct ctx *ctx, int64_t id, int fiscal_year, int64_t amount_
  * cancelled (reason required). Each refusal names the rule that is not met. */
 int project_transition(struct ctx *ctx, int64_t id, const char *to, const char *reason,
                        struct project *out);
+/* The lifecycle actions the caller may take on p now ("budget" and the states of POST
+ * …/transitions it may move to), from the table in procurement.c; arena-owned names. */
+int project_actions(struct ctx *ctx, const struct project *p, const char ***actions, int *n);
+struct lifecycle;
+extern const struct lifecycle project_lifecycle;
 /* T5-8.2f: assign the evaluation agency that supervises and evaluates the project. */
 int project_assign_supervisor(struct ctx *ctx, int64_t id, int64_t evaluator_id,
                               struct project *out);

@@ -190,8 +190,11 @@ static json_t *project_to_json(const struct project *p, bool with_lots)
 
 static int answer(struct ctx *ctx, struct resp *rs, int status, const struct project *p)
 {
+    json_t *o = project_to_json(p, true);
+    if (j_actions(ctx, o, &project_lifecycle, p) < 0)
+        return -1;
     resp_etag(ctx, rs, p->id, p->version);
-    return resp_json(ctx, rs, status, project_to_json(p, true));
+    return resp_json(ctx, rs, status, o);
 }
 
 /* The answer of a write that changed the project: re-read with its lots. */

@@ -30,7 +30,8 @@
      ",\"score\":{\"type\":[\"integer\",\"null\"]},\"findings\":" STR ",\"evaluated_by\":" OPT_ID  \
      ",\"evaluated_at\":" TS ",\"cancel_reason\":" STR ",\"created_at\":" TS ",\"updated_at\":" TS \
      ",\"version\":" INT ",\"lots\":{\"type\":\"array\",\"items\":{\"$ref\":"                      \
-     "\"#/components/schemas/Lot\"}}}}"},                                                          \
+     "\"#/components/schemas/Lot\"}}," ACTIONS("\"budget\",\"procuring\",\"supervising\","       \
+                                             "\"evaluating\",\"closed\",\"cancelled\"") "}}"},  \
     {"ProjectPage", PAGE("Project")},                                                              \
     {"Lot", PROC_LOT},                                                                             \
     {"ProjectTransition",                                                                          \

@@ -27,10 +27,12 @@
  * agency what it declared, an evaluator what it supervises, a provider what is open for bids or
  * what it bid on. */
 #define PRJ_SCOPE                                                                                  \
-    "(CAST($1 AS BIGINT) = 0 OR p.management_id IN (SELECT descendant_id FROM institution_tree "   \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.declared_by = $1 OR "           \
-    "p.supervisor_id = $1 OR (CAST($3 AS INTEGER) = 1 AND (p.state = 'procuring' OR EXISTS "       \
-    "(SELECT 1 FROM procurement_bids b WHERE b.project_id = p.id AND b.provider_id = $1))))"
+    "(CAST($1 AS BIGINT) = 0 OR " SQL_IN_SUBTREE(                                                  \
+        "p.management_id", "$1", "$2") " OR p.declared_by = $1 OR "                                \
+                                       "p.supervisor_id = $1 OR (CAST($3 AS INTEGER) = 1 AND "     \
+                                       "(p.state = 'procuring' OR EXISTS "                         \
+                                       "(SELECT 1 FROM procurement_bids b WHERE b.project_id = "   \
+                                       "p.id AND b.provider_id = $1))))"
 
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM procurement_projects p WHERE p.id = $4 AND " PRJ_SCOPE;
@@ -146,10 +148,11 @@ static const char SQL_MARKET[] =
     "procurement_lots l JOIN procurement_projects p ON p.id = l.project_id JOIN institutions i ON "
     "i.id = l.awarded_provider_id WHERE l.awarded_provider_id IS NOT NULL AND l.awarded_on >= $1 "
     "AND l.awarded_on <= $2 AND ($3 = '' OR p.region = $3) AND ($4 = '' OR l.category = $4) AND "
-    "p.state <> 'cancelled' AND (CAST($5 AS BIGINT) = 0 OR p.management_id IN (SELECT "
-    "descendant_id FROM institution_tree WHERE ancestor_id = $5)) GROUP BY p.region, l.category, "
-    "l.awarded_provider_id, i.name ORDER BY p.region, l.category, SUM(l.award_fen) DESC, "
-    "l.awarded_provider_id";
+    "p.state <> 'cancelled' AND (CAST($5 AS BIGINT) = 0 OR " SQL_UNDER(
+        "p.management_id",
+        "$5") ") GROUP BY p.region, l.category, "
+              "l.awarded_provider_id, i.name ORDER BY p.region, l.category, SUM(l.award_fen) DESC, "
+              "l.awarded_provider_id";
 
 static void read_project(struct ctx *ctx, struct db_rows *r, struct project *o)
 {

@@ -20,6 +20,7 @@
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
 #include "domain/catalogue/catalogue.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/org/org.h"
 #include "domain/resource/resource.h"
 #include "domain/validate.h"
@@ -86,8 +87,9 @@ static int governed_product(struct ctx *ctx, int64_t id, struct product *out)
         return -1;
     if (org_access_institution(ctx, out->provider_id, ORG_MANAGE) < 0) {
         err_clear(&ctx->err);
-        return err_set(&ctx->err, ERR_FORBIDDEN, "the provider of %s is outside your jurisdiction",
-                       out->name);
+        err_rule(&ctx->err, ERR_FORBIDDEN, "outside_jurisdiction",
+                 "the provider of %s is outside your jurisdiction", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
     }
     return 0;
 }
@@ -96,9 +98,11 @@ static int own_product(struct ctx *ctx, int64_t id, struct product *out)
 {
     if (product_get(ctx, id, out) < 0)
         return -1;
-    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
-        return err_set(&ctx->err, ERR_FORBIDDEN, "only the provider of %s may change it",
-                       out->name);
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id) {
+        err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                 "only the provider of %s may change it", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
+    }
     return 0;
 }
 
@@ -281,84 +285,221 @@ static int still_independent(struct ctx *ctx, const struct product *p)
     return org_check_independent_evaluator(ctx, p->provider_id, t.evaluator_id, "products", &ev);
 }
 
+/* ---------- the lifecycle as data (T5-7.2b, T5-3.4) ---------- */
+
+static int lc_load(struct ctx *ctx, int64_t id, void *obj)
+{
+    return product_get(ctx, id, obj);
+}
+
+static const char *lc_state(const void *obj)
+{
+    return ((const struct product *)obj)->state;
+}
+
+static void lc_set_state(void *obj, const char *to)
+{
+    ((struct product *)obj)->state = to;
+}
+
+static unsigned lc_parties(struct ctx *ctx, const void *obj)
+{
+    const struct product *p = obj;
+    unsigned r = 0;
+    if (p->provider_id == ctx->caller.institution_id)
+        r |= LC_PROVIDER;
+    /* Management acts on the products of providers in its jurisdiction only; that a product is
+     * online (visible to all) gives no other management institution a say over it. */
+    if (ctx->caller.inst_kind && !strcmp(ctx->caller.inst_kind, "management")) {
+        if (org_access_institution(ctx, p->provider_id, ORG_MANAGE) == 0)
+            r |= LC_MANAGEMENT;
+        err_clear(&ctx->err);
+    }
+    return r;
+}
+
+static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
+{
+    const struct product *p = obj;
+    if (wanted & LC_MANAGEMENT)
+        return err_rule(&ctx->err, ERR_FORBIDDEN, "outside_jurisdiction",
+                        "the provider of %s is outside your jurisdiction", p->name);
+    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                    "only the provider of %s may change it", p->name);
+}
+
+static int lc_save(struct ctx *ctx, void *obj, const void *cur_)
+{
+    struct product *v = obj;
+    const struct product *cur = cur_;
+    v->updated_at = time_now_ms();
+    int rc = product_store_update(ctx, v, cur->version);
+    if (rc <= 0)
+        return rc < 0 ? -1
+                      : err_set(&ctx->err, ERR_PRECONDITION,
+                                "the product was changed by someone else; reload it");
+    v->version = cur->version + 1;
+    return 0;
+}
+
+static int lc_record(struct ctx *ctx, const void *obj, const char *from, const char *to,
+                     const char *reason)
+{
+    return product_store_transition(ctx, ((const struct product *)obj)->id, from, to, reason);
+}
+
+static int64_t lc_id(const void *obj)
+{
+    return ((const struct product *)obj)->id;
+}
+
+static const char *lc_name(const void *obj)
+{
+    return ((const struct product *)obj)->name;
+}
+
+static int64_t lc_scope(const void *obj)
+{
+    return ((const struct product *)obj)->provider_id;
+}
+
+/* T5-7.1: quantifiable, measurable, priceable before anyone tests it. */
+static int guard_has_priced_metric(struct ctx *ctx, const void *obj)
+{
+    const struct product *p = obj;
+    struct metric *m;
+    int n;
+    if (product_store_metrics(ctx, p->id, &m, &n) < 0)
+        return -1;
+    if (n > 0)
+        return 0;
+    return err_rule(&ctx->err, ERR_CONFLICT, "metric_required",
+                    "a product needs at least one priced metric before it is tested (T5-7.1)");
+}
+
+/* T5-7.2e: online only when the newest recorded test by an independent evaluator passed. */
+static int guard_newest_test_passed(struct ctx *ctx, const void *obj)
+{
+    const struct product *p = obj;
+    const char *test = p->latest_test ? p->latest_test : "";
+    if (!strcmp(test, "passed"))
+        return 0;
+    err_rule(&ctx->err, ERR_CONFLICT, "not_passed",
+             "%s cannot go online: only a product whose newest test by an independent evaluator "
+             "passed may be launched (T5-7.2e); its state is %s and its newest test %s",
+             p->name, p->state, test[0] ? test : "does not exist");
+    err_param_str(&ctx->err, "state", p->state);
+    err_param_str(&ctx->err, "name", p->name);
+    return err_param_str(&ctx->err, "latest_test", test);
+}
+
+/* T5-8.2f at launch too: a relation declared after the test was assigned voids it (issue 12);
+ * 409 with rule interest_relation, as at assignment. */
+static int guard_evaluator_still_independent(struct ctx *ctx, const void *obj)
+{
+    return still_independent(ctx, obj) < 0 ? -1 : 0;
+}
+
+/* T5-7.2a: elimination is recorded with management's reason and ends any recommendation. */
+static int apply_eliminate(struct ctx *ctx, void *obj, const void *cur, const struct lc_input *in,
+                           struct audit_changes *ch)
+{
+    struct product *p = obj;
+    (void)ctx;
+    (void)cur;
+    (void)ch;
+    p->eliminate_note = in->reason;
+    p->recommended = false;
+    return 0;
+}
+
+static const char *const from_draft[] = {"draft", NULL};
+static const char *const from_launchable[] = {"passed", "offline", NULL};
+static const char *const from_online[] = {"online", NULL};
+static const char *const from_revisable[] = {"failed", "offline", NULL};
+static const char *const from_not_eliminated[] = {"draft",  "submitted", "testing", "passed",
+                                                  "failed", "online",    "offline", NULL};
+
+static const struct lc_transition product_transitions[] = {
+    {.action = "submit",
+     .from = from_draft,
+     .to = "submitted",
+     .parties = LC_PROVIDER,
+     .permission = "product.write",
+     .rule = "not_draft",
+     .refusal = "only a draft is submitted for test (now %s)",
+     .audit_action = "product.submit",
+     .guards = {guard_has_priced_metric}},
+    {.action = "launch",
+     .from = from_launchable,
+     .to = "online",
+     .parties = LC_PROVIDER,
+     .permission = "product.write",
+     .rule = "not_passed",
+     .refusal = "the product cannot go online: only a product whose newest test by an "
+                "independent evaluator passed may be launched (T5-7.2e); its state is %s",
+     .audit_action = "product.launch",
+     .guards = {guard_newest_test_passed, guard_evaluator_still_independent}},
+    {.action = "withdraw",
+     .from = from_online,
+     .to = "offline",
+     .parties = LC_PROVIDER,
+     .permission = "product.write",
+     .rule = "not_online",
+     .refusal = "only an online product is taken offline (now %s)",
+     .audit_action = "product.withdraw"},
+    {.action = "revise",
+     .from = from_revisable,
+     .to = "draft",
+     .parties = LC_PROVIDER,
+     .permission = "product.write",
+     .rule = "not_revisable",
+     .refusal = "only a failed or offline product goes back to draft (now %s)",
+     .audit_action = "product.revise"},
+    {.action = "eliminate",
+     .from = from_not_eliminated,
+     .to = "eliminated",
+     .parties = LC_MANAGEMENT,
+     .permission = "product.govern",
+     .rule = "eliminated",
+     .refusal = "the product is %s already",
+     .audit_action = "product.eliminate",
+     .apply = apply_eliminate},
+};
+
+const struct lifecycle product_lifecycle = {
+    .entity = "product",
+    .audit_type = "product",
+    .transitions = product_transitions,
+    .n_transitions = (int)(sizeof(product_transitions) / sizeof(product_transitions[0])),
+    .size = sizeof(struct product),
+    .load = lc_load,
+    .state = lc_state,
+    .set_state = lc_set_state,
+    .parties = lc_parties,
+    .refuse_party = lc_refuse_party,
+    .save = lc_save,
+    .record = lc_record,
+    .id_of = lc_id,
+    .audit_scope = lc_scope,
+    .name_of = lc_name,
+};
+
 int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
                 struct product *out)
 {
-    struct product p;
-    const char *to;
-    bool management = !strcmp(action, "eliminate");
+    struct lc_input in = {reason ? reason : "", NULL};
     if (check_opt_text(ctx, "reason", reason, 1000) < 0)
         return -1;
-    if (management && text_length(reason) < 4)
+    if (!strcmp(action, "eliminate") && text_length(reason) < 4)
         return err_field(&ctx->err, "reason", "required",
                          "elimination (淘汰) needs a reason of at least 4 characters");
-    if (ctx_tx_begin(ctx) < 0 ||
-        (management ? governed_product(ctx, id, &p) : own_product(ctx, id, &p)) < 0)
-        return fail(ctx);
-    if (!strcmp(action, "submit")) {
-        static const char *const from[] = {"draft", NULL};
-        struct metric *m;
-        int n;
-        if (!in(p.state, from)) {
-            err_rule(&ctx->err, ERR_CONFLICT, "not_draft",
-                     "only a draft is submitted for test (now %s)", p.state);
-            return fail(ctx);
-        }
-        if (product_store_metrics(ctx, id, &m, &n) < 0)
-            return fail(ctx);
-        if (n == 0) {
-            /* T5-7.1: quantifiable, measurable, priceable before anyone tests it. */
-            err_rule(&ctx->err, ERR_CONFLICT, "metric_required",
-                     "a product needs at least one priced metric before it is tested (T5-7.1)");
-            return fail(ctx);
-        }
-        to = "submitted";
-    } else if (!strcmp(action, "launch")) {
-        static const char *const from[] = {"passed", "offline", NULL};
-        if (!in(p.state, from) || strcmp(p.latest_test, "passed") != 0) {
-            err_rule(&ctx->err, ERR_CONFLICT, "not_passed",
-                     "%s cannot go online: only a product whose newest test by an independent "
-                     "evaluator passed may be launched (T5-7.2e); its state is %s and its "
-                     "newest test %s",
-                     p.name, p.state, p.latest_test[0] ? p.latest_test : "does not exist");
-            return fail(ctx);
-        }
-        /* T5-8.2f at launch too: a relation declared after the test was assigned voids it. */
-        if (still_independent(ctx, &p) < 0)
-            return fail(ctx);
-        to = "online";
-    } else if (!strcmp(action, "withdraw")) {
-        if (strcmp(p.state, "online") != 0) {
-            err_rule(&ctx->err, ERR_CONFLICT, "not_online",
-                     "only an online product is taken offline (now %s)", p.state);
-            return fail(ctx);
-        }
-        to = "offline";
-    } else if (!strcmp(action, "revise")) {
-        static const char *const from[] = {"failed", "offline", NULL};
-        if (!in(p.state, from)) {
-            err_rule(&ctx->err, ERR_CONFLICT, "not_revisable",
-                     "only a failed or offline product goes back to draft (now %s)", p.state);
-            return fail(ctx);
-        }
-        to = "draft";
-    } else if (management) {
-        if (!strcmp(p.state, "eliminated")) {
-            err_rule(&ctx->err, ERR_CONFLICT, "eliminated", "%s is eliminated already", p.name);
-            return fail(ctx);
-        }
-        p.eliminate_note = reason;
-        p.recommended = false;
-        to = "eliminated";
-    } else {
-        err_field(&ctx->err, "action", "enum", "unknown action %s", action);
-        return fail(ctx);
-    }
-    if (save_state(ctx, &p, to, reason, arena_printf(ctx->arena, "product.%s", action)) < 0 ||
-        ctx_tx_commit(ctx) < 0)
-        return fail(ctx);
-    *out = p;
-    return 0;
+    return lifecycle_act(ctx, &product_lifecycle, id, action, &in, out);
+}
+
+int product_actions(struct ctx *ctx, const struct product *p, const char ***actions, int *n)
+{
+    return lifecycle_actions(ctx, &product_lifecycle, p, actions, n, NULL, NULL);
 }
 
 int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char *note,
@@ -372,6 +513,8 @@ int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char 
     if (recommended && strcmp(cur.state, "online") != 0) {
         err_rule(&ctx->err, ERR_CONFLICT, "not_online",
                  "only an online product is recommended (now %s)", cur.state);
+        err_param_str(&ctx->err, "state", cur.state);
+        err_param_str(&ctx->err, "action", "recommend");
         return fail(ctx);
     }
     v = cur;

@@ -76,6 +76,11 @@ int product_update(struct ctx *ctx, int64_t id, int if_match, const struct produ
  * (management, reason required). Each refusal says which state allows it. */
 int product_act(struct ctx *ctx, int64_t id, const char *action, const char *reason,
                 struct product *out);
+/* The lifecycle actions the caller may take on p now (the table in product.c, the same guards
+ * as product_act, no writes): *actions is an arena-owned array of *n names. */
+int product_actions(struct ctx *ctx, const struct product *p, const char ***actions, int *n);
+struct lifecycle;
+extern const struct lifecycle product_lifecycle;
 int product_recommend(struct ctx *ctx, int64_t id, bool recommended, const char *note,
                       struct product *out);
 

@@ -157,8 +157,11 @@ static json_t *product_to_json(const struct product *p)
 
 static int answer(struct ctx *ctx, struct resp *rs, int status, const struct product *p)
 {
+    json_t *o = product_to_json(p);
+    if (j_actions(ctx, o, &product_lifecycle, p) < 0)
+        return -1;
     resp_etag(ctx, rs, p->id, p->version);
-    return resp_json(ctx, rs, status, product_to_json(p));
+    return resp_json(ctx, rs, status, o);
 }
 
 int product_http_list(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -16,9 +16,10 @@
 /* $1 root, $2 depth: management sees the products of providers in its subtree, a provider its
  * own, an evaluator those it tests; everyone sees what is online (the catalogue). */
 #define PRODUCT_SCOPE                                                                              \
-    "(CAST($1 AS BIGINT) = 0 OR p.state = 'online' OR p.provider_id IN (SELECT descendant_id "     \
-    "FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id "      \
-    "IN (SELECT product_id FROM product_tests WHERE evaluator_id = $1))"
+    "(CAST($1 AS BIGINT) = 0 OR p.state = 'online' OR " SQL_IN_SUBTREE(                            \
+        "p.provider_id", "$1",                                                                     \
+        "$2") " OR p.id "                                                                          \
+              "IN (SELECT product_id FROM product_tests WHERE evaluator_id = $1))"
 #define PRODUCT_COLS                                                                               \
     "p.id, p.provider_id, i.name, p.name, p.category, p.description, p.state, p.region, "          \
     "p.recommended, p.recommend_note, p.eliminate_note, COALESCE((SELECT t.status FROM "           \
@@ -111,10 +112,10 @@ static const char SQL_TESTED_BY[] =
     "status <> 'assigned'";
 static const char SQL_TESTS[] =
     "SELECT " TEST_COLS TEST_FROM
-    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR p.provider_id IN (SELECT "
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "
-    "INTEGER))) AND (CAST($3 AS BIGINT) = 0 OR t.product_id = $3) AND ($4 = '' OR t.status = "
-    "$4) AND t.id > $5 ORDER BY t.id LIMIT $6";
+    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR " SQL_IN_SUBTREE(
+        "p.provider_id", "$1",
+        "$2") ") AND (CAST($3 AS BIGINT) = 0 OR t.product_id = $3) AND ($4 = '' OR t.status = "
+              "$4) AND t.id > $5 ORDER BY t.id LIMIT $6";
 
 static const char SQL_PRICE_OVERLAP[] =
     "SELECT COUNT(*) FROM price_basis WHERE metric_id = $1 AND valid_from <= $3 AND "
@@ -177,8 +178,7 @@ static const char SQL_CANDIDATES[] =
     "1000";
 static const char SQL_ONLINE[] =
     "SELECT " PRODUCT_COLS PRODUCT_FROM
-    "WHERE p.state = 'online' AND p.provider_id IN (SELECT descendant_id FROM institution_tree "
-    "WHERE ancestor_id = $1) ORDER BY p.id";
+    "WHERE p.state = 'online' AND " SQL_UNDER("p.provider_id", "$1") " ORDER BY p.id";
 
 static void read_product(struct ctx *ctx, struct db_rows *r, struct product *o)
 {

@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "domain/audit/audit.h"
+#include "domain/lifecycle/lifecycle.h"
 #include "domain/catalogue/catalogue.h"
 #include "domain/org/org.h"
 #include "domain/validate.h"
@@ -72,6 +73,8 @@ static int pool_visible(struct ctx *ctx, int64_t id)
 {
     int64_t root;
     int depth;
+    if (ctx->scoped.kind == &pool_entity && ctx->scoped.id == id)
+        return 0; /* the guard of this request loaded it within the caller's view */
     org_scope(ctx, &root, &depth);
     int rc = resource_store_pool_visible(ctx, root, depth, id);
     if (rc < 0)
@@ -81,7 +84,14 @@ static int pool_visible(struct ctx *ctx, int64_t id)
 
 int pool_access(struct ctx *ctx, int64_t id)
 {
-    return pool_visible(ctx, id);
+    struct pool *row = arena_alloc(ctx->arena, sizeof(*row));
+    if (pool_get(ctx, id, row) < 0)
+        return -1;
+    ctx->scoped.kind = &pool_entity;
+    ctx->scoped.id = id;
+    ctx->scoped.inst_id = 0; /* visible as a pool, which vouches for no institution */
+    ctx->scoped.row = row;
+    return 0;
 }
 
 int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id)
@@ -96,9 +106,12 @@ int pool_provider_of(struct ctx *ctx, int64_t pool_id, int64_t *provider_id)
 
 int pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 {
-    if (pool_visible(ctx, id) < 0)
-        return -1;
-    int rc = resource_store_pool_get(ctx, id, out);
+    int64_t root;
+    int depth;
+    if (org_guarded(ctx, &pool_entity, id, sizeof(*out), out))
+        return 0;
+    org_scope(ctx, &root, &depth);
+    int rc = resource_store_pool_get_scoped(ctx, root, depth, id, out);
     if (rc < 0)
         return -1;
     return rc ? 0 : err_set(&ctx->err, ERR_NOT_FOUND, "resource pool not found");
@@ -109,9 +122,11 @@ static int own_pool(struct ctx *ctx, int64_t id, struct pool *out)
 {
     if (pool_get(ctx, id, out) < 0)
         return -1;
-    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id)
-        return err_set(&ctx->err, ERR_FORBIDDEN, "only the provider of %s may change it",
-                       out->name);
+    if (!ctx->caller.is_system && out->provider_id != ctx->caller.institution_id) {
+        err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                 "only the provider of %s may change it", out->name);
+        return err_param_str(&ctx->err, "name", out->name);
+    }
     return 0;
 }
 
@@ -127,6 +142,181 @@ int pool_list(struct ctx *ctx, const struct pool_filter *f, const struct page_re
     if (p->want_total && resource_store_pool_count(ctx, root, depth, f, &info->total) < 0)
         return -1;
     return 0;
+}
+
+/* ---------- the pool's lifecycle as data (T5-3.4) ---------- */
+
+const char *pool_lifecycle_stage(const char *status)
+{
+    return !strcmp(status, "retired") ? "offline" : "release_operation";
+}
+
+static int lc_load(struct ctx *ctx, int64_t id, void *obj)
+{
+    return pool_get(ctx, id, obj);
+}
+
+static const char *lc_state(const void *obj)
+{
+    return ((const struct pool *)obj)->status;
+}
+
+static void lc_set_state(void *obj, const char *to)
+{
+    ((struct pool *)obj)->status = to;
+}
+
+static unsigned lc_parties(struct ctx *ctx, const void *obj)
+{
+    return ((const struct pool *)obj)->provider_id == ctx->caller.institution_id ? LC_PROVIDER : 0;
+}
+
+static int lc_refuse_party(struct ctx *ctx, const void *obj, unsigned wanted)
+{
+    (void)wanted;
+    return err_rule(&ctx->err, ERR_FORBIDDEN, "not_the_provider",
+                    "only the provider of %s may change it", ((const struct pool *)obj)->name);
+}
+
+static int lc_save(struct ctx *ctx, void *obj, const void *cur_)
+{
+    struct pool *v = obj;
+    const struct pool *cur = cur_;
+    v->updated_at = time_now_ms();
+    int rc = resource_store_pool_update(ctx, v, cur->version);
+    if (rc <= 0)
+        return rc < 0 ? -1
+                      : err_set(&ctx->err, ERR_CONFLICT,
+                                "the pool changed meanwhile (new allocations?); reload and try "
+                                "again");
+    v->version = cur->version + 1;
+    return 0;
+}
+
+static int lc_record(struct ctx *ctx, const void *obj, const char *from, const char *to,
+                     const char *reason)
+{
+    return resource_store_pool_transition(ctx, ((const struct pool *)obj)->id, from, to, reason);
+}
+
+static int64_t lc_id(const void *obj)
+{
+    return ((const struct pool *)obj)->id;
+}
+
+static const char *lc_name(const void *obj)
+{
+    return ((const struct pool *)obj)->name;
+}
+
+static int64_t lc_scope(const void *obj)
+{
+    return ((const struct pool *)obj)->provider_id;
+}
+
+/* T5-6.2b: capacity in use is released through the allocations first; a retired pool holds
+ * nothing that a user agency still relies on. */
+static int guard_no_allocations(struct ctx *ctx, const void *obj)
+{
+    const struct pool *p = obj;
+    if (p->allocated == 0)
+        return 0;
+    err_rule(&ctx->err, ERR_CONFLICT, "pool_in_use",
+             "%lld %s of %s are allocated; release the allocations before the pool is retired",
+             (long long)p->allocated, p->unit, p->name);
+    err_param_int(&ctx->err, "allocated", (long long)p->allocated);
+    return err_param_str(&ctx->err, "unit", p->unit);
+}
+
+static const char *const from_active[] = {"active", NULL};
+static const char *const from_suspended[] = {"suspended", NULL};
+static const char *const from_live[] = {"active", "suspended", NULL};
+
+static const struct lc_transition pool_transitions[] = {
+    {.action = "suspend",
+     .from = from_active,
+     .to = "suspended",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "not_active",
+     .refusal = "only an active pool is suspended (now %s)",
+     .audit_action = "pool.suspend"},
+    {.action = "resume",
+     .from = from_suspended,
+     .to = "active",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "not_suspended",
+     .refusal = "only a suspended pool is resumed (now %s)",
+     .audit_action = "pool.resume"},
+    {.action = "retire",
+     .from = from_live,
+     .to = "retired",
+     .parties = LC_PROVIDER,
+     .permission = "pool.write",
+     .rule = "retired",
+     .refusal = "the pool is %s already: retirement is final",
+     .audit_action = "pool.retire",
+     .guards = {guard_no_allocations}},
+};
+
+const struct lifecycle pool_lifecycle = {
+    .entity = "resource pool",
+    .audit_type = "resource_pool",
+    .transitions = pool_transitions,
+    .n_transitions = (int)(sizeof(pool_transitions) / sizeof(pool_transitions[0])),
+    .size = sizeof(struct pool),
+    .load = lc_load,
+    .state = lc_state,
+    .set_state = lc_set_state,
+    .parties = lc_parties,
+    .refuse_party = lc_refuse_party,
+    .save = lc_save,
+    .record = lc_record,
+    .id_of = lc_id,
+    .audit_scope = lc_scope,
+    .name_of = lc_name,
+};
+
+/* The action of the table that moves cur to status (a PATCH of status), or a refusal. */
+static int pool_transition_to(struct ctx *ctx, const struct pool *cur, const char *status,
+                              const char **action)
+{
+    for (int i = 0; i < pool_lifecycle.n_transitions; i++) {
+        const struct lc_transition *t = &pool_transitions[i];
+        if (strcmp(t->to, status) != 0)
+            continue;
+        *action = t->action;
+        for (int k = 0; t->from[k]; k++)
+            if (!strcmp(t->from[k], cur->status))
+                return 0;
+    }
+    if (*action)
+        return 0; /* the table's own refusal names the state that allows it */
+    err_rule(&ctx->err, ERR_CONFLICT, "illegal_transition", "a %s pool cannot become %s",
+             cur->status, status);
+    err_param_str(&ctx->err, "state", cur->status);
+    return err_param_str(&ctx->err, "to", status);
+}
+
+int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason, struct pool *out)
+{
+    struct lc_input in = {reason ? reason : "", NULL};
+    if (check_opt_text(ctx, "reason", reason, 1000) < 0)
+        return -1;
+    return lifecycle_act(ctx, &pool_lifecycle, id, action, &in, out);
+}
+
+int pool_actions(struct ctx *ctx, const struct pool *p, const char ***actions, int *n)
+{
+    return lifecycle_actions(ctx, &pool_lifecycle, p, actions, n, NULL, NULL);
+}
+
+int pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n)
+{
+    if (pool_visible(ctx, id) < 0)
+        return -1;
+    return resource_store_pool_history(ctx, id, items, n);
 }
 
 static void validate_pool(struct ctx *ctx, const struct pool *v)
@@ -197,7 +387,7 @@ int pool_create(struct ctx *ctx, const struct pool_input *in, struct pool *out)
         return fail(ctx);
     }
     if (audit_append(ctx, "pool.create", "resource_pool", v.id, v.provider_id, ch) < 0 ||
-        ctx_tx_commit(ctx) < 0)
+        resource_store_pool_transition(ctx, v.id, "", v.status, NULL) < 0 || ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     *out = v;
     return 0;
@@ -231,6 +421,12 @@ int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_inp
         v.status = in->v.status;
     /* kind, unit and provider are not in the PATCH body: they never change. */
     validate_pool(ctx, &v);
+    /* A change of status is a transition of the pool's lifecycle: the same table decides. */
+    const char *action = NULL;
+    if (!ctx->err.kind && strcmp(cur.status, v.status) != 0 &&
+        (pool_transition_to(ctx, &cur, v.status, &action) < 0 ||
+         lifecycle_check(ctx, &pool_lifecycle, &cur, action) < 0))
+        return fail(ctx);
     if (!ctx->err.kind && v.capacity < cur.allocated)
         err_field_as(&ctx->err, ERR_CONFLICT, "capacity", "below_allocated",
                      "%lld units are allocated; capacity cannot go below that",
@@ -248,6 +444,7 @@ int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_inp
     struct audit_changes *ch = audit_changes_new(ctx);
     diff_pool(ch, &cur, &v);
     if (audit_append(ctx, "pool.update", "resource_pool", id, v.provider_id, ch) < 0 ||
+        (action && resource_store_pool_transition(ctx, id, cur.status, v.status, NULL) < 0) ||
         ctx_tx_commit(ctx) < 0)
         return fail(ctx);
     v.version = cur.version + 1;
@@ -502,6 +699,7 @@ int allocation_set_service_start(struct ctx *ctx, int64_t pool_id, int64_t id, c
     }
     v = cur;
     v.service_start = at;
+    v.service_start_at = at;
     v.service_start_reason = reason;
     v.updated_at = time_now_ms();
     struct audit_changes *ch = audit_changes_new(ctx);

@@ -17,6 +17,11 @@
 #include "core/page.h"
 
 struct ctx;
+struct entity;
+
+/* Pools, allocations and conformity tests described as data (resource_entity.c): store rows, JSON
+ * and schema. */
+extern const struct entity pool_entity, allocation_entity, conformity_test_entity;
 
 extern const char *const resource_kinds[]; /* compute storage network information
                                               application_support consulting */
@@ -41,6 +46,7 @@ struct pool {
     const char *latest_test; /* "", assigned, passed, failed: the newest test's state */
     int64_t created_at, updated_at;
     int version;
+    int64_t n_free; /* capacity - allocated: derived, set by the handler that answers */
 };
 
 enum pool_field {
@@ -71,6 +77,26 @@ int pool_get(struct ctx *ctx, int64_t id, struct pool *out);
 int pool_create(struct ctx *ctx, const struct pool_input *in, struct pool *out);
 int pool_update(struct ctx *ctx, int64_t id, int if_match, const struct pool_input *in,
                 struct pool *out);
+/*
+ * The pool's lifecycle (T5-3.4, the table in resource.c): the provider suspends an active pool
+ * (nothing new is allocated from it), resumes a suspended one, and retires a pool that holds no
+ * allocation (retired is final). A PATCH of status takes the same transitions. Every change of
+ * state is recorded with who, when and why (pool_history) and audited.
+ */
+int pool_act(struct ctx *ctx, int64_t id, const char *action, const char *reason, struct pool *out);
+/* The lifecycle actions the caller may take on p now; arena-owned names. */
+int pool_actions(struct ctx *ctx, const struct pool *p, const char ***actions, int *n);
+struct lifecycle;
+extern const struct lifecycle pool_lifecycle;
+/* The T5-3.4 stage of a pool state: "release_operation" (active, suspended) or "offline". */
+const char *pool_lifecycle_stage(const char *status);
+
+struct pool_transition {
+    int64_t id, pool_id, by_person, by_institution, at;
+    const char *from_state, *to_state, *reason;
+};
+int pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n);
+
 /* 0 when the caller may see the pool (its provider is in their jurisdiction, or they test it or
  * use it); ERR_NOT_FOUND otherwise. For the route guard. */
 int pool_access(struct ctx *ctx, int64_t id);
@@ -93,6 +119,7 @@ struct allocation {
     /* Usage is accepted from service_start on: the creation, or an earlier time stated with a
      * reason for a service migrated onto the platform (0: none stated). */
     int64_t service_start;
+    int64_t service_start_at; /* service_start, or created_at when none was stated (answered) */
     const char *service_start_reason;
     int version;
 };

@@ -139,17 +139,13 @@ int resource_http_kinds(struct ctx *ctx, struct req *rq, struct resp *rs)
     return resp_json(ctx, rs, 200, j_page(kinds, &info));
 }
 
-static json_t *pool_to_json(const struct pool *p)
+/* The pool as answered: free is derived from the figures it was read or changed with; one pool
+ * carries the lifecycle actions the caller may take on it now. */
+static int answer_pool(struct ctx *ctx, struct resp *rs, int status, struct pool *p)
 {
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:s,s:s,s:o,s:o,s:i}", "id",
-                     (json_int_t)p->id, "provider_id", (json_int_t)p->provider_id, "provider_name",
-                     p->provider_name ? p->provider_name : "", "name", p->name, "kind", p->kind,
-                     "unit", p->unit, "specification", p->specification, "capacity",
-                     (json_int_t)p->capacity, "allocated", (json_int_t)p->allocated, "free",
-                     (json_int_t)(p->capacity - p->allocated), "region", p->region,
-                     "security_level", (int)p->security_level, "status", p->status, "latest_test",
-                     p->latest_test ? p->latest_test : "", "created_at", j_time(p->created_at),
-                     "updated_at", j_time(p->updated_at), "version", p->version);
+    p->n_free = p->capacity - p->allocated;
+    resp_etag(ctx, rs, p->id, p->version);
+    return resp_entity_actions(ctx, rs, status, &pool_entity, p, &pool_lifecycle);
 }
 
 int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -169,10 +165,9 @@ int resource_http_pools(struct ctx *ctx, struct req *rq, struct resp *rs)
         q_enum(ctx, rq, "status", pool_statuses, &f.status) < 0 ||
         pool_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(arr, pool_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+        items[i].n_free = items[i].capacity - items[i].allocated;
+    return resp_page(ctx, rs, &pool_entity, items, n, &info);
 }
 
 int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -180,8 +175,47 @@ int resource_http_pool(struct ctx *ctx, struct req *rq, struct resp *rs)
     struct pool p;
     if (pool_get(ctx, rq->params[0], &p) < 0)
         return -1;
-    resp_etag(ctx, rs, p.id, p.version);
-    return resp_json(ctx, rs, 200, pool_to_json(&p));
+    return answer_pool(ctx, rs, 200, &p);
+}
+
+struct pool_reason_body {
+    const char *reason;
+};
+const struct field_spec pool_reason_spec[] = {
+    {"reason", JV_STRING, 0, offsetof(struct pool_reason_body, reason), 0, 1, 1000, NULL, NULL},
+    JV_END,
+};
+
+int resource_http_pool_act(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_reason_body b;
+    struct pool out;
+    unsigned has;
+    const char *action = strrchr(rq->path, '/') + 1;
+    memset(&b, 0, sizeof(b));
+    if (body_decode(ctx, rq, pool_reason_spec, &b, &has) < 0 ||
+        pool_act(ctx, rq->params[0], action, b.reason, &out) < 0)
+        return -1;
+    return answer_pool(ctx, rs, 200, &out);
+}
+
+int resource_http_pool_history(struct ctx *ctx, struct req *rq, struct resp *rs)
+{
+    struct pool_transition *items;
+    int n;
+    if (pool_history(ctx, rq->params[0], &items, &n) < 0)
+        return -1;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            arr,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)items[i].id,
+                      "from_state", items[i].from_state, "to_state", items[i].to_state,
+                      "lifecycle_stage", pool_lifecycle_stage(items[i].to_state), "reason",
+                      items[i].reason, "at", j_time(items[i].at), "by_person",
+                      j_id(items[i].by_person), "by_institution", j_id(items[i].by_institution)));
+    struct page_info info = {0, n};
+    return resp_json(ctx, rs, 200, j_page(arr, &info));
 }
 
 int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -191,8 +225,7 @@ int resource_http_pool_create(struct ctx *ctx, struct req *rq, struct resp *rs)
     memset(&in, 0, sizeof(in));
     if (body_decode(ctx, rq, pool_create_spec, &in, &in.has) < 0 || pool_create(ctx, &in, &out) < 0)
         return -1;
-    resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 201, pool_to_json(&out));
+    return answer_pool(ctx, rs, 201, &out);
 }
 
 int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -205,29 +238,7 @@ int resource_http_pool_update(struct ctx *ctx, struct req *rq, struct resp *rs)
         body_decode(ctx, rq, pool_patch_spec, &in, &in.has) < 0 ||
         pool_update(ctx, rq->params[0], if_match, &in, &out) < 0)
         return -1;
-    resp_etag(ctx, rs, out.id, out.version);
-    return resp_json(ctx, rs, 200, pool_to_json(&out));
-}
-
-static json_t *allocation_to_json(const struct allocation *a)
-{
-    json_t *o = json_pack(
-        "{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:i}", "id", (json_int_t)a->id,
-        "pool_id", (json_int_t)a->pool_id, "user_id", (json_int_t)a->user_id, "user_name",
-        a->user_name ? a->user_name : "", "application", a->application, "quantity",
-        (json_int_t)a->quantity, "status", a->status, "service_level",
-        a->service_level ? a->service_level : "standard", "use_by", a->use_by ? a->use_by : "",
-        "first_used_on", a->first_used_on ? a->first_used_on : "", "reclaimable", a->reclaimable,
-        "created_at", j_time(a->created_at), "updated_at", j_time(a->updated_at), "version",
-        a->version);
-    if (!o)
-        return NULL;
-    /* the start of service: the creation unless an earlier one was stated with a reason */
-    json_object_set_new(o, "service_start",
-                        j_time(a->service_start ? a->service_start : a->created_at));
-    json_object_set_new(o, "service_start_reason",
-                        json_string(a->service_start_reason ? a->service_start_reason : ""));
-    return o;
+    return answer_pool(ctx, rs, 200, &out);
 }
 
 static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, int64_t pool)
@@ -250,10 +261,7 @@ static int list_allocations(struct ctx *ctx, struct req *rq, struct resp *rs, in
         f.pool_id = pool;
     if (allocation_list(ctx, &f, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, allocation_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &allocation_entity, items, n, &info);
 }
 
 int resource_http_pool_allocations(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -274,7 +282,7 @@ int resource_http_configure(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_spec, &in, &has) < 0 ||
         allocation_configure(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 201, &allocation_entity, &out);
 }
 
 int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -286,7 +294,7 @@ int resource_http_change(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_change_spec, &b, &has) < 0 ||
         allocation_change(ctx, rq->params[0], rq->params[1], b.op, b.quantity, b.reason, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
 int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -298,19 +306,7 @@ int resource_http_first_use(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, allocation_use_spec, &b, &has) < 0 ||
         allocation_mark_used(ctx, rq->params[0], rq->params[1], b.first_used_on, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, allocation_to_json(&out));
-}
-
-static json_t *test_to_json(const struct conformity_test *t)
-{
-    return json_pack(
-        "{s:I,s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:i}", "id", (json_int_t)t->id,
-        "pool_id", (json_int_t)t->pool_id, "pool_name", t->pool_name ? t->pool_name : "",
-        "provider_id", (json_int_t)t->provider_id, "evaluator_id", (json_int_t)t->evaluator_id,
-        "evaluator_name", t->evaluator_name ? t->evaluator_name : "", "assigned_by",
-        j_id(t->assigned_by), "status", t->status, "findings", t->findings, "report_ref",
-        t->report_ref, "tested_on", t->tested_on, "created_at", j_time(t->created_at), "updated_at",
-        j_time(t->updated_at), "version", t->version);
+    return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
 int resource_http_service_start(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -323,7 +319,7 @@ int resource_http_service_start(struct ctx *ctx, struct req *rq, struct resp *rs
         allocation_set_service_start(ctx, rq->params[0], rq->params[1], b.service_start,
                                      b.service_start_reason, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, allocation_to_json(&out));
+    return resp_entity(ctx, rs, 200, &allocation_entity, &out);
 }
 
 int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -335,7 +331,7 @@ int resource_http_assign(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, conformity_assign_spec, &b, &has) < 0 ||
         conformity_assign(ctx, rq->params[0], b.evaluator_id, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 201, test_to_json(&out));
+    return resp_entity(ctx, rs, 201, &conformity_test_entity, &out);
 }
 
 int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -352,10 +348,7 @@ int resource_http_tests(struct ctx *ctx, struct req *rq, struct resp *rs)
         q_enum(ctx, rq, "status", test_statuses, &status) < 0 ||
         conformity_list(ctx, pool, status, &p, &items, &n, &info) < 0)
         return -1;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, test_to_json(&items[i]));
-    return resp_json(ctx, rs, 200, j_page(arr, &info));
+    return resp_page(ctx, rs, &conformity_test_entity, items, n, &info);
 }
 
 int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs)
@@ -366,7 +359,7 @@ int resource_http_record(struct ctx *ctx, struct req *rq, struct resp *rs)
     if (body_decode(ctx, rq, conformity_record_spec, &in, &has) < 0 ||
         conformity_record(ctx, rq->params[0], &in, &out) < 0)
         return -1;
-    return resp_json(ctx, rs, 200, test_to_json(&out));
+    return resp_entity(ctx, rs, 200, &conformity_test_entity, &out);
 }
 
 int resource_http_publish(struct ctx *ctx, struct req *rq, struct resp *rs)

@@ -12,13 +12,14 @@
 
 /* $1 root, $2 depth. */
 #define POOL_SCOPE                                                                                 \
-    "(CAST($1 AS BIGINT) = 0 OR p.provider_id IN (SELECT descendant_id FROM institution_tree "     \
-    "WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER)) OR p.id IN (SELECT pool_id "         \
-    "FROM conformity_tests WHERE evaluator_id = $1) OR p.id IN (SELECT pool_id FROM "              \
-    "allocations WHERE user_id = $1))"
+    "(CAST($1 AS BIGINT) = 0 OR " SQL_IN_SUBTREE(                                                  \
+        "p.provider_id", "$1",                                                                     \
+        "$2") " OR p.id IN (SELECT pool_id FROM conformity_tests WHERE evaluator_id = $1)"         \
+              " OR p.id IN (SELECT pool_id FROM allocations WHERE user_id = $1))"
+/* The columns of pool_entity, in its order (resource_entity.c). */
 #define POOL_COLS                                                                                  \
-    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.region, "             \
-    "p.status, p.capacity, p.allocated, p.security_level, COALESCE((SELECT t.status FROM "         \
+    "p.id, p.provider_id, i.name, p.name, p.kind, p.unit, p.specification, p.capacity, "           \
+    "p.allocated, p.region, p.security_level, p.status, COALESCE((SELECT t.status FROM "           \
     "conformity_tests t WHERE t.pool_id = p.id ORDER BY t.id DESC LIMIT 1), ''), "                 \
     "p.created_at, p.updated_at, p.version"
 #define POOL_FROM " FROM resource_pools p JOIN institutions i ON i.id = p.provider_id "
@@ -29,6 +30,9 @@
 static const char SQL_VISIBLE[] =
     "SELECT COUNT(*) FROM resource_pools p WHERE p.id = $3 AND " POOL_SCOPE;
 static const char SQL_POOL_GET[] = "SELECT " POOL_COLS POOL_FROM "WHERE p.id = $1";
+/* The visibility check and the load in one statement: $1 root, $2 depth, $3 the pool. */
+static const char SQL_POOL_GET_SCOPED[] =
+    "SELECT " POOL_COLS POOL_FROM "WHERE p.id = $3 AND " POOL_SCOPE;
 static const char SQL_POOL_LIST[] =
     "SELECT " POOL_COLS POOL_FROM "WHERE " POOL_WHERE " AND p.id > $7 ORDER BY p.id LIMIT $8";
 static const char SQL_POOL_COUNT[] = "SELECT COUNT(*)" POOL_FROM "WHERE " POOL_WHERE;
@@ -40,26 +44,37 @@ static const char SQL_POOL_UPDATE[] =
     "UPDATE resource_pools SET name = $2, specification = $3, capacity = $4, region = $5, "
     "security_level = $6, status = $7, updated_at = $8, version = version + 1 WHERE id = $1 AND "
     "version = $9 AND allocated <= $4";
+static const char SQL_POOL_TRANSITION[] =
+    "INSERT INTO pool_transitions (id, pool_id, from_state, to_state, reason, at, by_person, "
+    "by_institution) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char SQL_POOL_HISTORY[] =
+    "SELECT id, pool_id, from_state, to_state, reason, at, COALESCE(by_person, 0), "
+    "COALESCE(by_institution, 0) FROM pool_transitions WHERE pool_id = $1 ORDER BY id";
 static const char SQL_POOL_TAKE[] =
     "UPDATE resource_pools SET allocated = allocated + $2 WHERE id = $1 AND status = 'active' "
     "AND allocated + $2 <= capacity AND allocated + $2 >= 0";
 
-/* today: the placeholder holding today's date, for the reclamation flag. */
+/* The columns of allocation_entity, in its order (resource_entity.c). today: the placeholder
+ * holding today's date, for the reclamation flag. */
 #define ALLOC_COLS(today)                                                                          \
-    "a.id, a.pool_id, a.user_id, u.name, a.application, a.status, a.use_by, a.first_used_on, "     \
-    "a.quantity, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by < " today           \
+    "a.id, a.pool_id, a.user_id, u.name, a.application, a.quantity, a.status, a.service_level, "   \
+    "a.use_by, a.first_used_on, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by "    \
+    "< " today                                                                                     \
     " AND a.first_used_on = '' THEN 1 ELSE 0 END, a.created_at, a.updated_at, a.version, "         \
-    "a.service_level, a.service_start, a.service_start_reason"
+    "CASE WHEN a.service_start <> 0 THEN a.service_start ELSE a.created_at END, "                  \
+    "a.service_start_reason, a.service_start"
 #define ALLOC_FROM                                                                                 \
     " FROM allocations a JOIN institutions u ON u.id = a.user_id JOIN resource_pools p ON "        \
     "p.id = a.pool_id "
 /* A user agency sees its own allocations; the provider and management see those of their pools. */
 #define ALLOC_WHERE                                                                                \
-    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR p.provider_id IN (SELECT descendant_id FROM "    \
-    "institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS INTEGER))) AND "              \
-    "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS BIGINT) = 0 OR a.user_id = $4) "   \
-    "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = 0 OR (a.status = 'active' AND "     \
-    "a.use_by <> '' AND a.use_by < $9 AND a.first_used_on = ''))"
+    "(CAST($1 AS BIGINT) = 0 OR a.user_id = $1 OR " SQL_IN_SUBTREE(                                \
+        "p.provider_id", "$1", "$2") ") AND "                                                      \
+                                     "(CAST($3 AS BIGINT) = 0 OR a.pool_id = $3) AND (CAST($4 AS " \
+                                     "BIGINT) = 0 OR a.user_id = $4) "                             \
+                                     "AND ($5 = '' OR a.status = $5) AND (CAST($6 AS INTEGER) = "  \
+                                     "0 OR (a.status = 'active' AND "                              \
+                                     "a.use_by <> '' AND a.use_by < $9 AND a.first_used_on = ''))"
 static const char SQL_ALLOC_GET[] = "SELECT " ALLOC_COLS("$2") ALLOC_FROM "WHERE a.id = $1";
 static const char SQL_ALLOC_LIST[] = "SELECT " ALLOC_COLS("$9") ALLOC_FROM
     "WHERE " ALLOC_WHERE " AND a.id > $7 ORDER BY a.id LIMIT $8";
@@ -77,8 +92,9 @@ static const char SQL_EVENT[] =
     "INSERT INTO allocation_events (id, allocation_id, op, quantity_before, quantity_after, "
     "reason, at, by_person) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/* The columns of conformity_test_entity, in its order (resource_entity.c). */
 #define TEST_COLS                                                                                  \
-    "t.id, t.pool_id, t.evaluator_id, t.assigned_by, e.name, p.name, p.provider_id, t.status, "    \
+    "t.id, t.pool_id, p.name, p.provider_id, t.evaluator_id, e.name, t.assigned_by, t.status, "    \
     "t.findings, t.report_ref, t.tested_on, t.created_at, t.updated_at, t.version"
 #define TEST_FROM                                                                                  \
     " FROM conformity_tests t JOIN institutions e ON e.id = t.evaluator_id JOIN resource_pools "   \
@@ -89,10 +105,10 @@ static const char SQL_TEST_OPEN[] =
 /* An evaluator sees the tests assigned to it; others those of pools in their jurisdiction. */
 static const char SQL_TEST_LIST[] =
     "SELECT " TEST_COLS TEST_FROM
-    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR p.provider_id IN (SELECT "
-    "descendant_id FROM institution_tree WHERE ancestor_id = $1 AND depth <= CAST($2 AS "
-    "INTEGER))) AND (CAST($3 AS BIGINT) = 0 OR t.pool_id = $3) AND ($4 = '' OR t.status = $4) "
-    "AND t.id > $5 ORDER BY t.id LIMIT $6";
+    "WHERE (CAST($1 AS BIGINT) = 0 OR t.evaluator_id = $1 OR " SQL_IN_SUBTREE(
+        "p.provider_id", "$1",
+        "$2") ") AND (CAST($3 AS BIGINT) = 0 OR t.pool_id = $3) AND ($4 = '' OR t.status = $4) "
+              "AND t.id > $5 ORDER BY t.id LIMIT $6";
 static const char SQL_TEST_INSERT[] =
     "INSERT INTO conformity_tests (id, pool_id, evaluator_id, assigned_by, status, findings, "
     "report_ref, tested_on, created_at, updated_at, version) VALUES ($1, $2, $3, $4, 'assigned', "
@@ -107,29 +123,9 @@ static const char SQL_CATALOGUE[] =
     ", i.uscc, t.id, t.evaluator_id, e.name, t.tested_on, t.report_ref" POOL_FROM
     "JOIN conformity_tests t ON t.id = (SELECT MAX(t2.id) FROM conformity_tests t2 "
     "WHERE t2.pool_id = p.id AND t2.status <> 'assigned') JOIN institutions e ON "
-    "e.id = t.evaluator_id WHERE p.status = 'active' AND t.status = 'passed' AND "
-    "p.provider_id IN (SELECT descendant_id FROM institution_tree WHERE ancestor_id = $1) "
-    "ORDER BY p.id";
-
-static void read_pool(struct ctx *ctx, struct db_rows *r, struct pool *o)
-{
-    o->id = db_int(r, 0);
-    o->provider_id = db_int(r, 1);
-    o->provider_name = S(2);
-    o->name = S(3);
-    o->kind = S(4);
-    o->unit = S(5);
-    o->specification = S(6);
-    o->region = S(7);
-    o->status = S(8);
-    o->capacity = db_int(r, 9);
-    o->allocated = db_int(r, 10);
-    o->security_level = (int)db_int(r, 11);
-    o->latest_test = S(12);
-    o->created_at = db_int(r, 13);
-    o->updated_at = db_int(r, 14);
-    o->version = (int)db_int(r, 15);
-}
+    "e.id = t.evaluator_id WHERE p.status = 'active' AND t.status = 'passed' AND " SQL_UNDER(
+        "p.provider_id", "$1") " "
+                               "ORDER BY p.id";
 
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id)
 {
@@ -143,7 +139,14 @@ int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_
 
 int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 {
-    GET_ONE(SQL_POOL_GET, DB_ARGS(DB_INT(id)), read_pool, out);
+    return store_get_entity(ctx, SQL_POOL_GET, DB_ARGS(DB_INT(id)), &pool_entity, out);
+}
+
+int resource_store_pool_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t id,
+                                   struct pool *out)
+{
+    return store_get_entity(ctx, SQL_POOL_GET_SCOPED,
+                            DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(id)), &pool_entity, out);
 }
 
 #define POOL_ARGS(root, depth, f)                                                                  \
@@ -153,9 +156,10 @@ int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out)
 int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
                              const struct page_req *p, struct pool **items, int *n)
 {
-    LIST_ALL(SQL_POOL_LIST,
-             DB_ARGS(POOL_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-             struct pool, read_pool, items, n);
+    return store_list_entity(
+        ctx, SQL_POOL_LIST,
+        DB_ARGS(POOL_ARGS(root, depth, f), DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
+        &pool_entity, items, n);
 }
 
 int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
@@ -187,6 +191,36 @@ int resource_store_pool_update(struct ctx *ctx, const struct pool *p, int expect
     return changed > 0;
 }
 
+int resource_store_pool_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
+                                   const char *reason)
+{
+    return db_exec(
+        ctx_db(ctx), SQL_POOL_TRANSITION,
+        DB_ARGS(DB_INT(id_new()), DB_INT(id), DB_TEXT(from), DB_TEXT(to),
+                DB_TEXT(reason ? reason : ""), DB_INT(time_now_ms()),
+                ctx->caller.person_id ? DB_INT(ctx->caller.person_id) : DB_NULL,
+                ctx->caller.institution_id ? DB_INT(ctx->caller.institution_id) : DB_NULL),
+        NULL, &ctx->err);
+}
+
+static void read_transition(struct ctx *ctx, struct db_rows *r, struct pool_transition *o)
+{
+    o->id = db_int(r, 0);
+    o->pool_id = db_int(r, 1);
+    o->from_state = S(2);
+    o->to_state = S(3);
+    o->reason = S(4);
+    o->at = db_int(r, 5);
+    o->by_person = db_int(r, 6);
+    o->by_institution = db_int(r, 7);
+}
+
+int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items, int *n)
+{
+    LIST_ALL(SQL_POOL_HISTORY, DB_ARGS(DB_INT(id)), struct pool_transition, read_transition, items,
+             n);
+}
+
 int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta)
 {
     int64_t changed = 0;
@@ -196,40 +230,22 @@ int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta)
     return changed > 0;
 }
 
-static void read_alloc(struct ctx *ctx, struct db_rows *r, struct allocation *o)
-{
-    o->id = db_int(r, 0);
-    o->pool_id = db_int(r, 1);
-    o->user_id = db_int(r, 2);
-    o->user_name = S(3);
-    o->application = S(4);
-    o->status = S(5);
-    o->use_by = S(6);
-    o->first_used_on = S(7);
-    o->quantity = db_int(r, 8);
-    o->reclaimable = db_int(r, 9) != 0;
-    o->created_at = db_int(r, 10);
-    o->updated_at = db_int(r, 11);
-    o->version = (int)db_int(r, 12);
-    o->service_level = S(13);
-    o->service_start = db_int(r, 14);
-    o->service_start_reason = S(15);
-}
-
 int resource_store_alloc_get(struct ctx *ctx, int64_t id, const char *today, struct allocation *out)
 {
-    GET_ONE(SQL_ALLOC_GET, DB_ARGS(DB_INT(id), DB_TEXT(today)), read_alloc, out);
+    return store_get_entity(ctx, SQL_ALLOC_GET, DB_ARGS(DB_INT(id), DB_TEXT(today)),
+                            &allocation_entity, out);
 }
 
 int resource_store_alloc_list(struct ctx *ctx, int64_t root, int depth, const char *today,
                               const struct allocation_filter *f, const struct page_req *p,
                               struct allocation **items, int *n)
 {
-    LIST_ALL(SQL_ALLOC_LIST,
-             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(f->pool_id), DB_INT(f->user_id),
-                     DB_TEXT(OR_EMPTY(f->status)), DB_INT(f->reclaimable_only), DB_INT(p->after_id),
-                     DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
-             struct allocation, read_alloc, items, n);
+    return store_list_entity(ctx, SQL_ALLOC_LIST,
+                             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(f->pool_id),
+                                     DB_INT(f->user_id), DB_TEXT(OR_EMPTY(f->status)),
+                                     DB_INT(f->reclaimable_only), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p)), DB_TEXT(today)),
+                             &allocation_entity, items, n);
 }
 
 int resource_store_alloc_insert(struct ctx *ctx, const struct allocation *a)
@@ -268,43 +284,27 @@ int resource_store_alloc_event(struct ctx *ctx, int64_t alloc_id, const char *op
                    NULL, &ctx->err);
 }
 
-static void read_test(struct ctx *ctx, struct db_rows *r, struct conformity_test *o)
-{
-    o->id = db_int(r, 0);
-    o->pool_id = db_int(r, 1);
-    o->evaluator_id = db_int(r, 2);
-    o->assigned_by = db_int(r, 3);
-    o->evaluator_name = S(4);
-    o->pool_name = S(5);
-    o->provider_id = db_int(r, 6);
-    o->status = S(7);
-    o->findings = S(8);
-    o->report_ref = S(9);
-    o->tested_on = S(10);
-    o->created_at = db_int(r, 11);
-    o->updated_at = db_int(r, 12);
-    o->version = (int)db_int(r, 13);
-}
-
 int resource_store_test_get(struct ctx *ctx, int64_t id, struct conformity_test *out)
 {
-    GET_ONE(SQL_TEST_GET, DB_ARGS(DB_INT(id)), read_test, out);
+    return store_get_entity(ctx, SQL_TEST_GET, DB_ARGS(DB_INT(id)), &conformity_test_entity, out);
 }
 
 int resource_store_test_open(struct ctx *ctx, int64_t pool_id, struct conformity_test **items,
                              int *n)
 {
-    LIST_ALL(SQL_TEST_OPEN, DB_ARGS(DB_INT(pool_id)), struct conformity_test, read_test, items, n);
+    return store_list_entity(ctx, SQL_TEST_OPEN, DB_ARGS(DB_INT(pool_id)), &conformity_test_entity,
+                             items, n);
 }
 
 int resource_store_test_list(struct ctx *ctx, int64_t root, int depth, int64_t pool_id,
                              const char *status, const struct page_req *p,
                              struct conformity_test **items, int *n)
 {
-    LIST_ALL(SQL_TEST_LIST,
-             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(pool_id), DB_TEXT(OR_EMPTY(status)),
-                     DB_INT(p->after_id), DB_INT(page_fetch_limit(p))),
-             struct conformity_test, read_test, items, n);
+    return store_list_entity(ctx, SQL_TEST_LIST,
+                             DB_ARGS(DB_INT(root), DB_INT(depth), DB_INT(pool_id),
+                                     DB_TEXT(OR_EMPTY(status)), DB_INT(p->after_id),
+                                     DB_INT(page_fetch_limit(p))),
+                             &conformity_test_entity, items, n);
 }
 
 int resource_store_test_insert(struct ctx *ctx, const struct conformity_test *t)
@@ -329,13 +329,13 @@ int resource_store_test_update(struct ctx *ctx, const struct conformity_test *t)
 
 static void read_cat(struct ctx *ctx, struct db_rows *r, struct catalogue_row *o)
 {
-    read_pool(ctx, r, &o->pool);
-    o->provider_uscc = S(16);
-    o->test_id = db_int(r, 17);
-    o->evaluator_id = db_int(r, 18);
-    o->evaluator_name = S(19);
-    o->tested_on = S(20);
-    o->report_ref = S(21);
+    int n = entity_read(ctx, r, &pool_entity, &o->pool);
+    o->provider_uscc = S(n);
+    o->test_id = db_int(r, n + 1);
+    o->evaluator_id = db_int(r, n + 2);
+    o->evaluator_name = S(n + 3);
+    o->tested_on = S(n + 4);
+    o->report_ref = S(n + 5);
 }
 
 int resource_store_catalogue(struct ctx *ctx, int64_t root, struct catalogue_row **items, int *n)

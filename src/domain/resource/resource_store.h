@@ -17,12 +17,20 @@ struct catalogue_row {
  * (conformity tests) or uses (allocations). */
 int resource_store_pool_visible(struct ctx *ctx, int64_t root, int depth, int64_t id);
 int resource_store_pool_get(struct ctx *ctx, int64_t id, struct pool *out);
+/* The same, only when the caller (root, depth of org_scope) may see it: one statement. */
+int resource_store_pool_get_scoped(struct ctx *ctx, int64_t root, int depth, int64_t id,
+                                   struct pool *out);
 int resource_store_pool_list(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
                              const struct page_req *p, struct pool **items, int *n);
 int resource_store_pool_count(struct ctx *ctx, int64_t root, int depth, const struct pool_filter *f,
                               int64_t *total);
 int resource_store_pool_insert(struct ctx *ctx, const struct pool *p);
 int resource_store_pool_update(struct ctx *ctx, const struct pool *p, int expected_version);
+/* Appends a row to pool_transitions (who and when from ctx). */
+int resource_store_pool_transition(struct ctx *ctx, int64_t id, const char *from, const char *to,
+                                   const char *reason);
+int resource_store_pool_history(struct ctx *ctx, int64_t id, struct pool_transition **items,
+                                int *n);
 /* Adds delta to the pool's allocated units unless that would pass capacity or the pool is not
  * active: 1 done, 0 refused. One statement, so concurrent requests cannot both win. */
 int resource_store_pool_take(struct ctx *ctx, int64_t pool_id, int64_t delta);

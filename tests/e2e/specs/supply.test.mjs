@@ -82,6 +82,14 @@ describe('service resources and products: the supply chain from provider to publ
         await toast(page, '已为 贵州省公安厅 扩容');
         await waitForText(page.getByTestId('pool-capacity'), '已分配 50，可分配 150');
 
+        // The pool's lifecycle buttons are the ones the server offers (T5-3.4): an active pool
+        // may be suspended or retired, not resumed; retiring a pool in use is refused in words.
+        await page.getByTestId('pool-act-suspend').waitFor();
+        assert.equal(await page.getByTestId('pool-act-resume').count(), 0);
+        await page.getByTestId('pool-act-retire').click();
+        await page.locator('.el-message-box').getByRole('button', { name: '退役' }).click();
+        await waitForText(page.getByTestId('pool-refusal'), '仍有 50 个单位已分配，须先释放这些分配才能退役');
+
         // A product made of the pool.
         await page.getByTestId('nav-products').click();
         await page.getByTestId('product-create').click();

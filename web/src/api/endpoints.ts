@@ -94,6 +94,9 @@ export const resourceApi = {
   firstUse: (id: number, aid: number, firstUsedOn?: string) =>
     data(api.post<Allocation>(`/resource-pools/${id}/allocations/${aid}/first-use`, firstUsedOn ? { first_used_on: firstUsedOn } : {})),
   assignTest: (id: number, evaluatorId: number) => data(api.post<ConformityTest>(`/resource-pools/${id}/conformity-tests`, { evaluator_id: evaluatorId })),
+  /* The pool's lifecycle (T5-3.4): suspend, resume, retire; recorded with the reason. */
+  act: (id: number, action: 'suspend' | 'resume' | 'retire', reason?: string) =>
+    data(api.post<Pool>(`/resource-pools/${id}/${action}`, reason ? { reason } : {})),
 };
 
 export const allocationApi = {

@@ -525,6 +525,86 @@ export interface paths {
         patch: operations["patch_api_v1_resource_pools__id_"];
         trace?: never;
     };
+    "/api/v1/resource-pools/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an active pool: nothing new is allocated from it (T5-3.4)
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a suspended pool
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a pool that holds no allocation (final)
+         * @description Permission: `pool.write` (see docs/permissions.md).
+         */
+        post: operations["post_api_v1_resource_pools__id__retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resource-pools/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The recorded lifecycle of a pool (T5-3.4)
+         * @description Permission: `resource.read` (see docs/permissions.md).
+         */
+        get: operations["get_api_v1_resource_pools__id__transitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resource-pools/{id}/allocations": {
         parameters: {
             query?: never;
@@ -2340,7 +2420,10 @@ export interface components {
             kind: "management" | "provider" | "evaluator" | "user";
             /** @enum {string} */
             level: "central" | "provincial" | "municipal" | "county";
-            /** @description the management institution whose jurisdiction it is in */
+            /**
+             * Format: int64
+             * @description the management institution whose jurisdiction it is in
+             */
             parent_id: number;
             /** @description GB/T 2260 six-digit division code */
             region: string;
@@ -2364,6 +2447,7 @@ export interface components {
             kind?: "management" | "provider" | "evaluator" | "user";
             /** @enum {string} */
             level?: "central" | "provincial" | "municipal" | "county";
+            /** Format: int64 */
             parent_id?: number;
             region?: string;
             contact_name?: string;
@@ -2387,7 +2471,10 @@ export interface components {
             valid_to: string;
         };
         RelationCreate: {
-            /** @description the other institution */
+            /**
+             * Format: int64
+             * @description the other institution
+             */
             related_id?: number;
             /** @description the other institution's credit code, instead of related_id */
             related_uscc?: string;
@@ -2413,6 +2500,7 @@ export interface components {
             grants?: string[];
         };
         PersonCreate: {
+            /** Format: int64 */
             institution_id: number;
             /** @description lower-case letters, digits, . _ - */
             login: string;
@@ -2457,7 +2545,10 @@ export interface components {
             valid_to: string;
         };
         PoolCreate: {
-            /** @description defaults to the caller's own provider institution */
+            /**
+             * Format: int64
+             * @description defaults to the caller's own provider institution
+             */
             provider_id?: number;
             name: string;
             /**
@@ -2487,8 +2578,14 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "suspended" | "retired";
         };
+        PoolReason: {
+            reason?: string;
+        };
         AllocationCreate: {
-            /** @description the user agency */
+            /**
+             * Format: int64
+             * @description the user agency
+             */
             user_id?: number;
             /** @description the user agency's credit code, instead of user_id */
             user_uscc?: string;
@@ -2523,7 +2620,10 @@ export interface components {
             service_start_reason: string;
         };
         ConformityAssign: {
-            /** @description an evaluator without interest relation to the provider (T5-8.2f) */
+            /**
+             * Format: int64
+             * @description an evaluator without interest relation to the provider (T5-8.2f)
+             */
             evaluator_id: number;
         };
         ConformityRecord: {
@@ -2577,7 +2677,10 @@ export interface components {
             note?: string;
         };
         ProductTestAssign: {
-            /** @description an evaluator without interest relation to the provider (T5-8.2f) */
+            /**
+             * Format: int64
+             * @description an evaluator without interest relation to the provider (T5-8.2f)
+             */
             evaluator_id: number;
         };
         ProductTestRecord: {
@@ -2629,6 +2732,7 @@ export interface components {
             session_date?: string;
         };
         AgreementCreate: {
+            /** Format: int64 */
             provider_id: number;
             title?: string;
             /** @description effective period, YYYY-MM-DD */
@@ -2753,17 +2857,24 @@ export interface components {
             budget_fen: number;
         };
         BidCreate: {
+            /** Format: int64 */
             lot_id: number;
             /** @description at most the lot's budget, in fen */
             amount_fen: number;
             note?: string;
         };
         AwardCreate: {
-            /** @description the winning bid; the award amount is its amount */
+            /**
+             * Format: int64
+             * @description the winning bid; the award amount is its amount
+             */
             bid_id: number;
         };
         SupervisorAssign: {
-            /** @description an evaluation agency with no interest relation with any awarded provider (T5-8.2f) */
+            /**
+             * Format: int64
+             * @description an evaluation agency with no interest relation with any awarded provider (T5-8.2f)
+             */
             evaluator_id: number;
         };
         MilestoneCreate: {
@@ -2779,7 +2890,10 @@ export interface components {
             done_on?: string | null;
         };
         SupervisionRecordCreate: {
-            /** @description the milestone it concerns */
+            /**
+             * Format: int64
+             * @description the milestone it concerns
+             */
             milestone_id?: number;
             /** @description 监理意见 */
             observation: string;
@@ -2795,6 +2909,7 @@ export interface components {
             findings: string;
         };
         ProviderBarCreate: {
+            /** Format: int64 */
             provider_id: number;
             reason: string;
             /** @description YYYY-MM-DD */
@@ -2806,7 +2921,10 @@ export interface components {
             reason: string;
         };
         BudgetLineCreate: {
-            /** @description the user agency */
+            /**
+             * Format: int64
+             * @description the user agency
+             */
             user_id: number;
             /** @description e.g. 2026 */
             fiscal_year: number;
@@ -2821,7 +2939,10 @@ export interface components {
             application: string;
             /** @description the business need (T5-5.3c) */
             justification: string;
-            /** @description the agency's budget line that pays (T5-8.2c) */
+            /**
+             * Format: int64
+             * @description the agency's budget line that pays (T5-8.2c)
+             */
             budget_line_id: number;
             /** @description estimated cost in fen, checked against the budget line at approval */
             estimated_fen: number;
@@ -2854,7 +2975,10 @@ export interface components {
             comment?: string;
         };
         OrderChangeCreate: {
-            /** @description a resource-pool item of the order */
+            /**
+             * Format: int64
+             * @description a resource-pool item of the order
+             */
             item_id: number;
             /**
              * @description adjust sets the quantity, expand adds to it
@@ -2876,7 +3000,10 @@ export interface components {
         BillingRunCreate: {
             /** @description the month, YYYY-MM (CST) */
             period: string;
-            /** @description one user agency; every agency of your jurisdiction when absent */
+            /**
+             * Format: int64
+             * @description one user agency; every agency of your jurisdiction when absent
+             */
             user_id?: number;
             /** @description required when the month has an issued bill: the run is then a correction */
             reason?: string;
@@ -2884,13 +3011,19 @@ export interface components {
         SettlementRunCreate: {
             /** @description the month, YYYY-MM */
             period: string;
-            /** @description one provider; every provider of your jurisdiction when absent */
+            /**
+             * Format: int64
+             * @description one provider; every provider of your jurisdiction when absent
+             */
             provider_id?: number;
             /** @description required when the month has an issued statement: the run is then a correction */
             reason?: string;
         };
         QualityCoefficientSet: {
-            /** @description the provider */
+            /**
+             * Format: int64
+             * @description the provider
+             */
             provider_id: number;
             /** @description the month, YYYY-MM */
             period: string;
@@ -2908,9 +3041,9 @@ export interface components {
             instance?: string;
             request_id?: string;
             rule?: string;
-            /** @description figures behind the refusal, e.g. remaining_fen */
+            /** @description the figures the refusal speaks of, by name (e.g. remaining_fen, trial_ends_on, lot_id) */
             params?: {
-                [key: string]: number;
+                [key: string]: string | number;
             };
             errors?: {
                 field?: string;
@@ -2923,48 +3056,11 @@ export interface components {
             schema_version?: number;
             store?: string;
         };
-        Institution: {
-            id?: number;
-            uscc?: string;
-            uscc_exception?: string | null;
-            name?: string;
-            /** @enum {unknown} */
-            kind?: "management" | "provider" | "evaluator" | "user";
-            /** @enum {unknown} */
-            level?: "central" | "provincial" | "municipal" | "county";
-            parent_id?: number | null;
-            region?: string;
-            contact_name?: string;
-            contact_phone?: string;
-            contact_email?: string;
-            address?: string;
-            timezone?: string;
-            /** @enum {unknown} */
-            status?: "active" | "suspended" | "revoked";
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         InstitutionPage: {
             items: components["schemas"]["Institution"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
-        };
-        Qualification: {
-            id?: number;
-            institution_id?: number;
-            kind?: string;
-            grade?: string;
-            certificate_no?: string;
-            issuer?: string;
-            valid_from?: string;
-            valid_to?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            version?: number;
         };
         QualificationPage: {
             items: components["schemas"]["Qualification"][];
@@ -2972,39 +3068,11 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        InterestRelation: {
-            id?: number;
-            institution_id?: number;
-            related_id?: number;
-            related_name?: string;
-            related_uscc?: string;
-            kind?: string;
-            since?: string;
-            note?: string;
-            declared_by?: number | null;
-            /** Format: date-time */
-            created_at?: string | null;
-            version?: number;
-        };
         RelationPage: {
             items: components["schemas"]["InterestRelation"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
-        };
-        Post: {
-            id?: number;
-            institution_id?: number;
-            name?: string;
-            duties?: string;
-            required_certificate?: string;
-            grants?: string[];
-            holders?: number;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
         };
         PostPage: {
             items: components["schemas"]["Post"][];
@@ -3012,63 +3080,17 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Person: {
-            id?: number;
-            institution_id?: number;
-            login?: string;
-            name?: string;
-            /** @enum {unknown} */
-            team?: "administrative" | "technical";
-            email?: string;
-            phone?: string;
-            is_admin?: boolean;
-            enabled?: boolean;
-            /** Format: date-time */
-            locked_until?: string | null;
-            posts?: {
-                id?: number;
-                name?: string;
-            }[];
-            /** @description only in the answer to a creation without a password */
-            generated_password?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         PersonPage: {
             items: components["schemas"]["Person"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
         };
-        Certificate: {
-            id?: number;
-            person_id?: number;
-            person_name?: string;
-            institution_id?: number;
-            kind?: string;
-            number?: string;
-            issuer?: string;
-            valid_to?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            version?: number;
-        };
         CertificatePage: {
             items: components["schemas"]["Certificate"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
-        };
-        InstitutionBrief: {
-            id?: number;
-            name?: string;
-            kind?: string;
-            level?: string;
-            uscc?: string;
-            timezone?: string;
         };
         Session: {
             token?: string;
@@ -3087,15 +3109,20 @@ export interface components {
             csrf_token?: string;
         };
         AuditRecord: {
+            /** Format: int64 */
             seq?: number;
             /** Format: date-time */
             at?: string | null;
+            /** Format: int64 */
             actor_id?: number | null;
             actor_login?: string;
+            /** Format: int64 */
             actor_institution_id?: number | null;
+            /** Format: int64 */
             scope_institution_id?: number | null;
             action?: string;
             object_type?: string;
+            /** Format: int64 */
             object_id?: number | null;
             changes?: Record<string, never>;
             client_ip?: string;
@@ -3122,78 +3149,17 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Pool: {
-            id?: number;
-            provider_id?: number;
-            provider_name?: string;
-            name?: string;
-            kind?: string;
-            unit?: string;
-            specification?: string;
-            capacity?: number;
-            allocated?: number;
-            free?: number;
-            region?: string;
-            security_level?: number;
-            status?: string;
-            latest_test?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-        };
         PoolPage: {
             items: components["schemas"]["Pool"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
         };
-        Allocation: {
-            id?: number;
-            pool_id?: number;
-            user_id?: number;
-            user_name?: string;
-            application?: string;
-            quantity?: number;
-            status?: string;
-            /** @enum {string} */
-            service_level?: "basic" | "standard" | "premium";
-            use_by?: string;
-            first_used_on?: string;
-            reclaimable?: boolean;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
-            /** Format: date-time */
-            service_start?: string | null;
-            service_start_reason?: string;
-        };
         AllocationPage: {
             items: components["schemas"]["Allocation"][];
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
-        };
-        ConformityTest: {
-            id?: number;
-            pool_id?: number;
-            pool_name?: string;
-            provider_id?: number;
-            evaluator_id?: number;
-            evaluator_name?: string;
-            assigned_by?: number | null;
-            status?: string;
-            findings?: string;
-            report_ref?: string;
-            tested_on?: string;
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            version?: number;
         };
         ConformityTestPage: {
             items: components["schemas"]["ConformityTest"][];
@@ -3207,6 +3173,7 @@ export interface components {
         };
         Edition: {
             edition?: number;
+            /** Format: int64 */
             publisher_id?: number;
             publisher_name?: string;
             /** Format: date-time */
@@ -3238,7 +3205,9 @@ export interface components {
             total?: number;
         };
         Product: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
             name?: string;
@@ -3259,6 +3228,18 @@ export interface components {
             /** Format: date-time */
             updated_at?: string | null;
             version?: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("submit" | "launch" | "withdraw" | "revise" | "eliminate")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "submit" | "launch" | "withdraw" | "revise" | "eliminate";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -3267,7 +3248,9 @@ export interface components {
             total?: number;
         };
         Metric: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             product_id?: number;
             name?: string;
             unit?: string;
@@ -3283,6 +3266,7 @@ export interface components {
             total?: number;
         };
         Transition: {
+            /** Format: int64 */
             id?: number;
             from_state?: string;
             to_state?: string;
@@ -3290,7 +3274,9 @@ export interface components {
             reason?: string;
             /** Format: date-time */
             at?: string | null;
+            /** Format: int64 */
             by_person?: number | null;
+            /** Format: int64 */
             by_institution?: number | null;
         };
         TransitionPage: {
@@ -3300,12 +3286,17 @@ export interface components {
             total?: number;
         };
         ProductTest: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             product_id?: number;
             product_name?: string;
+            /** Format: int64 */
             provider_id?: number;
+            /** Format: int64 */
             evaluator_id?: number;
             evaluator_name?: string;
+            /** Format: int64 */
             assigned_by?: number | null;
             status?: string;
             findings?: string;
@@ -3323,7 +3314,9 @@ export interface components {
             total?: number;
         };
         PriceBasis: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             metric_id?: number;
             metric?: string;
             unit?: string;
@@ -3331,6 +3324,7 @@ export interface components {
             measurement?: string;
             valid_from?: string;
             valid_to?: string;
+            /** Format: int64 */
             evaluator_id?: number;
             evaluator?: string;
             /** Format: date-time */
@@ -3351,17 +3345,23 @@ export interface components {
             total?: number;
         };
         PriceBackdating: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             metric_id?: number;
             valid_from?: string;
             reason?: string;
+            /** Format: int64 */
             management_id?: number;
+            /** Format: int64 */
             granted_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
         };
         Document: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             product_id?: number;
             kind?: string;
             title?: string;
@@ -3377,11 +3377,15 @@ export interface components {
             total?: number;
         };
         Agreement: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             management_id?: number;
             management_name?: string;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
+            /** Format: int64 */
             previous_id?: number | null;
             title?: string;
             number?: number;
@@ -3397,9 +3401,11 @@ export interface components {
             resolution_minutes?: number[];
             product_ids?: number[];
             pool_ids?: number[];
+            /** Format: int64 */
             management_signer?: number | null;
             /** Format: date-time */
             management_signed_at?: string | null;
+            /** Format: int64 */
             provider_signer?: number | null;
             /** Format: date-time */
             provider_signed_at?: string | null;
@@ -3415,18 +3421,6 @@ export interface components {
             next_cursor: string | null;
             total?: number;
         };
-        Breach: {
-            id?: number;
-            agreement_id?: number;
-            clause?: string;
-            facts?: string;
-            evidence?: string;
-            liability?: string;
-            occurred_on?: string;
-            recorded_by?: number | null;
-            /** Format: date-time */
-            created_at?: string | null;
-        };
         BreachPage: {
             items: components["schemas"]["Breach"][];
             /** @description pass as ?cursor= for the next page; null on the last */
@@ -3434,6 +3428,7 @@ export interface components {
             total?: number;
         };
         Project: {
+            /** Format: int64 */
             id?: number;
             title?: string;
             description?: string;
@@ -3442,19 +3437,24 @@ export interface components {
             /** @enum {unknown} */
             state?: "declared" | "budgeted" | "procuring" | "supervising" | "evaluating" | "closed" | "cancelled";
             region?: string;
+            /** Format: int64 */
             declared_by?: number;
             declared_by_name?: string;
+            /** Format: int64 */
             declared_by_person?: number | null;
+            /** Format: int64 */
             management_id?: number;
             management_name?: string;
             requested_fen?: number;
             fiscal_year?: number;
             budget_fen?: number;
             budget_line?: string;
+            /** Format: int64 */
             supervisor_id?: number | null;
             supervisor_name?: string;
             score?: number | null;
             findings?: string;
+            /** Format: int64 */
             evaluated_by?: number | null;
             /** Format: date-time */
             evaluated_at?: string | null;
@@ -3465,6 +3465,18 @@ export interface components {
             updated_at?: string | null;
             version?: number;
             lots?: components["schemas"]["Lot"][];
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("budget" | "procuring" | "supervising" | "evaluating" | "closed" | "cancelled")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "budget" | "procuring" | "supervising" | "evaluating" | "closed" | "cancelled";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         ProjectPage: {
             items: components["schemas"]["Project"][];
@@ -3473,13 +3485,17 @@ export interface components {
             total?: number;
         };
         Lot: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             project_id?: number;
             /** @enum {unknown} */
             category?: "planning_consulting" | "service_design" | "integration_implementation" | "operation_maintenance" | "training_promotion";
             title?: string;
             budget_fen?: number;
+            /** Format: int64 */
             awarded_bid_id?: number | null;
+            /** Format: int64 */
             awarded_provider_id?: number | null;
             awarded_provider_name?: string;
             award_fen?: number;
@@ -3491,14 +3507,18 @@ export interface components {
             created_at?: string | null;
         };
         ProjectTransition: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             project_id?: number;
             from_state?: string;
             to_state?: string;
             reason?: string;
             /** Format: date-time */
             at?: string | null;
+            /** Format: int64 */
             by_person?: number | null;
+            /** Format: int64 */
             by_institution?: number | null;
         };
         ProjectTransitionPage: {
@@ -3508,16 +3528,21 @@ export interface components {
             total?: number;
         };
         Bid: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             project_id?: number;
+            /** Format: int64 */
             lot_id?: number;
             lot_title?: string;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
             amount_fen?: number;
             note?: string;
             /** @enum {unknown} */
             status?: "submitted" | "awarded" | "not_awarded";
+            /** Format: int64 */
             submitted_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
@@ -3532,7 +3557,9 @@ export interface components {
             total?: number;
         };
         Milestone: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             project_id?: number;
             title?: string;
             due_on?: string;
@@ -3550,15 +3577,20 @@ export interface components {
             total?: number;
         };
         SupervisionRecord: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             project_id?: number;
+            /** Format: int64 */
             milestone_id?: number | null;
+            /** Format: int64 */
             evaluator_id?: number;
             evaluator_name?: string;
             observation?: string;
             /** @enum {unknown} */
             conclusion?: "conforming" | "rectification_required";
             recorded_on?: string;
+            /** Format: int64 */
             recorded_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
@@ -3570,20 +3602,25 @@ export interface components {
             total?: number;
         };
         ProviderBar: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
+            /** Format: int64 */
             management_id?: number;
             management_name?: string;
             reason?: string;
             valid_from?: string;
             valid_to?: string;
             in_force?: boolean;
+            /** Format: int64 */
             created_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
             /** Format: date-time */
             lifted_at?: string | null;
+            /** Format: int64 */
             lifted_by?: number | null;
             lift_reason?: string;
         };
@@ -3607,6 +3644,7 @@ export interface components {
                 hhi?: number;
                 warning?: boolean;
                 providers?: {
+                    /** Format: int64 */
                     provider_id?: number;
                     provider_name?: string;
                     awarded_fen?: number;
@@ -3616,7 +3654,9 @@ export interface components {
             }[];
         };
         BudgetLine: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             user_id?: number;
             user_name?: string;
             fiscal_year?: number;
@@ -3627,6 +3667,7 @@ export interface components {
             remaining_fen?: number;
             billed_fen?: number;
             billed_pct?: number;
+            /** Format: int64 */
             created_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
@@ -3638,23 +3679,31 @@ export interface components {
             total?: number;
         };
         OrderItem: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             product_id?: number | null;
+            /** Format: int64 */
             pool_id?: number | null;
             name?: string;
             unit?: string;
             quantity?: number;
             /** @enum {string} */
             service_level?: "basic" | "standard" | "premium";
+            /** Format: int64 */
             allocation_id?: number | null;
             allocation_status?: string;
         };
         Order: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             user_id?: number;
             user_name?: string;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
+            /** Format: int64 */
             budget_line_id?: number;
             budget_code?: string;
             application?: string;
@@ -3668,12 +3717,25 @@ export interface components {
             trial_ends_on?: string;
             accepted_on?: string;
             items?: components["schemas"]["OrderItem"][];
+            /** Format: int64 */
             applied_by?: number | null;
             /** Format: date-time */
             created_at?: string | null;
             /** Format: date-time */
             updated_at?: string | null;
             version?: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("approve" | "refuse" | "deliver" | "accept" | "reject" | "release")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "approve" | "refuse" | "deliver" | "accept" | "reject" | "release";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
@@ -3682,11 +3744,14 @@ export interface components {
             total?: number;
         };
         OrderTransition: {
+            /** Format: int64 */
             id?: number;
             from_state?: string;
             to_state?: string;
             reason?: string;
+            /** Format: int64 */
             by_person?: number | null;
+            /** Format: int64 */
             by_institution?: number | null;
             by_name?: string;
             /** Format: date-time */
@@ -3699,8 +3764,11 @@ export interface components {
             total?: number;
         };
         OrderChange: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             order_id?: number;
+            /** Format: int64 */
             item_id?: number;
             /** @enum {unknown} */
             op?: "adjust" | "expand";
@@ -3710,9 +3778,11 @@ export interface components {
             status?: "requested" | "applied" | "cancelled";
             quantity_before?: number;
             quantity_after?: number;
+            /** Format: int64 */
             requested_by?: number | null;
             /** Format: date-time */
             requested_at?: string | null;
+            /** Format: int64 */
             applied_by?: number | null;
             /** Format: date-time */
             applied_at?: string | null;
@@ -3724,21 +3794,29 @@ export interface components {
             total?: number;
         };
         FeedbackAnswer: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             feedback_id?: number;
             text?: string;
+            /** Format: int64 */
             by_person?: number | null;
+            /** Format: int64 */
             by_institution?: number | null;
             by_name?: string;
             /** Format: date-time */
             created_at?: string | null;
         };
         Feedback: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             order_id?: number;
             rating?: number;
             comment?: string;
+            /** Format: int64 */
             by_person?: number | null;
+            /** Format: int64 */
             by_institution?: number | null;
             by_name?: string;
             /** Format: date-time */
@@ -3754,9 +3832,13 @@ export interface components {
         UsageRecord: {
             /** @description the idempotency key; time-ordered ids (ULID, UUIDv7) ingest fastest */
             id: string;
+            /** Format: int64 */
             allocation_id: number;
+            /** Format: int64 */
             metric_id: number;
+            /** Format: int64 */
             provider_id?: number;
+            /** Format: int64 */
             user_id?: number;
             /** @description exact decimal, at most 6 places, as a string ("12.5") or an integer */
             quantity: string | number;
@@ -3782,6 +3864,7 @@ export interface components {
             total?: number;
         };
         UsageAnswer: {
+            /** Format: int64 */
             batch_id?: number;
             records?: number;
             accepted?: number;
@@ -3792,6 +3875,7 @@ export interface components {
             more_outcomes?: string | null;
         };
         UsageBatch: {
+            /** Format: int64 */
             id?: number;
             /** @enum {unknown} */
             origin?: "api" | "import";
@@ -3815,19 +3899,24 @@ export interface components {
         };
         BillLine: {
             line_no?: number;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
+            /** Format: int64 */
             product_id?: number;
             product_name?: string;
+            /** Format: int64 */
             metric_id?: number;
             metric_name?: string;
             unit?: string;
             application?: string;
             /** @enum {unknown} */
             service_level?: "basic" | "standard" | "premium";
+            /** Format: int64 */
             basis_id?: number | null;
             /** @enum {unknown} */
             price_source?: "basis" | "list";
+            /** Format: int64 */
             budget_line_id?: number | null;
             budget_code?: string;
             quantity?: string;
@@ -3835,7 +3924,9 @@ export interface components {
             amount_fen?: number;
         };
         Bill: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             user_id?: number;
             user_name?: string;
             period?: string;
@@ -3848,9 +3939,12 @@ export interface components {
             reason?: string;
             /** Format: date-time */
             rated_at?: string | null;
+            /** Format: int64 */
             rated_by?: number | null;
             issued_at?: string | null;
+            /** Format: int64 */
             issued_by?: number | null;
+            /** Format: int64 */
             superseded_by?: number | null;
             lines?: components["schemas"]["BillLine"][];
         };
@@ -3870,16 +3964,21 @@ export interface components {
         };
         SettlementLine: {
             line_no?: number;
+            /** Format: int64 */
             user_id?: number;
             user_name?: string;
+            /** Format: int64 */
             bill_id?: number;
+            /** Format: int64 */
             product_id?: number;
             product_name?: string;
             line_count?: number;
             amount_fen?: number;
         };
         Settlement: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
             period?: string;
@@ -3893,7 +3992,9 @@ export interface components {
             /** Format: date-time */
             rated_at?: string | null;
             issued_at?: string | null;
+            /** Format: int64 */
             issued_by?: number | null;
+            /** Format: int64 */
             superseded_by?: number | null;
             lines?: components["schemas"]["SettlementLine"][];
         };
@@ -3904,11 +4005,13 @@ export interface components {
             total?: number;
         };
         QualityCoefficient: {
+            /** Format: int64 */
             provider_id?: number;
             provider_name?: string;
             period?: string;
             coefficient?: string;
             note?: string;
+            /** Format: int64 */
             set_by?: number | null;
             /** Format: date-time */
             set_at?: string | null;
@@ -3924,6 +4027,7 @@ export interface components {
             total_fen?: number;
         };
         SpendShare: {
+            /** Format: int64 */
             id?: number;
             name?: string;
             total_fen?: number;
@@ -3936,19 +4040,24 @@ export interface components {
             by_product?: components["schemas"]["SpendShare"][];
         };
         BudgetAlert: {
+            /** Format: int64 */
             id?: number;
+            /** Format: int64 */
             budget_line_id?: number;
             budget_code?: string;
             budget_name?: string;
             fiscal_year?: number;
+            /** Format: int64 */
             user_id?: number;
             user_name?: string;
             threshold_pct?: number;
             billed_fen?: number;
             amount_fen?: number;
+            /** Format: int64 */
             bill_id?: number;
             /** Format: date-time */
             fired_at?: string | null;
+            /** Format: int64 */
             acknowledged_by?: number | null;
             acknowledged_at?: string | null;
         };
@@ -3961,6 +4070,7 @@ export interface components {
         AuditVerdict: {
             ok?: boolean;
             records?: number;
+            /** Format: int64 */
             first_bad_seq?: number | null;
             reason?: string | null;
         };
@@ -3982,6 +4092,242 @@ export interface components {
             /** @description pass as ?cursor= for the next page; null on the last */
             next_cursor: string | null;
             total?: number;
+        };
+        Institution: {
+            /** Format: int64 */
+            id: number;
+            uscc: string;
+            uscc_exception: string | null;
+            name: string;
+            /** @enum {string} */
+            kind: "management" | "provider" | "evaluator" | "user";
+            /** @enum {string} */
+            level: "central" | "provincial" | "municipal" | "county";
+            /** Format: int64 */
+            parent_id: number | null;
+            region: string;
+            contact_name: string;
+            contact_phone: string;
+            contact_email: string;
+            address: string;
+            timezone: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+        };
+        InstitutionBrief: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            kind: string;
+            level: string;
+            uscc: string;
+            timezone: string;
+        };
+        Qualification: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            institution_id: number;
+            kind: string;
+            grade: string;
+            certificate_no: string;
+            issuer: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string;
+            /** Format: date-time */
+            created_at: string | null;
+            version: number;
+        };
+        InterestRelation: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            institution_id: number;
+            /** Format: int64 */
+            related_id: number;
+            related_name: string;
+            related_uscc: string;
+            kind: string;
+            /** Format: date */
+            since: string;
+            note: string;
+            /** Format: int64 */
+            declared_by: number | null;
+            /** Format: date-time */
+            created_at: string | null;
+            version: number;
+        };
+        Post: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            institution_id: number;
+            name: string;
+            duties: string;
+            required_certificate: string;
+            grants: string[];
+            holders: number;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+        };
+        Person: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            institution_id: number;
+            login: string;
+            name: string;
+            /** @enum {string} */
+            team: "administrative" | "technical";
+            email: string;
+            phone: string;
+            is_admin: boolean;
+            enabled: boolean;
+            /** Format: date-time */
+            locked_until: string | null;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+            posts: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+            }[];
+            /** @description only in the answer to a creation without a password */
+            generated_password?: string;
+        };
+        Certificate: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            person_id: number;
+            person_name: string;
+            /** Format: int64 */
+            institution_id: number;
+            kind: string;
+            number: string;
+            issuer: string;
+            /** Format: date */
+            valid_to: string;
+            /** Format: date-time */
+            created_at: string | null;
+            version: number;
+        };
+        Pool: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            provider_id: number;
+            provider_name: string;
+            name: string;
+            kind: string;
+            unit: string;
+            specification: string;
+            /** Format: int64 */
+            capacity: number;
+            /** Format: int64 */
+            allocated: number;
+            /** Format: int64 */
+            free: number;
+            region: string;
+            /** Format: int64 */
+            security_level: number;
+            /** @enum {string} */
+            status: "active" | "suspended" | "retired";
+            latest_test: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+            /** @description the lifecycle actions the caller may take on this object now (answers of one object; not in lists) */
+            actions?: ("suspend" | "resume" | "retire")[];
+            /** @description actions the state, the caller's relation and permission allow but a rule refuses now, with the refusal */
+            blocked_actions?: {
+                /** @enum {unknown} */
+                action: "suspend" | "resume" | "retire";
+                rule: string;
+                detail: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
+        };
+        Allocation: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            pool_id: number;
+            /** Format: int64 */
+            user_id: number;
+            user_name: string;
+            application: string;
+            /** Format: int64 */
+            quantity: number;
+            status: string;
+            /** @enum {string} */
+            service_level: "basic" | "standard" | "premium";
+            use_by: string;
+            first_used_on: string;
+            reclaimable: boolean;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+            /** Format: date-time */
+            service_start: string | null;
+            service_start_reason: string;
+        };
+        ConformityTest: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            pool_id: number;
+            pool_name: string;
+            /** Format: int64 */
+            provider_id: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            evaluator_name: string;
+            /** Format: int64 */
+            assigned_by: number | null;
+            status: string;
+            findings: string;
+            report_ref: string;
+            tested_on: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+            version: number;
+        };
+        Breach: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            agreement_id: number;
+            clause: string;
+            facts: string;
+            evidence: string;
+            liability: string;
+            occurred_on: string;
+            /** Format: int64 */
+            recorded_by: number | null;
+            /** Format: date-time */
+            created_at: string | null;
         };
     };
     responses: never;
@@ -6688,6 +7034,358 @@ export interface operations {
             };
             /** @description Breaks a validation rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_v1_resource_pools__id__retire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolReason"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pool"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with a rule or the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a validation rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_v1_resource_pools__id__transitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent or outside your jurisdiction */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,10 @@
 /*
- * The server explains a refused action (409, some 403 and 422) in one English sentence and, for
- * most of them, without a machine-readable rule code. This table recognises those sentences and
- * gives each its own message key, so that a refusal reads as the rule's reason in the chosen
- * language, with the names, states and relations it mentions. A sentence not in the table is
- * shown as the server wrote it. One table for every module: add a row when the API adds a rule.
+ * A refused action in the chosen language. Refusals of a lifecycle transition (and the route
+ * guard's permission refusal) carry a stable rule code and their figures (`params`): RULES
+ * translates them by code, with no sentence parsing. The refusals of the resource and product
+ * modules that still come without a rule code (names taken, tests already open or recorded,
+ * capacity, the price basis …) are recognised by their English sentence in REFUSALS until the
+ * server gives them codes too; a sentence in neither table is shown as the server wrote it.
  */
 
 /* How a captured part is shown: as written, or translated through a message-key prefix. */
@@ -34,16 +35,9 @@ export const REFUSALS: Refusal[] = [
   R(/^the allocation was released already/, 'refusal.released'),
   R(/^allocations go to an active user agency/, 'refusal.notUserAgency'),
   R(/^(.+) is not a unit of (\w+) resources/, 'refusal.unitOfKind', 'text', 'text'),
-  R(/^only the provider of (.+) may change it/, 'refusal.notProvider', 'text'),
   /* products (T5-7.1, T5-7.2a, T5-7.2b, T5-7.2e) */
   R(/^the provider already has a product named (.+)$/, 'refusal.productNameTaken', 'text'),
   R(/^the product already has a metric named (.+)$/, 'refusal.metricNameTaken', 'text'),
-  R(/^a product needs at least one priced metric before it is tested/, 'refusal.needsMetric'),
-  R(/^(.+) cannot go online: only a product whose newest test by an independent evaluator passed may be launched \(T5-7\.2e\); its state is (\w+) and its newest test (.+)$/, 'refusal.launch', 'text', 'state', 'test'),
-  R(/^only a draft is submitted for test \(now (\w+)\)/, 'refusal.submitDraftOnly', 'state'),
-  R(/^only an online product is taken offline \(now (\w+)\)/, 'refusal.withdrawOnlineOnly', 'state'),
-  R(/^only a failed or offline product goes back to draft \(now (\w+)\)/, 'refusal.reviseOnly', 'state'),
-  R(/^(.+) is eliminated already/, 'refusal.eliminatedAlready', 'text'),
   R(/^only an online product is recommended \(now (\w+)\)/, 'refusal.recommendOnlineOnly', 'state'),
   R(/^metrics are added in draft \(now (\w+)\)/, 'refusal.metricDraftOnly', 'state'),
   R(/^a product is tested when submitted, or retested when online or offline \(now (\w+)\)/, 'refusal.testableOnly', 'state'),
@@ -52,13 +46,58 @@ export const REFUSALS: Refusal[] = [
   R(/^elimination \(淘汰\) needs a reason/, 'refusal.eliminateReason'),
   R(/^only an evaluator that tested this product publishes its price basis/, 'refusal.priceNotTester'),
   R(/^a price basis of (.+) is already in force within (\S+)\.\.(\S+);/, 'refusal.priceOverlap', 'text', 'text', 'text'),
-  R(/^the provider of (.+) is outside your jurisdiction/, 'refusal.outsideJurisdiction', 'text'),
   R(/^pool (\d+) is not a resource pool of this provider/, 'refusal.ownPool', 'text'),
 ];
 
 const PREFIX: Record<Exclude<Part, 'text'>, string> = {
   state: 'prodState', test: 'testStatus', relation: 'relKind', what: 'refusal.what', poolStatus: 'poolStatus',
 };
+
+type Params = Record<string, string | number | undefined>;
+interface RuleRow {
+  key: (p: Params) => string;
+  parts: [string, Part][];
+}
+const K = (key: string, ...parts: [string, Part][]): RuleRow => ({ key: () => key, parts });
+
+/* Rule code → message key and the params it shows, in order ({0}, {1} …). One row per rule; a
+ * code shared by two refusals picks its key by the action in params. */
+export const RULES: Record<string, RuleRow> = {
+  metric_required: K('refusal.needsMetric'),
+  not_passed: K('refusal.launch', ['name', 'text'], ['state', 'state'], ['latest_test', 'test']),
+  not_draft: K('refusal.submitDraftOnly', ['state', 'state']),
+  not_online: {
+    key: (p) => (p.action === 'withdraw' ? 'refusal.withdrawOnlineOnly' : 'refusal.recommendOnlineOnly'),
+    parts: [['state', 'state']],
+  },
+  not_revisable: K('refusal.reviseOnly', ['state', 'state']),
+  eliminated: K('refusal.eliminatedAlready', ['name', 'text']),
+  not_the_provider: K('refusal.notProvider', ['name', 'text']),
+  outside_jurisdiction: K('refusal.outsideJurisdiction', ['name', 'text']),
+  permission: K('refusal.permission', ['permission', 'text']),
+  not_active: K('refusal.poolNotActive', ['name', 'text'], ['state', 'poolStatus']),
+  not_suspended: K('refusal.poolNotSuspended', ['name', 'text'], ['state', 'poolStatus']),
+  retired: K('refusal.poolRetired', ['name', 'text']),
+  pool_in_use: K('refusal.poolInUse', ['name', 'text'], ['allocated', 'text']),
+};
+
+/* The sentence for a refusal with a known rule code, else null. */
+export function translateRule(
+  rule: string | undefined,
+  params: Params | undefined,
+  t: (key: string, list: unknown[]) => string,
+  te: (key: string) => boolean,
+): string | null {
+  const row = rule ? RULES[rule] : undefined;
+  if (!row) return null;
+  const p = params ?? {};
+  const list = row.parts.map(([name, part]) => {
+    const v = String(p[name] ?? (part === 'test' ? 'none' : ''));
+    const key = part === 'text' ? '' : `${PREFIX[part]}.${v.replace(/\s+/g, '_') || 'none'}`;
+    return key && te(key) ? t(key, []) : v;
+  });
+  return t(row.key(p), list);
+}
 
 /* The sentence for a refusal the table knows, else null. */
 export function translateRefusal(

@@ -7,7 +7,7 @@
 import { reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { ApiError } from '@/api/client';
-import { translateRefusal } from './refusals';
+import { translateRefusal, translateRule } from './refusals';
 
 export function useProblemText() {
   const { t, te, locale } = useI18n();
@@ -16,6 +16,12 @@ export function useProblemText() {
   function refusal(detail: string | undefined): string | null {
     if (locale.value === 'en') return null;
     return translateRefusal(detail, (k, list) => t(k, list), te);
+  }
+
+  /* A refusal with a rule code the console knows, in the chosen language (null otherwise). */
+  function byRule(err: ApiError): string | null {
+    const p = err.problem;
+    return translateRule(p.rule, p.params as Record<string, string | number> | undefined, (k, list) => t(k, list), te);
   }
 
   /* One field error in the chosen language. */
@@ -37,6 +43,7 @@ export function useProblemText() {
     if (err.isNetwork) return t('problem.network');
     const p = err.problem;
     const detail = p.detail ?? '';
+    if ((err.status === 403 || err.status === 409) && byRule(err)) return byRule(err)!;
     switch (err.status) {
       case 403:
         return locale.value === 'en' && detail ? detail : refusal(detail) ?? t('problem.forbidden');

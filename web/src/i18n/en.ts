@@ -240,6 +240,8 @@ const en: Shape<typeof zhCN> = {
     usage: 'Capacity in use', usagePct: '{p}% allocated', usageText: '{a} allocated, {f} free, {c} in total ({u})',
     kindFirst: 'Choose the resource kind first', kindsFailed: 'The resource kinds and units could not be loaded; reload the page',
     specificationHint: 'For example: x86 general purpose, 2.6 GHz, up to 64 cores per instance',
+    act: { suspend: 'Suspend', resume: 'Resume', retire: 'Retire' },
+    actHint: 'Reason (optional), recorded in the pool\'s lifecycle', actDone: 'Pool: {action} done', refused: 'Refused',
   },
   alloc: {
     serviceStart: 'Earlier start of service', serviceStartTitle: 'Earlier start of service: {app}', serviceStartHint: 'For a service migrated onto the platform: usage is then accepted from this time on, before the allocation was created ({at}). Management sees the time and the reason.', serviceStartAt: 'Service started', serviceStartReason: 'Reason', serviceStartReasonHint: 'Why the service started before the allocation (e.g. migrated from the agency\'s own machine room)', serviceStartSave: 'Save', serviceStartSaved: 'Earlier start of service recorded', serviceStartNotBefore: 'Must be before the allocation was created',
@@ -387,6 +389,11 @@ const en: Shape<typeof zhCN> = {
     priceOverlap: 'A price basis of {0} is already in force within {1} to {2}; periods of one metric never overlap, so the price on any date is unambiguous.',
     outsideJurisdiction: 'The provider of {0} is outside your jurisdiction.',
     ownPool: 'Pool {0} is not one of your resource pools.',
+    permission: 'Your institution kind or your post does not allow this ({0}).',
+    poolNotActive: 'Only an active pool is suspended ({0} is {1}).',
+    poolNotSuspended: 'Only a suspended pool is resumed ({0} is {1}).',
+    poolRetired: 'The pool {0} is retired; retirement is final.',
+    poolInUse: '{1} units of the pool {0} are allocated; release them before the pool is retired (T5-6.2b).',
   },
 };
 

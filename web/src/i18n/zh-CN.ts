@@ -235,6 +235,8 @@ export default {
     usage: '容量使用', usagePct: '已分配 {p}%', usageText: '已分配 {a}，可分配 {f}，总容量 {c}（{u}）',
     kindFirst: '请先选择资源类型', kindsFailed: '资源类型及计量单位加载失败，请刷新页面重试',
     specificationHint: '例如：x86 通用型，2.6GHz，单实例最大 64 核',
+    act: { suspend: '暂停', resume: '恢复', retire: '退役' },
+    actHint: '原因（可选），将记入资源池的生命周期记录', actDone: '资源池已{action}', refused: '操作被拒绝',
   },
   alloc: {
     serviceStart: '更早的服务开始', serviceStartTitle: '更早的服务开始时间：{app}', serviceStartHint: '适用于迁移上云的服务：自该时间起接受计量数据，早于资源分配的创建时间（{at}）。管理机构可见该时间及理由。', serviceStartAt: '服务开始时间', serviceStartReason: '理由', serviceStartReasonHint: '服务为何早于资源分配开始（如自单位自有机房迁移上云）', serviceStartSave: '保存', serviceStartSaved: '已记录更早的服务开始时间', serviceStartNotBefore: '须早于资源分配的创建时间',
@@ -382,5 +384,10 @@ export default {
     priceOverlap: '计量指标 {0} 在 {1} 至 {2} 期间已有现行的价格基础；同一指标的有效期不能重叠，以保证任一日期的价格是确定的。',
     outsideJurisdiction: '{0} 的服务提供机构不在您的管辖范围内。',
     ownPool: '资源池 {0} 不属于本机构。',
+    permission: '您所在机构的类型或您的岗位不允许这一操作（{0}）。',
+    poolNotActive: '只有可用的资源池可以暂停（{0} 当前为“{1}”）。',
+    poolNotSuspended: '只有暂停的资源池可以恢复（{0} 当前为“{1}”）。',
+    poolRetired: '资源池 {0} 已退役，退役不可撤销。',
+    poolInUse: '资源池 {0} 仍有 {1} 个单位已分配，须先释放这些分配才能退役（T5-6.2b）。',
   },
 };

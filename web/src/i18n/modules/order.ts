@@ -165,6 +165,8 @@ const zh = {
       items_required: '请至少选择一个产品或资源池',
       capacity: '资源池可用容量不足',
       released: '资源分配已释放',
+      not_management: '只有申请单位所属的管理机构可以审批订单',
+      permission: '您所在机构的类型或您的岗位不允许这一操作',
     },
     refusalDetail: {
       budget_exceeded: '预算科目 {line} 剩余 {remaining}，本订单需要 {asked}（T5-8.2c）',
@@ -337,6 +339,8 @@ const en: Shape<typeof zh> = {
       items_required: 'Choose at least one product or pool',
       capacity: 'Not enough free capacity in the pool',
       released: 'The allocation was released already',
+      not_management: 'Only the management institution of the ordering agency decides an order',
+      permission: 'Your institution kind or your post does not allow this',
     },
     refusalDetail: {
       budget_exceeded: 'Budget line {line} has {remaining} left; the order needs {asked} (T5-8.2c)',
