@@ -54,8 +54,8 @@ static const char SQL_POOL_TAKE[] =
     "UPDATE resource_pools SET allocated = allocated + $2 WHERE id = $1 AND status = 'active' "
     "AND allocated + $2 <= capacity AND allocated + $2 >= 0";
 
-/* The columns of allocation_entity, in its order (resource_entity.c). today: the placeholder
- * holding today's date, for the reclamation flag. */
+/* The columns of allocation_entity, in its order (resource_entity.c). The macro's argument
+ * `today` names the bound parameter that holds today's date, for the reclamation flag. */
 #define ALLOC_COLS(today)                                                                          \
     "a.id, a.pool_id, a.user_id, u.name, a.application, a.quantity, a.status, a.service_level, "   \
     "a.use_by, a.first_used_on, CASE WHEN a.status = 'active' AND a.use_by <> '' AND a.use_by "    \
